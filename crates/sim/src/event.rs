@@ -1,0 +1,314 @@
+//! Lifecycle events and the telemetry-style bus that handlers attach to.
+//!
+//! Every observable thing the simulator does (spawn, exit, link, monitor, exit signal,
+//! message send and receive, init and terminate callbacks, supervisor reports and child
+//! starts) is one [`Event`]. The world appends each event to its columnar log and hands it,
+//! synchronously and in order, to every handler attached for that [`EventKind`] — the way
+//! `:telemetry.attach_many/4` works, so nothing polls and nothing is missed.
+
+use crate::pid::Pid;
+use crate::term::Term;
+
+/// What happened. The meaning of an event's `pid`, `other`, `info` and `term` fields
+/// depends on its kind, as documented on each variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum EventKind {
+    /// `pid` was spawned by `other`; `info` = path id (0: none); `term` = behaviour name.
+    Spawn = 0,
+    /// `pid` died; `term` = exit reason.
+    Exit = 1,
+    /// `pid` linked to `other`.
+    Link = 2,
+    /// `pid` unlinked from `other`.
+    Unlink = 3,
+    /// `pid` started monitoring `other`; `info` = low bits of the reference.
+    Monitor = 4,
+    /// `pid` removed its monitor of `other`.
+    Demonitor = 5,
+    /// `pid` sent an exit signal to `other` (`exit/2` when `info` = 0, a link when 1);
+    /// `term` = reason.
+    ExitSignal = 6,
+    /// `pid` sent a message to `other`; `info` = [`MsgCode`]; `term` = payload.
+    Send = 7,
+    /// A message from `other` entered `pid`'s mailbox; `info` = [`MsgCode`]; `term` = payload.
+    Receive = 8,
+    /// `pid` set `trap_exit` to `info` (0/1).
+    TrapExit = 9,
+    /// `pid` registered the name `term`.
+    Register = 10,
+    /// `pid` began its init callback; `info` = path id; `term` = `{worker | Strategy, PathBinary}`.
+    InitStart = 11,
+    /// `pid`'s init returned; `info` = 0 ok, 1 ignore, 2 `{stop,R}` (`term` = R).
+    InitResult = 12,
+    /// `pid`'s `terminate/2` was called with reason `term`.
+    Terminate = 13,
+    /// `pid`'s `handle_info/2` was called with message `term`.
+    HandleInfo = 14,
+    /// Supervisor `pid` logged a report about child `other`; `info` = [`ReportContext`];
+    /// `term` = `{OffenderLabel, Reason}` (label as a binary).
+    Report = 15,
+    /// Supervisor `pid` started child `other`; `info` = [`StartCause`]; `term` = child id.
+    ChildStarted = 16,
+    /// Supervisor `pid` was paused (`info` = 1) or resumed (0).
+    Paused = 17,
+    /// Supervisor `pid` changed strategy to `term`.
+    StrategyChanged = 18,
+    /// A fault was injected on `pid`; `term` = what was done (`kill`, `{exit,R}`, `{crash,R}`).
+    Fault = 19,
+    /// Free text logged by `pid` (raw puppets, the driver); `term` = text as a binary.
+    Log = 20,
+    /// `pid` handled a call or cast; `info` = 0 call, 1 cast; `term` = the request.
+    Handle = 21,
+}
+
+impl EventKind {
+    /// Every kind, in code order.
+    pub const ALL: [EventKind; 22] = [
+        EventKind::Spawn,
+        EventKind::Exit,
+        EventKind::Link,
+        EventKind::Unlink,
+        EventKind::Monitor,
+        EventKind::Demonitor,
+        EventKind::ExitSignal,
+        EventKind::Send,
+        EventKind::Receive,
+        EventKind::TrapExit,
+        EventKind::Register,
+        EventKind::InitStart,
+        EventKind::InitResult,
+        EventKind::Terminate,
+        EventKind::HandleInfo,
+        EventKind::Report,
+        EventKind::ChildStarted,
+        EventKind::Paused,
+        EventKind::StrategyChanged,
+        EventKind::Fault,
+        EventKind::Log,
+        EventKind::Handle,
+    ];
+
+    /// The kind with this code.
+    pub fn from_code(code: u8) -> Option<EventKind> {
+        EventKind::ALL.get(code as usize).copied()
+    }
+
+    /// A telemetry-style name, e.g. `[otp_lab, process, spawn]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Spawn => "process.spawn",
+            EventKind::Exit => "process.exit",
+            EventKind::Link => "process.link",
+            EventKind::Unlink => "process.unlink",
+            EventKind::Monitor => "process.monitor",
+            EventKind::Demonitor => "process.demonitor",
+            EventKind::ExitSignal => "signal.exit",
+            EventKind::Send => "message.send",
+            EventKind::Receive => "message.receive",
+            EventKind::TrapExit => "process.trap_exit",
+            EventKind::Register => "process.register",
+            EventKind::InitStart => "behaviour.init_start",
+            EventKind::InitResult => "behaviour.init_result",
+            EventKind::Terminate => "behaviour.terminate",
+            EventKind::HandleInfo => "behaviour.handle_info",
+            EventKind::Report => "supervisor.report",
+            EventKind::ChildStarted => "supervisor.child_started",
+            EventKind::Paused => "supervisor.paused",
+            EventKind::StrategyChanged => "supervisor.strategy_changed",
+            EventKind::Fault => "fault.injected",
+            EventKind::Log => "log.line",
+            EventKind::Handle => "behaviour.handle",
+        }
+    }
+
+    fn bit(self) -> u32 {
+        1 << (self as u8)
+    }
+}
+
+/// Message kinds, in `Send`/`Receive` events' `info`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum MsgCode {
+    /// `{'EXIT', Other, Term}`.
+    Exit = 1,
+    /// `{'DOWN', Ref, process, Other, Term}`.
+    Down = 2,
+    /// A `gen_server` call; `term` = request.
+    Call = 3,
+    /// A reply to a call; `term` = reply.
+    Reply = 4,
+    /// A `gen_server` cast; `term` = request.
+    Cast = 5,
+    /// A `proc_lib` start acknowledgement; `term` = return value.
+    Ack = 6,
+    /// A system message (`sys:terminate`); `term` = request.
+    System = 7,
+    /// A timer message (`erlang:start_timer/3`); `term` = payload.
+    Timer = 8,
+    /// A command from the scenario driver to a raw process; `term` = command.
+    Command = 9,
+    /// Anything sent with `!`; `term` = the message.
+    User = 10,
+}
+
+/// Supervisor report contexts, in `Report` events' `info`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum ReportContext {
+    ChildTerminated = 0,
+    ShutdownError = 1,
+    StartError = 2,
+    /// The supervisor gave up: `reached_max_restart_intensity`.
+    Shutdown = 3,
+}
+
+impl ReportContext {
+    /// The context from an event's `info`.
+    pub fn from_code(code: u32) -> Option<ReportContext> {
+        Some(match code {
+            0 => ReportContext::ChildTerminated,
+            1 => ReportContext::ShutdownError,
+            2 => ReportContext::StartError,
+            3 => ReportContext::Shutdown,
+            _ => return None,
+        })
+    }
+
+    /// The name OTP logs (`child_terminated`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportContext::ChildTerminated => "child_terminated",
+            ReportContext::ShutdownError => "shutdown_error",
+            ReportContext::StartError => "start_error",
+            ReportContext::Shutdown => "shutdown",
+        }
+    }
+}
+
+/// Why a supervisor started a child, in `ChildStarted` events' `info`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum StartCause {
+    /// Started while the supervisor initialised.
+    Init = 0,
+    /// Restarted automatically after an exit (including group restarts and retries).
+    Restart = 1,
+    /// Added with `start_child`.
+    StartChild = 2,
+    /// Started again with `restart_child`.
+    RestartChild = 3,
+    /// Started again when a paused supervisor resumed.
+    Resume = 4,
+}
+
+impl StartCause {
+    /// The cause from an event's `info`.
+    pub fn from_code(code: u32) -> Option<StartCause> {
+        Some(match code {
+            0 => StartCause::Init,
+            1 => StartCause::Restart,
+            2 => StartCause::StartChild,
+            3 => StartCause::RestartChild,
+            4 => StartCause::Resume,
+            _ => return None,
+        })
+    }
+}
+
+/// One event, as handlers see it.
+#[derive(Clone, Copy, Debug)]
+pub struct Event<'a> {
+    /// Position in the run (0-based, never reset, counts events dropped from the ring too).
+    pub seq: u64,
+    /// Virtual time in microseconds.
+    pub time: u64,
+    pub kind: EventKind,
+    pub pid: Pid,
+    pub other: Pid,
+    pub info: u32,
+    pub term: &'a Term,
+}
+
+/// A handler's identity, for [`Telemetry::detach`].
+pub type HandlerId = String;
+
+type Handler = Box<dyn FnMut(&Event<'_>)>;
+
+struct Attached {
+    id: HandlerId,
+    mask: u32,
+    handler: Handler,
+}
+
+/// The bus: handlers attached by name to sets of event kinds.
+#[derive(Default)]
+pub struct Telemetry {
+    handlers: Vec<Attached>,
+    mask: u32,
+}
+
+/// Error from [`Telemetry::attach`] when the id is taken (as `:telemetry` returns
+/// `{error, already_exists}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlreadyExists(pub HandlerId);
+
+impl Telemetry {
+    /// Attaches `handler` to one kind of event.
+    pub fn attach(
+        &mut self,
+        id: &str,
+        kind: EventKind,
+        handler: impl FnMut(&Event<'_>) + 'static,
+    ) -> Result<(), AlreadyExists> {
+        self.attach_many(id, &[kind], handler)
+    }
+
+    /// Attaches `handler` to several kinds of event.
+    pub fn attach_many(
+        &mut self,
+        id: &str,
+        kinds: &[EventKind],
+        handler: impl FnMut(&Event<'_>) + 'static,
+    ) -> Result<(), AlreadyExists> {
+        if self.handlers.iter().any(|a| a.id == id) {
+            return Err(AlreadyExists(id.to_string()));
+        }
+        let mask = kinds.iter().fold(0, |m, k| m | k.bit());
+        self.handlers.push(Attached {
+            id: id.to_string(),
+            mask,
+            handler: Box::new(handler),
+        });
+        self.mask |= mask;
+        Ok(())
+    }
+
+    /// Detaches a handler; false if no handler had that id.
+    pub fn detach(&mut self, id: &str) -> bool {
+        let before = self.handlers.len();
+        self.handlers.retain(|a| a.id != id);
+        self.mask = self.handlers.iter().fold(0, |m, a| m | a.mask);
+        self.handlers.len() != before
+    }
+
+    /// The ids of attached handlers, in attach order.
+    pub fn list_handlers(&self) -> Vec<HandlerId> {
+        self.handlers.iter().map(|a| a.id.clone()).collect()
+    }
+
+    #[inline]
+    pub(crate) fn wants(&self, kind: EventKind) -> bool {
+        self.mask & kind.bit() != 0
+    }
+
+    pub(crate) fn dispatch(&mut self, event: &Event<'_>) {
+        let bit = event.kind.bit();
+        for a in &mut self.handlers {
+            if a.mask & bit != 0 {
+                (a.handler)(event);
+            }
+        }
+    }
+}

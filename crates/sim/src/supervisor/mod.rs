@@ -1,0 +1,742 @@
+//! An OTP supervisor, as `supervisor.erl` (stdlib 4.2, OTP 25) behaves.
+//!
+//! The supervisor is a `gen_server` that traps exits. Its blocking steps — waiting for a
+//! child's init to acknowledge, waiting for a child to die during shutdown — are explicit
+//! [`Wait`] states; what it was doing around them is a [`Stage`] (init, the receive loop,
+//! a restart or API job, termination). Everything else follows the Erlang source: the
+//! `add_restart` intensity rule, restart strategies, `try_again_restart` casts, the
+//! shutdown protocol (monitor, `exit(Child, shutdown)`, kill after the timeout,
+//! `unlink_flush`), reports, and every reply of the child API.
+//!
+//! Beyond OTP (seed 003): pause/resume, changing strategy at run time, and a restart
+//! counter kept by the supervisor itself.
+
+pub mod children;
+mod jobs;
+mod shutdown;
+pub mod spec;
+
+use crate::atom::Atom;
+use crate::behaviour::{Behaviour, Flow};
+use crate::event::{EventKind, ReportContext};
+use crate::message::{Cast, ChildRef, Msg, Request, StartChildArg, SystemReq};
+use crate::pid::{Pid, Ref};
+use crate::term::Term;
+use crate::world::{SpawnOpts, World};
+use children::{Child, ChildPid, DynChild, DynKey, RestartWindow};
+use jobs::Job;
+use shutdown::DynShutdown;
+use spec::{AutoShutdown, ChildSpec, ChildType, RestartType, StartFn, Strategy, SupSpec};
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+/// What a child start returned.
+#[derive(Clone, Debug)]
+pub(crate) enum Started {
+    Ok(Pid),
+    /// `ignore` (`{ok, undefined}`).
+    Ignore,
+    Error(Term),
+}
+
+/// What the supervisor is blocked on.
+#[derive(Clone, Debug)]
+pub(crate) enum Wait {
+    None,
+    /// `proc_lib:sync_start_link`: `{ack, Pid, Ret}` or `{'EXIT', Pid, Reason}`.
+    Ack(Pid),
+    /// `shutdown/1`: the child's `'DOWN'`, with the kill timer while it runs.
+    Down {
+        pid: Pid,
+        mref: Ref,
+        timer: Option<Ref>,
+        brutal: bool,
+        permanent: bool,
+    },
+    /// `terminate_dynamic_children/1`.
+    Dynamic(Box<DynShutdown>),
+}
+
+/// What the supervisor is doing.
+#[derive(Clone, Debug)]
+pub(crate) enum Stage {
+    /// Not initialised yet.
+    Fresh,
+    /// Starting children at init, next index `idx`.
+    InitStarting { idx: usize },
+    /// Init failed: terminating started children from index `idx` down, then exit.
+    InitAborting { idx: usize, reason: Term },
+    /// The `gen_server` receive loop.
+    Loop,
+    /// A restart or an API call in progress.
+    Job(Job),
+    /// Terminating children (from index `idx` down), then exit with `reason`.
+    Stopping { idx: usize, reason: Term },
+    /// Terminating dynamic children, then exit with `reason`.
+    StoppingDynamic { reason: Term },
+}
+
+/// A supervisor process's state.
+#[derive(Clone, Debug)]
+pub struct Supervisor {
+    spec: Rc<SupSpec>,
+    starter: Pid,
+    path: u32,
+    strategy: Strategy,
+    intensity: u32,
+    period: u32,
+    auto_shutdown: AutoShutdown,
+    children: Vec<Child>,
+    by_pid: HashMap<Pid, usize>,
+    dynamics: BTreeMap<DynKey, DynChild>,
+    dynamic_restarts: u32,
+    restarts: RestartWindow,
+    paused: bool,
+    /// Children left stopped while paused (ids, or dynamic instance args).
+    pending: Vec<Term>,
+    stage: Stage,
+    wait: Wait,
+    restart_count: u64,
+}
+
+impl Supervisor {
+    /// A supervisor about to run `init/1`; `starter` gets the ack.
+    pub fn new(spec: Rc<SupSpec>, starter: Pid) -> Supervisor {
+        let f = spec.flags;
+        Supervisor {
+            spec,
+            starter,
+            path: 0,
+            strategy: f.strategy,
+            intensity: f.intensity,
+            period: f.period.max(1),
+            auto_shutdown: f.auto_shutdown,
+            children: Vec::new(),
+            by_pid: HashMap::new(),
+            dynamics: BTreeMap::new(),
+            dynamic_restarts: 0,
+            restarts: RestartWindow::default(),
+            paused: false,
+            pending: Vec::new(),
+            stage: Stage::Fresh,
+            wait: Wait::None,
+            restart_count: 0,
+        }
+    }
+
+    // ------------------------------------------------------------ read access
+
+    /// The restart strategy.
+    pub fn strategy(&self) -> Strategy {
+        self.strategy
+    }
+
+    /// Maximum restarts within the period.
+    pub fn intensity(&self) -> u32 {
+        self.intensity
+    }
+
+    /// The period in seconds.
+    pub fn period(&self) -> u32 {
+        self.period
+    }
+
+    /// True while paused.
+    pub fn is_paused(&self) -> bool {
+        self.paused
+    }
+
+    /// Automatic restarts performed by this incarnation.
+    pub fn restart_count(&self) -> u64 {
+        self.restart_count
+    }
+
+    /// Restarts counted in the current intensity window at virtual time `now_us`.
+    pub fn restarts_in_window(&self, now_us: u64) -> u64 {
+        self.restarts.count_at(now_us / 1_000_000, self.period)
+    }
+
+    /// Static children in start order.
+    pub fn children(&self) -> &[Child] {
+        &self.children
+    }
+
+    /// Dynamic children (`simple_one_for_one`), in key order.
+    pub fn dynamic_children(&self) -> impl Iterator<Item = (DynKey, &Term)> {
+        self.dynamics.iter().map(|(k, d)| (*k, &d.args))
+    }
+
+    fn is_simple(&self) -> bool {
+        self.strategy == Strategy::SimpleOneForOne
+    }
+
+    fn template(&self) -> Option<&Child> {
+        self.children.first()
+    }
+
+    // ------------------------------------------------------------ the process
+
+    pub(crate) fn run(&mut self, w: &mut World, me: Pid) -> Flow {
+        if !matches!(self.wait, Wait::None) {
+            return match self.poll_wait(w, me) {
+                Some(flow) => flow,
+                None => Flow::Wait,
+            };
+        }
+        match self.stage {
+            Stage::Fresh => self.init(w, me),
+            Stage::Loop => match w.next_msg(me) {
+                Some(msg) => self.handle_msg(w, me, msg),
+                None => Flow::Wait,
+            },
+            // Stages other than Loop always hold a wait; reaching here means a job
+            // finished its wait and must continue.
+            _ => self.resume(w, me, jobs::Outcome::None),
+        }
+    }
+
+    fn init(&mut self, w: &mut World, me: Pid) -> Flow {
+        w.set_trap_exit(me, true);
+        self.path = w.process(me).map(|p| p.path).unwrap_or(0);
+        let tag = Term::pair(
+            Term::atom(self.strategy.name()),
+            Term::Binary(w.path_name(self.path).as_bytes().into()),
+        );
+        w.emit(EventKind::InitStart, me, Pid::NONE, self.path, &tag);
+        if let Some(name) = self.spec.register {
+            if !w.register(name, me) {
+                let holder = w.whereis(name).map(Term::Pid).unwrap_or(Term::UNDEFINED);
+                return self.init_stop(
+                    w,
+                    me,
+                    Term::pair(Term::Atom(Atom::ALREADY_STARTED), holder),
+                );
+            }
+        }
+        // check_startspec
+        let specs = self.spec.children.clone();
+        let mut seen: Vec<&Term> = Vec::new();
+        for c in &specs {
+            if let Err(e) = spec::check_childspec(c, self.auto_shutdown) {
+                return self.init_stop(w, me, Term::pair(Term::Atom(Atom::START_SPEC), e));
+            }
+            if seen.contains(&&c.id) {
+                let e = Term::pair(Term::Atom(Atom::DUPLICATE_CHILD_NAME), c.id.clone());
+                return self.init_stop(w, me, Term::pair(Term::Atom(Atom::START_SPEC), e));
+            }
+            seen.push(&c.id);
+        }
+        if self.is_simple() && specs.len() != 1 {
+            let l = Term::list(specs.iter().map(|c| c.id.clone()).collect());
+            return self.init_stop(w, me, Term::pair(Term::atom("bad_start_spec"), l));
+        }
+        self.children = specs
+            .into_iter()
+            .map(|spec| Child {
+                spec,
+                pid: ChildPid::Undefined,
+            })
+            .collect();
+        if self.is_simple() {
+            return self.init_done(w, me);
+        }
+        self.stage = Stage::InitStarting { idx: 0 };
+        self.resume(w, me, jobs::Outcome::None)
+    }
+
+    /// `init/1` returned `{stop, Reason}`: ack `{error, Reason}` and exit.
+    fn init_stop(&mut self, w: &mut World, me: Pid, reason: Term) -> Flow {
+        self.ack(w, me, Term::error(reason.clone()));
+        Flow::Exit(reason)
+    }
+
+    fn init_done(&mut self, w: &mut World, me: Pid) -> Flow {
+        self.ack(w, me, Term::ok(Term::Pid(me)));
+        self.stage = Stage::Loop;
+        Flow::Continue
+    }
+
+    fn ack(&mut self, w: &mut World, me: Pid, ret: Term) {
+        if !self.starter.is_none() {
+            w.send(me, self.starter, Msg::Ack { pid: me, ret });
+            self.starter = Pid::NONE;
+        }
+    }
+
+    fn parent(w: &World, me: Pid) -> Pid {
+        w.process(me).map(|p| p.parent).unwrap_or(Pid::NONE)
+    }
+
+    /// One message of the receive loop.
+    fn handle_msg(&mut self, w: &mut World, me: Pid, msg: Msg) -> Flow {
+        match msg {
+            Msg::Exit { from, reason } => {
+                if from == Self::parent(w, me) {
+                    return self.begin_stop(w, me, reason);
+                }
+                self.restart_child(w, me, from, reason)
+            }
+            Msg::Call { from, tag, req } => self.handle_call(w, me, from, tag, req),
+            Msg::Cast(Cast::TryAgainRestart(key)) => self.try_again(w, me, key),
+            Msg::System {
+                from,
+                tag,
+                req: SystemReq::Terminate(reason),
+            } => {
+                w.send(
+                    me,
+                    from,
+                    Msg::Reply {
+                        tag,
+                        value: Term::OK,
+                    },
+                );
+                self.begin_stop(w, me, reason)
+            }
+            // Anything else: "Supervisor received unexpected message" (logged, ignored).
+            _ => Flow::Continue,
+        }
+    }
+
+    // ------------------------------------------------------------ child API
+
+    fn reply(w: &mut World, me: Pid, to: Pid, tag: Ref, value: Term) -> Flow {
+        w.send(me, to, Msg::Reply { tag, value });
+        Flow::Continue
+    }
+
+    fn find_by_id(&self, id: &Term) -> Option<usize> {
+        self.children.iter().position(|c| &c.spec.id == id)
+    }
+
+    fn handle_call(&mut self, w: &mut World, me: Pid, from: Pid, tag: Ref, req: Request) -> Flow {
+        let simple = self.is_simple();
+        let err = |a: Atom| Term::error(Term::Atom(a));
+        match req {
+            Request::WhichChildren => {
+                let v = self.which_children_term();
+                Self::reply(w, me, from, tag, v)
+            }
+            Request::CountChildren => {
+                let v = self.count_children_term(w);
+                Self::reply(w, me, from, tag, v)
+            }
+            Request::StartChild(StartChildArg::Args(args)) if simple => {
+                self.stage = Stage::Job(Job::CallStartDyn {
+                    from,
+                    tag,
+                    args: args.clone(),
+                });
+                let template = self.children[0].spec.clone();
+                let path = self.dyn_path(w, &args);
+                self.start_and_resume(w, me, &template, path)
+            }
+            Request::StartChild(StartChildArg::Spec(spec)) if !simple => {
+                if let Err(e) = spec::check_childspec(&spec, self.auto_shutdown) {
+                    return Self::reply(w, me, from, tag, Term::error(e));
+                }
+                match self.find_by_id(&spec.id) {
+                    Some(i) => {
+                        let v = match self.children[i].pid {
+                            ChildPid::Running(p) => Term::error(Term::pair(
+                                Term::Atom(Atom::ALREADY_STARTED),
+                                Term::Pid(p),
+                            )),
+                            _ => err(Atom::ALREADY_PRESENT),
+                        };
+                        Self::reply(w, me, from, tag, v)
+                    }
+                    None => {
+                        self.stage = Stage::Job(Job::CallStart {
+                            from,
+                            tag,
+                            spec: spec.clone(),
+                        });
+                        let path = self.child_path(w, &spec);
+                        self.start_and_resume(w, me, &spec, path)
+                    }
+                }
+            }
+            Request::StartChild(_) => Self::reply(w, me, from, tag, err(Atom::BAD_ARG)),
+            Request::TerminateChild(ChildRef::Id(_)) if simple => {
+                Self::reply(w, me, from, tag, err(Atom::SIMPLE_ONE_FOR_ONE))
+            }
+            Request::TerminateChild(target) => {
+                let found = match &target {
+                    ChildRef::Id(id) => self.find_by_id(id).map(jobs::Target::Index),
+                    ChildRef::Pid(p) if simple => self.find_dynamic_for_api(w, *p),
+                    ChildRef::Pid(_) => None,
+                };
+                match found {
+                    None => Self::reply(w, me, from, tag, err(Atom::NOT_FOUND)),
+                    Some(t) => {
+                        self.stage = Stage::Job(Job::CallTerminate {
+                            from,
+                            tag,
+                            target: t,
+                        });
+                        self.resume(w, me, jobs::Outcome::None)
+                    }
+                }
+            }
+            Request::RestartChild(_) | Request::DeleteChild(_) if simple => {
+                Self::reply(w, me, from, tag, err(Atom::SIMPLE_ONE_FOR_ONE))
+            }
+            Request::RestartChild(id) => match self.find_by_id(&id) {
+                Some(i) => match self.children[i].pid {
+                    ChildPid::Undefined => {
+                        self.stage = Stage::Job(Job::CallRestart { from, tag, idx: i });
+                        let spec = self.children[i].spec.clone();
+                        let path = self.child_path(w, &spec);
+                        self.start_and_resume(w, me, &spec, path)
+                    }
+                    ChildPid::Restarting(_) => Self::reply(w, me, from, tag, err(Atom::RESTARTING)),
+                    ChildPid::Running(_) => Self::reply(w, me, from, tag, err(Atom::RUNNING)),
+                },
+                None => Self::reply(w, me, from, tag, err(Atom::NOT_FOUND)),
+            },
+            Request::DeleteChild(id) => {
+                let v = match self.find_by_id(&id) {
+                    Some(i) => match self.children[i].pid {
+                        ChildPid::Undefined => {
+                            self.children.remove(i);
+                            self.reindex();
+                            Term::OK
+                        }
+                        ChildPid::Restarting(_) => err(Atom::RESTARTING),
+                        ChildPid::Running(_) => err(Atom::RUNNING),
+                    },
+                    None => err(Atom::NOT_FOUND),
+                };
+                Self::reply(w, me, from, tag, v)
+            }
+            Request::GetChildspec(id) => {
+                let v = if simple {
+                    match id {
+                        Term::Pid(p) if self.dynamics.contains_key(&DynKey::Pid(p)) => {
+                            Term::ok(self.children[0].spec.to_term())
+                        }
+                        _ => err(Atom::NOT_FOUND),
+                    }
+                } else {
+                    match self.find_by_id(&id) {
+                        Some(i) => Term::ok(self.children[i].spec.to_term()),
+                        None => err(Atom::NOT_FOUND),
+                    }
+                };
+                Self::reply(w, me, from, tag, v)
+            }
+            Request::Pause => {
+                let v = if self.paused {
+                    Term::error(Term::atom("already_paused"))
+                } else {
+                    self.paused = true;
+                    w.emit(EventKind::Paused, me, Pid::NONE, 1, &Term::TRUE);
+                    Term::OK
+                };
+                Self::reply(w, me, from, tag, v)
+            }
+            Request::Resume => {
+                if !self.paused {
+                    return Self::reply(w, me, from, tag, Term::error(Term::atom("not_paused")));
+                }
+                self.paused = false;
+                w.emit(EventKind::Paused, me, Pid::NONE, 0, &Term::FALSE);
+                w.send(
+                    me,
+                    from,
+                    Msg::Reply {
+                        tag,
+                        value: Term::OK,
+                    },
+                );
+                let pending = std::mem::take(&mut self.pending);
+                self.stage = Stage::Job(Job::Resume { pending, pos: 0 });
+                self.resume(w, me, jobs::Outcome::None)
+            }
+            Request::ChangeStrategy(s) => {
+                let v = if s == Strategy::SimpleOneForOne || simple {
+                    Term::error(Term::Atom(Atom::BAD_STRATEGY))
+                } else {
+                    self.strategy = s;
+                    w.emit(
+                        EventKind::StrategyChanged,
+                        me,
+                        Pid::NONE,
+                        0,
+                        &Term::atom(s.name()),
+                    );
+                    Term::OK
+                };
+                Self::reply(w, me, from, tag, v)
+            }
+            Request::Term(_) => Self::reply(w, me, from, tag, err(Atom::new("badcall"))),
+        }
+    }
+
+    fn which_children_term(&self) -> Term {
+        let module = |c: &ChildSpec| -> Term {
+            match &c.start {
+                StartFn::Worker(ws) => Term::list(vec![Term::atom(ws.kind.module())]),
+                StartFn::Supervisor(_) => Term::list(vec![Term::Atom(Atom::SUPERVISOR)]),
+                StartFn::SpawnLoop { .. } => Term::list(vec![Term::atom("bench_sup")]),
+            }
+        };
+        if self.is_simple() {
+            let Some(t) = self.template() else {
+                return Term::list(vec![]);
+            };
+            let ty = Term::Atom(t.spec.child_type.atom());
+            let m = module(&t.spec);
+            let items = self
+                .dynamics
+                .keys()
+                .map(|k| {
+                    let p = match k {
+                        DynKey::Restarting(_) => Term::Atom(Atom::RESTARTING),
+                        DynKey::Pid(p) => Term::Pid(*p),
+                        DynKey::Undefined => Term::UNDEFINED,
+                    };
+                    Term::tuple(vec![Term::UNDEFINED, p, ty.clone(), m.clone()])
+                })
+                .collect();
+            return Term::list(items);
+        }
+        let items = self
+            .children
+            .iter()
+            .rev()
+            .map(|c| {
+                Term::tuple(vec![
+                    c.spec.id.clone(),
+                    c.pid.to_term(),
+                    Term::Atom(c.spec.child_type.atom()),
+                    module(&c.spec),
+                ])
+            })
+            .collect();
+        Term::list(items)
+    }
+
+    fn count_children_term(&self, w: &World) -> Term {
+        let (specs, active, sups, workers) = if self.is_simple() {
+            let sz = self.dynamics.len() as i64;
+            let active = sz - self.dynamic_restarts as i64;
+            let is_sup = self
+                .template()
+                .map(|t| t.spec.child_type == ChildType::Supervisor);
+            if is_sup == Some(true) {
+                (1, active, sz, 0)
+            } else {
+                (1, active, 0, sz)
+            }
+        } else {
+            let mut r = (0i64, 0i64, 0i64, 0i64);
+            for c in &self.children {
+                r.0 += 1;
+                if c.pid.pid().is_some_and(|p| w.is_alive(p)) {
+                    r.1 += 1;
+                }
+                match c.spec.child_type {
+                    ChildType::Supervisor => r.2 += 1,
+                    ChildType::Worker => r.3 += 1,
+                }
+            }
+            r
+        };
+        let kv = |a: Atom, n: i64| Term::pair(Term::Atom(a), Term::Int(n));
+        Term::list(vec![
+            kv(Atom::SPECS, specs),
+            kv(Atom::ACTIVE, active),
+            kv(Atom::SUPERVISORS, sups),
+            kv(Atom::WORKERS, workers),
+        ])
+    }
+
+    /// `find_child(Pid, State)` for a `simple_one_for_one` API call.
+    fn find_dynamic_for_api(&self, w: &World, p: Pid) -> Option<jobs::Target> {
+        if self.dynamics.contains_key(&DynKey::Pid(p)) {
+            return Some(jobs::Target::Dyn(DynKey::Pid(p)));
+        }
+        if self.dynamics.contains_key(&DynKey::Restarting(Some(p))) {
+            return Some(jobs::Target::Dyn(DynKey::Restarting(Some(p))));
+        }
+        if w.is_alive(p) {
+            None
+        } else {
+            Some(jobs::Target::Dyn(DynKey::Undefined))
+        }
+    }
+
+    // ------------------------------------------------------------ starting children
+
+    fn child_path(&self, w: &mut World, spec: &ChildSpec) -> u32 {
+        let p = format!("{}/{}", w.path_name(self.path), spec.id_text());
+        w.intern_path(&p)
+    }
+
+    fn dyn_path(&self, w: &mut World, args: &Term) -> u32 {
+        let p = format!("{}/{}", w.path_name(self.path), spec::id_text(args));
+        w.intern_path(&p)
+    }
+
+    /// Starts a child process. Returns `None` if the supervisor must now wait for the
+    /// child's ack, or the result at once for start functions that do not wait.
+    fn start_proc(
+        &mut self,
+        w: &mut World,
+        me: Pid,
+        spec: &ChildSpec,
+        path: u32,
+    ) -> Option<Started> {
+        let opts = SpawnOpts {
+            link: true,
+            path,
+            ..SpawnOpts::default()
+        };
+        match &spec.start {
+            StartFn::Worker(ws) => {
+                let b = Behaviour::Server(Box::new(crate::behaviour::gen_server::GenServer::new(
+                    ws.clone(),
+                    me,
+                )));
+                let (pid, _) = w.spawn(me, b, opts);
+                self.wait = Wait::Ack(pid);
+                None
+            }
+            StartFn::Supervisor(ss) => {
+                let b = Behaviour::Supervisor(Box::new(Supervisor::new(ss.clone(), me)));
+                let (pid, _) = w.spawn(me, b, opts);
+                self.wait = Wait::Ack(pid);
+                None
+            }
+            StartFn::SpawnLoop { notify } => {
+                let (pid, _) = w.spawn(me, Behaviour::Loop, opts);
+                if let Some(n) = notify {
+                    w.send(me, *n, Msg::User(Term::Atom(Atom::STARTED)));
+                }
+                Some(Started::Ok(pid))
+            }
+        }
+    }
+
+    /// Starts a child and feeds the result to the current job (now or after the ack).
+    fn start_and_resume(&mut self, w: &mut World, me: Pid, spec: &ChildSpec, path: u32) -> Flow {
+        match self.start_proc(w, me, spec, path) {
+            Some(r) => self.resume(w, me, jobs::Outcome::Started(r)),
+            None => Flow::Wait,
+        }
+    }
+
+    fn poll_wait(&mut self, w: &mut World, me: Pid) -> Option<Flow> {
+        match self.wait.clone() {
+            Wait::None => None,
+            Wait::Ack(pid) => {
+                let m = w.take_msg(me, |m| {
+                    matches!(m, Msg::Ack { pid: p, .. } if *p == pid)
+                        || matches!(m, Msg::Exit { from, .. } if *from == pid)
+                })?;
+                self.wait = Wait::None;
+                let r = match m {
+                    Msg::Ack { ret, .. } => ack_result(ret),
+                    Msg::Exit { reason, .. } => Started::Error(reason),
+                    _ => unreachable!("take_msg matched only acks and exits"),
+                };
+                Some(self.resume(w, me, jobs::Outcome::Started(r)))
+            }
+            Wait::Down { .. } => {
+                let reason = self.poll_down(w, me)?;
+                self.wait = Wait::None;
+                Some(self.resume(w, me, jobs::Outcome::Shutdown(reason)))
+            }
+            Wait::Dynamic(_) => {
+                let errors = self.poll_dynamic(w, me)?;
+                self.wait = Wait::None;
+                Some(self.resume(w, me, jobs::Outcome::Dynamic(errors)))
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ bookkeeping
+
+    pub(crate) fn set_pid(&mut self, idx: usize, pid: ChildPid) {
+        if let Some(old) = self.children[idx].pid.pid() {
+            self.by_pid.remove(&old);
+        }
+        if let ChildPid::Running(p) = pid {
+            self.by_pid.insert(p, idx);
+        }
+        self.children[idx].pid = pid;
+    }
+
+    pub(crate) fn reindex(&mut self) {
+        self.by_pid.clear();
+        for (i, c) in self.children.iter().enumerate() {
+            if let ChildPid::Running(p) = c.pid {
+                self.by_pid.insert(p, i);
+            }
+        }
+    }
+
+    /// `del_child/2`: a temporary child's record is removed, others become undefined.
+    pub(crate) fn del_child_at(&mut self, idx: usize) {
+        if self.children[idx].spec.restart == RestartType::Temporary {
+            self.children.remove(idx);
+            self.reindex();
+        } else {
+            self.set_pid(idx, ChildPid::Undefined);
+        }
+    }
+
+    /// The offender as the conformance trace names it.
+    pub(crate) fn offender_label(
+        &self,
+        w: &World,
+        spec: &ChildSpec,
+        pid: Option<DynKey>,
+        count: Option<usize>,
+    ) -> String {
+        let sup = w.path_name(self.path);
+        if self.is_simple() {
+            if let Some(n) = count {
+                return format!("{sup}/{}*{n}", spec.id_text());
+            }
+            if let Some(k) = pid {
+                if let Some(d) = self.dynamics.get(&k) {
+                    return format!("{sup}/{}", spec::id_text(&d.args));
+                }
+            }
+        }
+        format!("{sup}/{}", spec.id_text())
+    }
+
+    pub(crate) fn report(
+        &self,
+        w: &mut World,
+        me: Pid,
+        ctx: ReportContext,
+        label: String,
+        offender: Pid,
+        reason: &Term,
+    ) {
+        let t = Term::pair(Term::Binary(Rc::from(label.into_bytes())), reason.clone());
+        w.emit(EventKind::Report, me, offender, ctx as u32, &t);
+    }
+}
+
+fn ack_result(ret: Term) -> Started {
+    if ret.is_atom(Atom::IGNORE) {
+        return Started::Ignore;
+    }
+    if let Some([tag, v]) = ret.as_tuple().and_then(|t| <&[Term; 2]>::try_from(t).ok()) {
+        if tag.is_atom(Atom::OK) {
+            if let Term::Pid(p) = v {
+                return Started::Ok(*p);
+            }
+        }
+        if tag.is_atom(Atom::ERROR) {
+            return Started::Error(v.clone());
+        }
+    }
+    Started::Error(ret)
+}

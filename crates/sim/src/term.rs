@@ -1,0 +1,811 @@
+//! Erlang terms: the values exit reasons, messages and replies are made of.
+//!
+//! [`Term`] is immutable and cheap to clone (compound terms share their elements through
+//! `Rc`). It orders as Erlang's term order, prints as the conformance traces print terms
+//! (pids and references through a [`Namer`]), and parses from Erlang term syntax
+//! (`"{shutdown,x}"`), the way scenario files write reasons and messages.
+
+use crate::atom::{quote_atom, Atom};
+use crate::pid::{Pid, Ref};
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt;
+use std::rc::Rc;
+
+/// An Erlang term.
+#[derive(Clone)]
+pub enum Term {
+    Atom(Atom),
+    Int(i64),
+    Float(f64),
+    Pid(Pid),
+    Ref(Ref),
+    Tuple(Rc<[Term]>),
+    /// A proper list (`[]` is the empty list).
+    List(Rc<[Term]>),
+    Binary(Rc<[u8]>),
+    /// A map with keys in term order.
+    Map(Rc<[(Term, Term)]>),
+    /// An opaque stack trace, printed `<stack>` (as the oracle normalises them).
+    Stack,
+}
+
+impl Term {
+    pub const NORMAL: Term = Term::Atom(Atom::NORMAL);
+    pub const KILL: Term = Term::Atom(Atom::KILL);
+    pub const KILLED: Term = Term::Atom(Atom::KILLED);
+    pub const SHUTDOWN: Term = Term::Atom(Atom::SHUTDOWN);
+    pub const NOPROC: Term = Term::Atom(Atom::NOPROC);
+    pub const OK: Term = Term::Atom(Atom::OK);
+    pub const UNDEFINED: Term = Term::Atom(Atom::UNDEFINED);
+    pub const TRUE: Term = Term::Atom(Atom::TRUE);
+    pub const FALSE: Term = Term::Atom(Atom::FALSE);
+
+    /// An atom term from a name.
+    pub fn atom(name: &str) -> Term {
+        Term::Atom(Atom::new(name))
+    }
+
+    /// A tuple of the given elements.
+    pub fn tuple(items: Vec<Term>) -> Term {
+        Term::Tuple(Rc::from(items))
+    }
+
+    /// A two-tuple.
+    pub fn pair(a: Term, b: Term) -> Term {
+        Term::tuple(vec![a, b])
+    }
+
+    /// A proper list.
+    pub fn list(items: Vec<Term>) -> Term {
+        Term::List(Rc::from(items))
+    }
+
+    /// `{error, Reason}`.
+    pub fn error(reason: Term) -> Term {
+        Term::pair(Term::Atom(Atom::ERROR), reason)
+    }
+
+    /// `{ok, Value}`.
+    pub fn ok(value: Term) -> Term {
+        Term::pair(Term::OK, value)
+    }
+
+    /// A boolean atom.
+    pub fn bool(b: bool) -> Term {
+        if b {
+            Term::TRUE
+        } else {
+            Term::FALSE
+        }
+    }
+
+    /// The atom, if this term is one.
+    pub fn as_atom(&self) -> Option<Atom> {
+        match self {
+            Term::Atom(a) => Some(*a),
+            _ => None,
+        }
+    }
+
+    /// True if this is the given atom.
+    pub fn is_atom(&self, a: Atom) -> bool {
+        matches!(self, Term::Atom(x) if *x == a)
+    }
+
+    /// The elements of a tuple.
+    pub fn as_tuple(&self) -> Option<&[Term]> {
+        match self {
+            Term::Tuple(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// `normal`, `shutdown` or `{shutdown, _}`: the reasons a supervisor treats as clean.
+    pub fn is_shutdown_like(&self) -> bool {
+        match self {
+            Term::Atom(a) => *a == Atom::NORMAL || *a == Atom::SHUTDOWN,
+            Term::Tuple(t) => t.len() == 2 && t[0].is_atom(Atom::SHUTDOWN),
+            _ => false,
+        }
+    }
+
+    /// `{shutdown, _}`.
+    pub fn is_shutdown_tuple(&self) -> bool {
+        matches!(self, Term::Tuple(t) if t.len() == 2 && t[0].is_atom(Atom::SHUTDOWN))
+    }
+
+    /// Prints the term with pids and references named by `namer`.
+    pub fn display<'a>(&'a self, namer: &'a dyn Namer) -> Display<'a> {
+        Display { term: self, namer }
+    }
+
+    /// Prints the term with default pid and reference notation.
+    pub fn to_text(&self) -> String {
+        self.display(&DefaultNamer).to_string()
+    }
+
+    fn type_rank(&self) -> u8 {
+        match self {
+            Term::Int(_) | Term::Float(_) => 0,
+            Term::Atom(_) => 1,
+            Term::Ref(_) => 2,
+            Term::Stack => 3,
+            Term::Pid(_) => 5,
+            Term::Tuple(_) => 6,
+            Term::Map(_) => 7,
+            Term::List(l) if l.is_empty() => 8,
+            Term::List(_) => 9,
+            Term::Binary(_) => 10,
+        }
+    }
+}
+
+impl From<Atom> for Term {
+    fn from(a: Atom) -> Term {
+        Term::Atom(a)
+    }
+}
+
+impl From<Pid> for Term {
+    fn from(p: Pid) -> Term {
+        Term::Pid(p)
+    }
+}
+
+impl PartialEq for Term {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Term {}
+
+impl PartialOrd for Term {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Term {
+    /// Erlang's term order: number < atom < reference < fun < port < pid < tuple < map <
+    /// nil < list < bitstring. (`==` semantics: `1 == 1.0`.)
+    fn cmp(&self, other: &Self) -> Ordering {
+        let (ra, rb) = (self.type_rank(), other.type_rank());
+        if ra != rb {
+            return ra.cmp(&rb);
+        }
+        match (self, other) {
+            (Term::Int(a), Term::Int(b)) => a.cmp(b),
+            (Term::Int(a), Term::Float(b)) => (*a as f64).total_cmp(b),
+            (Term::Float(a), Term::Int(b)) => a.total_cmp(&(*b as f64)),
+            (Term::Float(a), Term::Float(b)) => a.total_cmp(b),
+            (Term::Atom(a), Term::Atom(b)) => a.cmp(b),
+            (Term::Ref(a), Term::Ref(b)) => a.cmp(b),
+            (Term::Pid(a), Term::Pid(b)) => a.cmp(b),
+            (Term::Tuple(a), Term::Tuple(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+            (Term::Map(a), Term::Map(b)) => a.len().cmp(&b.len()).then_with(|| {
+                let ka = a.iter().map(|(k, _)| k);
+                let kb = b.iter().map(|(k, _)| k);
+                ka.cmp(kb).then_with(|| {
+                    let va = a.iter().map(|(_, v)| v);
+                    let vb = b.iter().map(|(_, v)| v);
+                    va.cmp(vb)
+                })
+            }),
+            (Term::List(a), Term::List(b)) => a.cmp(b),
+            (Term::Binary(a), Term::Binary(b)) => a.cmp(b),
+            _ => Ordering::Equal,
+        }
+    }
+}
+
+impl fmt::Debug for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_text())
+    }
+}
+
+/// Names pids and references when printing terms.
+pub trait Namer {
+    /// The name to print inside `<…>` for a pid, or `None` for the default.
+    fn pid_name(&self, pid: Pid) -> Option<Cow<'_, str>>;
+    /// The name to print after `#` for a reference, or `None` for the default.
+    fn ref_name(&self, r: Ref) -> Option<Cow<'_, str>>;
+    /// What to print for a pid the namer does not know.
+    fn unknown_pid(&self, pid: Pid) -> String {
+        pid.to_string()
+    }
+    /// What to print for a reference the namer does not know.
+    fn unknown_ref(&self, r: Ref) -> String {
+        r.to_string()
+    }
+}
+
+/// Prints pids as `<0.N.0>` and references as `#Ref<0.0.0.N>`.
+pub struct DefaultNamer;
+
+impl Namer for DefaultNamer {
+    fn pid_name(&self, _: Pid) -> Option<Cow<'_, str>> {
+        None
+    }
+    fn ref_name(&self, _: Ref) -> Option<Cow<'_, str>> {
+        None
+    }
+}
+
+/// A term being printed (see [`Term::display`]).
+pub struct Display<'a> {
+    term: &'a Term,
+    namer: &'a dyn Namer,
+}
+
+impl fmt::Display for Display<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_term(f, self.term, self.namer)
+    }
+}
+
+fn write_seq(f: &mut fmt::Formatter<'_>, items: &[Term], namer: &dyn Namer) -> fmt::Result {
+    for (i, t) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(",")?;
+        }
+        write_term(f, t, namer)?;
+    }
+    Ok(())
+}
+
+fn write_term(f: &mut fmt::Formatter<'_>, t: &Term, namer: &dyn Namer) -> fmt::Result {
+    match t {
+        Term::Atom(a) => a.with_name(|n| f.write_str(&quote_atom(n))),
+        Term::Int(i) => write!(f, "{i}"),
+        Term::Float(x) => f.write_str(&format_float(*x)),
+        Term::Pid(p) => match namer.pid_name(*p) {
+            Some(n) => write!(f, "<{n}>"),
+            None => f.write_str(&namer.unknown_pid(*p)),
+        },
+        Term::Ref(r) => match namer.ref_name(*r) {
+            Some(n) => write!(f, "#{n}"),
+            None => f.write_str(&namer.unknown_ref(*r)),
+        },
+        Term::Tuple(items) => {
+            f.write_str("{")?;
+            write_seq(f, items, namer)?;
+            f.write_str("}")
+        }
+        Term::List(items) => {
+            if let Some(s) = printable_string(items) {
+                return f.write_str(&s);
+            }
+            f.write_str("[")?;
+            write_seq(f, items, namer)?;
+            f.write_str("]")
+        }
+        Term::Binary(bytes) => {
+            if let Ok(s) = std::str::from_utf8(bytes) {
+                if s.chars().all(is_printable_char) {
+                    return write!(f, "<<{}>>", quote_string(s));
+                }
+            }
+            f.write_str("<<")?;
+            for (i, b) in bytes.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(",")?;
+                }
+                write!(f, "{b}")?;
+            }
+            f.write_str(">>")
+        }
+        Term::Map(entries) => {
+            f.write_str("#{")?;
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(",")?;
+                }
+                write_term(f, k, namer)?;
+                f.write_str("=>")?;
+                write_term(f, v, namer)?;
+            }
+            f.write_str("}")
+        }
+        Term::Stack => f.write_str("<stack>"),
+    }
+}
+
+fn is_printable_char(c: char) -> bool {
+    matches!(
+        c,
+        ' '..='~' | '\n' | '\r' | '\t' | '\u{0b}' | '\u{08}' | '\u{0c}' | '\u{1b}'
+    ) || (c as u32 >= 160 && c as u32 != 0xFFFE && c as u32 != 0xFFFF)
+}
+
+fn printable_string(items: &[Term]) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    let mut s = String::with_capacity(items.len());
+    for t in items {
+        match t {
+            Term::Int(i) if *i >= 0 && *i <= 0x10FFFF => {
+                let c = char::from_u32(*i as u32)?;
+                if !is_printable_char(c) {
+                    return None;
+                }
+                s.push(c);
+            }
+            _ => return None,
+        }
+    }
+    Some(quote_string(&s))
+}
+
+fn quote_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{0b}' => out.push_str("\\v"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            '\u{1b}' => out.push_str("\\e"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Formats a float the way `~p` does: the shortest text that reads back exactly.
+fn format_float(x: f64) -> String {
+    if x.is_finite() && x == x.trunc() && x.abs() < 1e16 {
+        return format!("{x:.1}");
+    }
+    let s = format!("{x:e}");
+    // Rust prints 1.5e-7 as "1.5e-7"; Erlang prints "1.5e-7" too.
+    if let Some((m, e)) = s.split_once('e') {
+        let m = if m.contains('.') {
+            m.to_string()
+        } else {
+            format!("{m}.0")
+        };
+        let exp: i32 = e.parse().unwrap_or(0);
+        if (-4..16).contains(&exp) {
+            return format!("{x}");
+        }
+        return format!("{m}e{exp}");
+    }
+    s
+}
+
+/// An error from [`parse_term`], with the byte offset where it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at offset {}", self.message, self.offset)
+    }
+}
+
+/// The deepest nesting [`parse_term`] accepts (deeper input is rejected, not a stack overflow).
+pub const MAX_TERM_DEPTH: usize = 64;
+
+/// Parses one Erlang term written in Erlang syntax (an optional final `.` is allowed).
+///
+/// Supports atoms (plain and quoted), integers (with `16#FF` bases and `$c` characters),
+/// floats, strings, binaries (`<<"abc">>`, `<<1,2>>`), tuples, proper lists and maps.
+/// Pids, references and funs cannot be written, as in Erlang source.
+pub fn parse_term(text: &str) -> Result<Term, ParseError> {
+    let mut p = Parser {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+    };
+    p.skip_ws();
+    let t = p.term(0)?;
+    p.skip_ws();
+    if p.peek() == Some(b'.') {
+        p.pos += 1;
+        p.skip_ws();
+    }
+    if p.pos != p.src.len() {
+        return Err(p.err("unexpected text after the term"));
+    }
+    Ok(t)
+}
+
+struct Parser<'a> {
+    src: &'a [u8],
+    text: &'a str,
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn err(&self, msg: &str) -> ParseError {
+        ParseError {
+            offset: self.pos,
+            message: msg.to_string(),
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.src.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(c) = self.peek() {
+            if c.is_ascii_whitespace() {
+                self.pos += 1;
+            } else if c == b'%' {
+                while let Some(c) = self.peek() {
+                    if c == b'\n' {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn expect(&mut self, c: u8) -> Result<(), ParseError> {
+        self.skip_ws();
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.err(&format!("expected '{}'", c as char)))
+        }
+    }
+
+    fn term(&mut self, depth: usize) -> Result<Term, ParseError> {
+        if depth > MAX_TERM_DEPTH {
+            return Err(self.err("term nested too deeply"));
+        }
+        self.skip_ws();
+        match self.peek() {
+            None => Err(self.err("expected a term")),
+            Some(b'{') => {
+                self.pos += 1;
+                let items = self.seq(b'}', depth)?;
+                Ok(Term::tuple(items))
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                let items = self.seq(b']', depth)?;
+                Ok(Term::list(items))
+            }
+            Some(b'#') => {
+                self.pos += 1;
+                self.expect(b'{')?;
+                self.map(depth)
+            }
+            Some(b'<') => {
+                if self.src.get(self.pos + 1) == Some(&b'<') {
+                    self.pos += 2;
+                    self.binary()
+                } else {
+                    Err(self.err("pids cannot be written in a term"))
+                }
+            }
+            Some(b'"') => {
+                let s = self.string(b'"')?;
+                Ok(Term::list(s.chars().map(|c| Term::Int(c as i64)).collect()))
+            }
+            Some(b'\'') => {
+                let s = self.string(b'\'')?;
+                Ok(Term::atom(&s))
+            }
+            Some(b'$') => {
+                self.pos += 1;
+                let c = self.char_literal()?;
+                Ok(Term::Int(c as i64))
+            }
+            Some(c) if c == b'-' || c == b'+' || c.is_ascii_digit() => self.number(),
+            Some(c) if c.is_ascii_lowercase() => {
+                let start = self.pos;
+                while let Some(c) = self.peek() {
+                    if c.is_ascii_alphanumeric() || c == b'_' || c == b'@' {
+                        self.pos += 1;
+                    } else {
+                        break;
+                    }
+                }
+                Ok(Term::atom(&self.text[start..self.pos]))
+            }
+            Some(c) if c.is_ascii_uppercase() || c == b'_' => {
+                Err(self.err("variables are not allowed in a term"))
+            }
+            Some(_) => Err(self.err("unexpected character")),
+        }
+    }
+
+    fn seq(&mut self, close: u8, depth: usize) -> Result<Vec<Term>, ParseError> {
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(close) {
+            self.pos += 1;
+            return Ok(items);
+        }
+        loop {
+            items.push(self.term(depth + 1)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(c) if c == close => {
+                    self.pos += 1;
+                    return Ok(items);
+                }
+                Some(b'|') => return Err(self.err("improper lists are not supported")),
+                _ => return Err(self.err(&format!("expected ',' or '{}'", close as char))),
+            }
+        }
+    }
+
+    fn map(&mut self, depth: usize) -> Result<Term, ParseError> {
+        let mut entries: Vec<(Term, Term)> = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Term::Map(Rc::from(entries)));
+        }
+        loop {
+            let k = self.term(depth + 1)?;
+            self.skip_ws();
+            if self.src[self.pos..].starts_with(b"=>") {
+                self.pos += 2;
+            } else {
+                return Err(self.err("expected '=>'"));
+            }
+            let v = self.term(depth + 1)?;
+            entries.retain(|(ek, _)| ek != &k);
+            entries.push((k, v));
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    entries.sort_by(|a, b| a.0.cmp(&b.0));
+                    return Ok(Term::Map(Rc::from(entries)));
+                }
+                _ => return Err(self.err("expected ',' or '}'")),
+            }
+        }
+    }
+
+    fn binary(&mut self) -> Result<Term, ParseError> {
+        let mut bytes = Vec::new();
+        self.skip_ws();
+        if self.src[self.pos..].starts_with(b">>") {
+            self.pos += 2;
+            return Ok(Term::Binary(Rc::from(bytes)));
+        }
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                Some(b'"') => {
+                    let s = self.string(b'"')?;
+                    bytes.extend_from_slice(s.as_bytes());
+                }
+                Some(c) if c.is_ascii_digit() => match self.number()? {
+                    Term::Int(i) if (0..=255).contains(&i) => bytes.push(i as u8),
+                    _ => return Err(self.err("binary elements must be bytes")),
+                },
+                _ => return Err(self.err("expected a string or a byte in a binary")),
+            }
+            self.skip_ws();
+            if self.peek() == Some(b',') {
+                self.pos += 1;
+            } else if self.src[self.pos..].starts_with(b">>") {
+                self.pos += 2;
+                return Ok(Term::Binary(Rc::from(bytes)));
+            } else {
+                return Err(self.err("expected ',' or '>>'"));
+            }
+        }
+    }
+
+    fn char_literal(&mut self) -> Result<char, ParseError> {
+        let rest = &self.text[self.pos..];
+        let mut chars = rest.chars();
+        let c = chars
+            .next()
+            .ok_or_else(|| self.err("expected a character"))?;
+        self.pos += c.len_utf8();
+        if c == '\\' {
+            return self.escape();
+        }
+        Ok(c)
+    }
+
+    fn escape(&mut self) -> Result<char, ParseError> {
+        let c = self.peek().ok_or_else(|| self.err("unfinished escape"))?;
+        self.pos += 1;
+        Ok(match c {
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'v' => '\u{0b}',
+            b'b' => '\u{08}',
+            b'f' => '\u{0c}',
+            b'e' => '\u{1b}',
+            b's' => ' ',
+            b'd' => '\u{7f}',
+            b'0'..=b'7' => {
+                let mut v = (c - b'0') as u32;
+                for _ in 0..2 {
+                    match self.peek() {
+                        Some(d @ b'0'..=b'7') => {
+                            v = v * 8 + (d - b'0') as u32;
+                            self.pos += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                char::from_u32(v).ok_or_else(|| self.err("bad escape"))?
+            }
+            _ => {
+                // \' \" \\ and any other character stand for themselves
+                self.pos -= 1;
+                let ch = self.text[self.pos..]
+                    .chars()
+                    .next()
+                    .ok_or_else(|| self.err("bad escape"))?;
+                self.pos += ch.len_utf8();
+                ch
+            }
+        })
+    }
+
+    fn string(&mut self, quote: u8) -> Result<String, ParseError> {
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let rest = &self.text[self.pos..];
+            let c = rest
+                .chars()
+                .next()
+                .ok_or_else(|| self.err("unterminated string"))?;
+            self.pos += c.len_utf8();
+            if c as u32 == quote as u32 {
+                return Ok(out);
+            }
+            if c == '\\' {
+                out.push(self.escape()?);
+            } else {
+                out.push(c);
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<Term, ParseError> {
+        let start = self.pos;
+        if matches!(self.peek(), Some(b'-') | Some(b'+')) {
+            self.pos += 1;
+        }
+        let digits_start = self.pos;
+        while matches!(self.peek(), Some(c) if c.is_ascii_digit() || c == b'_') {
+            self.pos += 1;
+        }
+        if self.pos == digits_start {
+            return Err(self.err("expected a number"));
+        }
+        let neg = self.src[start] == b'-';
+        if self.peek() == Some(b'#') {
+            let base: u32 = self.text[digits_start..self.pos]
+                .replace('_', "")
+                .parse()
+                .map_err(|_| self.err("bad base"))?;
+            if !(2..=36).contains(&base) {
+                return Err(self.err("bad base"));
+            }
+            self.pos += 1;
+            let ds = self.pos;
+            while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == b'_') {
+                self.pos += 1;
+            }
+            let v = i64::from_str_radix(&self.text[ds..self.pos].replace('_', ""), base)
+                .map_err(|_| self.err("bad integer"))?;
+            return Ok(Term::Int(if neg { -v } else { v }));
+        }
+        let mut is_float = false;
+        if self.peek() == Some(b'.')
+            && matches!(self.src.get(self.pos + 1), Some(c) if c.is_ascii_digit())
+        {
+            is_float = true;
+            self.pos += 1;
+            while matches!(self.peek(), Some(c) if c.is_ascii_digit() || c == b'_') {
+                self.pos += 1;
+            }
+            if matches!(self.peek(), Some(b'e') | Some(b'E')) {
+                self.pos += 1;
+                if matches!(self.peek(), Some(b'-') | Some(b'+')) {
+                    self.pos += 1;
+                }
+                while matches!(self.peek(), Some(c) if c.is_ascii_digit()) {
+                    self.pos += 1;
+                }
+            }
+        }
+        let text = self.text[start..self.pos].replace('_', "");
+        if is_float {
+            text.parse::<f64>()
+                .map(Term::Float)
+                .map_err(|_| self.err("bad float"))
+        } else {
+            text.parse::<i64>()
+                .map(Term::Int)
+                .map_err(|_| self.err("integer out of range"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rt(s: &str) -> String {
+        parse_term(s).unwrap().to_text()
+    }
+
+    #[test]
+    fn parses_and_prints_reasons() {
+        assert_eq!(rt("{shutdown,x}"), "{shutdown,x}");
+        assert_eq!(rt("  kill "), "kill");
+        assert_eq!(
+            rt("{shutdown, {failed_to_start_child, b, boom}}."),
+            "{shutdown,{failed_to_start_child,b,boom}}"
+        );
+        assert_eq!(rt("'EXIT'"), "'EXIT'");
+        assert_eq!(rt("[1,2,3]"), "[1,2,3]");
+        assert_eq!(rt("\"hello\""), "\"hello\"");
+        assert_eq!(rt("[]"), "[]");
+        assert_eq!(rt("-42"), "-42");
+        assert_eq!(rt("16#ff"), "255");
+        assert_eq!(rt("<<\"ab\">>"), "<<\"ab\">>");
+        assert_eq!(rt("#{b=>1,a=>2}"), "#{a=>2,b=>1}");
+        assert_eq!(rt("1.5"), "1.5");
+        assert_eq!(rt("$a"), "97");
+    }
+
+    #[test]
+    fn rejects_bad_terms() {
+        for bad in [
+            "{a,", "Var", "<0.1.0>", "[a|b]", "{a}}", "", "'abc", "<<300>>",
+        ] {
+            assert!(parse_term(bad).is_err(), "{bad} should fail");
+        }
+        let deep = "{".repeat(1000);
+        assert!(parse_term(&deep).is_err());
+    }
+
+    #[test]
+    fn term_order_matches_erlang() {
+        let t = |s: &str| parse_term(s).unwrap();
+        assert!(t("1") < t("a"));
+        assert!(t("a") < t("{a}"));
+        assert!(t("{a}") < t("[]"));
+        assert!(t("[]") < t("[a]"));
+        assert!(t("{b}") < t("{a,a}"));
+        assert!(t("killed") < t("{shutdown,x}"));
+        assert_eq!(t("1"), t("1.0"));
+    }
+
+    #[test]
+    fn shutdown_like_reasons() {
+        assert!(Term::NORMAL.is_shutdown_like());
+        assert!(parse_term("{shutdown,x}").unwrap().is_shutdown_like());
+        assert!(!Term::KILLED.is_shutdown_like());
+        assert!(!parse_term("{shutdown,x,y}").unwrap().is_shutdown_like());
+    }
+}
