@@ -20,10 +20,19 @@ fn fail(msg: &str) -> ExitCode {
 fn read_scenario(path: &str) -> Result<scenario::Scenario, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("{path}: {e}"))?;
     if meta.len() > scenario::MAX_FILE_BYTES as u64 {
-        return Err(format!("{path}: file is {} bytes, more than the {} allowed", meta.len(), scenario::MAX_FILE_BYTES));
+        return Err(format!(
+            "{path}: file is {} bytes, more than the {} allowed",
+            meta.len(),
+            scenario::MAX_FILE_BYTES
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|e| format!("{path}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{path}: not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
     scenario::parse(&text).map_err(|e| format!("{path}: {e}"))
 }
 
@@ -40,7 +49,11 @@ fn trace(path: &str) -> ExitCode {
                 s.push('\n');
             }
             let mut stdout = std::io::stdout().lock();
-            if stdout.write_all(s.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+            if stdout
+                .write_all(s.as_bytes())
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
                 return ExitCode::from(1);
             }
             ExitCode::SUCCESS
@@ -51,7 +64,12 @@ fn trace(path: &str) -> ExitCode {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["trace", file] => trace(file),
         _ => fail(USAGE),
     }

@@ -10,6 +10,7 @@
 pub mod atom;
 pub mod behaviour;
 pub mod event;
+pub mod lab;
 pub mod log;
 pub mod message;
 pub mod pid;

@@ -53,6 +53,8 @@ pub struct WorkerSpec {
     pub trap_exit: bool,
     /// Init results by attempt number (1-based, per path); attempts past the end are `Ok`.
     pub init: Vec<InitResult>,
+    /// If set, every attempt returns this (a scenario's `"init": "ignore"`), overriding `init`.
+    pub init_always: Option<InitResult>,
     /// Microseconds `init/1` sleeps before returning.
     pub init_delay_us: u64,
     /// Microseconds `terminate/2` sleeps.
@@ -72,6 +74,7 @@ impl WorkerSpec {
             kind,
             trap_exit: false,
             init: Vec::new(),
+            init_always: None,
             init_delay_us: 0,
             terminate_delay_us: 0,
             terminate_exit: None,
@@ -81,6 +84,9 @@ impl WorkerSpec {
     }
 
     fn init_result(&self, attempt: u32) -> InitResult {
+        if let Some(r) = &self.init_always {
+            return r.clone();
+        }
         self.init
             .get(attempt as usize - 1)
             .cloned()

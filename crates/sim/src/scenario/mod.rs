@@ -105,18 +105,56 @@ pub enum RawOp {
         monitor: Option<String>,
         trap_exit: bool,
     },
-    Link { by: String, to: String },
-    Unlink { by: String, to: String },
-    Monitor { by: String, to: String, ref_name: String },
-    Demonitor { by: String, ref_name: String, flush: bool, info: bool },
-    TrapExit { by: String, value: bool },
-    Exit { by: Option<String>, to: String, reason: Term },
-    ExitSelf { by: String, reason: Term },
-    Error { by: String, reason: Term },
-    Return { by: String },
-    Send { by: String, to: String, msg: Term },
-    IsAlive { target: String },
-    Sleep { ms: u64 },
+    Link {
+        by: String,
+        to: String,
+    },
+    Unlink {
+        by: String,
+        to: String,
+    },
+    Monitor {
+        by: String,
+        to: String,
+        ref_name: String,
+    },
+    Demonitor {
+        by: String,
+        ref_name: String,
+        flush: bool,
+        info: bool,
+    },
+    TrapExit {
+        by: String,
+        value: bool,
+    },
+    Exit {
+        by: Option<String>,
+        to: String,
+        reason: Term,
+    },
+    ExitSelf {
+        by: String,
+        reason: Term,
+    },
+    Error {
+        by: String,
+        reason: Term,
+    },
+    Return {
+        by: String,
+    },
+    Send {
+        by: String,
+        to: String,
+        msg: Term,
+    },
+    IsAlive {
+        target: String,
+    },
+    Sleep {
+        ms: u64,
+    },
 }
 
 /// What a fault does to its target.

@@ -52,8 +52,10 @@ fn err<T>(path: &str, message: impl Into<String>) -> R<T> {
 }
 
 fn obj<'a>(v: &'a Value, path: &str) -> R<&'a Map<String, Value>> {
-    v.as_object()
-        .map_or_else(|| err(path, format!("expected an object, found {}", kind_of(v))), Ok)
+    v.as_object().map_or_else(
+        || err(path, format!("expected an object, found {}", kind_of(v))),
+        Ok,
+    )
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -83,7 +85,10 @@ fn get_str<'a>(m: &'a Map<String, Value>, key: &str, path: &str) -> R<Option<&'a
     match m.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(v) => err(&format!("{path}.{key}"), format!("expected a string, found {}", kind_of(v))),
+        Some(v) => err(
+            &format!("{path}.{key}"),
+            format!("expected a string, found {}", kind_of(v)),
+        ),
     }
 }
 
@@ -95,7 +100,10 @@ fn get_bool(m: &Map<String, Value>, key: &str, path: &str) -> R<Option<bool>> {
     match m.get(key) {
         None => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(v) => err(&format!("{path}.{key}"), format!("expected true or false, found {}", kind_of(v))),
+        Some(v) => err(
+            &format!("{path}.{key}"),
+            format!("expected true or false, found {}", kind_of(v)),
+        ),
     }
 }
 
@@ -104,10 +112,19 @@ fn get_uint(m: &Map<String, Value>, key: &str, path: &str, max: u64) -> R<Option
         None => Ok(None),
         Some(Value::Number(n)) => match n.as_u64() {
             Some(x) if x <= max => Ok(Some(x)),
-            Some(x) => err(&format!("{path}.{key}"), format!("{x} is too large (at most {max})")),
-            None => err(&format!("{path}.{key}"), format!("expected a non-negative integer, found {n}")),
+            Some(x) => err(
+                &format!("{path}.{key}"),
+                format!("{x} is too large (at most {max})"),
+            ),
+            None => err(
+                &format!("{path}.{key}"),
+                format!("expected a non-negative integer, found {n}"),
+            ),
         },
-        Some(v) => err(&format!("{path}.{key}"), format!("expected an integer, found {}", kind_of(v))),
+        Some(v) => err(
+            &format!("{path}.{key}"),
+            format!("expected an integer, found {}", kind_of(v)),
+        ),
     }
 }
 
@@ -129,8 +146,14 @@ fn check_name(s: &str, path: &str, what: &str) -> R<()> {
     if s.chars().count() > MAX_NAME {
         return err(path, format!("{what} is longer than {MAX_NAME} characters"));
     }
-    if let Some(c) = s.chars().find(|c| *c == '/' || c.is_whitespace() || c.is_control()) {
-        return err(path, format!("{what} {s:?} contains {c:?}, which names cannot contain"));
+    if let Some(c) = s
+        .chars()
+        .find(|c| *c == '/' || c.is_whitespace() || c.is_control())
+    {
+        return err(
+            path,
+            format!("{what} {s:?} contains {c:?}, which names cannot contain"),
+        );
     }
     Ok(())
 }
@@ -138,18 +161,38 @@ fn check_name(s: &str, path: &str, what: &str) -> R<()> {
 /// Parses and validates a scenario.
 pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
     if text.len() > MAX_FILE_BYTES {
-        return err("", format!("scenario is {} bytes, more than the {MAX_FILE_BYTES} allowed", text.len()));
+        return err(
+            "",
+            format!(
+                "scenario is {} bytes, more than the {MAX_FILE_BYTES} allowed",
+                text.len()
+            ),
+        );
     }
     let v: Value = serde_json::from_str(text).or_else(|e| {
         err(
             "",
-            format!("invalid JSON at line {} column {}: {}", e.line(), e.column(), strip_pos(&e.to_string())),
+            format!(
+                "invalid JSON at line {} column {}: {}",
+                e.line(),
+                e.column(),
+                strip_pos(&e.to_string())
+            ),
         )
     })?;
     let m = obj(&v, "$")?;
     check_keys(
         m,
-        &["name", "description", "steps", "settle_ms", "tree", "family", "seed", "faults"],
+        &[
+            "name",
+            "description",
+            "steps",
+            "settle_ms",
+            "tree",
+            "family",
+            "seed",
+            "faults",
+        ],
         "$",
     )?;
     let name = get_str(m, "name", "$")?.unwrap_or("scenario").to_string();
@@ -160,20 +203,40 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         None => &[][..],
         Some(Value::Array(a)) => {
             if a.len() > MAX_STEPS {
-                return err("$.steps", format!("{} steps, more than the {MAX_STEPS} allowed", a.len()));
+                return err(
+                    "$.steps",
+                    format!("{} steps, more than the {MAX_STEPS} allowed", a.len()),
+                );
             }
             &a[..]
         }
-        Some(v) => return err("$.steps", format!("expected an array, found {}", kind_of(v))),
+        Some(v) => {
+            return err(
+                "$.steps",
+                format!("expected an array, found {}", kind_of(v)),
+            )
+        }
     };
     let (body, default_settle) = match (m.get("tree"), family) {
         (Some(tree), None | Some("sup") | Some("supervisor")) => (parse_sup(tree, steps_v)?, 100),
-        (Some(_), Some(f)) => return err("$.family", format!("\"{f}\" does not go with a \"tree\"")),
+        (Some(_), Some(f)) => {
+            return err("$.family", format!("\"{f}\" does not go with a \"tree\""))
+        }
         (None, Some("raw")) | (None, None) if m.contains_key("steps") || family.is_some() => {
             (parse_raw(steps_v)?, 50)
         }
-        (None, Some(f)) => return err("$.family", format!("unknown family \"{f}\" (expected \"raw\")")),
-        (None, None) => return err("$", "a scenario needs a \"tree\" or \"family\": \"raw\" with \"steps\""),
+        (None, Some(f)) => {
+            return err(
+                "$.family",
+                format!("unknown family \"{f}\" (expected \"raw\")"),
+            )
+        }
+        (None, None) => {
+            return err(
+                "$",
+                "a scenario needs a \"tree\" or \"family\": \"raw\" with \"steps\"",
+            )
+        }
     };
     let settle_ms = get_uint(m, "settle_ms", "$", MAX_MS)?.unwrap_or(default_settle);
     let faults = match m.get("faults") {
@@ -219,12 +282,32 @@ impl Paths {
 }
 
 const SUP_KEYS: &[&str] = &[
-    "id", "kind", "strategy", "intensity", "period", "auto_shutdown", "children", "restart", "shutdown",
-    "significant", "name",
+    "id",
+    "kind",
+    "strategy",
+    "intensity",
+    "period",
+    "auto_shutdown",
+    "children",
+    "restart",
+    "shutdown",
+    "significant",
+    "name",
 ];
 const WORKER_KEYS: &[&str] = &[
-    "id", "kind", "restart", "shutdown", "significant", "trap_exit", "init", "init_delay", "terminate_delay",
-    "terminate_exit", "behaviour", "name", "initial",
+    "id",
+    "kind",
+    "restart",
+    "shutdown",
+    "significant",
+    "trap_exit",
+    "init",
+    "init_delay",
+    "terminate_delay",
+    "terminate_exit",
+    "behaviour",
+    "name",
+    "initial",
 ];
 
 fn parse_sup_spec(m: &Map<String, Value>, path: &str, depth: usize) -> R<SupSpec> {
@@ -234,19 +317,32 @@ fn parse_sup_spec(m: &Map<String, Value>, path: &str, depth: usize) -> R<SupSpec
     let strategy = match get_str(m, "strategy", path)? {
         None => Strategy::OneForOne,
         Some(s) => Strategy::parse(s).map_or_else(
-            || err(&format!("{path}.strategy"), format!("unknown strategy \"{s}\"")),
+            || {
+                err(
+                    &format!("{path}.strategy"),
+                    format!("unknown strategy \"{s}\""),
+                )
+            },
             Ok,
         )?,
     };
     let intensity = get_uint(m, "intensity", path, MAX_INTENSITY)?.unwrap_or(3) as u32;
     let period = get_uint(m, "period", path, MAX_INTENSITY)?.unwrap_or(5) as u32;
     if period == 0 {
-        return err(&format!("{path}.period"), "period must be at least 1 second");
+        return err(
+            &format!("{path}.period"),
+            "period must be at least 1 second",
+        );
     }
     let auto_shutdown = match get_str(m, "auto_shutdown", path)? {
         None => AutoShutdown::Never,
         Some(s) => AutoShutdown::parse(s).map_or_else(
-            || err(&format!("{path}.auto_shutdown"), format!("unknown auto_shutdown \"{s}\"")),
+            || {
+                err(
+                    &format!("{path}.auto_shutdown"),
+                    format!("unknown auto_shutdown \"{s}\""),
+                )
+            },
             Ok,
         )?,
     };
@@ -260,12 +356,20 @@ fn parse_sup_spec(m: &Map<String, Value>, path: &str, depth: usize) -> R<SupSpec
     let children_v = match m.get("children") {
         None => &[][..],
         Some(Value::Array(a)) => &a[..],
-        Some(v) => return err(&format!("{path}.children"), format!("expected an array, found {}", kind_of(v))),
+        Some(v) => {
+            return err(
+                &format!("{path}.children"),
+                format!("expected an array, found {}", kind_of(v)),
+            )
+        }
     };
     if strategy == Strategy::SimpleOneForOne && children_v.len() != 1 {
         return err(
             &format!("{path}.children"),
-            format!("a simple_one_for_one supervisor has exactly one child spec, found {}", children_v.len()),
+            format!(
+                "a simple_one_for_one supervisor has exactly one child spec, found {}",
+                children_v.len()
+            ),
         );
     }
     let mut children = Vec::new();
@@ -274,7 +378,10 @@ fn parse_sup_spec(m: &Map<String, Value>, path: &str, depth: usize) -> R<SupSpec
         let cpath = format!("{path}.children[{i}]");
         let spec = parse_child(c, &cpath, depth + 1)?;
         if !ids.insert(spec.id.clone()) {
-            return err(&format!("{cpath}.id"), format!("duplicate child id \"{}\"", spec.id_text()));
+            return err(
+                &format!("{cpath}.id"),
+                format!("duplicate child id \"{}\"", spec.id_text()),
+            );
         }
         children.push(Rc::new(spec));
     }
@@ -290,10 +397,17 @@ fn parse_sup_spec(m: &Map<String, Value>, path: &str, depth: usize) -> R<SupSpec
     })
 }
 
-fn parse_init(v: &Value, path: &str) -> R<Vec<InitResult>> {
+/// `init`: a list is indexed by attempt; a single value applies to every attempt.
+fn parse_init(v: &Value, path: &str) -> R<(Vec<InitResult>, Option<InitResult>)> {
     let one = |s: &Value, p: &str| -> R<InitResult> {
         let Value::String(s) = s else {
-            return err(p, format!("expected \"ok\", \"ignore\" or \"{{stop,Reason}}\", found {}", kind_of(s)));
+            return err(
+                p,
+                format!(
+                    "expected \"ok\", \"ignore\" or \"{{stop,Reason}}\", found {}",
+                    kind_of(s)
+                ),
+            );
         };
         let t = term_at(s, p)?;
         if t.is_atom(Atom::OK) {
@@ -304,7 +418,10 @@ fn parse_init(v: &Value, path: &str) -> R<Vec<InitResult>> {
         }
         match t.as_tuple() {
             Some([tag, r]) if tag.is_atom(Atom::STOP) => Ok(InitResult::Stop(r.clone())),
-            _ => err(p, format!("expected \"ok\", \"ignore\" or \"{{stop,Reason}}\", found {s:?}")),
+            _ => err(
+                p,
+                format!("expected \"ok\", \"ignore\" or \"{{stop,Reason}}\", found {s:?}"),
+            ),
         }
     };
     match v {
@@ -312,9 +429,14 @@ fn parse_init(v: &Value, path: &str) -> R<Vec<InitResult>> {
             if a.len() > 1000 {
                 return err(path, "more than 1000 init results");
             }
-            a.iter().enumerate().map(|(i, x)| one(x, &format!("{path}[{i}]"))).collect()
+            let l = a
+                .iter()
+                .enumerate()
+                .map(|(i, x)| one(x, &format!("{path}[{i}]")))
+                .collect::<R<Vec<_>>>()?;
+            Ok((l, None))
         }
-        other => Ok(vec![one(other, path)?]),
+        other => Ok((Vec::new(), Some(one(other, path)?))),
     }
 }
 
@@ -325,20 +447,42 @@ fn parse_child(v: &Value, path: &str, depth: usize) -> R<ChildSpec> {
     let kind = match get_str(m, "kind", path)? {
         None | Some("worker") => ChildType::Worker,
         Some("supervisor") => ChildType::Supervisor,
-        Some(k) => return err(&format!("{path}.kind"), format!("unknown kind \"{k}\" (worker or supervisor)")),
+        Some(k) => {
+            return err(
+                &format!("{path}.kind"),
+                format!("unknown kind \"{k}\" (worker or supervisor)"),
+            )
+        }
     };
-    check_keys(m, if kind == ChildType::Worker { WORKER_KEYS } else { SUP_KEYS }, path)?;
+    check_keys(
+        m,
+        if kind == ChildType::Worker {
+            WORKER_KEYS
+        } else {
+            SUP_KEYS
+        },
+        path,
+    )?;
     let restart = match get_str(m, "restart", path)? {
         None => RestartType::Permanent,
-        Some(s) => RestartType::parse(s)
-            .map_or_else(|| err(&format!("{path}.restart"), format!("unknown restart type \"{s}\"")), Ok)?,
+        Some(s) => RestartType::parse(s).map_or_else(
+            || {
+                err(
+                    &format!("{path}.restart"),
+                    format!("unknown restart type \"{s}\""),
+                )
+            },
+            Ok,
+        )?,
     };
     let shutdown = match m.get("shutdown") {
         None if kind == ChildType::Worker => Shutdown::Timeout(5000),
         None => Shutdown::Infinity,
         Some(Value::String(s)) if s == "brutal_kill" => Shutdown::BrutalKill,
         Some(Value::String(s)) if s == "infinity" => Shutdown::Infinity,
-        Some(Value::Number(_)) => Shutdown::Timeout(get_uint(m, "shutdown", path, MAX_MS)?.unwrap_or(0)),
+        Some(Value::Number(_)) => {
+            Shutdown::Timeout(get_uint(m, "shutdown", path, MAX_MS)?.unwrap_or(0))
+        }
         Some(v) => {
             return err(
                 &format!("{path}.shutdown"),
@@ -364,10 +508,11 @@ fn parse_child(v: &Value, path: &str, depth: usize) -> R<ChildSpec> {
             let mut ws = WorkerSpec::new(behaviour);
             ws.trap_exit = get_bool(m, "trap_exit", path)?.unwrap_or(false);
             if let Some(iv) = m.get("init") {
-                ws.init = parse_init(iv, &format!("{path}.init"))?;
+                (ws.init, ws.init_always) = parse_init(iv, &format!("{path}.init"))?;
             }
             ws.init_delay_us = get_uint(m, "init_delay", path, MAX_MS)?.unwrap_or(0) * 1000;
-            ws.terminate_delay_us = get_uint(m, "terminate_delay", path, MAX_MS)?.unwrap_or(0) * 1000;
+            ws.terminate_delay_us =
+                get_uint(m, "terminate_delay", path, MAX_MS)?.unwrap_or(0) * 1000;
             ws.terminate_exit = get_term(m, "terminate_exit", path)?;
             if let Some(n) = get_str(m, "name", path)? {
                 check_name(n, &format!("{path}.name"), "name")?;
@@ -376,7 +521,12 @@ fn parse_child(v: &Value, path: &str, depth: usize) -> R<ChildSpec> {
             ws.initial = match m.get("initial") {
                 None => 0,
                 Some(Value::Number(n)) if n.is_i64() => n.as_i64().unwrap_or(0),
-                Some(v) => return err(&format!("{path}.initial"), format!("expected an integer, found {v}")),
+                Some(v) => {
+                    return err(
+                        &format!("{path}.initial"),
+                        format!("expected an integer, found {v}"),
+                    )
+                }
             };
             StartFn::Worker(Rc::new(ws))
         }
@@ -412,7 +562,12 @@ fn parse_sup(tree: &Value, steps_v: &[Value]) -> R<Body> {
     check_keys(m, SUP_KEYS, "$.tree")?;
     match get_str(m, "kind", "$.tree")? {
         None | Some("supervisor") => {}
-        Some(k) => return err("$.tree.kind", format!("the root must be a supervisor, found \"{k}\"")),
+        Some(k) => {
+            return err(
+                "$.tree.kind",
+                format!("the root must be a supervisor, found \"{k}\""),
+            )
+        }
     }
     let root_id = get_str(m, "id", "$.tree")?.unwrap_or("root").to_string();
     check_name(&root_id, "$.tree.id", "id")?;
@@ -428,7 +583,9 @@ fn parse_sup(tree: &Value, steps_v: &[Value]) -> R<Body> {
         if sm.get("op").and_then(Value::as_str) != Some("start_child") {
             continue;
         }
-        let Some(sup) = sm.get("sup").and_then(Value::as_str) else { continue };
+        let Some(sup) = sm.get("sup").and_then(Value::as_str) else {
+            continue;
+        };
         if let Some(sv) = sm.get("spec") {
             let cs = parse_child(sv, &format!("{at}.spec"), 1)?;
             let p = format!("{sup}/{}", cs.id_text());
@@ -514,7 +671,10 @@ fn parse_sup_step(v: &Value, path: &str, paths: &Paths) -> R<SupStep> {
         if paths.kinds.contains_key(p) {
             Ok(p.to_string())
         } else {
-            err(&format!("{path}.{key}"), format!("unknown process path \"{p}\""))
+            err(
+                &format!("{path}.{key}"),
+                format!("unknown process path \"{p}\""),
+            )
         }
     };
     let sup = || -> R<String> {
@@ -522,7 +682,10 @@ fn parse_sup_step(v: &Value, path: &str, paths: &Paths) -> R<SupStep> {
         if paths.kinds.get(&p) == Some(&ChildType::Supervisor) {
             Ok(p)
         } else {
-            err(&format!("{path}.sup"), format!("\"{p}\" is a worker, not a supervisor"))
+            err(
+                &format!("{path}.sup"),
+                format!("\"{p}\" is a worker, not a supervisor"),
+            )
         }
     };
     let child_id = || -> R<Term> {
@@ -544,7 +707,10 @@ fn parse_sup_step(v: &Value, path: &str, paths: &Paths) -> R<SupStep> {
         "crash" => {
             let target = process("target")?;
             if paths.kinds.get(&target) != Some(&ChildType::Worker) {
-                return err(&format!("{path}.target"), format!("\"{target}\" is a supervisor; crash needs a worker"));
+                return err(
+                    &format!("{path}.target"),
+                    format!("\"{target}\" is a supervisor; crash needs a worker"),
+                );
             }
             SupOp::Crash {
                 target,
@@ -560,7 +726,12 @@ fn parse_sup_step(v: &Value, path: &str, paths: &Paths) -> R<SupStep> {
             let child = match (m.contains_key("child"), m.contains_key("pid")) {
                 (true, false) => ChildArg::Id(child_id()?),
                 (false, true) => ChildArg::Pid(process("pid")?),
-                _ => return err(path, "terminate_child needs exactly one of \"child\" or \"pid\""),
+                _ => {
+                    return err(
+                        path,
+                        "terminate_child needs exactly one of \"child\" or \"pid\"",
+                    )
+                }
             };
             SupOp::TerminateChild { sup: s, child }
         }
@@ -576,18 +747,31 @@ fn parse_sup_step(v: &Value, path: &str, paths: &Paths) -> R<SupStep> {
             let s = sup()?;
             let simple = paths.simple.contains(&s);
             let arg = match (m.get("spec"), get_str(m, "args", path)?) {
-                (Some(sv), None) if !simple => StartArg::Spec(Rc::new(parse_child(sv, &format!("{path}.spec"), 1)?)),
+                (Some(sv), None) if !simple => {
+                    StartArg::Spec(Rc::new(parse_child(sv, &format!("{path}.spec"), 1)?))
+                }
                 (None, Some(a)) if simple => {
                     check_name(a, &format!("{path}.args"), "instance name")?;
                     StartArg::Args(a.to_string())
                 }
                 (Some(_), None) => {
-                    return err(&format!("{path}.spec"), format!("\"{s}\" is simple_one_for_one: use \"args\""))
+                    return err(
+                        &format!("{path}.spec"),
+                        format!("\"{s}\" is simple_one_for_one: use \"args\""),
+                    )
                 }
                 (None, Some(_)) => {
-                    return err(&format!("{path}.args"), format!("\"{s}\" is not simple_one_for_one: use \"spec\""))
+                    return err(
+                        &format!("{path}.args"),
+                        format!("\"{s}\" is not simple_one_for_one: use \"spec\""),
+                    )
                 }
-                _ => return err(path, "start_child needs exactly one of \"spec\" or \"args\""),
+                _ => {
+                    return err(
+                        path,
+                        "start_child needs exactly one of \"spec\" or \"args\"",
+                    )
+                }
             };
             SupOp::StartChild { sup: s, arg }
         }
@@ -598,12 +782,20 @@ fn parse_sup_step(v: &Value, path: &str, paths: &Paths) -> R<SupStep> {
         "change_strategy" => {
             let s = sup()?;
             let name = req_str(m, "strategy", path)?;
-            let strategy = Strategy::parse(name)
-                .map_or_else(|| err(&format!("{path}.strategy"), format!("unknown strategy \"{name}\"")), Ok)?;
+            let strategy = Strategy::parse(name).map_or_else(
+                || {
+                    err(
+                        &format!("{path}.strategy"),
+                        format!("unknown strategy \"{name}\""),
+                    )
+                },
+                Ok,
+            )?;
             SupOp::ChangeStrategy { sup: s, strategy }
         }
         "sleep" => SupOp::Sleep {
-            ms: get_uint(m, "ms", path, MAX_MS)?.map_or_else(|| err(path, "missing key \"ms\""), Ok)?,
+            ms: get_uint(m, "ms", path, MAX_MS)?
+                .map_or_else(|| err(path, "missing key \"ms\""), Ok)?,
         },
         "align" => SupOp::Align {
             ms: get_uint(m, "ms", path, MAX_MS)?.unwrap_or(0),
@@ -617,7 +809,12 @@ fn parse_sup_step(v: &Value, path: &str, paths: &Paths) -> R<SupStep> {
         }
     }
     if let Some(Value::Object(sp)) = m.get("spec") {
-        parts.push(sp.get("id").and_then(Value::as_str).unwrap_or("?").to_string());
+        parts.push(
+            sp.get("id")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string(),
+        );
     }
     Ok(SupStep {
         op: op_v,
@@ -665,7 +862,10 @@ fn parse_raw(steps_v: &[Value]) -> R<Body> {
             if names.contains(n) {
                 Ok(n.to_string())
             } else {
-                err(&format!("{path}.{key}"), format!("unknown process \"{n}\" (not spawned by an earlier step)"))
+                err(
+                    &format!("{path}.{key}"),
+                    format!("unknown process \"{n}\" (not spawned by an earlier step)"),
+                )
             }
         };
         let reason = || -> R<Term> {
@@ -676,7 +876,10 @@ fn parse_raw(steps_v: &[Value]) -> R<Body> {
                 let name = req_str(m, "name", &path)?.to_string();
                 check_name(&name, &format!("{path}.name"), "name")?;
                 if name == "driver" || names.contains(&name) {
-                    return err(&format!("{path}.name"), format!("the name \"{name}\" is already taken"));
+                    return err(
+                        &format!("{path}.name"),
+                        format!("the name \"{name}\" is already taken"),
+                    );
                 }
                 let by = match m.get("by") {
                     None => None,
@@ -686,13 +889,19 @@ fn parse_raw(steps_v: &[Value]) -> R<Body> {
                 if let Some(r) = &monitor {
                     check_name(r, &format!("{path}.monitor"), "reference name")?;
                     if by.is_none() {
-                        return err(&format!("{path}.monitor"), "only a process (\"by\") can spawn_monitor");
+                        return err(
+                            &format!("{path}.monitor"),
+                            "only a process (\"by\") can spawn_monitor",
+                        );
                     }
                     refs.insert(r.clone());
                 }
                 let link = get_bool(m, "link", &path)?.unwrap_or(false);
                 if link && by.is_none() {
-                    return err(&format!("{path}.link"), "only a process (\"by\") can spawn_link");
+                    return err(
+                        &format!("{path}.link"),
+                        "only a process (\"by\") can spawn_link",
+                    );
                 }
                 if names.len() >= MAX_PROCESSES {
                     return err(&path, format!("more than {MAX_PROCESSES} processes"));
@@ -727,7 +936,10 @@ fn parse_raw(steps_v: &[Value]) -> R<Body> {
             "demonitor" => {
                 let ref_name = req_str(m, "ref", &path)?.to_string();
                 if !refs.contains(&ref_name) {
-                    return err(&format!("{path}.ref"), format!("unknown reference \"{ref_name}\""));
+                    return err(
+                        &format!("{path}.ref"),
+                        format!("unknown reference \"{ref_name}\""),
+                    );
                 }
                 let (mut flush, mut info) = (false, false);
                 match m.get("opts") {
@@ -746,7 +958,12 @@ fn parse_raw(steps_v: &[Value]) -> R<Body> {
                             }
                         }
                     }
-                    Some(v) => return err(&format!("{path}.opts"), format!("expected an array, found {}", kind_of(v))),
+                    Some(v) => {
+                        return err(
+                            &format!("{path}.opts"),
+                            format!("expected an array, found {}", kind_of(v)),
+                        )
+                    }
                 }
                 RawOp::Demonitor {
                     by: known("by")?,
@@ -757,7 +974,8 @@ fn parse_raw(steps_v: &[Value]) -> R<Body> {
             }
             "trap_exit" => RawOp::TrapExit {
                 by: known("by")?,
-                value: get_bool(m, "value", &path)?.map_or_else(|| err(&path, "missing key \"value\""), Ok)?,
+                value: get_bool(m, "value", &path)?
+                    .map_or_else(|| err(&path, "missing key \"value\""), Ok)?,
             },
             "exit" => RawOp::Exit {
                 by: match get_str(m, "by", &path)? {
@@ -779,11 +997,15 @@ fn parse_raw(steps_v: &[Value]) -> R<Body> {
             "send" => RawOp::Send {
                 by: known("by")?,
                 to: known("to")?,
-                msg: get_term(m, "msg", &path)?.map_or_else(|| err(&path, "missing key \"msg\""), Ok)?,
+                msg: get_term(m, "msg", &path)?
+                    .map_or_else(|| err(&path, "missing key \"msg\""), Ok)?,
             },
-            "is_alive" => RawOp::IsAlive { target: known("target")? },
+            "is_alive" => RawOp::IsAlive {
+                target: known("target")?,
+            },
             "sleep" => RawOp::Sleep {
-                ms: get_uint(m, "ms", &path, MAX_MS)?.map_or_else(|| err(&path, "missing key \"ms\""), Ok)?,
+                ms: get_uint(m, "ms", &path, MAX_MS)?
+                    .map_or_else(|| err(&path, "missing key \"ms\""), Ok)?,
             },
             _ => unreachable!("ops were checked above"),
         };
@@ -796,7 +1018,10 @@ fn parse_raw(steps_v: &[Value]) -> R<Body> {
 
 fn parse_faults(v: &Value, body: &Body) -> R<Vec<Fault>> {
     let Value::Array(items) = v else {
-        return err("$.faults", format!("expected an array, found {}", kind_of(v)));
+        return err(
+            "$.faults",
+            format!("expected an array, found {}", kind_of(v)),
+        );
     };
     if items.len() > MAX_FAULTS {
         return err("$.faults", format!("more than {MAX_FAULTS} faults"));
@@ -809,27 +1034,65 @@ fn parse_faults(v: &Value, body: &Body) -> R<Vec<Fault>> {
     for (i, f) in items.iter().enumerate() {
         let path = format!("$.faults[{i}]");
         let m = obj(f, &path)?;
-        check_keys(m, &["at", "every", "from", "until", "probability", "op", "target", "reason"], &path)?;
+        check_keys(
+            m,
+            &[
+                "at",
+                "every",
+                "from",
+                "until",
+                "probability",
+                "op",
+                "target",
+                "reason",
+            ],
+            &path,
+        )?;
         let target = req_str(m, "target", &path)?.to_string();
         if target != root && !target.starts_with(&format!("{root}/")) {
-            return err(&format!("{path}.target"), format!("\"{target}\" is not in the tree rooted at \"{root}\""));
+            return err(
+                &format!("{path}.target"),
+                format!("\"{target}\" is not in the tree rooted at \"{root}\""),
+            );
         }
         let op = req_str(m, "op", &path)?;
         let action = match op {
             "kill" => FaultAction::Kill,
-            "exit" => FaultAction::Exit(get_term(m, "reason", &path)?.unwrap_or(Term::atom("boom"))),
-            "crash" => FaultAction::Crash(get_term(m, "reason", &path)?.unwrap_or(Term::atom("crash"))),
-            _ => return err(&format!("{path}.op"), format!("unknown fault \"{op}\" (kill, exit or crash)")),
+            "exit" => {
+                FaultAction::Exit(get_term(m, "reason", &path)?.unwrap_or(Term::atom("boom")))
+            }
+            "crash" => {
+                FaultAction::Crash(get_term(m, "reason", &path)?.unwrap_or(Term::atom("crash")))
+            }
+            _ => {
+                return err(
+                    &format!("{path}.op"),
+                    format!("unknown fault \"{op}\" (kill, exit or crash)"),
+                )
+            }
         };
         let probability = match m.get("probability") {
             None => 1.0,
             Some(Value::Number(n)) => match n.as_f64() {
                 Some(p) if (0.0..=1.0).contains(&p) => p,
-                _ => return err(&format!("{path}.probability"), format!("expected a number from 0 to 1, found {n}")),
+                _ => {
+                    return err(
+                        &format!("{path}.probability"),
+                        format!("expected a number from 0 to 1, found {n}"),
+                    )
+                }
             },
-            Some(v) => return err(&format!("{path}.probability"), format!("expected a number, found {}", kind_of(v))),
+            Some(v) => {
+                return err(
+                    &format!("{path}.probability"),
+                    format!("expected a number, found {}", kind_of(v)),
+                )
+            }
         };
-        let when = match (get_uint(m, "at", &path, MAX_MS)?, get_uint(m, "every", &path, MAX_MS)?) {
+        let when = match (
+            get_uint(m, "at", &path, MAX_MS)?,
+            get_uint(m, "every", &path, MAX_MS)?,
+        ) {
             (Some(at), None) => FaultWhen::At(at),
             (None, Some(every)) if every > 0 => FaultWhen::Every {
                 every,
@@ -840,7 +1103,11 @@ fn parse_faults(v: &Value, body: &Body) -> R<Vec<Fault>> {
             (None, Some(_)) => return err(&format!("{path}.every"), "every must be at least 1 ms"),
             _ => return err(&path, "a fault needs exactly one of \"at\" or \"every\""),
         };
-        out.push(Fault { when, target, action });
+        out.push(Fault {
+            when,
+            target,
+            action,
+        });
     }
     Ok(out)
 }

@@ -83,7 +83,11 @@ pub fn run_with(scn: &Scenario, config: Config, setup: impl FnOnce(&mut World)) 
     };
     eng.run_idle()?;
     let lines = match &scn.body {
-        Body::Sup { root_id, tree, steps } => SupRun::new(eng.w_mut(), driver).run(&mut eng, scn, root_id, tree, steps)?,
+        Body::Sup {
+            root_id,
+            tree,
+            steps,
+        } => SupRun::new(eng.w_mut(), driver).run(&mut eng, scn, root_id, tree, steps)?,
         Body::Raw { steps } => RawRun::new(eng.w_mut(), driver).run(&mut eng, scn, steps)?,
     };
     Ok(RunOutput {
@@ -134,7 +138,11 @@ impl Engine {
     }
 
     /// Runs until `take` finds what the driver waits for in its mailbox.
-    fn wait_for(&mut self, what: &str, mut take: impl FnMut(&mut World, Pid) -> Option<Msg>) -> R<Msg> {
+    fn wait_for(
+        &mut self,
+        what: &str,
+        mut take: impl FnMut(&mut World, Pid) -> Option<Msg>,
+    ) -> R<Msg> {
         let start = self.w.now();
         loop {
             self.run_idle()?;
@@ -171,7 +179,9 @@ impl Engine {
             match self.next_time() {
                 Some(t) if t < deadline => {
                     if t - start > MAX_SETTLE_US {
-                        return Err(RunError("a step never settles (activity never stops)".into()));
+                        return Err(RunError(
+                            "a step never settles (activity never stops)".into(),
+                        ));
                     }
                     self.fire_at(t)
                 }
@@ -190,10 +200,19 @@ impl Engine {
         };
         let d = self.driver;
         let mref = self.w.monitor(d, pid);
-        self.w.send(d, pid, Msg::Call { from: d, tag: mref, req });
+        self.w.send(
+            d,
+            pid,
+            Msg::Call {
+                from: d,
+                tag: mref,
+                req,
+            },
+        );
         let m = self.wait_for("a reply", |w, d| {
             w.take_msg(d, |m| {
-                matches!(m, Msg::Reply { tag, .. } if *tag == mref) || matches!(m, Msg::Down { mref: r, .. } if *r == mref)
+                matches!(m, Msg::Reply { tag, .. } if *tag == mref)
+                    || matches!(m, Msg::Down { mref: r, .. } if *r == mref)
             })
         })?;
         Ok(match m {
@@ -213,10 +232,19 @@ impl Engine {
         };
         let d = self.driver;
         let mref = self.w.monitor(d, pid);
-        self.w.send(d, pid, Msg::System { from: d, tag: mref, req: SystemReq::Terminate(reason) });
+        self.w.send(
+            d,
+            pid,
+            Msg::System {
+                from: d,
+                tag: mref,
+                req: SystemReq::Terminate(reason),
+            },
+        );
         let m = self.wait_for("the stop to be acknowledged", |w, d| {
             w.take_msg(d, |m| {
-                matches!(m, Msg::Reply { tag, .. } if *tag == mref) || matches!(m, Msg::Down { mref: r, .. } if *r == mref)
+                matches!(m, Msg::Reply { tag, .. } if *tag == mref)
+                    || matches!(m, Msg::Down { mref: r, .. } if *r == mref)
             })
         })?;
         if let Msg::Down { reason, .. } = m {
@@ -242,12 +270,17 @@ struct SupRun {
 impl SupRun {
     fn new(w: &mut World, driver: Pid) -> SupRun {
         let col = Rc::new(RefCell::new(SupCollector::default()));
-        col.borrow_mut().names.pids.insert(driver, "driver".to_string());
+        col.borrow_mut()
+            .names
+            .pids
+            .insert(driver, "driver".to_string());
         let c = col.clone();
         // The id is fresh in a new world; attaching cannot fail.
         let _ = w
             .telemetry
-            .attach_many("conformance-trace", SupCollector::KINDS, move |e| c.borrow_mut().on_event(e));
+            .attach_many("conformance-trace", SupCollector::KINDS, move |e| {
+                c.borrow_mut().on_event(e)
+            });
         SupRun { col }
     }
 
@@ -270,7 +303,14 @@ impl SupRun {
         Ok(())
     }
 
-    fn run(&self, eng: &mut Engine, scn: &Scenario, root_id: &str, tree: &Rc<SupSpec>, steps: &[SupStep]) -> R<Vec<String>> {
+    fn run(
+        &self,
+        eng: &mut Engine,
+        scn: &Scenario,
+        root_id: &str,
+        tree: &Rc<SupSpec>,
+        steps: &[SupStep],
+    ) -> R<Vec<String>> {
         let q = scn.settle_ms;
         self.line(eng, format!("step 0 start_link {root_id}"));
         let t0 = eng.w.now();
@@ -288,7 +328,8 @@ impl SupRun {
         );
         let m = eng.wait_for("the root supervisor to start", |w, d| {
             w.take_msg(d, |m| {
-                matches!(m, Msg::Ack { pid, .. } if *pid == root) || matches!(m, Msg::Exit { from, .. } if *from == root)
+                matches!(m, Msg::Ack { pid, .. } if *pid == root)
+                    || matches!(m, Msg::Exit { from, .. } if *from == root)
             })
         })?;
         let res = match m {
@@ -414,7 +455,11 @@ impl SupRun {
                 .all(|c| c.as_tuple().is_some_and(|t| t[0].is_atom(Atom::UNDEFINED)));
         if all_dynamic {
             let col = self.col.borrow();
-            let key = |c: &Term| c.as_tuple().map(|t| col.names.fmt(&t[1])).unwrap_or_default();
+            let key = |c: &Term| {
+                c.as_tuple()
+                    .map(|t| col.names.fmt(&t[1]))
+                    .unwrap_or_default()
+            };
             l.sort_by_key(key);
         }
         Term::list(l)
@@ -453,7 +498,10 @@ fn norm_start(r: Term) -> Term {
     if let Some([tag, inner]) = r.as_tuple() {
         if tag.is_atom(Atom::ERROR) {
             if let Some([what, child]) = inner.as_tuple() {
-                if child.as_tuple().is_some_and(|c| c.first().is_some_and(|x| x.is_atom(Atom::new("child")))) {
+                if child
+                    .as_tuple()
+                    .is_some_and(|c| c.first().is_some_and(|x| x.is_atom(Atom::new("child"))))
+                {
                     return Term::error(what.clone());
                 }
             }
@@ -471,16 +519,26 @@ struct RawRun {
 impl RawRun {
     fn new(w: &mut World, driver: Pid) -> RawRun {
         let col = Rc::new(RefCell::new(RawCollector::default()));
-        col.borrow_mut().names.pids.insert(driver, "driver".to_string());
+        col.borrow_mut()
+            .names
+            .pids
+            .insert(driver, "driver".to_string());
         let c = col.clone();
         let _ = w
             .telemetry
-            .attach_many("conformance-trace", RawCollector::KINDS, move |e| c.borrow_mut().on_event(e));
+            .attach_many("conformance-trace", RawCollector::KINDS, move |e| {
+                c.borrow_mut().on_event(e)
+            });
         RawRun { col }
     }
 
     fn pid(&self, name: &str) -> Pid {
-        self.col.borrow().pids.get(name).copied().unwrap_or(Pid::NONE)
+        self.col
+            .borrow()
+            .pids
+            .get(name)
+            .copied()
+            .unwrap_or(Pid::NONE)
     }
 
     fn driver_log(&self, eng: &Engine, text: String) {
@@ -494,7 +552,11 @@ impl RawRun {
             self.op(eng, &step.op)?;
             let col = self.col.clone();
             let start = t0.max(eng.w.now());
-            eng.settle(step.settle_ms.unwrap_or(scn.settle_ms) * 1000, start, &move || col.borrow().last)?;
+            eng.settle(
+                step.settle_ms.unwrap_or(scn.settle_ms) * 1000,
+                start,
+                &move || col.borrow().last,
+            )?;
         }
         self.col.borrow_mut().step = "end".to_string();
         let w = &eng.w;
@@ -504,12 +566,21 @@ impl RawRun {
     fn op(&self, eng: &mut Engine, op: &RawOp) -> R<()> {
         let d = eng.driver;
         match op {
-            RawOp::Spawn { name, by: None, trap_exit, .. } => {
+            RawOp::Spawn {
+                name,
+                by: None,
+                trap_exit,
+                ..
+            } => {
                 let opts = SpawnOpts {
                     trap_exit: *trap_exit,
                     ..SpawnOpts::default()
                 };
-                let (pid, _) = eng.w.spawn(d, Behaviour::Puppet(Box::new(Puppet::new(Rc::from(name.as_str())))), opts);
+                let (pid, _) = eng.w.spawn(
+                    d,
+                    Behaviour::Puppet(Box::new(Puppet::new(Rc::from(name.as_str())))),
+                    opts,
+                );
                 self.col.borrow_mut().register(eng.w.now(), name, pid);
                 Ok(())
             }
@@ -529,14 +600,22 @@ impl RawRun {
                     monitor: monitor.as_deref().map(Rc::from),
                 },
             ),
-            RawOp::Exit { by: None, to, reason } => {
+            RawOp::Exit {
+                by: None,
+                to,
+                reason,
+            } => {
                 let text = format!("do exit {to} {}", self.col.borrow().names.fmt(reason));
                 self.driver_log(eng, text);
                 let p = self.pid(to);
                 eng.w.send_exit(d, p, reason.clone());
                 Ok(())
             }
-            RawOp::Exit { by: Some(by), to, reason } => self.cmd(eng, by, Command::Exit(self.pid(to), reason.clone())),
+            RawOp::Exit {
+                by: Some(by),
+                to,
+                reason,
+            } => self.cmd(eng, by, Command::Exit(self.pid(to), reason.clone())),
             RawOp::IsAlive { target } => {
                 let alive = eng.w.is_alive(self.pid(target));
                 self.driver_log(eng, format!("is_alive {target} -> {alive}"));
@@ -545,10 +624,17 @@ impl RawRun {
             RawOp::Sleep { ms } => eng.sleep(ms * 1000),
             RawOp::Link { by, to } => self.cmd(eng, by, Command::Link(self.pid(to))),
             RawOp::Unlink { by, to } => self.cmd(eng, by, Command::Unlink(self.pid(to))),
-            RawOp::Monitor { by, to, ref_name } => {
-                self.cmd(eng, by, Command::Monitor(self.pid(to), Rc::from(ref_name.as_str())))
-            }
-            RawOp::Demonitor { by, ref_name, flush, info } => {
+            RawOp::Monitor { by, to, ref_name } => self.cmd(
+                eng,
+                by,
+                Command::Monitor(self.pid(to), Rc::from(ref_name.as_str())),
+            ),
+            RawOp::Demonitor {
+                by,
+                ref_name,
+                flush,
+                info,
+            } => {
                 let r = self.col.borrow().refs.get(ref_name).copied();
                 let r = r.unwrap_or_else(|| eng.w.make_ref());
                 self.cmd(eng, by, Command::Demonitor(r, *flush, *info))
@@ -557,7 +643,9 @@ impl RawRun {
             RawOp::ExitSelf { by, reason } => self.cmd(eng, by, Command::ExitSelf(reason.clone())),
             RawOp::Error { by, reason } => self.cmd(eng, by, Command::Error(reason.clone())),
             RawOp::Return { by } => self.cmd(eng, by, Command::Return),
-            RawOp::Send { by, to, msg } => self.cmd(eng, by, Command::Send(self.pid(to), msg.clone())),
+            RawOp::Send { by, to, msg } => {
+                self.cmd(eng, by, Command::Send(self.pid(to), msg.clone()))
+            }
         }
     }
 
@@ -566,10 +654,19 @@ impl RawRun {
         let d = eng.driver;
         let pid = self.pid(by);
         let mref = eng.w.monitor(d, pid);
-        eng.w.send(d, pid, Msg::Command { from: d, tag: mref, cmd: Rc::new(cmd) });
+        eng.w.send(
+            d,
+            pid,
+            Msg::Command {
+                from: d,
+                tag: mref,
+                cmd: Rc::new(cmd),
+            },
+        );
         let m = eng.wait_for("a puppet to finish its command", |w, d| {
             w.take_msg(d, |m| {
-                matches!(m, Msg::Reply { tag, .. } if *tag == mref) || matches!(m, Msg::Down { mref: r, .. } if *r == mref)
+                matches!(m, Msg::Reply { tag, .. } if *tag == mref)
+                    || matches!(m, Msg::Down { mref: r, .. } if *r == mref)
             })
         })?;
         match m {

@@ -47,7 +47,11 @@ impl RawCollector {
     }
 
     fn name(&self, pid: Pid) -> String {
-        self.names.pids.get(&pid).cloned().unwrap_or_else(|| "?".to_string())
+        self.names
+            .pids
+            .get(&pid)
+            .cloned()
+            .unwrap_or_else(|| "?".to_string())
     }
 
     fn render(&self, parts: &Term) -> String {

@@ -48,7 +48,11 @@ impl SupCollector {
     }
 
     fn name(&self, pid: Pid) -> String {
-        self.names.pids.get(&pid).cloned().unwrap_or_else(|| "?".to_string())
+        self.names
+            .pids
+            .get(&pid)
+            .cloned()
+            .unwrap_or_else(|| "?".to_string())
     }
 
     /// Handles one event (the telemetry handler).
@@ -57,13 +61,18 @@ impl SupCollector {
             EventKind::InitStart => {
                 self.last = e.time;
                 let (kind, path) = match e.term.as_tuple() {
-                    Some([k, Term::Binary(b)]) => (k.clone(), String::from_utf8_lossy(b).into_owned()),
+                    Some([k, Term::Binary(b)]) => {
+                        (k.clone(), String::from_utf8_lossy(b).into_owned())
+                    }
                     _ => (e.term.clone(), "?".to_string()),
                 };
                 if kind.is_atom(crate::atom::Atom::WORKER) {
                     self.init_paths.insert(e.pid, path);
                 } else {
-                    let strategy = kind.as_atom().map(|a| a.name().to_string()).unwrap_or_default();
+                    let strategy = kind
+                        .as_atom()
+                        .map(|a| a.name().to_string())
+                        .unwrap_or_default();
                     if strategy == "simple_one_for_one" {
                         self.dyn_sup_paths.insert(path.clone());
                     }
@@ -75,7 +84,10 @@ impl SupCollector {
                 }
             }
             EventKind::InitResult => {
-                let path = self.init_paths.remove(&e.pid).unwrap_or_else(|| "?".to_string());
+                let path = self
+                    .init_paths
+                    .remove(&e.pid)
+                    .unwrap_or_else(|| "?".to_string());
                 self.names.pids.insert(e.pid, path.clone());
                 self.paths.insert(path.clone(), e.pid);
                 let line = match e.info {
@@ -103,12 +115,20 @@ impl SupCollector {
                 self.line(e.time, l);
             }
             EventKind::Report => {
-                let ctx = ReportContext::from_code(e.info).map(|c| c.name()).unwrap_or("?");
+                let ctx = ReportContext::from_code(e.info)
+                    .map(|c| c.name())
+                    .unwrap_or("?");
                 let (label, reason) = match e.term.as_tuple() {
-                    Some([Term::Binary(b), r]) => (String::from_utf8_lossy(b).into_owned(), r.clone()),
+                    Some([Term::Binary(b), r]) => {
+                        (String::from_utf8_lossy(b).into_owned(), r.clone())
+                    }
                     _ => ("?".to_string(), e.term.clone()),
                 };
-                let l = format!("report {ctx} {} {label} {}", self.name(e.pid), self.names.fmt(&reason));
+                let l = format!(
+                    "report {ctx} {} {label} {}",
+                    self.name(e.pid),
+                    self.names.fmt(&reason)
+                );
                 self.line(e.time, l);
             }
             EventKind::Receive => {
@@ -131,7 +151,9 @@ impl SupCollector {
     }
 
     fn observed_death(&mut self, time: u64, sup: Pid, child: Pid, reason: &Term) {
-        let (Some(sup_path), Some(child_path)) = (self.names.pids.get(&sup), self.names.pids.get(&child)) else {
+        let (Some(sup_path), Some(child_path)) =
+            (self.names.pids.get(&sup), self.names.pids.get(&child))
+        else {
             return;
         };
         if parent_path(child_path) == Some(sup_path.as_str())
