@@ -5,9 +5,37 @@
 //!
 //! Invalid input gives exit status 2 and one line on stderr naming the problem and where.
 
+use otp_lab_sim::bench::{self, Workload};
 use otp_lab_sim::scenario::{self, runner};
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// Counts live heap bytes, to measure the memory of simulated processes.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        LIVE.fetch_add(l.size(), Ordering::Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        LIVE.fetch_add(new, Ordering::Relaxed);
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        unsafe { System.realloc(p, l, new) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
 
 const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab bench [--quick]";
 
@@ -62,6 +90,32 @@ fn trace(path: &str) -> ExitCode {
     }
 }
 
+fn run_bench(divisor: u64) -> ExitCode {
+    println!(
+        "# otp-lab bench: simulator throughput (host wall-clock time; virtual time is not used)"
+    );
+    for wl in Workload::ALL {
+        let t0 = Instant::now();
+        let out = bench::run(wl, divisor);
+        let secs = t0.elapsed().as_secs_f64().max(1e-9);
+        println!("{} {} {:.1}", wl.name(), out.ops, out.ops as f64 / secs);
+        println!(
+            "# {}: {} events logged, {} processes spawned, {} messages",
+            wl.name(),
+            out.events,
+            out.spawned,
+            out.messages
+        );
+    }
+    let n = 100_000u64 / divisor.max(1);
+    let before = LIVE.load(Ordering::Relaxed);
+    let w = bench::idle_processes(n);
+    let after = LIVE.load(Ordering::Relaxed);
+    let per = (after.saturating_sub(before)) as f64 / n as f64;
+    println!("# idle process memory: {per:.0} bytes per process ({n} live processes, {} in the world, including the process table and the event log ring)", w.process_count());
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
@@ -71,6 +125,22 @@ fn main() -> ExitCode {
         .as_slice()
     {
         ["trace", file] => trace(file),
+        ["bench"] => run_bench(1),
+        ["bench", "--quick"] => run_bench(10),
+        ["bench", "--only", name] => match Workload::ALL.iter().find(|w| w.name() == *name) {
+            Some(wl) => {
+                let t0 = Instant::now();
+                let out = bench::run(*wl, 1);
+                println!(
+                    "{} {} {:.1}",
+                    wl.name(),
+                    out.ops,
+                    out.ops as f64 / t0.elapsed().as_secs_f64()
+                );
+                ExitCode::SUCCESS
+            }
+            None => fail(USAGE),
+        },
         _ => fail(USAGE),
     }
 }

@@ -167,15 +167,36 @@ impl Ord for Atom {
     }
 }
 
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ *b as u64).wrapping_mul(0x100_0000_01b3)
-    })
+const fn fnv(bytes: &[u8]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut i = 0;
+    while i < bytes.len() {
+        h = (h ^ bytes[i] as u64).wrapping_mul(0x100_0000_01b3);
+        i += 1;
+    }
+    h
 }
 
+const fn known_hashes<const N: usize>(names: &[&str]) -> [u64; N] {
+    let mut out = [0u64; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = fnv(names[i].as_bytes());
+        i += 1;
+    }
+    out
+}
+
+const KNOWN_COUNT: usize = KNOWN.len();
+static KNOWN_HASHES: [u64; KNOWN_COUNT] = known_hashes::<KNOWN_COUNT>(KNOWN);
+
 /// A hash of the atom's name, independent of interning order.
+#[inline]
 pub fn atom_hash(a: Atom) -> u64 {
-    TABLE.with(|t| t.borrow().hashes[a.0 as usize])
+    match KNOWN_HASHES.get(a.0 as usize) {
+        Some(h) => *h,
+        None => TABLE.with(|t| t.borrow().hashes[a.0 as usize]),
+    }
 }
 
 const RESERVED: &[&str] = &[

@@ -9,6 +9,7 @@
 
 pub mod atom;
 pub mod behaviour;
+pub mod bench;
 pub mod event;
 pub mod lab;
 pub mod log;

@@ -12,7 +12,7 @@ use crate::pid::Pid;
 use crate::term::Term;
 
 /// Default number of events kept.
-pub const DEFAULT_CAPACITY: usize = 1 << 20;
+pub const DEFAULT_CAPACITY: usize = 1 << 18;
 
 /// A columnar ring buffer of events.
 pub struct EventLog {

@@ -9,7 +9,81 @@ use crate::behaviour::Behaviour;
 use crate::message::{Msg, Signal};
 use crate::pid::{Pid, Ref};
 use smallvec::SmallVec;
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
+
+/// A process's links: a few inline (in link order), or a tree once there are many
+/// (a parent linked to thousands of children), so every operation stays cheap.
+#[derive(Clone, Debug)]
+pub enum LinkSet {
+    Small(SmallVec<[Pid; 2]>),
+    Big(Box<BTreeSet<Pid>>),
+}
+
+const BIG_LINKS: usize = 16;
+
+impl Default for LinkSet {
+    fn default() -> LinkSet {
+        LinkSet::Small(SmallVec::new())
+    }
+}
+
+impl LinkSet {
+    /// True if `p` is linked.
+    pub fn contains(&self, p: &Pid) -> bool {
+        match self {
+            LinkSet::Small(v) => v.contains(p),
+            LinkSet::Big(t) => t.contains(p),
+        }
+    }
+
+    /// Number of links.
+    pub fn len(&self) -> usize {
+        match self {
+            LinkSet::Small(v) => v.len(),
+            LinkSet::Big(t) => t.len(),
+        }
+    }
+
+    /// True if there are no links.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The linked pids.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = Pid> + '_> {
+        match self {
+            LinkSet::Small(v) => Box::new(v.iter().copied()),
+            LinkSet::Big(t) => Box::new(t.iter().copied()),
+        }
+    }
+
+    fn insert_unchecked(&mut self, p: Pid) {
+        match self {
+            LinkSet::Small(v) if v.len() < BIG_LINKS => v.push(p),
+            LinkSet::Small(v) => {
+                let mut t: BTreeSet<Pid> = v.iter().copied().collect();
+                t.insert(p);
+                *self = LinkSet::Big(Box::new(t));
+            }
+            LinkSet::Big(t) => {
+                t.insert(p);
+            }
+        }
+    }
+
+    fn remove(&mut self, p: Pid) -> bool {
+        match self {
+            LinkSet::Small(v) => match v.iter().position(|x| *x == p) {
+                Some(i) => {
+                    v.remove(i);
+                    true
+                }
+                None => false,
+            },
+            LinkSet::Big(t) => t.remove(&p),
+        }
+    }
+}
 
 /// One monitor held by a process, from either end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +95,45 @@ pub struct MonitorEntry {
     pub watching: bool,
 }
 
+/// The monitors a process holds (from either end); no allocation while it has none.
+#[derive(Clone, Debug, Default)]
+pub struct Monitors(Option<Box<Vec<MonitorEntry>>>);
+
+impl Monitors {
+    pub(crate) fn push(&mut self, m: MonitorEntry) {
+        self.0.get_or_insert_with(Default::default).push(m);
+    }
+
+    /// Removes and returns the monitor with this reference.
+    pub(crate) fn take(&mut self, mref: Ref) -> Option<MonitorEntry> {
+        let v = self.0.as_mut()?;
+        let i = v.iter().position(|m| m.mref == mref)?;
+        let m = v.remove(i);
+        if v.is_empty() {
+            self.0 = None;
+        }
+        Some(m)
+    }
+
+    /// Every monitor, oldest first.
+    pub fn iter(&self) -> std::slice::Iter<'_, MonitorEntry> {
+        match &self.0 {
+            Some(v) => v.iter(),
+            None => [].iter(),
+        }
+    }
+
+    /// Number of monitors.
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |v| v.len())
+    }
+
+    /// True if there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
 /// A live process.
 pub struct Process {
     pub pid: Pid,
@@ -28,15 +141,15 @@ pub struct Process {
     pub parent: Pid,
     pub inbox: VecDeque<Signal>,
     pub mailbox: VecDeque<Msg>,
-    pub links: SmallVec<[Pid; 2]>,
-    pub monitors: Vec<MonitorEntry>,
+    pub links: LinkSet,
+    pub monitors: Monitors,
     pub registered: Option<Atom>,
     /// Interned supervision-tree path (0: none).
     pub path: u32,
     pub trap_exit: bool,
     /// True while the process is in the run queue.
     pub queued: bool,
-    pub reductions: u64,
+    pub reductions: u32,
     pub behaviour: Behaviour,
 }
 
@@ -47,8 +160,8 @@ impl Process {
             parent,
             inbox: VecDeque::new(),
             mailbox: VecDeque::new(),
-            links: SmallVec::new(),
-            monitors: Vec::new(),
+            links: LinkSet::default(),
+            monitors: Monitors::default(),
             registered: None,
             path: 0,
             trap_exit: false,
@@ -65,22 +178,21 @@ impl Process {
 
     pub(crate) fn add_link(&mut self, other: Pid) {
         if !self.links.contains(&other) {
-            self.links.push(other);
+            self.links.insert_unchecked(other);
         }
+    }
+
+    /// Adds a link to a process that cannot be linked yet (it was just spawned).
+    pub(crate) fn add_fresh_link(&mut self, other: Pid) {
+        self.links.insert_unchecked(other);
     }
 
     pub(crate) fn remove_link(&mut self, other: Pid) -> bool {
-        if let Some(i) = self.links.iter().position(|p| *p == other) {
-            self.links.remove(i);
-            true
-        } else {
-            false
-        }
+        self.links.remove(other)
     }
 
     pub(crate) fn take_monitor(&mut self, mref: Ref) -> Option<MonitorEntry> {
-        let i = self.monitors.iter().position(|m| m.mref == mref)?;
-        Some(self.monitors.remove(i))
+        self.monitors.take(mref)
     }
 
     /// Number of real messages waiting in the mailbox (`message_queue_len`).

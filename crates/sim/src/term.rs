@@ -200,6 +200,18 @@ impl Ord for Term {
     }
 }
 
+impl std::hash::Hash for Term {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Consistent with `==` (Erlang's, where 1 == 1.0).
+        match self {
+            Term::Float(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => {
+                state.write_u64(crate::log::term_hash(&Term::Int(*x as i64)))
+            }
+            t => state.write_u64(crate::log::term_hash(t)),
+        }
+    }
+}
+
 impl fmt::Debug for Term {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_text())

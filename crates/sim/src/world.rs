@@ -16,8 +16,9 @@ use crate::pid::{Pid, Ref};
 use crate::process::{MonitorEntry, Process};
 use crate::rng::Rng;
 use crate::term::Term;
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BinaryHeap, HashSet, VecDeque};
 use std::rc::Rc;
 
 /// Reductions a process may spend in one activation before it yields.
@@ -119,14 +120,14 @@ impl World {
             run_queue: VecDeque::new(),
             now: 0,
             timers: BinaryHeap::new(),
-            timer_data: HashMap::new(),
+            timer_data: HashMap::default(),
             timer_seq: 0,
             next_ref: 1,
             reductions_per_slice: config.reductions_per_slice.max(1),
             names: BTreeMap::new(),
             paths: vec![Rc::from("")],
-            path_index: HashMap::new(),
-            attempts: HashMap::new(),
+            path_index: HashMap::default(),
+            attempts: HashMap::default(),
             rng: Rng::new(config.seed),
             log: EventLog::new(config.log_capacity),
             telemetry: Telemetry::default(),
@@ -285,10 +286,10 @@ impl World {
         self.emit(EventKind::Spawn, pid, parent, opts.path, &Term::Atom(name));
         if opts.link && self.is_alive(parent) {
             if let Some(pp) = self.process_mut(parent) {
-                pp.add_link(pid);
+                pp.add_fresh_link(pid);
             }
             if let Some(cp) = self.process_mut(pid) {
-                cp.add_link(parent);
+                cp.add_fresh_link(parent);
             }
             self.emit(EventKind::Link, parent, pid, 0, &Term::NIL_TERM);
         }
@@ -706,7 +707,7 @@ impl World {
             };
             if p.inbox.is_empty() {
                 p.queued = false;
-                p.reductions += spent as u64;
+                p.reductions = p.reductions.saturating_add(spent);
                 return;
             }
             if spent >= budget {
@@ -718,7 +719,7 @@ impl World {
 
     fn requeue(&mut self, pid: Pid, spent: u32) {
         if let Some(p) = self.process_mut(pid) {
-            p.reductions += spent as u64;
+            p.reductions = p.reductions.saturating_add(spent);
             p.queued = true;
             self.run_queue.push_back(pid.slot);
         }
@@ -815,7 +816,7 @@ impl World {
             self.names.remove(&name);
         }
         self.emit(EventKind::Exit, pid, p.parent, p.path, &reason);
-        for &other in &p.links {
+        for other in p.links.iter() {
             if self.is_alive(other) {
                 self.emit(EventKind::ExitSignal, pid, other, 1, &reason);
                 self.push_signal(
@@ -828,7 +829,7 @@ impl World {
                 );
             }
         }
-        for m in &p.monitors {
+        for m in p.monitors.iter() {
             if m.watching {
                 if let Some(t) = self.process_mut(m.other) {
                     t.take_monitor(m.mref);

@@ -25,9 +25,10 @@ use crate::term::Term;
 use crate::world::{SpawnOpts, World};
 use children::{Child, ChildPid, DynChild, DynKey, RestartWindow};
 use jobs::Job;
+use rustc_hash::FxHashMap as HashMap;
 use shutdown::DynShutdown;
 use spec::{AutoShutdown, ChildSpec, ChildType, RestartType, StartFn, Strategy, SupSpec};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// What a child start returned.
@@ -88,6 +89,8 @@ pub struct Supervisor {
     auto_shutdown: AutoShutdown,
     children: Vec<Child>,
     by_pid: HashMap<Pid, usize>,
+    /// Interned path of each static child id (computed once).
+    child_paths: HashMap<Term, u32>,
     dynamics: BTreeMap<DynKey, DynChild>,
     dynamic_restarts: u32,
     restarts: RestartWindow,
@@ -112,7 +115,8 @@ impl Supervisor {
             period: f.period.max(1),
             auto_shutdown: f.auto_shutdown,
             children: Vec::new(),
-            by_pid: HashMap::new(),
+            by_pid: HashMap::default(),
+            child_paths: HashMap::default(),
             dynamics: BTreeMap::new(),
             dynamic_restarts: 0,
             restarts: RestartWindow::default(),
@@ -570,9 +574,14 @@ impl Supervisor {
 
     // ------------------------------------------------------------ starting children
 
-    fn child_path(&self, w: &mut World, spec: &ChildSpec) -> u32 {
+    fn child_path(&mut self, w: &mut World, spec: &ChildSpec) -> u32 {
+        if let Some(p) = self.child_paths.get(&spec.id) {
+            return *p;
+        }
         let p = format!("{}/{}", w.path_name(self.path), spec.id_text());
-        w.intern_path(&p)
+        let id = w.intern_path(&p);
+        self.child_paths.insert(spec.id.clone(), id);
+        id
     }
 
     fn dyn_path(&self, w: &mut World, args: &Term) -> u32 {
