@@ -97,6 +97,7 @@ pub struct MonitorEntry {
 
 /// The monitors a process holds (from either end); no allocation while it has none.
 #[derive(Clone, Debug, Default)]
+#[allow(clippy::box_collection)] // one pointer instead of a 24-byte Vec in every process
 pub struct Monitors(Option<Box<Vec<MonitorEntry>>>);
 
 impl Monitors {

@@ -78,7 +78,14 @@ struct Timer {
 pub struct Stats {
     pub spawned: u64,
     pub exited: u64,
+    /// Messages sent (`!`, calls, replies, casts, acks, timer messages).
     pub messages: u64,
+    /// Messages that reached a mailbox.
+    pub received: u64,
+    /// Messages sent to a process that was already dead (they vanish, as on the BEAM).
+    pub dropped: u64,
+    /// Messages that had reached a dying process but not yet its mailbox.
+    pub discarded: u64,
     pub activations: u64,
 }
 
@@ -302,6 +309,7 @@ impl World {
     }
 
     fn push_signal(&mut self, to: Pid, sig: Signal) -> bool {
+        let is_msg = matches!(sig, Signal::Msg { .. });
         let slot = to.slot;
         match self.procs.get_mut(slot as usize) {
             Some(Some(p)) if p.pid == to => {
@@ -312,7 +320,12 @@ impl World {
                 }
                 true
             }
-            _ => false,
+            _ => {
+                if is_msg {
+                    self.stats.dropped += 1;
+                }
+                false
+            }
         }
     }
 
@@ -368,6 +381,7 @@ impl World {
         }
         let trapping = self.process(me).map(|p| p.trap_exit).unwrap_or(false);
         if trapping {
+            self.stats.messages += 1;
             self.push_signal(
                 me,
                 Signal::Msg {
@@ -541,9 +555,9 @@ impl World {
     }
 
     /// Selective receive: removes and returns the first message matching `pred`.
-    pub(crate) fn take_msg(&mut self, me: Pid, mut pred: impl FnMut(&Msg) -> bool) -> Option<Msg> {
+    pub(crate) fn take_msg(&mut self, me: Pid, pred: impl FnMut(&Msg) -> bool) -> Option<Msg> {
         let mb = &mut self.process_mut(me)?.mailbox;
-        let i = mb.iter().position(|m| pred(m))?;
+        let i = mb.iter().position(pred)?;
         mb.remove(i)
     }
 
@@ -741,6 +755,7 @@ impl World {
                 Signal::Msg { from, msg } => {
                     let (code, other, payload) = msg.log_parts(from);
                     p.mailbox.push_back(msg);
+                    self.stats.received += 1;
                     self.emit(EventKind::Receive, pid, other, code, &payload);
                 }
                 Signal::Exit { from, reason, link } => {
@@ -811,6 +826,11 @@ impl World {
         };
         self.live -= 1;
         self.stats.exited += 1;
+        self.stats.discarded += p
+            .inbox
+            .iter()
+            .filter(|s| matches!(s, Signal::Msg { .. }))
+            .count() as u64;
         self.free.push(pid.slot);
         if let Some(name) = p.registered {
             self.names.remove(&name);

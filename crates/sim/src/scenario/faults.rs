@@ -65,10 +65,8 @@ impl FaultSchedule {
                     FaultWhen::Every { probability, .. } => probability,
                     FaultWhen::At(_) => 1.0,
                 };
-                if p >= 1.0 || w.rng.chance(p) {
-                    if inject(w, injector, &f) {
-                        fired += 1;
-                    }
+                if (p >= 1.0 || w.rng.chance(p)) && inject(w, injector, &f) {
+                    fired += 1;
                 }
             }
         }

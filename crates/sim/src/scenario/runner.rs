@@ -63,6 +63,15 @@ pub fn run(scn: &Scenario) -> R<RunOutput> {
 /// Runs a scenario on a world built from `config` (its seed is replaced by the
 /// scenario's); `setup` may attach telemetry handlers before anything happens.
 pub fn run_with(scn: &Scenario, config: Config, setup: impl FnOnce(&mut World)) -> R<RunOutput> {
+    run_world(scn, config, setup).map(|(out, _)| out)
+}
+
+/// Like [`run_with`], and also hands back the world as the run left it.
+pub fn run_world(
+    scn: &Scenario,
+    config: Config,
+    setup: impl FnOnce(&mut World),
+) -> R<(RunOutput, World)> {
     let mut w = World::new(Config {
         seed: scn.seed,
         ..config
@@ -90,12 +99,13 @@ pub fn run_with(scn: &Scenario, config: Config, setup: impl FnOnce(&mut World)) 
         } => SupRun::new(eng.w_mut(), driver).run(&mut eng, scn, root_id, tree, steps)?,
         Body::Raw { steps } => RawRun::new(eng.w_mut(), driver).run(&mut eng, scn, steps)?,
     };
-    Ok(RunOutput {
+    let out = RunOutput {
         lines,
         hash: eng.w.log.hash(),
         events: eng.w.log.total(),
         end_us: eng.w.now(),
-    })
+    };
+    Ok((out, eng.w))
 }
 
 /// The world plus the fault schedule, advanced together.

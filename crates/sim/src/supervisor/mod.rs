@@ -99,6 +99,9 @@ pub struct Supervisor {
     pending: Vec<Term>,
     stage: Stage,
     wait: Wait,
+    /// A start that completed without waiting, to feed to the stage on the next run
+    /// (a loop through the scheduler, not recursion, however many children start).
+    ready: Option<Started>,
     restart_count: u64,
 }
 
@@ -124,6 +127,7 @@ impl Supervisor {
             pending: Vec::new(),
             stage: Stage::Fresh,
             wait: Wait::None,
+            ready: None,
             restart_count: 0,
         }
     }
@@ -181,6 +185,9 @@ impl Supervisor {
     // ------------------------------------------------------------ the process
 
     pub(crate) fn run(&mut self, w: &mut World, me: Pid) -> Flow {
+        if let Some(r) = self.ready.take() {
+            return self.resume(w, me, jobs::Outcome::Started(r));
+        }
         if !matches!(self.wait, Wait::None) {
             return match self.poll_wait(w, me) {
                 Some(flow) => flow,
@@ -632,7 +639,10 @@ impl Supervisor {
     /// Starts a child and feeds the result to the current job (now or after the ack).
     fn start_and_resume(&mut self, w: &mut World, me: Pid, spec: &ChildSpec, path: u32) -> Flow {
         match self.start_proc(w, me, spec, path) {
-            Some(r) => self.resume(w, me, jobs::Outcome::Started(r)),
+            Some(r) => {
+                self.ready = Some(r);
+                Flow::Continue
+            }
             None => Flow::Wait,
         }
     }

@@ -95,12 +95,10 @@ impl RawCollector {
                 }
                 _ => {}
             },
-            EventKind::Exit => {
-                if self.names.pids.contains_key(&e.pid) {
-                    let name = self.name(e.pid);
-                    let text = format!("exit {}", self.names.fmt(e.term));
-                    self.log(e.time, &name, &text);
-                }
+            EventKind::Exit if self.names.pids.contains_key(&e.pid) => {
+                let name = self.name(e.pid);
+                let text = format!("exit {}", self.names.fmt(e.term));
+                self.log(e.time, &name, &text);
             }
             _ => {}
         }

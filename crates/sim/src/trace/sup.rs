@@ -140,11 +140,9 @@ impl SupCollector {
                     self.observed_death(e.time, e.pid, e.other, e.term);
                 }
             }
-            EventKind::Exit => {
-                if self.monitored.contains(&e.pid) {
-                    self.last = e.time;
-                    self.mondown.entry(e.pid).or_insert_with(|| e.term.clone());
-                }
+            EventKind::Exit if self.monitored.contains(&e.pid) => {
+                self.last = e.time;
+                self.mondown.entry(e.pid).or_insert_with(|| e.term.clone());
             }
             _ => {}
         }

@@ -1,0 +1,118 @@
+# shellcheck shell=bash
+# Sourced by scripts/serve.sh and scripts/test.sh: makes sure every tool the site build and the
+# tests need is installed, each step skipped quickly when the tool is already there.
+#
+#   source scripts/tools.sh
+#   ensure_build_tools     # wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen@132)
+#   ensure_browser_tools   # Debian chromium + chromedriver, playwright-core in tests/e2e
+#
+# Versions are pinned here and nowhere else but Cargo.lock (wasm-bindgen) and Trunk.toml.
+
+OTP_LAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRUNK_VERSION="0.21.14"
+BINARYEN_VERSION="132"
+
+export PATH="$OTP_LAB_ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+tools_log() { printf '[tools] %s\n' "$*" >&2; }
+tools_die() { printf '[tools] error: %s\n' "$*" >&2; return 1; }
+# Each step returns non-zero on failure (callers run with `set -e`, but a function called in
+# an `&&` list runs with errexit off, so every failure is passed on with `|| return 1`).
+
+# Runs a command as root (directly when we are root, else through sudo).
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+APT_UPDATED=""
+apt_install() {
+  if [ -z "$APT_UPDATED" ]; then
+    tools_log "apt-get update"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1
+    APT_UPDATED=1
+  fi
+  tools_log "apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# The wasm-bindgen version locked in Cargo.lock (the CLI must match it exactly).
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' \
+    "$OTP_LAB_ROOT/Cargo.lock"
+}
+
+ensure_rust() {
+  command -v cargo >/dev/null 2>&1 || { tools_die "cargo not found: install Rust with rustup first"; return 1; }
+  if ! rustup target list --installed 2>/dev/null | grep -x wasm32-unknown-unknown >/dev/null; then
+    tools_log "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown || return 1
+  fi
+}
+
+ensure_node() {
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm || return 1
+  fi
+}
+
+ensure_trunk() {
+  if ! trunk --version 2>/dev/null | grep -x "trunk $TRUNK_VERSION" >/dev/null; then
+    tools_log "cargo install trunk $TRUNK_VERSION"
+    cargo install --locked trunk --version "$TRUNK_VERSION" || return 1
+  fi
+}
+
+ensure_wasm_bindgen() {
+  local v
+  v="$(wasm_bindgen_version)"
+  [ -n "$v" ] || { tools_die "no wasm-bindgen in Cargo.lock"; return 1; }
+  if ! grep "wasm_bindgen = \"$v\"" "$OTP_LAB_ROOT/Trunk.toml" >/dev/null; then
+    tools_die "Trunk.toml [tools] wasm_bindgen must be \"$v\" (the version in Cargo.lock)"
+    return 1
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -x "wasm-bindgen $v" >/dev/null ||
+    ! wasm-bindgen-test-runner --version 2>/dev/null | grep -x "wasm-bindgen-test-runner $v" >/dev/null; then
+    tools_log "cargo install wasm-bindgen-cli $v"
+    # Not --locked: the CLI's own lock file may not build on this toolchain.
+    cargo install wasm-bindgen-cli --version "$v" --force || return 1
+  fi
+}
+
+# Debian's binaryen produces modules that fail with a WebAssembly.Table.set error, so a
+# project-local binaryen from npm goes first on PATH.
+ensure_wasm_opt() {
+  local bin="$OTP_LAB_ROOT/.tools/node_modules/.bin/wasm-opt"
+  if ! { [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep "version $BINARYEN_VERSION" >/dev/null; }; then
+    ensure_node || return 1
+    tools_log "npm install binaryen@$BINARYEN_VERSION into .tools/"
+    mkdir -p "$OTP_LAB_ROOT/.tools"
+    npm install --prefix "$OTP_LAB_ROOT/.tools" --no-audit --no-fund --no-save \
+      "binaryen@$BINARYEN_VERSION" >&2 || return 1
+  fi
+}
+
+ensure_build_tools() {
+  ensure_rust || return 1
+  ensure_node || return 1
+  ensure_trunk || return 1
+  ensure_wasm_bindgen || return 1
+  ensure_wasm_opt || return 1
+}
+
+ensure_browser_tools() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    apt_install chromium chromium-driver || return 1
+  fi
+  ensure_node || return 1
+  if [ ! -f "$OTP_LAB_ROOT/tests/e2e/node_modules/playwright-core/package.json" ]; then
+    tools_log "npm ci in tests/e2e (playwright-core)"
+    (cd "$OTP_LAB_ROOT/tests/e2e" && npm ci --no-audit --no-fund >&2) || return 1
+  fi
+  export CHROMEDRIVER=/usr/bin/chromedriver
+}
+
+# `trunk build` of the web app (extra arguments are passed on), with the cargo shim that
+# selects the root package (see scripts/trunk-cargo/cargo).
+trunk_build() {
+  (cd "$OTP_LAB_ROOT" && PATH="$OTP_LAB_ROOT/scripts/trunk-cargo:$PATH" trunk build "$@")
+}

@@ -1,0 +1,108 @@
+//! Browser smoke tests of the web app, run in headless Chromium by `wasm-bindgen-test-runner`
+//! (`scripts/test.sh`). Each test mounts the app in its own container and drives it through
+//! the DOM, as a person would; the logic itself is covered by native unit tests.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn mount_app() -> Element {
+    let document = web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document");
+    let container = document.create_element("div").expect("div");
+    document
+        .body()
+        .expect("body")
+        .append_child(&container)
+        .expect("append");
+    leptos::mount::mount_to(container.clone().unchecked_into(), otp_lab::app::App).forget();
+    container
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .collect()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .expect("valid selector")
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// Waits (in 50 ms steps, up to 3 s) until `ready` holds.
+async fn wait_until(mut ready: impl FnMut() -> bool) -> bool {
+    for _ in 0..60 {
+        if ready() {
+            return true;
+        }
+        TimeoutFuture::new(50).await;
+    }
+    ready()
+}
+
+#[wasm_bindgen_test]
+async fn renders_the_demo_tree_and_log() {
+    let app = mount_app();
+    assert!(
+        wait_until(|| all(&app, "[role=treeitem]").len() == 4).await,
+        "four tree items"
+    );
+    assert_eq!(all(&app, "[role=tree]").len(), 1);
+    let items = all(&app, "[role=treeitem]");
+    assert_eq!(items[0].get_attribute("aria-level").as_deref(), Some("1"));
+    assert!(items.iter().all(|i| i.get_attribute("data-path").is_some()));
+    assert_eq!(
+        all(&app, "[role=treeitem] button.kill").len(),
+        3,
+        "one Kill per worker"
+    );
+    assert!(
+        wait_until(|| !all(&app, "[role=log] li").is_empty()).await,
+        "log lines"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn kill_restarts_the_worker() {
+    let app = mount_app();
+    assert!(wait_until(|| !all(&app, "button.kill").is_empty()).await);
+    let item = all(&app, "[role=treeitem]")
+        .into_iter()
+        .find(|i| i.query_selector("button.kill").ok().flatten().is_some())
+        .expect("a worker");
+    let path = item.get_attribute("data-path").expect("data-path");
+    let sel = format!("[role=treeitem][data-path=\"{path}\"]");
+    let pid_before = text(&app, &format!("{sel} [data-field=pid]"));
+    let restarts_before: u64 = text(&app, &format!("{sel} [data-field=restarts]"))
+        .parse()
+        .expect("count");
+
+    let button: HtmlElement = item
+        .query_selector("button.kill")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    button.click();
+
+    let restarted = wait_until(|| {
+        let restarts: u64 = text(&app, &format!("{sel} [data-field=restarts]"))
+            .parse()
+            .unwrap_or(0);
+        let pid = text(&app, &format!("{sel} [data-field=pid]"));
+        let status = text(&app, &format!("{sel} [data-field=status]"));
+        restarts > restarts_before && pid != pid_before && status.contains("running")
+    })
+    .await;
+    assert!(restarted, "{path} restarted with a new pid");
+}
