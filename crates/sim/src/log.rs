@@ -56,6 +56,12 @@ pub fn term_hash(t: &Term) -> u64 {
         Term::Map(e) => e.iter().fold(mix(9, e.len() as u64), |h, (k, v)| {
             mix(mix(h, term_hash(k)), term_hash(v))
         }),
+        Term::Improper(items, tail) => {
+            let h = items
+                .iter()
+                .fold(mix(11, items.len() as u64), |h, x| mix(h, term_hash(x)));
+            mix(h, term_hash(tail))
+        }
         Term::Stack => 10,
     }
 }

@@ -23,6 +23,8 @@ pub enum Term {
     Tuple(Rc<[Term]>),
     /// A proper list (`[]` is the empty list).
     List(Rc<[Term]>),
+    /// An improper list: at least one element, then a tail that is not a list (`[a|b]`).
+    Improper(Rc<[Term]>, Rc<Term>),
     Binary(Rc<[u8]>),
     /// A map with keys in term order.
     Map(Rc<[(Term, Term)]>),
@@ -135,7 +137,7 @@ impl Term {
             Term::Tuple(_) => 6,
             Term::Map(_) => 7,
             Term::List(l) if l.is_empty() => 8,
-            Term::List(_) => 9,
+            Term::List(_) | Term::Improper(..) => 9,
             Term::Binary(_) => 10,
         }
     }
@@ -194,6 +196,9 @@ impl Ord for Term {
                 })
             }),
             (Term::List(a), Term::List(b)) => a.cmp(b),
+            (Term::List(_) | Term::Improper(..), Term::List(_) | Term::Improper(..)) => {
+                cmp_cons(self, other)
+            }
             (Term::Binary(a), Term::Binary(b)) => a.cmp(b),
             _ => Ordering::Equal,
         }
@@ -210,6 +215,38 @@ impl std::hash::Hash for Term {
             t => state.write_u64(crate::log::term_hash(t)),
         }
     }
+}
+
+/// Compares two non-empty lists cell by cell (one of them improper).
+fn cmp_cons(a: &Term, b: &Term) -> Ordering {
+    fn cells(t: &Term) -> (&[Term], Option<&Term>) {
+        match t {
+            Term::List(l) => (l, None),
+            Term::Improper(l, tail) => (l, Some(tail)),
+            _ => (&[], None),
+        }
+    }
+    let (ea, ta) = cells(a);
+    let (eb, tb) = cells(b);
+    for (x, y) in ea.iter().zip(eb.iter()) {
+        let o = x.cmp(y);
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    let rest = |e: &[Term], t: Option<&Term>, n: usize| -> Term {
+        if e.len() > n {
+            match t {
+                Some(t) => Term::Improper(Rc::from(e[n..].to_vec()), Rc::new(t.clone())),
+                None => Term::List(Rc::from(e[n..].to_vec())),
+            }
+        } else {
+            t.cloned()
+                .unwrap_or_else(|| Term::List(Rc::from(Vec::new())))
+        }
+    };
+    let n = ea.len().min(eb.len());
+    rest(ea, ta, n).cmp(&rest(eb, tb, n))
 }
 
 impl fmt::Debug for Term {
@@ -292,6 +329,13 @@ fn write_term(f: &mut fmt::Formatter<'_>, t: &Term, namer: &dyn Namer) -> fmt::R
             }
             f.write_str("[")?;
             write_seq(f, items, namer)?;
+            f.write_str("]")
+        }
+        Term::Improper(items, tail) => {
+            f.write_str("[")?;
+            write_seq(f, items, namer)?;
+            f.write_str("|")?;
+            write_term(f, tail, namer)?;
             f.write_str("]")
         }
         Term::Binary(bytes) => {
@@ -494,8 +538,7 @@ impl Parser<'_> {
             }
             Some(b'[') => {
                 self.pos += 1;
-                let items = self.seq(b']', depth)?;
-                Ok(Term::list(items))
+                self.list(depth)
             }
             Some(b'#') => {
                 self.pos += 1;
@@ -558,8 +601,45 @@ impl Parser<'_> {
                     self.pos += 1;
                     return Ok(items);
                 }
-                Some(b'|') => return Err(self.err("improper lists are not supported")),
                 _ => return Err(self.err(&format!("expected ',' or '{}'", close as char))),
+            }
+        }
+    }
+
+    /// A list after its `[`: elements, then `]` or `| Tail ]`.
+    fn list(&mut self, depth: usize) -> Result<Term, ParseError> {
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Term::list(items));
+        }
+        loop {
+            items.push(self.term(depth + 1)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Term::list(items));
+                }
+                Some(b'|') => {
+                    self.pos += 1;
+                    let tail = self.term(depth + 1)?;
+                    self.expect(b']')?;
+                    return Ok(match tail {
+                        Term::List(rest) => {
+                            items.extend(rest.iter().cloned());
+                            Term::list(items)
+                        }
+                        Term::Improper(rest, t) => {
+                            items.extend(rest.iter().cloned());
+                            Term::Improper(Rc::from(items), t)
+                        }
+                        t => Term::Improper(Rc::from(items), Rc::new(t)),
+                    });
+                }
+                _ => return Err(self.err("expected ',', '|' or ']'")),
             }
         }
     }
@@ -788,12 +868,15 @@ mod tests {
         assert_eq!(rt("#{b=>1,a=>2}"), "#{a=>2,b=>1}");
         assert_eq!(rt("1.5"), "1.5");
         assert_eq!(rt("$a"), "97");
+        assert_eq!(rt("[a|b]"), "[a|b]");
+        assert_eq!(rt("{x,[1,2|3]}"), "{x,[1,2|3]}");
+        assert_eq!(rt("[1|[2,3]]"), "[1,2,3]");
     }
 
     #[test]
     fn rejects_bad_terms() {
         for bad in [
-            "{a,", "Var", "<0.1.0>", "[a|b]", "{a}}", "", "'abc", "<<300>>",
+            "{a,", "Var", "<0.1.0>", "[|b]", "[a|b|c]", "{a}}", "", "'abc", "<<300>>",
         ] {
             assert!(parse_term(bad).is_err(), "{bad} should fail");
         }

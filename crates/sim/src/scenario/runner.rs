@@ -25,6 +25,9 @@ use std::rc::Rc;
 
 /// Activations allowed while virtual time stands still before a run is declared stuck.
 pub const MAX_ACTIVATIONS_AT_ONE_INSTANT: u64 = 5_000_000;
+/// Events one run may log before it is declared too large (a guard against endless
+/// fault scripts; about a second of work).
+pub const MAX_EVENTS: u64 = 5_000_000;
 /// Virtual time one step may take to settle before the run is declared stuck (µs).
 pub const MAX_SETTLE_US: u64 = 24 * 3600 * 1_000_000;
 
@@ -122,6 +125,12 @@ impl Engine {
 
     /// Runs until nothing is runnable.
     pub fn run_idle(&mut self) -> R<()> {
+        if self.w.log.total() > MAX_EVENTS {
+            return Err(RunError(format!(
+                "the run is too large: more than {MAX_EVENTS} events by t={} µs",
+                self.w.now()
+            )));
+        }
         if self.w.run_until_idle(MAX_ACTIVATIONS_AT_ONE_INSTANT) {
             Ok(())
         } else {

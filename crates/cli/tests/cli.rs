@@ -1,0 +1,209 @@
+//! The `otp-lab` binary end to end: valid scenarios print traces; every kind of bad input
+//! gives exit status 2 and exactly one stderr line that names the problem and where —
+//! never a panic, never a hang.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_otp-lab"))
+}
+
+fn run_file(contents: &[u8]) -> Output {
+    let dir = std::env::temp_dir().join(format!("otp-lab-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("s{}.json", rand_suffix()));
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(contents)
+        .unwrap();
+    let out = run(&["trace", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    out
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+fn run(args: &[&str]) -> Output {
+    let start = Instant::now();
+    let out = Command::new(bin()).args(args).output().unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "otp-lab {args:?} took {:?}",
+        start.elapsed()
+    );
+    out
+}
+
+/// Asserts a clean rejection and returns the stderr line.
+fn rejected(contents: &str) -> String {
+    let out = run_file(contents.as_bytes());
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "expected exit 2 for {contents:.200}\nstderr: {err}"
+    );
+    assert!(out.stdout.is_empty(), "nothing on stdout for bad input");
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "exactly one stderr line, got: {err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+const TREE: &str =
+    r#""tree":{"id":"root","kind":"supervisor","children":[{"id":"a","kind":"worker"}]}"#;
+
+#[test]
+fn a_valid_scenario_prints_its_trace() {
+    let out = run_file(
+        format!(r#"{{{TREE},"steps":[{{"op":"exit","target":"root/a","reason":"kill"}}]}}"#)
+            .as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        s.starts_with("step 0 start_link root\nstart root\nstart root/a\n"),
+        "{s}"
+    );
+    assert!(
+        s.contains("report child_terminated root root/a killed\n"),
+        "{s}"
+    );
+}
+
+#[test]
+fn bad_json_names_line_and_column() {
+    let e = rejected("{\"tree\": {\"id\": \"root\",, }");
+    assert!(e.contains("invalid JSON at line 1 column"), "{e}");
+}
+
+#[test]
+fn unknown_op_and_key_are_named_with_their_path() {
+    let e = rejected(&format!(
+        r#"{{{TREE},"steps":[{{"op":"explode","target":"root/a"}}]}}"#
+    ));
+    assert!(e.contains("$.steps[0].op") && e.contains("explode"), "{e}");
+    let e = rejected(&format!(
+        r#"{{{TREE},"steps":[{{"op":"exit","target":"root/a","reason":"kill","colour":"red"}}]}}"#
+    ));
+    assert!(e.contains("$.steps[0].colour: unknown key"), "{e}");
+    let e = rejected(r#"{"tree":{"id":"root","children":[{"id":"a","flavour":1}]}}"#);
+    assert!(e.contains("$.tree.children[0].flavour"), "{e}");
+    let e = rejected(r#"{"tree":{"id":"root"},"bogus":1}"#);
+    assert!(e.contains("$.bogus"), "{e}");
+}
+
+#[test]
+fn unknown_targets_are_rejected() {
+    let e = rejected(&format!(
+        r#"{{{TREE},"steps":[{{"op":"exit","target":"root/zz","reason":"kill"}}]}}"#
+    ));
+    assert!(
+        e.contains("$.steps[0].target") && e.contains("root/zz"),
+        "{e}"
+    );
+    let e = rejected(&format!(
+        r#"{{{TREE},"steps":[{{"op":"which_children","sup":"root/a"}}]}}"#
+    ));
+    assert!(e.contains("not a supervisor"), "{e}");
+    let e = rejected(r#"{"family":"raw","steps":[{"op":"link","by":"p1","to":"p2"}]}"#);
+    assert!(e.contains("$.steps[0].by") && e.contains("p1"), "{e}");
+}
+
+#[test]
+fn wrong_value_types_are_rejected() {
+    let e = rejected(r#"{"tree":{"id":"root","intensity":"three"}}"#);
+    assert!(
+        e.contains("$.tree.intensity") && e.contains("integer"),
+        "{e}"
+    );
+    let e = rejected(r#"{"tree":{"id":"root","children":[{"id":"a","trap_exit":"yes"}]}}"#);
+    assert!(e.contains("trap_exit"), "{e}");
+    let e = rejected(&format!(
+        r#"{{{TREE},"steps":[{{"op":"exit","target":"root/a","reason":"{{unclosed"}}]}}"#
+    ));
+    assert!(e.contains("reason") && e.contains("Erlang term"), "{e}");
+    let e = rejected(r#"{"tree":{"id":"root","strategy":"one_for_some"}}"#);
+    assert!(e.contains("strategy"), "{e}");
+    let e = rejected(r#"[1,2,3]"#);
+    assert!(e.contains("expected an object"), "{e}");
+    let e = rejected(r#"{"tree":{"id":"root","children":[{"id":"a","init":["ok","maybe"]}]}}"#);
+    assert!(e.contains("init[1]"), "{e}");
+}
+
+#[test]
+fn duplicate_child_ids_are_rejected() {
+    let e = rejected(r#"{"tree":{"id":"root","children":[{"id":"a"},{"id":"b"},{"id":"a"}]}}"#);
+    assert!(
+        e.contains("$.tree.children[2].id") && e.contains("duplicate"),
+        "{e}"
+    );
+}
+
+#[test]
+fn absurd_sizes_are_rejected() {
+    let e = rejected(r#"{"tree":{"id":"root","intensity":1000000000000}}"#);
+    assert!(e.contains("too large"), "{e}");
+    let e = rejected(&format!(
+        r#"{{{TREE},"steps":[{{"op":"sleep","ms":99999999999999}}]}}"#
+    ));
+    assert!(e.contains("too large"), "{e}");
+    let mut deep = String::from(r#"{"tree":"#);
+    for i in 0..40 {
+        deep.push_str(&format!(
+            r#"{{"id":"s{i}","kind":"supervisor","children":["#
+        ));
+    }
+    deep.push_str(&"]}".repeat(40));
+    deep.push('}');
+    let e = rejected(&deep);
+    assert!(e.contains("deeper than"), "{e}");
+    let steps = vec![r#"{"op":"sleep","ms":1}"#; 100_001].join(",");
+    let e = rejected(&format!(r#"{{{TREE},"steps":[{steps}]}}"#));
+    assert!(e.contains("steps") && e.contains("allowed"), "{e}");
+    let big = format!(r#"{{"name":"{}"}}"#, "x".repeat(5 << 20));
+    let e = rejected(&big);
+    assert!(e.contains("allowed"), "{e}");
+    let e = rejected(&format!(
+        r#"{{"tree":{{"id":"root","children":[{{"id":"{}"}}]}}}}"#,
+        "a".repeat(300)
+    ));
+    assert!(e.contains("longer than"), "{e}");
+}
+
+#[test]
+fn names_with_slashes_or_spaces_are_rejected() {
+    let e = rejected(r#"{"tree":{"id":"root","children":[{"id":"a/b"}]}}"#);
+    assert!(e.contains("'/'"), "{e}");
+}
+
+#[test]
+fn an_endless_run_is_reported_not_hung() {
+    // A fault every millisecond for a virtual month: far too much work for one run.
+    let e = rejected(&format!(
+        r#"{{{TREE},"faults":[{{"every":1,"op":"kill","target":"root/a"}}],"steps":[{{"op":"sleep","ms":999999999}}]}}"#
+    ));
+    assert!(e.contains("events"), "{e}");
+}
+
+#[test]
+fn missing_file_non_utf8_and_usage() {
+    let out = run(&["trace", "/nonexistent/x.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    let out = run_file(&[0xff, 0xfe, 0x00]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("usage"));
+}
