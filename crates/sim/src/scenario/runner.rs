@@ -28,6 +28,8 @@ pub const MAX_ACTIVATIONS_AT_ONE_INSTANT: u64 = 5_000_000;
 /// Events one run may log before it is declared too large (a guard against endless
 /// fault scripts; about a second of work).
 pub const MAX_EVENTS: u64 = 5_000_000;
+/// Timer and fault firings one run may process (the same guard when nothing is logged).
+pub const MAX_WAKEUPS: u64 = 2_000_000;
 /// Virtual time one step may take to settle before the run is declared stuck (µs).
 pub const MAX_SETTLE_US: u64 = 24 * 3600 * 1_000_000;
 
@@ -92,6 +94,7 @@ pub fn run_world(
         w,
         faults: FaultSchedule::new(&scn.faults),
         driver,
+        wakeups: 0,
     };
     eng.run_idle()?;
     let lines = match &scn.body {
@@ -116,6 +119,7 @@ pub(crate) struct Engine {
     pub w: World,
     pub faults: FaultSchedule,
     pub driver: Pid,
+    wakeups: u64,
 }
 
 impl Engine {
@@ -125,9 +129,9 @@ impl Engine {
 
     /// Runs until nothing is runnable.
     pub fn run_idle(&mut self) -> R<()> {
-        if self.w.log.total() > MAX_EVENTS {
+        if self.w.log.total() > MAX_EVENTS || self.wakeups > MAX_WAKEUPS {
             return Err(RunError(format!(
-                "the run is too large: more than {MAX_EVENTS} events by t={} µs",
+                "the run is too large: more than {MAX_EVENTS} events or {MAX_WAKEUPS} timer firings by t={} µs",
                 self.w.now()
             )));
         }
@@ -152,6 +156,7 @@ impl Engine {
 
     /// Jumps to time `t` and fires what is due then.
     pub fn fire_at(&mut self, t: u64) {
+        self.wakeups += 1;
         self.w.fire_timers_at(t);
         self.faults.fire_due(&mut self.w, self.driver);
     }
