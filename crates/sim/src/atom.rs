@@ -77,6 +77,14 @@ known_atoms! {
     NOT_PAUSED = "not_paused",
     BAD_STRATEGY = "bad_strategy",
     NIL = "nil",
+    TAKEN = "taken",
+    LOOP = "loop",
+    EXIT_NORMAL = "exit_normal",
+    GEN_SERVER = "gen_server",
+    PUPPET = "puppet",
+    BENCH = "bench",
+    EXTERNAL = "external",
+    DONE = "done",
 }
 
 struct Table {

@@ -91,22 +91,20 @@ impl EventLog {
         pid: Pid,
         other: Pid,
         info: u32,
-        term: &Term,
+        term: Term,
     ) -> u64 {
         let seq = self.total;
         let mut h = mix(self.hash, time);
-        h = mix(h, kind as u64);
-        h = mix(h, pid.serial() as u64);
-        h = mix(h, other.serial() as u64);
-        h = mix(h, info as u64);
-        self.hash = mix(h, term_hash(term));
+        h = mix(h, kind as u64 | (info as u64) << 8);
+        h = mix(h, pid.serial() as u64 | (other.serial() as u64) << 32);
+        self.hash = mix(h, term_hash(&term));
         if self.time.len() < self.capacity {
             self.time.push(time);
             self.kind.push(kind as u8);
             self.pid.push(pid.to_bits());
             self.other.push(other.to_bits());
             self.info.push(info);
-            self.term.push(term.clone());
+            self.term.push(term);
         } else {
             let i = (seq % self.capacity as u64) as usize;
             self.time[i] = time;
@@ -114,10 +112,16 @@ impl EventLog {
             self.pid[i] = pid.to_bits();
             self.other[i] = other.to_bits();
             self.info[i] = info;
-            self.term[i] = term.clone();
+            self.term[i] = term;
         }
         self.total += 1;
         seq
+    }
+
+    /// The term of a held event (the newest, right after `push`).
+    #[inline]
+    pub fn term_of(&self, seq: u64) -> &Term {
+        &self.term[(seq % self.capacity as u64) as usize]
     }
 
     /// Total number of events ever logged.
@@ -213,7 +217,7 @@ mod tests {
     fn ring_keeps_the_newest_events() {
         let mut log = EventLog::new(3);
         for t in 0..5 {
-            log.push(t, EventKind::Log, Pid::NONE, Pid::NONE, t as u32, &Term::OK);
+            log.push(t, EventKind::Log, Pid::NONE, Pid::NONE, t as u32, Term::OK);
         }
         assert_eq!(log.total(), 5);
         assert_eq!(log.len(), 3);
@@ -229,12 +233,12 @@ mod tests {
         let mut a = EventLog::new(2);
         let mut b = EventLog::new(100);
         for t in 0..10 {
-            a.push(t, EventKind::Log, Pid::NONE, Pid::NONE, 0, &Term::OK);
-            b.push(t, EventKind::Log, Pid::NONE, Pid::NONE, 0, &Term::OK);
+            a.push(t, EventKind::Log, Pid::NONE, Pid::NONE, 0, Term::OK);
+            b.push(t, EventKind::Log, Pid::NONE, Pid::NONE, 0, Term::OK);
         }
         assert_eq!(a.hash(), b.hash());
-        b.push(10, EventKind::Log, Pid::NONE, Pid::NONE, 0, &Term::OK);
-        a.push(10, EventKind::Log, Pid::NONE, Pid::NONE, 0, &Term::KILLED);
+        b.push(10, EventKind::Log, Pid::NONE, Pid::NONE, 0, Term::OK);
+        a.push(10, EventKind::Log, Pid::NONE, Pid::NONE, 0, Term::KILLED);
         assert_ne!(a.hash(), b.hash());
     }
 }

@@ -1,8 +1,10 @@
 //! A simulated process: its identity, queues, links, monitors and flags.
 //!
-//! Incoming signals wait in `inbox` until the process is scheduled; then they are handled
-//! in order (see `world::signals`) and messages move to `mailbox`, where the behaviour
-//! reads them. Links and monitors are sets of pids and references held on both sides.
+//! One queue holds everything sent to the process: the front part (`processed` entries)
+//! is the mailbox, every entry a message; behind it wait the signals that arrived since the
+//! process last ran. When it is scheduled they are handled in order (`World::activate`):
+//! messages simply join the mailbox where they are, exit signals become `'EXIT'` messages
+//! in place or kill the process, `'DOWN'`s arrive. Nothing is copied from queue to queue. Links and monitors are sets of pids and references held on both sides.
 
 use crate::atom::Atom;
 use crate::behaviour::Behaviour;
@@ -71,7 +73,7 @@ impl LinkSet {
         }
     }
 
-    fn remove(&mut self, p: Pid) -> bool {
+    pub(crate) fn remove(&mut self, p: Pid) -> bool {
         match self {
             LinkSet::Small(v) => match v.iter().position(|x| *x == p) {
                 Some(i) => {
@@ -140,8 +142,9 @@ pub struct Process {
     pub pid: Pid,
     /// The process that spawned it (a `gen_server`'s parent when started with a link).
     pub parent: Pid,
-    pub inbox: VecDeque<Signal>,
-    pub mailbox: VecDeque<Msg>,
+    /// Mailbox (the first `processed` entries, all `Signal::Msg`), then unhandled signals.
+    pub queue: VecDeque<Signal>,
+    pub processed: u32,
     pub links: LinkSet,
     pub monitors: Monitors,
     pub registered: Option<Atom>,
@@ -159,8 +162,8 @@ impl Process {
         Process {
             pid,
             parent,
-            inbox: VecDeque::new(),
-            mailbox: VecDeque::new(),
+            queue: VecDeque::new(),
+            processed: 0,
             links: LinkSet::default(),
             monitors: Monitors::default(),
             registered: None,
@@ -196,13 +199,50 @@ impl Process {
         self.monitors.take(mref)
     }
 
-    /// Number of real messages waiting in the mailbox (`message_queue_len`).
+    /// The mailbox: messages already handed to the process, oldest first.
+    pub fn mailbox(&self) -> impl Iterator<Item = &Msg> {
+        self.queue
+            .range(..self.processed as usize)
+            .filter_map(|s| match s {
+                Signal::Msg { msg, .. } => Some(msg),
+                _ => None,
+            })
+    }
+
+    /// Signals that arrived since the process last ran.
+    pub fn pending_signals(&self) -> usize {
+        self.queue.len() - self.processed as usize
+    }
+
+    /// Messages not yet handed to the process (still behind the mailbox).
+    pub fn pending_messages(&self) -> usize {
+        self.queue
+            .range(self.processed as usize..)
+            .filter(|s| matches!(s, Signal::Msg { .. }))
+            .count()
+    }
+
+    /// Number of real messages waiting (`message_queue_len`).
     pub fn message_queue_len(&self) -> usize {
-        self.mailbox.iter().filter(|m| m.is_real()).count()
-            + self
-                .inbox
-                .iter()
-                .filter(|s| !matches!(s, Signal::Timeout(_)))
-                .count()
+        self.mailbox().filter(|m| m.is_real()).count() + self.pending_messages()
+    }
+
+    /// Removes and returns the first mailbox message matching `pred`.
+    pub(crate) fn take_msg(&mut self, mut pred: impl FnMut(&Msg) -> bool) -> Option<Msg> {
+        let n = self.processed as usize;
+        let i = self
+            .queue
+            .range(..n)
+            .position(|s| matches!(s, Signal::Msg { msg, .. } if pred(msg)))?;
+        self.processed -= 1;
+        match self.queue.remove(i) {
+            Some(Signal::Msg { msg, .. }) => Some(msg),
+            _ => None,
+        }
+    }
+
+    /// Removes every mailbox message matching `pred`.
+    pub(crate) fn flush_msgs(&mut self, mut pred: impl FnMut(&Msg) -> bool) {
+        while self.take_msg(&mut pred).is_some() {}
     }
 }

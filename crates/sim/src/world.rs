@@ -241,6 +241,12 @@ impl World {
     /// Logs an event and hands it to attached handlers.
     #[inline]
     pub fn emit(&mut self, kind: EventKind, pid: Pid, other: Pid, info: u32, term: &Term) {
+        self.emit_owned(kind, pid, other, info, term.clone());
+    }
+
+    /// [`World::emit`] for a term the caller no longer needs (saves a clone).
+    #[inline]
+    pub fn emit_owned(&mut self, kind: EventKind, pid: Pid, other: Pid, info: u32, term: Term) {
         let seq = self.log.push(self.now, kind, pid, other, info, term);
         if self.telemetry.wants(kind) {
             let ev = Event {
@@ -250,7 +256,7 @@ impl World {
                 pid,
                 other,
                 info,
-                term,
+                term: self.log.term_of(seq),
             };
             self.telemetry.dispatch(&ev);
         }
@@ -290,7 +296,7 @@ impl World {
         self.live += 1;
         self.stats.spawned += 1;
         self.run_queue.push_back(slot);
-        self.emit(EventKind::Spawn, pid, parent, opts.path, &Term::Atom(name));
+        self.emit_owned(EventKind::Spawn, pid, parent, opts.path, Term::Atom(name));
         if opts.link && self.is_alive(parent) {
             if let Some(pp) = self.process_mut(parent) {
                 pp.add_fresh_link(pid);
@@ -313,7 +319,7 @@ impl World {
         let slot = to.slot;
         match self.procs.get_mut(slot as usize) {
             Some(Some(p)) if p.pid == to => {
-                p.inbox.push_back(sig);
+                p.queue.push_back(sig);
                 if !p.queued {
                     p.queued = true;
                     self.run_queue.push_back(slot);
@@ -333,7 +339,7 @@ impl World {
     pub fn send(&mut self, from: Pid, to: Pid, msg: Msg) {
         self.stats.messages += 1;
         let (code, _, payload) = msg.log_parts(from);
-        self.emit(EventKind::Send, from, to, code, &payload);
+        self.emit_owned(EventKind::Send, from, to, code, payload);
         self.push_signal(to, Signal::Msg { from, msg });
     }
 
@@ -458,8 +464,7 @@ impl World {
         let entry = self.process_mut(me).and_then(|p| {
             let e = p.take_monitor(mref);
             if flush {
-                p.mailbox
-                    .retain(|m| !matches!(m, Msg::Down { mref: r, .. } if *r == mref));
+                p.flush_msgs(|m| matches!(m, Msg::Down { mref: r, .. } if *r == mref));
             }
             e
         });
@@ -551,14 +556,20 @@ impl World {
 
     /// Removes and returns the first message in `me`'s mailbox.
     pub(crate) fn next_msg(&mut self, me: Pid) -> Option<Msg> {
-        self.process_mut(me)?.mailbox.pop_front()
+        let p = self.process_mut(me)?;
+        if p.processed == 0 {
+            return None;
+        }
+        p.processed -= 1;
+        match p.queue.pop_front() {
+            Some(Signal::Msg { msg, .. }) => Some(msg),
+            _ => None,
+        }
     }
 
     /// Selective receive: removes and returns the first message matching `pred`.
     pub(crate) fn take_msg(&mut self, me: Pid, pred: impl FnMut(&Msg) -> bool) -> Option<Msg> {
-        let mb = &mut self.process_mut(me)?.mailbox;
-        let i = mb.iter().position(pred)?;
-        mb.remove(i)
+        self.process_mut(me)?.take_msg(pred)
     }
 
     /// The trap_exit flag of `me`.
@@ -719,7 +730,7 @@ impl World {
             let Some(p) = self.process_mut(pid) else {
                 return;
             };
-            if p.inbox.is_empty() {
+            if p.pending_signals() == 0 {
                 p.queued = false;
                 p.reductions = p.reductions.saturating_add(spent);
                 return;
@@ -742,72 +753,95 @@ impl World {
     /// Handles every signal waiting for `pid`. Returns the reductions spent, or the exit
     /// reason if a signal kills the process.
     fn handle_signals(&mut self, pid: Pid) -> Result<u32, Term> {
+        use crate::event::MsgCode;
         let mut n = 0;
         loop {
             let Some(p) = self.process_mut(pid) else {
                 return Ok(n);
             };
-            let Some(sig) = p.inbox.pop_front() else {
+            let i = p.processed as usize;
+            let Process {
+                queue,
+                links,
+                monitors,
+                trap_exit,
+                processed,
+                ..
+            } = p;
+            let Some(sig) = queue.get_mut(i) else {
                 return Ok(n);
             };
             n += 1;
-            match sig {
+            // Each arm either keeps the entry as a message (in place) or removes it.
+            let mut was_message = false;
+            let event = match sig {
                 Signal::Msg { from, msg } => {
-                    let (code, other, payload) = msg.log_parts(from);
-                    p.mailbox.push_back(msg);
-                    self.stats.received += 1;
-                    self.emit(EventKind::Receive, pid, other, code, &payload);
+                    was_message = true;
+                    Some(msg.log_parts(*from))
+                }
+                Signal::Timeout(tref) => {
+                    *sig = Signal::Msg {
+                        from: Pid::NONE,
+                        msg: Msg::AfterTimeout(*tref),
+                    };
+                    None
                 }
                 Signal::Exit { from, reason, link } => {
-                    if link && !p.remove_link(from) {
+                    let (from, link) = (*from, *link);
+                    if link && !links.remove(from) {
+                        queue.remove(i);
                         continue;
                     }
                     if !link && reason.is_atom(Atom::KILL) {
                         return Err(Term::KILLED);
                     }
-                    if p.trap_exit {
-                        p.mailbox.push_back(Msg::Exit {
+                    if *trap_exit {
+                        let reason = std::mem::replace(reason, Term::NIL_TERM);
+                        let payload = reason.clone();
+                        *sig = Signal::Msg {
                             from,
-                            reason: reason.clone(),
-                        });
-                        self.emit(
-                            EventKind::Receive,
-                            pid,
-                            from,
-                            crate::event::MsgCode::Exit as u32,
-                            &reason,
-                        );
+                            msg: Msg::Exit { from, reason },
+                        };
+                        Some((MsgCode::Exit as u32, from, payload))
                     } else if reason.is_atom(Atom::NORMAL) {
                         if !link && from == pid {
                             return Err(Term::NORMAL);
                         }
+                        queue.remove(i);
+                        continue;
                     } else {
-                        return Err(reason);
+                        return Err(reason.clone());
                     }
                 }
                 Signal::Down { mref, from, reason } => {
+                    let (mref, from) = (*mref, *from);
+                    let reason = std::mem::replace(reason, Term::NIL_TERM);
                     let active = matches!(
-                        p.take_monitor(mref),
+                        monitors.take(mref),
                         Some(MonitorEntry { watching: true, .. })
                     );
-                    if active {
-                        p.mailbox.push_back(Msg::Down {
+                    if !active {
+                        queue.remove(i);
+                        continue;
+                    }
+                    let payload = reason.clone();
+                    queue[i] = Signal::Msg {
+                        from,
+                        msg: Msg::Down {
                             mref,
                             pid: from,
-                            reason: reason.clone(),
-                        });
-                        self.emit(
-                            EventKind::Receive,
-                            pid,
-                            from,
-                            crate::event::MsgCode::Down as u32,
-                            &reason,
-                        );
-                    }
+                            reason,
+                        },
+                    };
+                    Some((MsgCode::Down as u32, from, payload))
                 }
-                Signal::Timeout(tref) => {
-                    p.mailbox.push_back(Msg::AfterTimeout(tref));
-                }
+            };
+            *processed += 1;
+            if was_message {
+                self.stats.received += 1;
+            }
+            if let Some((code, other, payload)) = event {
+                self.emit_owned(EventKind::Receive, pid, other, code, payload);
             }
         }
     }
@@ -826,11 +860,7 @@ impl World {
         };
         self.live -= 1;
         self.stats.exited += 1;
-        self.stats.discarded += p
-            .inbox
-            .iter()
-            .filter(|s| matches!(s, Signal::Msg { .. }))
-            .count() as u64;
+        self.stats.discarded += p.pending_messages() as u64;
         self.free.push(pid.slot);
         if let Some(name) = p.registered {
             self.names.remove(&name);

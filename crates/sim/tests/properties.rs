@@ -181,15 +181,7 @@ fn check_world(w: &World, book: &MonitorBook, seed: u64) {
     // No message lost or duplicated: every message sent reached a mailbox, was sent to
     // an already-dead process, or died in the inbox of a process that died.
     let s = w.stats();
-    let in_inboxes: u64 = w
-        .processes()
-        .map(|p| {
-            p.inbox
-                .iter()
-                .filter(|x| matches!(x, otp_lab_sim::message::Signal::Msg { .. }))
-                .count() as u64
-        })
-        .sum();
+    let in_inboxes: u64 = w.processes().map(|p| p.pending_messages() as u64).sum();
     assert_eq!(
         s.messages,
         s.received + s.dropped + s.discarded + in_inboxes,

@@ -133,7 +133,7 @@ impl BenchProc {
                     }
                     return Flow::Continue;
                 }
-                let done_atom = Atom::new("done");
+                let done_atom = Atom::DONE;
                 while w
                     .take_msg(me, |m| matches!(m, Msg::User(t) if t.is_atom(done_atom)))
                     .is_some()
@@ -163,7 +163,7 @@ impl BenchProc {
                         .0;
                     *msg = Term::pair(Term::Pid(me), Term::Atom(Atom::PING));
                     if *left == 0 {
-                        w.send(me, *main, Msg::User(Term::atom("done")));
+                        w.send(me, *main, Msg::User(Term::Atom(Atom::DONE)));
                         return Flow::Exit(Term::NORMAL);
                     }
                     w.send(me, *pong, Msg::User(msg.clone()));
@@ -174,7 +174,7 @@ impl BenchProc {
                     Some(_) => {
                         *left -= 1;
                         if *left == 0 {
-                            w.send(me, *main, Msg::User(Term::atom("done")));
+                            w.send(me, *main, Msg::User(Term::Atom(Atom::DONE)));
                             return Flow::Exit(Term::NORMAL);
                         }
                         w.send(me, *pong, Msg::User(msg.clone()));

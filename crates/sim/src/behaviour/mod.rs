@@ -53,14 +53,14 @@ impl Behaviour {
     /// A short name for logs (`Spawn` events).
     pub fn name(&self) -> Atom {
         match self {
-            Behaviour::Taken => Atom::new("taken"),
-            Behaviour::Loop => Atom::new("loop"),
-            Behaviour::ExitNormal => Atom::new("exit_normal"),
-            Behaviour::Server(_) => Atom::new("gen_server"),
+            Behaviour::Taken => Atom::TAKEN,
+            Behaviour::Loop => Atom::LOOP,
+            Behaviour::ExitNormal => Atom::EXIT_NORMAL,
+            Behaviour::Server(_) => Atom::GEN_SERVER,
             Behaviour::Supervisor(_) => Atom::SUPERVISOR,
-            Behaviour::Puppet(_) => Atom::new("puppet"),
-            Behaviour::Bench(_) => Atom::new("bench"),
-            Behaviour::External => Atom::new("external"),
+            Behaviour::Puppet(_) => Atom::PUPPET,
+            Behaviour::Bench(_) => Atom::BENCH,
+            Behaviour::External => Atom::EXTERNAL,
         }
     }
 
