@@ -12,7 +12,7 @@ use crate::pid::Pid;
 use crate::term::Term;
 
 /// Default number of events kept.
-pub const DEFAULT_CAPACITY: usize = 1 << 18;
+pub const DEFAULT_CAPACITY: usize = 1 << 16;
 
 /// A columnar ring buffer of events.
 pub struct EventLog {
@@ -38,31 +38,46 @@ fn mix(h: u64, v: u64) -> u64 {
 
 /// A structural 64-bit fingerprint of a term that does not depend on interning order.
 pub fn term_hash(t: &Term) -> u64 {
-    match t {
+    match scalar_hash(t) {
+        Some(h) => h,
+        None => compound_hash(t),
+    }
+}
+
+/// The hash of an atomic term, computed inline (most event payloads are atomic or hold
+/// only atomic elements).
+#[inline(always)]
+fn scalar_hash(t: &Term) -> Option<u64> {
+    Some(match t {
         Term::Atom(a) => mix(1, crate::atom::atom_hash(*a)),
         Term::Int(i) => mix(2, *i as u64),
         Term::Float(f) => mix(3, f.to_bits()),
         Term::Pid(p) => mix(4, p.serial() as u64),
         Term::Ref(r) => mix(5, r.id()),
-        Term::Tuple(items) => items
-            .iter()
-            .fold(mix(6, items.len() as u64), |h, x| mix(h, term_hash(x))),
-        Term::List(items) => items
-            .iter()
-            .fold(mix(7, items.len() as u64), |h, x| mix(h, term_hash(x))),
+        Term::Stack => 10,
+        _ => return None,
+    })
+}
+
+#[inline(always)]
+fn elements_hash(seed: u64, items: &[Term]) -> u64 {
+    items.iter().fold(mix(seed, items.len() as u64), |h, x| {
+        mix(h, scalar_hash(x).unwrap_or_else(|| compound_hash(x)))
+    })
+}
+
+fn compound_hash(t: &Term) -> u64 {
+    match t {
+        Term::Tuple(items) => elements_hash(6, items),
+        Term::List(items) => elements_hash(7, items),
+        Term::Improper(items, tail) => mix(elements_hash(11, items), term_hash(tail)),
         Term::Binary(b) => b
             .iter()
             .fold(mix(8, b.len() as u64), |h, x| mix(h, *x as u64)),
         Term::Map(e) => e.iter().fold(mix(9, e.len() as u64), |h, (k, v)| {
             mix(mix(h, term_hash(k)), term_hash(v))
         }),
-        Term::Improper(items, tail) => {
-            let h = items
-                .iter()
-                .fold(mix(11, items.len() as u64), |h, x| mix(h, term_hash(x)));
-            mix(h, term_hash(tail))
-        }
-        Term::Stack => 10,
+        other => scalar_hash(other).unwrap_or(0),
     }
 }
 

@@ -97,43 +97,34 @@ pub struct MonitorEntry {
     pub watching: bool,
 }
 
-/// The monitors a process holds (from either end); no allocation while it has none.
+/// The monitors a process holds (from either end); one fits without allocating.
 #[derive(Clone, Debug, Default)]
-#[allow(clippy::box_collection)] // one pointer instead of a 24-byte Vec in every process
-pub struct Monitors(Option<Box<Vec<MonitorEntry>>>);
+pub struct Monitors(SmallVec<[MonitorEntry; 1]>);
 
 impl Monitors {
     pub(crate) fn push(&mut self, m: MonitorEntry) {
-        self.0.get_or_insert_with(Default::default).push(m);
+        self.0.push(m);
     }
 
     /// Removes and returns the monitor with this reference.
     pub(crate) fn take(&mut self, mref: Ref) -> Option<MonitorEntry> {
-        let v = self.0.as_mut()?;
-        let i = v.iter().position(|m| m.mref == mref)?;
-        let m = v.remove(i);
-        if v.is_empty() {
-            self.0 = None;
-        }
-        Some(m)
+        let i = self.0.iter().position(|m| m.mref == mref)?;
+        Some(self.0.remove(i))
     }
 
     /// Every monitor, oldest first.
     pub fn iter(&self) -> std::slice::Iter<'_, MonitorEntry> {
-        match &self.0 {
-            Some(v) => v.iter(),
-            None => [].iter(),
-        }
+        self.0.iter()
     }
 
     /// Number of monitors.
     pub fn len(&self) -> usize {
-        self.0.as_ref().map_or(0, |v| v.len())
+        self.0.len()
     }
 
     /// True if there are none.
     pub fn is_empty(&self) -> bool {
-        self.0.is_none()
+        self.0.is_empty()
     }
 }
 

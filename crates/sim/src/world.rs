@@ -567,6 +567,13 @@ impl World {
         }
     }
 
+    /// True if `me` has messages in its mailbox (a behaviour that just handled one can
+    /// answer `Wait` instead of being run again for nothing).
+    #[inline]
+    pub(crate) fn has_mail(&self, me: Pid) -> bool {
+        self.process(me).is_some_and(|p| p.processed > 0)
+    }
+
     /// Selective receive: removes and returns the first message matching `pred`.
     pub(crate) fn take_msg(&mut self, me: Pid, pred: impl FnMut(&Msg) -> bool) -> Option<Msg> {
         self.process_mut(me)?.take_msg(pred)

@@ -178,19 +178,27 @@ impl BenchProc {
                             return Flow::Exit(Term::NORMAL);
                         }
                         w.send(me, *pong, Msg::User(msg.clone()));
-                        Flow::Continue
+                        // The next pong cannot have arrived yet: block until it does.
+                        Flow::Wait
                     }
                 }
             }
             BenchProc::Pong => match w.next_msg(me) {
                 None => Flow::Wait,
-                Some(Msg::User(Term::Tuple(t))) if t.len() == 2 && t[1].is_atom(Atom::PING) => {
-                    if let Term::Pid(from) = t[0] {
-                        w.send(me, from, Msg::User(Term::Atom(Atom::PONG)));
+                Some(m) => {
+                    if let Msg::User(Term::Tuple(t)) = m {
+                        if let [Term::Pid(from), tag] = &t[..] {
+                            if tag.is_atom(Atom::PING) {
+                                w.send(me, *from, Msg::User(Term::Atom(Atom::PONG)));
+                            }
+                        }
                     }
-                    Flow::Continue
+                    if w.has_mail(me) {
+                        Flow::Continue
+                    } else {
+                        Flow::Wait
+                    }
                 }
-                Some(_) => Flow::Continue,
             },
             BenchProc::StormMain(s) => s.run(w, me),
         }

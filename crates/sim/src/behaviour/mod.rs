@@ -68,7 +68,8 @@ impl Behaviour {
         match self {
             Behaviour::Taken | Behaviour::External => Flow::Wait,
             Behaviour::Loop => {
-                if w.next_msg(me).is_some() {
+                w.next_msg(me);
+                if w.has_mail(me) {
                     Flow::Continue
                 } else {
                     Flow::Wait

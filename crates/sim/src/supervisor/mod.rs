@@ -486,13 +486,7 @@ impl Supervisor {
     }
 
     fn which_children_term(&self) -> Term {
-        let module = |c: &ChildSpec| -> Term {
-            match &c.start {
-                StartFn::Worker(ws) => Term::list(vec![Term::atom(ws.kind.module())]),
-                StartFn::Supervisor(_) => Term::list(vec![Term::Atom(Atom::SUPERVISOR)]),
-                StartFn::SpawnLoop { .. } => Term::list(vec![Term::atom("bench_sup")]),
-            }
-        };
+        let module = |c: &ChildSpec| -> Term { c.modules() };
         if self.is_simple() {
             let Some(t) = self.template() else {
                 return Term::list(vec![]);

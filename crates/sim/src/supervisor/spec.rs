@@ -216,6 +216,29 @@ impl ChildSpec {
         }
     }
 
+    /// The `modules` field `which_children` shows (built once per spec kind).
+    pub fn modules(&self) -> Term {
+        thread_local! {
+            static MODULES: [Term; 5] = [
+                Term::list(vec![Term::atom("worker")]),
+                Term::list(vec![Term::atom("counter")]),
+                Term::list(vec![Term::atom("printer")]),
+                Term::list(vec![Term::Atom(Atom::SUPERVISOR)]),
+                Term::list(vec![Term::atom("bench_sup")]),
+            ];
+        }
+        let i = match &self.start {
+            StartFn::Worker(ws) => match ws.kind {
+                crate::behaviour::gen_server::WorkerKind::Generic => 0,
+                crate::behaviour::gen_server::WorkerKind::Counter => 1,
+                crate::behaviour::gen_server::WorkerKind::Printer => 2,
+            },
+            StartFn::Supervisor(_) => 3,
+            StartFn::SpawnLoop { .. } => 4,
+        };
+        MODULES.with(|m| m[i].clone())
+    }
+
     /// The child id as text, as used in paths (`atom_to_list/1`).
     pub fn id_text(&self) -> String {
         id_text(&self.id)
