@@ -1,0 +1,179 @@
+//! What OTP Lab adds to OTP (seed 003) and the simulator's own API: pause/resume of a
+//! supervisor, strategy change at run time, the telemetry bus, the columnar log, and the
+//! stepping entry points.
+
+use otp_lab_sim::event::{EventKind, StartCause};
+use otp_lab_sim::scenario::{self, runner};
+use otp_lab_sim::world::Config;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+fn trace(json: &str) -> Vec<String> {
+    runner::run(&scenario::parse(json).unwrap()).unwrap().lines
+}
+
+#[test]
+fn a_paused_supervisor_does_not_restart_and_resume_restores_the_children() {
+    let lines = trace(
+        r#"{"tree":{"id":"root","strategy":"one_for_all","intensity":5,"period":1,"children":[
+            {"id":"a","kind":"worker","trap_exit":true},{"id":"b","kind":"worker"}]},
+           "steps":[{"op":"pause","sup":"root"},
+                    {"op":"exit","target":"root/a","reason":"kill"},
+                    {"op":"which_children","sup":"root"},
+                    {"op":"pause","sup":"root"},
+                    {"op":"resume","sup":"root"},
+                    {"op":"which_children","sup":"root"},
+                    {"op":"resume","sup":"root"}]}"#,
+    );
+    let text = lines.join("\n");
+    // The crash is still reported, but nothing restarts while paused (not even b, whose
+    // one_for_all sibling died).
+    assert!(text.contains("step 2 exit root/a kill\nexit root/a killed\nreport child_terminated root root/a killed\nstep 3"), "{text}");
+    assert!(
+        text.contains("reply which_children root [{b,<root/b>,worker},{a,undefined,worker}]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("reply pause root {error,already_paused}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("step 5 resume root\nstart root/a\nreply resume root ok"),
+        "{text}"
+    );
+    assert!(
+        text.contains("reply which_children root [{b,<root/b>,worker},{a,<root/a>,worker}]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("reply resume root {error,not_paused}"),
+        "{text}"
+    );
+}
+
+#[test]
+fn changing_strategy_at_run_time_changes_what_a_crash_restarts() {
+    let lines = trace(
+        r#"{"tree":{"id":"root","strategy":"one_for_one","intensity":5,"period":1,"children":[
+            {"id":"a","kind":"worker"},{"id":"b","kind":"worker"},{"id":"c","kind":"worker"}]},
+           "steps":[{"op":"exit","target":"root/b","reason":"kill"},
+                    {"op":"change_strategy","sup":"root","strategy":"rest_for_one"},
+                    {"op":"exit","target":"root/b","reason":"kill"},
+                    {"op":"change_strategy","sup":"root","strategy":"simple_one_for_one"}]}"#,
+    );
+    let text = lines.join("\n");
+    assert!(text.contains("step 1 exit root/b kill\nexit root/b killed\nreport child_terminated root root/b killed\nstart root/b\nstep 2"), "{text}");
+    assert!(text.contains("reply change_strategy root ok"), "{text}");
+    assert!(
+        text.contains("step 3 exit root/b kill\nexit root/b killed\nreport child_terminated root root/b killed\nexit root/c shutdown\nstart root/b\nstart root/c\nstep 4"),
+        "{text}"
+    );
+    assert!(
+        text.contains("reply change_strategy root {error,bad_strategy}"),
+        "{text}"
+    );
+}
+
+#[test]
+fn telemetry_handlers_see_every_event_of_their_kinds_until_detached() {
+    let scn = scenario::parse(
+        r#"{"tree":{"id":"root","intensity":10,"children":[{"id":"a"},{"id":"b"}]},
+            "faults":[{"every":100,"until":1000,"op":"kill","target":"root/*"}],
+            "steps":[{"op":"sleep","ms":1500}]}"#,
+    )
+    .unwrap();
+    let restarts = Rc::new(RefCell::new(0u32));
+    let all = Rc::new(RefCell::new(0u64));
+    let (r, a) = (restarts.clone(), all.clone());
+    let (out, mut world) = runner::run_world(&scn, Config::default(), move |w| {
+        w.telemetry
+            .attach("restarts", EventKind::ChildStarted, move |e| {
+                if StartCause::from_code(e.info) == Some(StartCause::Restart) {
+                    *r.borrow_mut() += 1;
+                }
+            })
+            .unwrap();
+        w.telemetry
+            .attach_many("all", &EventKind::ALL, move |_| *a.borrow_mut() += 1)
+            .unwrap();
+        assert!(
+            w.telemetry.attach("all", EventKind::Exit, |_| {}).is_err(),
+            "ids are unique"
+        );
+    })
+    .unwrap();
+    // 10 kills, each restarts one child
+    assert_eq!(*restarts.borrow(), 10);
+    assert_eq!(
+        *all.borrow(),
+        out.events,
+        "a handler on every kind sees every logged event"
+    );
+    let reports = out
+        .lines
+        .iter()
+        .filter(|l| l.starts_with("report child_terminated"))
+        .count();
+    assert_eq!(reports, 10);
+    assert!(world.telemetry.detach("all"));
+    assert!(!world.telemetry.detach("all"));
+    assert_eq!(
+        world.telemetry.list_handlers(),
+        vec!["restarts".to_string(), "conformance-trace".to_string()]
+    );
+    // After detaching, more events do not reach the handler.
+    let before = *all.borrow();
+    world.run_until(world.now() + 1000);
+    world.emit(
+        EventKind::Log,
+        otp_lab_sim::Pid::NONE,
+        otp_lab_sim::Pid::NONE,
+        0,
+        &otp_lab_sim::Term::OK,
+    );
+    assert_eq!(*all.borrow(), before);
+}
+
+#[test]
+fn the_log_keeps_columns_and_a_bounded_ring() {
+    let scn = scenario::parse(
+        r#"{"tree":{"id":"root","intensity":1000,"children":[{"id":"a"}]},
+            "faults":[{"every":10,"until":5000,"op":"kill","target":"root/a"}],
+            "steps":[{"op":"sleep","ms":6000}]}"#,
+    )
+    .unwrap();
+    let config = Config {
+        log_capacity: 1000,
+        ..Config::default()
+    };
+    let (out, world) = runner::run_world(&scn, config, |_| {}).unwrap();
+    let log = &world.log;
+    assert!(out.events > 1000 && log.len() == 1000 && log.dropped() == out.events - 1000);
+    assert_eq!(log.time_column().len(), 1000);
+    let times: Vec<u64> = log.iter().map(|e| e.time).collect();
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "events stay in time order"
+    );
+    // the same run with a bigger ring has the same hash: the hash covers dropped events
+    let (out2, _) = runner::run_world(&scn, Config::default(), |_| {}).unwrap();
+    assert_eq!(out.hash, out2.hash);
+}
+
+#[test]
+fn step_run_until_and_run_for_drive_the_same_run() {
+    let lab_a = {
+        let mut lab = otp_lab_sim::lab::Lab::demo(7);
+        lab.kill("demo/counter_2").unwrap();
+        while lab.run_for(1) {}
+        lab.advance(10_000);
+        lab.world().log.hash()
+    };
+    let lab_b = {
+        let mut lab = otp_lab_sim::lab::Lab::demo(7);
+        lab.kill("demo/counter_2").unwrap();
+        lab.advance(10_000);
+        lab.world().log.hash()
+    };
+    assert_eq!(lab_a, lab_b);
+}
