@@ -19,6 +19,9 @@ pub struct EventLog {
     capacity: usize,
     /// Total events ever logged (the next event's `seq`).
     total: u64,
+    /// Where the next event goes once the ring is full (`total % capacity`, kept
+    /// incrementally: no division on the hot path).
+    next: usize,
     time: Vec<u64>,
     kind: Vec<u8>,
     pid: Vec<u64>,
@@ -36,16 +39,18 @@ fn mix(h: u64, v: u64) -> u64 {
     (h ^ v).wrapping_mul(MIX).rotate_left(29)
 }
 
+/// Elements of a compound term that its fingerprint looks at (the length always counts).
+const HASHED_ELEMENTS: usize = 8;
+
 /// A structural 64-bit fingerprint of a term that does not depend on interning order.
+///
+/// Compound terms contribute their kind, length and first [`HASHED_ELEMENTS`] elements,
+/// two levels deep: enough to tell runs apart (any divergence shows in many events), and
+/// cheap for big payloads such as a `which_children` reply.
 pub fn term_hash(t: &Term) -> u64 {
-    match scalar_hash(t) {
-        Some(h) => h,
-        None => compound_hash(t),
-    }
+    hash_depth(t, 2)
 }
 
-/// The hash of an atomic term, computed inline (most event payloads are atomic or hold
-/// only atomic elements).
 #[inline(always)]
 fn scalar_hash(t: &Term) -> Option<u64> {
     Some(match t {
@@ -59,25 +64,43 @@ fn scalar_hash(t: &Term) -> Option<u64> {
     })
 }
 
-#[inline(always)]
-fn elements_hash(seed: u64, items: &[Term]) -> u64 {
-    items.iter().fold(mix(seed, items.len() as u64), |h, x| {
-        mix(h, scalar_hash(x).unwrap_or_else(|| compound_hash(x)))
-    })
-}
-
-fn compound_hash(t: &Term) -> u64 {
+fn hash_depth(t: &Term, depth: u32) -> u64 {
+    if let Some(h) = scalar_hash(t) {
+        return h;
+    }
+    let elements = |seed: u64, items: &[Term]| -> u64 {
+        let h = mix(seed, items.len() as u64);
+        if depth == 0 {
+            return h;
+        }
+        items.iter().take(HASHED_ELEMENTS).fold(h, |h, x| {
+            mix(
+                h,
+                scalar_hash(x).unwrap_or_else(|| hash_depth(x, depth - 1)),
+            )
+        })
+    };
     match t {
-        Term::Tuple(items) => elements_hash(6, items),
-        Term::List(items) => elements_hash(7, items),
-        Term::Improper(items, tail) => mix(elements_hash(11, items), term_hash(tail)),
+        Term::Tuple(items) => elements(6, items),
+        Term::List(items) => elements(7, items),
+        Term::Improper(items, tail) => mix(
+            elements(11, items),
+            hash_depth(tail, depth.saturating_sub(1)),
+        ),
         Term::Binary(b) => b
             .iter()
+            .take(64)
             .fold(mix(8, b.len() as u64), |h, x| mix(h, *x as u64)),
-        Term::Map(e) => e.iter().fold(mix(9, e.len() as u64), |h, (k, v)| {
-            mix(mix(h, term_hash(k)), term_hash(v))
-        }),
-        other => scalar_hash(other).unwrap_or(0),
+        Term::Map(e) => {
+            let h = mix(9, e.len() as u64);
+            if depth == 0 {
+                return h;
+            }
+            e.iter().take(HASHED_ELEMENTS).fold(h, |h, (k, v)| {
+                mix(mix(h, hash_depth(k, depth - 1)), hash_depth(v, depth - 1))
+            })
+        }
+        _ => 0,
     }
 }
 
@@ -87,6 +110,7 @@ impl EventLog {
         EventLog {
             capacity: capacity.max(1),
             total: 0,
+            next: 0,
             time: Vec::new(),
             kind: Vec::new(),
             pid: Vec::new(),
@@ -121,7 +145,8 @@ impl EventLog {
             self.info.push(info);
             self.term.push(term);
         } else {
-            let i = (seq % self.capacity as u64) as usize;
+            let i = self.next;
+            self.next = if i + 1 == self.capacity { 0 } else { i + 1 };
             self.time[i] = time;
             self.kind[i] = kind as u8;
             self.pid[i] = pid.to_bits();
@@ -136,7 +161,11 @@ impl EventLog {
     /// The term of a held event (the newest, right after `push`).
     #[inline]
     pub fn term_of(&self, seq: u64) -> &Term {
-        &self.term[(seq % self.capacity as u64) as usize]
+        if seq < self.capacity as u64 {
+            &self.term[seq as usize]
+        } else {
+            &self.term[(seq % self.capacity as u64) as usize]
+        }
     }
 
     /// Total number of events ever logged.

@@ -11,14 +11,54 @@ use crate::behaviour::Behaviour;
 use crate::message::{Msg, Signal};
 use crate::pid::{Pid, Ref};
 use smallvec::SmallVec;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
-/// A process's links: a few inline (in link order), or a tree once there are many
-/// (a parent linked to thousands of children), so every operation stays cheap.
+/// A process's links: a few inline (in link order), or, once there are many (a parent
+/// linked to thousands of children), a vector plus a position index by process-table slot
+/// for O(1) lookup and removal (removal moves the last link into the hole). Iteration order
+/// depends only on the history of links, never on hashing, so it is the same on every target.
 #[derive(Clone, Debug)]
 pub enum LinkSet {
     Small(SmallVec<[Pid; 2]>),
-    Big(Box<BTreeSet<Pid>>),
+    Big(Box<BigLinks>),
+}
+
+/// The many-links form of [`LinkSet`].
+#[derive(Clone, Debug, Default)]
+pub struct BigLinks {
+    order: Vec<Pid>,
+    /// `pos[slot]` = 1 + index in `order` of the linked process in that slot (0: none).
+    pos: Vec<u32>,
+}
+
+impl BigLinks {
+    fn position(&self, p: Pid) -> Option<usize> {
+        match self.pos.get(p.slot as usize) {
+            Some(&i) if i > 0 && self.order[i as usize - 1] == p => Some(i as usize - 1),
+            _ => None,
+        }
+    }
+
+    fn insert(&mut self, p: Pid) {
+        let slot = p.slot as usize;
+        if slot >= self.pos.len() {
+            self.pos.resize(slot + 1, 0);
+        }
+        self.order.push(p);
+        self.pos[slot] = self.order.len() as u32;
+    }
+
+    fn remove(&mut self, p: Pid) -> bool {
+        let Some(i) = self.position(p) else {
+            return false;
+        };
+        self.order.swap_remove(i);
+        self.pos[p.slot as usize] = 0;
+        if let Some(moved) = self.order.get(i) {
+            self.pos[moved.slot as usize] = i as u32 + 1;
+        }
+        true
+    }
 }
 
 const BIG_LINKS: usize = 16;
@@ -34,7 +74,7 @@ impl LinkSet {
     pub fn contains(&self, p: &Pid) -> bool {
         match self {
             LinkSet::Small(v) => v.contains(p),
-            LinkSet::Big(t) => t.contains(p),
+            LinkSet::Big(t) => t.position(*p).is_some(),
         }
     }
 
@@ -42,7 +82,7 @@ impl LinkSet {
     pub fn len(&self) -> usize {
         match self {
             LinkSet::Small(v) => v.len(),
-            LinkSet::Big(t) => t.len(),
+            LinkSet::Big(t) => t.order.len(),
         }
     }
 
@@ -55,7 +95,7 @@ impl LinkSet {
     pub fn iter(&self) -> Box<dyn Iterator<Item = Pid> + '_> {
         match self {
             LinkSet::Small(v) => Box::new(v.iter().copied()),
-            LinkSet::Big(t) => Box::new(t.iter().copied()),
+            LinkSet::Big(t) => Box::new(t.order.iter().copied()),
         }
     }
 
@@ -63,13 +103,13 @@ impl LinkSet {
         match self {
             LinkSet::Small(v) if v.len() < BIG_LINKS => v.push(p),
             LinkSet::Small(v) => {
-                let mut t: BTreeSet<Pid> = v.iter().copied().collect();
-                t.insert(p);
+                let mut t = BigLinks::default();
+                for x in v.iter().copied().chain(std::iter::once(p)) {
+                    t.insert(x);
+                }
                 *self = LinkSet::Big(Box::new(t));
             }
-            LinkSet::Big(t) => {
-                t.insert(p);
-            }
+            LinkSet::Big(t) => t.insert(p),
         }
     }
 
@@ -82,7 +122,7 @@ impl LinkSet {
                 }
                 None => false,
             },
-            LinkSet::Big(t) => t.remove(&p),
+            LinkSet::Big(t) => t.remove(p),
         }
     }
 }

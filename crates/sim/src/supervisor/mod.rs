@@ -512,12 +512,13 @@ impl Supervisor {
             .iter()
             .rev()
             .map(|c| {
-                Term::tuple(vec![
+                let t: Rc<[Term]> = Rc::new([
                     c.spec.id.clone(),
                     c.pid.to_term(),
                     Term::Atom(c.spec.child_type.atom()),
                     module(&c.spec),
-                ])
+                ]);
+                Term::Tuple(t)
             })
             .collect();
         Term::list(items)
