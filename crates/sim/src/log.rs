@@ -69,16 +69,18 @@ fn hash_depth(t: &Term, depth: u32) -> u64 {
         return h;
     }
     let elements = |seed: u64, items: &[Term]| -> u64 {
-        let h = mix(seed, items.len() as u64);
+        let mut h = mix(seed, items.len() as u64);
         if depth == 0 {
             return h;
         }
-        items.iter().take(HASHED_ELEMENTS).fold(h, |h, x| {
-            mix(
-                h,
-                scalar_hash(x).unwrap_or_else(|| hash_depth(x, depth - 1)),
-            )
-        })
+        for x in &items[..items.len().min(HASHED_ELEMENTS)] {
+            let v = match scalar_hash(x) {
+                Some(v) => v,
+                None => hash_depth(x, depth - 1),
+            };
+            h = mix(h, v);
+        }
+        h
     };
     match t {
         Term::Tuple(items) => elements(6, items),

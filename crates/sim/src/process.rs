@@ -92,10 +92,10 @@ impl LinkSet {
     }
 
     /// The linked pids.
-    pub fn iter(&self) -> Box<dyn Iterator<Item = Pid> + '_> {
+    pub fn iter(&self) -> std::iter::Copied<std::slice::Iter<'_, Pid>> {
         match self {
-            LinkSet::Small(v) => Box::new(v.iter().copied()),
-            LinkSet::Big(t) => Box::new(t.order.iter().copied()),
+            LinkSet::Small(v) => v.iter().copied(),
+            LinkSet::Big(t) => t.order.iter().copied(),
         }
     }
 

@@ -114,6 +114,9 @@ pub struct World {
     /// The telemetry bus.
     pub telemetry: Telemetry,
     stats: Stats,
+    /// Emptied queues of dead processes, reused by new ones (saves an allocation per
+    /// process lifetime; bounded).
+    spare_queues: Vec<VecDeque<Signal>>,
 }
 
 impl World {
@@ -139,6 +142,7 @@ impl World {
             log: EventLog::new(config.log_capacity),
             telemetry: Telemetry::default(),
             stats: Stats::default(),
+            spare_queues: Vec::new(),
         }
     }
 
@@ -289,6 +293,9 @@ impl World {
         let pid = Pid { slot, serial };
         let name = behaviour.name();
         let mut p = Process::new(pid, parent, behaviour);
+        if let Some(q) = self.spare_queues.pop() {
+            p.queue = q;
+        }
         p.trap_exit = opts.trap_exit;
         p.path = opts.path;
         p.queued = true;
@@ -868,6 +875,12 @@ impl World {
         self.live -= 1;
         self.stats.exited += 1;
         self.stats.discarded += p.pending_messages() as u64;
+        let mut p = p;
+        if p.queue.capacity() <= 64 && self.spare_queues.len() < 1024 {
+            let mut q = std::mem::take(&mut p.queue);
+            q.clear();
+            self.spare_queues.push(q);
+        }
         self.free.push(pid.slot);
         if let Some(name) = p.registered {
             self.names.remove(&name);

@@ -533,13 +533,17 @@ impl Supervisor {
                 failed_old,
             } => {
                 // Temporary children removed below the failed one shift its index.
+                let before = self.children.len();
                 let failed_spec = self.children[failed].spec.clone();
                 let result = self.terminate_step(w, me, lo, next, outcome);
-                let failed = self
-                    .children
-                    .iter()
-                    .position(|c| Rc::ptr_eq(&c.spec, &failed_spec))
-                    .unwrap_or(failed);
+                let failed = if self.children.len() == before {
+                    failed
+                } else {
+                    self.children
+                        .iter()
+                        .position(|c| Rc::ptr_eq(&c.spec, &failed_spec))
+                        .unwrap_or(failed)
+                };
                 match result {
                     Some(next) => self.keep(Job::GroupTerminate {
                         lo,
