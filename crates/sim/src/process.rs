@@ -168,24 +168,26 @@ impl Monitors {
     }
 }
 
-/// A live process.
+/// A live process. Fields touched by every activation come first (`repr(C)` keeps
+/// them in the first cache line); links, monitors and names follow.
+#[repr(C)]
 pub struct Process {
     pub pid: Pid,
-    /// The process that spawned it (a `gen_server`'s parent when started with a link).
-    pub parent: Pid,
     /// Mailbox (the first `processed` entries, all `Signal::Msg`), then unhandled signals.
     pub queue: VecDeque<Signal>,
+    pub behaviour: Behaviour,
     pub processed: u32,
-    pub links: LinkSet,
-    pub monitors: Monitors,
-    pub registered: Option<Atom>,
-    /// Interned supervision-tree path (0: none).
-    pub path: u32,
+    pub reductions: u32,
     pub trap_exit: bool,
     /// True while the process is in the run queue.
     pub queued: bool,
-    pub reductions: u32,
-    pub behaviour: Behaviour,
+    /// Interned supervision-tree path (0: none).
+    pub path: u32,
+    /// The process that spawned it (a `gen_server`'s parent when started with a link).
+    pub parent: Pid,
+    pub links: LinkSet,
+    pub monitors: Monitors,
+    pub registered: Option<Atom>,
 }
 
 impl Process {
