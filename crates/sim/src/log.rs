@@ -47,8 +47,12 @@ const HASHED_ELEMENTS: usize = 8;
 /// Compound terms contribute their kind, length and first [`HASHED_ELEMENTS`] elements,
 /// two levels deep: enough to tell runs apart (any divergence shows in many events), and
 /// cheap for big payloads such as a `which_children` reply.
+#[inline]
 pub fn term_hash(t: &Term) -> u64 {
-    hash_depth(t, 2)
+    match scalar_hash(t) {
+        Some(h) => h,
+        None => hash_depth(t, 2),
+    }
 }
 
 #[inline(always)]
@@ -65,28 +69,11 @@ fn scalar_hash(t: &Term) -> Option<u64> {
 }
 
 fn hash_depth(t: &Term, depth: u32) -> u64 {
-    if let Some(h) = scalar_hash(t) {
-        return h;
-    }
-    let elements = |seed: u64, items: &[Term]| -> u64 {
-        let mut h = mix(seed, items.len() as u64);
-        if depth == 0 {
-            return h;
-        }
-        for x in &items[..items.len().min(HASHED_ELEMENTS)] {
-            let v = match scalar_hash(x) {
-                Some(v) => v,
-                None => hash_depth(x, depth - 1),
-            };
-            h = mix(h, v);
-        }
-        h
-    };
     match t {
-        Term::Tuple(items) => elements(6, items),
-        Term::List(items) => elements(7, items),
+        Term::Tuple(items) => hash_elements(6, items, depth),
+        Term::List(items) => hash_elements(7, items, depth),
         Term::Improper(items, tail) => mix(
-            elements(11, items),
+            hash_elements(11, items, depth),
             hash_depth(tail, depth.saturating_sub(1)),
         ),
         Term::Binary(b) => b
@@ -102,8 +89,24 @@ fn hash_depth(t: &Term, depth: u32) -> u64 {
                 mix(mix(h, hash_depth(k, depth - 1)), hash_depth(v, depth - 1))
             })
         }
-        _ => 0,
+        scalar => scalar_hash(scalar).unwrap_or(0),
     }
+}
+
+#[inline]
+fn hash_elements(seed: u64, items: &[Term], depth: u32) -> u64 {
+    let mut h = mix(seed, items.len() as u64);
+    if depth == 0 {
+        return h;
+    }
+    for x in items.iter().take(HASHED_ELEMENTS) {
+        let v = match scalar_hash(x) {
+            Some(v) => v,
+            None => hash_depth(x, depth - 1),
+        };
+        h = mix(h, v);
+    }
+    h
 }
 
 impl EventLog {
@@ -124,7 +127,7 @@ impl EventLog {
     }
 
     /// Appends one event; returns its sequence number.
-    #[inline]
+    #[inline(always)]
     pub fn push(
         &mut self,
         time: u64,
