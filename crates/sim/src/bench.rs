@@ -63,6 +63,13 @@ pub struct Outcome {
 /// Runs a workload at `1/divisor` of its size (1 = full size). Panics if the run did
 /// not do the expected work (a benchmark of a broken simulator is worthless).
 pub fn run(workload: Workload, divisor: u64) -> Outcome {
+    run_keep(workload, divisor).0
+}
+
+/// [`run`], handing back the world as the workload left it, so a caller that times the
+/// run can stop its clock before the world is freed (the BEAM script's timing does not
+/// include reclaiming its processes either).
+pub fn run_keep(workload: Workload, divisor: u64) -> (Outcome, World) {
     let d = divisor.max(1);
     let mut w = World::new(Config::default());
     let (main, expected_spawns) = match workload {
@@ -118,12 +125,13 @@ pub fn run(workload: Workload, divisor: u64) -> Outcome {
         "{}: wrong number of processes spawned",
         workload.name()
     );
-    Outcome {
+    let out = Outcome {
         ops: workload.ops() / d,
         events: w.log.total(),
         spawned: stats.spawned,
         messages: stats.messages,
-    }
+    };
+    (out, w)
 }
 
 fn spawn_main(w: &mut World, p: BenchProc) -> Pid {

@@ -263,6 +263,14 @@ impl Process {
     /// Removes and returns the first mailbox message matching `pred`.
     pub(crate) fn take_msg(&mut self, mut pred: impl FnMut(&Msg) -> bool) -> Option<Msg> {
         let n = self.processed as usize;
+        // The common case: the awaited message is the oldest one.
+        if n > 0 && matches!(self.queue.front(), Some(Signal::Msg { msg, .. }) if pred(msg)) {
+            self.processed -= 1;
+            return match self.queue.pop_front() {
+                Some(Signal::Msg { msg, .. }) => Some(msg),
+                _ => None,
+            };
+        }
         let i = self
             .queue
             .range(..n)
