@@ -231,6 +231,17 @@ pub struct Event<'a> {
     pub term: &'a Term,
 }
 
+impl Event<'_> {
+    /// For a `Report` event: the context's name, the offender label and the reason.
+    pub fn report_parts(&self) -> (&'static str, String, Term) {
+        let ctx = ReportContext::from_code(self.info).map_or("?", |c| c.name());
+        match self.term.as_tuple() {
+            Some([Term::Binary(b), r]) => (ctx, String::from_utf8_lossy(b).into_owned(), r.clone()),
+            _ => (ctx, "?".to_string(), self.term.clone()),
+        }
+    }
+}
+
 /// A handler's identity, for [`Telemetry::detach`].
 pub type HandlerId = String;
 

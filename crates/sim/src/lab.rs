@@ -8,7 +8,7 @@
 
 use crate::behaviour::gen_server::{WorkerKind, WorkerSpec};
 use crate::behaviour::Behaviour;
-use crate::event::{Event, EventKind, MsgCode, ReportContext, StartCause};
+use crate::event::{Event, EventKind, MsgCode, StartCause};
 use crate::pid::Pid;
 use crate::supervisor::children::ChildPid;
 use crate::supervisor::spec::{ChildSpec, ChildType, StartFn, SupFlags, SupSpec};
@@ -141,16 +141,11 @@ impl LabLog {
                 self.push(e.time, "terminate", l);
             }
             EventKind::Report => {
-                let ctx = ReportContext::from_code(e.info)
-                    .map(|c| c.name())
-                    .unwrap_or("?");
-                let (label, reason) = match e.term.as_tuple() {
-                    Some([Term::Binary(b), r]) => {
-                        (String::from_utf8_lossy(b).into_owned(), r.to_text())
-                    }
-                    _ => (String::new(), t.clone()),
-                };
-                let l = format!("SUPERVISOR REPORT {ctx} {label} reason={reason}");
+                let (ctx, label, reason) = e.report_parts();
+                let l = format!(
+                    "SUPERVISOR REPORT {ctx} {label} reason={}",
+                    reason.to_text()
+                );
                 self.push(e.time, "report", l);
             }
             EventKind::ChildStarted => {

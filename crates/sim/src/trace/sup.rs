@@ -3,7 +3,7 @@
 //! `simple_one_for_one` shutdown lines.
 
 use super::{parent_path, Names};
-use crate::event::{Event, EventKind, MsgCode, ReportContext};
+use crate::event::{Event, EventKind, MsgCode};
 use crate::pid::Pid;
 use crate::term::Term;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -115,15 +115,7 @@ impl SupCollector {
                 self.line(e.time, l);
             }
             EventKind::Report => {
-                let ctx = ReportContext::from_code(e.info)
-                    .map(|c| c.name())
-                    .unwrap_or("?");
-                let (label, reason) = match e.term.as_tuple() {
-                    Some([Term::Binary(b), r]) => {
-                        (String::from_utf8_lossy(b).into_owned(), r.clone())
-                    }
-                    _ => ("?".to_string(), e.term.clone()),
-                };
+                let (ctx, label, reason) = e.report_parts();
                 let l = format!(
                     "report {ctx} {} {label} {}",
                     self.name(e.pid),
