@@ -138,8 +138,11 @@ impl EventLog {
         term: Term,
     ) -> u64 {
         let seq = self.total;
-        let mut h = mix(self.hash, time);
-        h = mix(h, kind as u64 | (info as u64) << 8);
+        // time, kind and info in one word (time < 2^51 µs, ~71 years of virtual time)
+        let mut h = mix(
+            self.hash,
+            time ^ (kind as u64) << 59 ^ (info as u64).rotate_left(51),
+        );
         h = mix(h, pid.serial() as u64 | (other.serial() as u64) << 32);
         self.hash = mix(h, term_hash(&term));
         if self.time.len() < self.capacity {

@@ -132,7 +132,16 @@ pub enum Msg {
 
 impl Msg {
     /// The code, peer pid and payload logged for this message in `Send`/`Receive` events.
+    #[inline]
     pub fn log_parts(&self, sender: Pid) -> (u32, Pid, Term) {
+        use crate::event::MsgCode as C;
+        if let Msg::User(t) = self {
+            return (C::User as u32, sender, t.clone());
+        }
+        self.log_parts_slow(sender)
+    }
+
+    fn log_parts_slow(&self, sender: Pid) -> (u32, Pid, Term) {
         use crate::event::MsgCode as C;
         match self {
             Msg::Exit { from, reason } => (C::Exit as u32, *from, reason.clone()),
