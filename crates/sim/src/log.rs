@@ -11,8 +11,9 @@ use crate::event::{Event, EventKind};
 use crate::pid::Pid;
 use crate::term::Term;
 
-/// Default number of events kept.
-pub const DEFAULT_CAPACITY: usize = 1 << 16;
+/// Default number of events kept: small enough that the ring stays in a core's cache while
+/// a simulation streams through it (a world that keeps more history sets its own).
+pub const DEFAULT_CAPACITY: usize = 1 << 14;
 
 /// A columnar ring buffer of events.
 pub struct EventLog {
