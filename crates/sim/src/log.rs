@@ -100,7 +100,7 @@ fn hash_elements(seed: u64, items: &[Term], depth: u32) -> u64 {
     if depth == 0 {
         return h;
     }
-    for x in items.iter().take(HASHED_ELEMENTS) {
+    for x in &items[..items.len().min(HASHED_ELEMENTS)] {
         let v = match scalar_hash(x) {
             Some(v) => v,
             None => hash_depth(x, depth - 1),
