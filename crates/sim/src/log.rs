@@ -138,6 +138,23 @@ impl EventLog {
         info: u32,
         term: Term,
     ) -> u64 {
+        let h = term_hash(&term);
+        self.push_hashed(time, kind, pid, other, info, term, h)
+    }
+
+    /// [`EventLog::push`] with the term's fingerprint already computed.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_hashed(
+        &mut self,
+        time: u64,
+        kind: EventKind,
+        pid: Pid,
+        other: Pid,
+        info: u32,
+        term: Term,
+        term_hash: u64,
+    ) -> u64 {
         let seq = self.total;
         // time, kind and info in one word (time < 2^51 µs, ~71 years of virtual time)
         let mut h = mix(
@@ -145,7 +162,7 @@ impl EventLog {
             time ^ (kind as u64) << 59 ^ (info as u64).rotate_left(51),
         );
         h = mix(h, pid.serial() as u64 | (other.serial() as u64) << 32);
-        self.hash = mix(h, term_hash(&term));
+        self.hash = mix(h, term_hash);
         if self.time.len() < self.capacity {
             self.time.push(time);
             self.kind.push(kind as u8);

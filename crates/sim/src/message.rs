@@ -124,18 +124,24 @@ pub enum Msg {
         tag: Ref,
         cmd: Rc<Command>,
     },
-    /// Any other term.
-    User(Term),
+    /// Any other term, with its event-log fingerprint (filled in when it is sent, so
+    /// the receive event does not compute it again).
+    User(Term, u64),
     /// Internal marker: a `receive … after` timer fired. Never shown as a message.
     AfterTimeout(Ref),
 }
 
 impl Msg {
+    /// A plain message (`To ! Term`).
+    pub fn user(t: Term) -> Msg {
+        Msg::User(t, 0)
+    }
+
     /// The code, peer pid and payload logged for this message in `Send`/`Receive` events.
     #[inline]
     pub fn log_parts(&self, sender: Pid) -> (u32, Pid, Term) {
         use crate::event::MsgCode as C;
-        if let Msg::User(t) = self {
+        if let Msg::User(t, _) = self {
             return (C::User as u32, sender, t.clone());
         }
         self.log_parts_slow(sender)
@@ -153,7 +159,7 @@ impl Msg {
             Msg::System { req, .. } => (C::System as u32, sender, system_term(req)),
             Msg::Timer { msg, .. } => (C::Timer as u32, sender, msg.clone()),
             Msg::Command { .. } => (C::Command as u32, sender, Term::atom("$cmd")),
-            Msg::User(t) => (C::User as u32, sender, t.clone()),
+            Msg::User(t, _) => (C::User as u32, sender, t.clone()),
             Msg::AfterTimeout(_) => (0, sender, Term::TIMEOUT_MARK),
         }
     }
@@ -196,7 +202,7 @@ impl Msg {
             Msg::Command { from, tag, .. } => {
                 Term::tuple(vec![Term::atom("$cmd"), Term::Pid(*from), Term::Ref(*tag)])
             }
-            Msg::User(t) => t.clone(),
+            Msg::User(t, _) => t.clone(),
             Msg::AfterTimeout(_) => Term::TIMEOUT_MARK,
         }
     }

@@ -251,7 +251,24 @@ impl World {
     /// [`World::emit`] for a term the caller no longer needs (saves a clone).
     #[inline]
     pub fn emit_owned(&mut self, kind: EventKind, pid: Pid, other: Pid, info: u32, term: Term) {
-        let seq = self.log.push(self.now, kind, pid, other, info, term);
+        let h = crate::log::term_hash(&term);
+        self.emit_hashed(kind, pid, other, info, term, h);
+    }
+
+    /// [`World::emit_owned`] with the term's fingerprint already known.
+    #[inline]
+    fn emit_hashed(
+        &mut self,
+        kind: EventKind,
+        pid: Pid,
+        other: Pid,
+        info: u32,
+        term: Term,
+        hash: u64,
+    ) {
+        let seq = self
+            .log
+            .push_hashed(self.now, kind, pid, other, info, term, hash);
         if self.telemetry.wants(kind) {
             let ev = Event {
                 seq,
@@ -343,10 +360,14 @@ impl World {
     }
 
     /// `To ! Msg`. Messages to dead processes vanish.
-    pub fn send(&mut self, from: Pid, to: Pid, msg: Msg) {
+    pub fn send(&mut self, from: Pid, to: Pid, mut msg: Msg) {
         self.stats.messages += 1;
         let (code, _, payload) = msg.log_parts(from);
-        self.emit_owned(EventKind::Send, from, to, code, payload);
+        let hash = crate::log::term_hash(&payload);
+        if let Msg::User(_, h) = &mut msg {
+            *h = hash;
+        }
+        self.emit_hashed(EventKind::Send, from, to, code, payload, hash);
         self.push_signal(to, Signal::Msg { from, msg });
     }
 
@@ -553,7 +574,7 @@ impl World {
     /// `erlang:send_after(Ms, To, Msg)`.
     pub fn send_after(&mut self, to: Pid, after_us: u64, msg: Term) -> Ref {
         let tref = self.make_ref();
-        self.add_timer(to, tref, after_us, TimerAction::Message(Msg::User(msg)))
+        self.add_timer(to, tref, after_us, TimerAction::Message(Msg::user(msg)))
     }
 
     /// `erlang:cancel_timer(TRef)`: true if it had not fired yet.
@@ -788,9 +809,13 @@ impl World {
             n += 1;
             // Each arm either keeps the entry as a message (in place) or removes it.
             let mut was_message = false;
+            let mut sent_hash = None;
             let event = match sig {
                 Signal::Msg { from, msg } => {
                     was_message = true;
+                    if let Msg::User(_, h) = msg {
+                        sent_hash = Some(*h);
+                    }
                     Some(msg.log_parts(*from))
                 }
                 Signal::Timeout(tref) => {
@@ -855,7 +880,10 @@ impl World {
                 self.stats.received += 1;
             }
             if let Some((code, other, payload)) = event {
-                self.emit_owned(EventKind::Receive, pid, other, code, payload);
+                match sent_hash {
+                    Some(h) => self.emit_hashed(EventKind::Receive, pid, other, code, payload, h),
+                    None => self.emit_owned(EventKind::Receive, pid, other, code, payload),
+                }
             }
         }
     }

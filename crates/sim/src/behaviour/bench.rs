@@ -135,7 +135,7 @@ impl BenchProc {
                 }
                 let done_atom = Atom::DONE;
                 while w
-                    .take_msg(me, |m| matches!(m, Msg::User(t) if t.is_atom(done_atom)))
+                    .take_msg(me, |m| matches!(m, Msg::User(t, _) if t.is_atom(done_atom)))
                     .is_some()
                 {
                     *done += 1;
@@ -163,21 +163,24 @@ impl BenchProc {
                         .0;
                     *msg = Term::pair(Term::Pid(me), Term::Atom(Atom::PING));
                     if *left == 0 {
-                        w.send(me, *main, Msg::User(Term::Atom(Atom::DONE)));
+                        w.send(me, *main, Msg::user(Term::Atom(Atom::DONE)));
                         return Flow::Exit(Term::NORMAL);
                     }
-                    w.send(me, *pong, Msg::User(msg.clone()));
+                    w.send(me, *pong, Msg::user(msg.clone()));
                     return Flow::Wait;
                 }
-                match w.take_msg(me, |m| matches!(m, Msg::User(t) if t.is_atom(Atom::PONG))) {
+                match w.take_msg(
+                    me,
+                    |m| matches!(m, Msg::User(t, _) if t.is_atom(Atom::PONG)),
+                ) {
                     None => Flow::Wait,
                     Some(_) => {
                         *left -= 1;
                         if *left == 0 {
-                            w.send(me, *main, Msg::User(Term::Atom(Atom::DONE)));
+                            w.send(me, *main, Msg::user(Term::Atom(Atom::DONE)));
                             return Flow::Exit(Term::NORMAL);
                         }
-                        w.send(me, *pong, Msg::User(msg.clone()));
+                        w.send(me, *pong, Msg::user(msg.clone()));
                         // The next pong cannot have arrived yet: block until it does.
                         Flow::Wait
                     }
@@ -186,10 +189,10 @@ impl BenchProc {
             BenchProc::Pong => match w.next_msg(me) {
                 None => Flow::Wait,
                 Some(m) => {
-                    if let Msg::User(Term::Tuple(t)) = m {
+                    if let Msg::User(Term::Tuple(t), _) = m {
                         if let [Term::Pid(from), tag] = &t[..] {
                             if tag.is_atom(Atom::PING) {
-                                w.send(me, *from, Msg::User(Term::Atom(Atom::PONG)));
+                                w.send(me, *from, Msg::user(Term::Atom(Atom::PONG)));
                             }
                         }
                     }
@@ -249,7 +252,7 @@ impl Storm {
             }
             StormPhase::AwaitStarted => {
                 while self.awaiting > 0 {
-                    if w.take_msg(me, |m| matches!(m, Msg::User(t) if t.is_atom(started)))
+                    if w.take_msg(me, |m| matches!(m, Msg::User(t, _) if t.is_atom(started)))
                         .is_none()
                     {
                         return Flow::Wait;

@@ -222,7 +222,7 @@ impl Puppet {
                     me,
                     vec![text("do send "), Term::Pid(*p), text(" "), msg.clone()],
                 );
-                w.send(me, *p, Msg::User(msg.clone()));
+                w.send(me, *p, Msg::user(msg.clone()));
             }
         }
         Flow::Continue

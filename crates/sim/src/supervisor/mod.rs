@@ -624,7 +624,7 @@ impl Supervisor {
             StartFn::SpawnLoop { notify } => {
                 let (pid, _) = w.spawn(me, Behaviour::Loop, opts);
                 if let Some(n) = notify {
-                    w.send(me, *n, Msg::User(Term::Atom(Atom::STARTED)));
+                    w.send(me, *n, Msg::user(Term::Atom(Atom::STARTED)));
                 }
                 Some(Started::Ok(pid))
             }
