@@ -37,7 +37,8 @@ pub enum EventKind {
     TrapExit = 9,
     /// `pid` registered the name `term`.
     Register = 10,
-    /// `pid` began its init callback; `info` = path id; `term` = `{worker | Strategy, PathBinary}`.
+    /// `pid` began its init callback; `info` = path id; `term` = `{worker, PathBinary}` for
+    /// a worker, `{Strategy, PathBinary, Intensity, Period}` for a supervisor.
     InitStart = 11,
     /// `pid`'s init returned; `info` = 0 ok, 1 ignore, 2 `{stop,R}` (`term` = R).
     InitResult = 12,
@@ -48,7 +49,8 @@ pub enum EventKind {
     /// Supervisor `pid` logged a report about child `other`; `info` = [`ReportContext`];
     /// `term` = `{OffenderLabel, Reason}` (label as a binary).
     Report = 15,
-    /// Supervisor `pid` started child `other`; `info` = [`StartCause`]; `term` = child id.
+    /// Supervisor `pid` started child `other`; `info` = [`StartCause`]; `term` =
+    /// `{ChildId, ChildPathBinary}`.
     ChildStarted = 16,
     /// Supervisor `pid` was paused (`info` = 1) or resumed (0).
     Paused = 17,

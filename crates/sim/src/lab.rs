@@ -108,7 +108,7 @@ impl LabLog {
         let t = e.term.display(&DefaultNamer).to_string();
         match e.kind {
             EventKind::InitStart => {
-                if let Some([_, Term::Binary(b)]) = e.term.as_tuple() {
+                if let Some([_, Term::Binary(b), ..]) = e.term.as_tuple() {
                     self.paths
                         .insert(e.pid, String::from_utf8_lossy(b).into_owned());
                 }
@@ -151,8 +151,10 @@ impl LabLog {
             EventKind::ChildStarted => {
                 let cause = StartCause::from_code(e.info);
                 let sup = self.paths.get(&e.pid).cloned().unwrap_or_default();
-                let id = crate::supervisor::spec::id_text(e.term);
-                let path = format!("{sup}/{id}");
+                let path = match e.term.as_tuple() {
+                    Some([_, Term::Binary(b)]) => String::from_utf8_lossy(b).into_owned(),
+                    _ => format!("{sup}/{}", crate::supervisor::spec::id_text(e.term)),
+                };
                 if cause == Some(StartCause::Restart) {
                     *self.restarts.entry(path.clone()).or_insert(0) += 1;
                     let l = format!("{sup} restarted {path} as {}", e.other);

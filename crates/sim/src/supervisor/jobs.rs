@@ -137,7 +137,7 @@ impl Supervisor {
                 Started::Ok(p) => {
                     self.set_pid(idx, ChildPid::Running(p));
                     let id = self.children[idx].spec.id.clone();
-                    w.emit(EventKind::ChildStarted, me, p, StartCause::Init as u32, &id);
+                    self.started_event(w, me, p, &id, StartCause::Init);
                     idx += 1;
                 }
                 Started::Ignore => {
@@ -458,11 +458,23 @@ impl Supervisor {
         w.send(me, me, Msg::Cast(Cast::TryAgainRestart(key)));
     }
 
+    /// Logs a `ChildStarted` event: `{Id, ChildPath}`.
     fn started_event(&mut self, w: &mut World, me: Pid, child: Pid, id: &Term, cause: StartCause) {
         if cause == StartCause::Restart {
             self.restart_count += 1;
         }
-        w.emit(EventKind::ChildStarted, me, child, cause as u32, id);
+        let path = if self.is_simple() {
+            let args = self
+                .dynamics
+                .get(&DynKey::Pid(child))
+                .map(|d| d.args.clone());
+            args.map(|a| self.dyn_path(w, &a))
+        } else {
+            self.child_paths.get(id).copied()
+        };
+        let path = w.path_name(path.unwrap_or(0)).as_bytes().into();
+        let term = Term::pair(id.clone(), Term::Binary(path));
+        w.emit_owned(EventKind::ChildStarted, me, child, cause as u32, term);
     }
 
     // ------------------------------------------------------------ jobs

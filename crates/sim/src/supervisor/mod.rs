@@ -209,10 +209,12 @@ impl Supervisor {
     fn init(&mut self, w: &mut World, me: Pid) -> Flow {
         w.set_trap_exit(me, true);
         self.path = w.process(me).map(|p| p.path).unwrap_or(0);
-        let tag = Term::pair(
+        let tag = Term::tuple(vec![
             Term::atom(self.strategy.name()),
             Term::Binary(w.path_name(self.path).as_bytes().into()),
-        );
+            Term::Int(self.intensity as i64),
+            Term::Int(self.period as i64),
+        ]);
         w.emit(EventKind::InitStart, me, Pid::NONE, self.path, &tag);
         if let Some(name) = self.spec.register {
             if !w.register(name, me) {

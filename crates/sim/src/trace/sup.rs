@@ -61,7 +61,7 @@ impl SupCollector {
             EventKind::InitStart => {
                 self.last = e.time;
                 let (kind, path) = match e.term.as_tuple() {
-                    Some([k, Term::Binary(b)]) => {
+                    Some([k, Term::Binary(b), ..]) => {
                         (k.clone(), String::from_utf8_lossy(b).into_owned())
                     }
                     _ => (e.term.clone(), "?".to_string()),
