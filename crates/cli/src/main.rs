@@ -37,7 +37,7 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab bench [--quick]";
+const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab metrics FILE.json [--format json|prometheus|csv|statsd] | otp-lab bench [--quick]";
 
 fn fail(msg: &str) -> ExitCode {
     let line = msg.replace('\n', " ");
@@ -71,14 +71,10 @@ fn trace(path: &str) -> ExitCode {
     };
     match runner::run(&scn) {
         Ok(out) => {
-            let mut s = String::new();
-            for l in &out.lines {
-                s.push_str(l);
-                s.push('\n');
-            }
+            let bytes = otp_lab_sim::trace::encode_trace(&out.lines);
             let mut stdout = std::io::stdout().lock();
             if stdout
-                .write_all(s.as_bytes())
+                .write_all(&bytes)
                 .and_then(|_| stdout.flush())
                 .is_err()
             {
@@ -88,6 +84,57 @@ fn trace(path: &str) -> ExitCode {
         }
         Err(e) => fail(&format!("{path}: {e}")),
     }
+}
+
+/// `otp-lab metrics FILE --format F`: runs the scenario with analytics attached and prints
+/// them. Failure rates cover the whole run (at least one second).
+fn metrics(path: &str, format: &str) -> ExitCode {
+    if !["json", "prometheus", "csv", "statsd"].contains(&format) {
+        return fail(&format!(
+            "unknown format \"{format}\" (json, prometheus, csv or statsd)"
+        ));
+    }
+    let scn = match read_scenario(path) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let mut analytics = None;
+    let run = runner::run_with(&scn, otp_lab_sim::Config::default(), |w| {
+        analytics = Some(otp_lab_analytics::attach(
+            w,
+            otp_lab_analytics::restarts::DEFAULT_HISTORY,
+        ));
+    });
+    let out = match run {
+        Ok(o) => o,
+        Err(e) => return fail(&format!("{path}: {e}")),
+    };
+    let Some(a) = analytics else {
+        return fail("analytics were not attached");
+    };
+    let snap = otp_lab_analytics::export::Snapshot::take(
+        &a.borrow(),
+        out.end_us,
+        out.end_us.max(1_000_000),
+    );
+    let text = match format {
+        "json" => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&snap.to_json()).unwrap_or_default()
+        ),
+        "prometheus" => snap.to_prometheus(),
+        "csv" => snap.to_csv(),
+        _ => snap.to_statsd(),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_bench(divisor: u64) -> ExitCode {
@@ -126,6 +173,8 @@ fn main() -> ExitCode {
         .as_slice()
     {
         ["trace", file] => trace(file),
+        ["metrics", file] => metrics(file, "json"),
+        ["metrics", file, "--format", f] | ["metrics", "--format", f, file] => metrics(file, f),
         ["bench"] => run_bench(1),
         ["bench", "--quick"] => run_bench(10),
         ["bench", "--only", name] => match Workload::ALL.iter().find(|w| w.name() == *name) {

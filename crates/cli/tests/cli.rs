@@ -207,3 +207,39 @@ fn missing_file_non_utf8_and_usage() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage"));
 }
+
+#[test]
+fn metrics_prints_every_format_and_rejects_bad_ones() {
+    let dir = std::env::temp_dir().join(format!("otp-lab-cli-metrics-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("m.json");
+    std::fs::write(
+        &path,
+        format!(r#"{{{TREE},"steps":[{{"op":"exit","target":"root/a","reason":"kill"}}]}}"#),
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let out = run(&["metrics", p, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let root = &v["supervisors"][0];
+    assert_eq!(root["path"], "root");
+    assert_eq!(root["restarts"], 1);
+    assert_eq!(root["restart_history"][0]["child"], "root/a");
+    assert_eq!(root["restart_history"][0]["reason"], "killed");
+    assert!(root["restart_history"][0]["t_us"].is_u64());
+    assert!(root["failure_rate_per_s"].is_f64());
+    assert!(root["intensity_budget"].is_u64());
+    let prom = String::from_utf8(run(&["metrics", p, "--format", "prometheus"]).stdout).unwrap();
+    assert!(prom.contains("otp_lab_supervisor_restarts_total{supervisor=\"root\"} 1"));
+    let csv = String::from_utf8(run(&["metrics", p, "--format", "csv"]).stdout).unwrap();
+    assert!(csv.starts_with("path,restarts"));
+    let statsd = String::from_utf8(run(&["metrics", p, "--format", "statsd"]).stdout).unwrap();
+    assert!(statsd.contains("|c\n"));
+    let bad = run(&["metrics", p, "--format", "xml"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&bad.stderr).lines().count(), 1);
+    let e = rejected("{\"tree\": 3}");
+    assert!(e.contains("$.tree"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -210,7 +210,7 @@ pub fn atom_hash(a: Atom) -> u64 {
 const RESERVED: &[&str] = &[
     "after", "and", "andalso", "band", "begin", "bnot", "bor", "bsl", "bsr", "bxor", "case",
     "catch", "cond", "div", "end", "fun", "if", "let", "not", "of", "or", "orelse", "receive",
-    "rem", "try", "when", "xor", "maybe", "else",
+    "rem", "try", "when", "xor",
 ];
 
 /// Quotes an atom name the way `io_lib:write_atom/1` does.

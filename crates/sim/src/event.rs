@@ -62,11 +62,14 @@ pub enum EventKind {
     Log = 20,
     /// `pid` handled a call or cast; `info` = 0 call, 1 cast; `term` = the request.
     Handle = 21,
+    /// Supervisor `pid` counted a restart against its intensity (`add_restart/1`);
+    /// `info` = restarts now inside the period; `term` = `{Intensity, Period}`.
+    RestartCounted = 22,
 }
 
 impl EventKind {
     /// Every kind, in code order.
-    pub const ALL: [EventKind; 22] = [
+    pub const ALL: [EventKind; 23] = [
         EventKind::Spawn,
         EventKind::Exit,
         EventKind::Link,
@@ -89,6 +92,7 @@ impl EventKind {
         EventKind::Fault,
         EventKind::Log,
         EventKind::Handle,
+        EventKind::RestartCounted,
     ];
 
     /// The kind with this code.
@@ -121,6 +125,7 @@ impl EventKind {
             EventKind::Fault => "fault.injected",
             EventKind::Log => "log.line",
             EventKind::Handle => "behaviour.handle",
+            EventKind::RestartCounted => "supervisor.restart_counted",
         }
     }
 

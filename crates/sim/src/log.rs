@@ -61,6 +61,7 @@ fn scalar_hash(t: &Term) -> Option<u64> {
     Some(match t {
         Term::Atom(a) => mix(1, crate::atom::atom_hash(*a)),
         Term::Int(i) => mix(2, *i as u64),
+        Term::BigInt(d) => d.bytes().fold(2, |h, b| mix(h, b as u64)),
         Term::Float(f) => mix(3, f.to_bits()),
         Term::Pid(p) => mix(4, p.serial() as u64),
         Term::Ref(r) => mix(5, r.id()),
@@ -77,6 +78,12 @@ fn hash_depth(t: &Term, depth: u32) -> u64 {
             hash_elements(11, items, depth),
             hash_depth(tail, depth.saturating_sub(1)),
         ),
+        Term::Bits(b, n) => b
+            .iter()
+            .take(64)
+            .fold(mix(12, b.len() as u64 * 8 + *n as u64), |h, x| {
+                mix(h, *x as u64)
+            }),
         Term::Binary(b) => b
             .iter()
             .take(64)

@@ -17,6 +17,8 @@ use std::rc::Rc;
 pub enum Term {
     Atom(Atom),
     Int(i64),
+    /// An integer outside `i64`, as canonical decimal text (`-` sign, no leading zeros).
+    BigInt(Rc<str>),
     Float(f64),
     Pid(Pid),
     Ref(Ref),
@@ -26,6 +28,9 @@ pub enum Term {
     /// An improper list: at least one element, then a tail that is not a list (`[a|b]`).
     Improper(Rc<[Term]>, Rc<Term>),
     Binary(Rc<[u8]>),
+    /// A bitstring whose size is not a whole number of bytes: full bytes, then the last
+    /// `bits` (1..=7) bits left-aligned in the final byte.
+    Bits(Rc<[u8]>, u8),
     /// A map with keys in term order.
     Map(Rc<[(Term, Term)]>),
     /// An opaque stack trace, printed `<stack>` (as the oracle normalises them).
@@ -129,7 +134,7 @@ impl Term {
 
     fn type_rank(&self) -> u8 {
         match self {
-            Term::Int(_) | Term::Float(_) => 0,
+            Term::Int(_) | Term::Float(_) | Term::BigInt(_) => 0,
             Term::Atom(_) => 1,
             Term::Ref(_) => 2,
             Term::Stack => 3,
@@ -138,7 +143,7 @@ impl Term {
             Term::Map(_) => 7,
             Term::List(l) if l.is_empty() => 8,
             Term::List(_) | Term::Improper(..) => 9,
-            Term::Binary(_) => 10,
+            Term::Binary(_) | Term::Bits(..) => 10,
         }
     }
 }
@@ -179,6 +184,22 @@ impl Ord for Term {
         }
         match (self, other) {
             (Term::Int(a), Term::Int(b)) => a.cmp(b),
+            (Term::BigInt(a), Term::BigInt(b)) => cmp_decimal(a, b),
+            (Term::BigInt(a), _) => {
+                // beyond i64 either way: its sign decides against any smaller number
+                if a.starts_with('-') {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                }
+            }
+            (_, Term::BigInt(b)) => {
+                if b.starts_with('-') {
+                    Ordering::Greater
+                } else {
+                    Ordering::Less
+                }
+            }
             (Term::Int(a), Term::Float(b)) => (*a as f64).total_cmp(b),
             (Term::Float(a), Term::Int(b)) => a.total_cmp(&(*b as f64)),
             (Term::Float(a), Term::Float(b)) => a.total_cmp(b),
@@ -200,6 +221,9 @@ impl Ord for Term {
                 cmp_cons(self, other)
             }
             (Term::Binary(a), Term::Binary(b)) => a.cmp(b),
+            (Term::Binary(_) | Term::Bits(..), Term::Binary(_) | Term::Bits(..)) => {
+                cmp_bits(self, other)
+            }
             _ => Ordering::Equal,
         }
     }
@@ -214,6 +238,48 @@ impl std::hash::Hash for Term {
             }
             t => state.write_u64(crate::log::term_hash(t)),
         }
+    }
+}
+
+/// Compares two bitstrings bit by bit (a prefix sorts first).
+fn cmp_bits(a: &Term, b: &Term) -> Ordering {
+    fn parts(t: &Term) -> (&[u8], usize) {
+        match t {
+            Term::Binary(b) => (b, b.len() * 8),
+            Term::Bits(b, n) => (b, (b.len() - 1) * 8 + *n as usize),
+            _ => (&[], 0),
+        }
+    }
+    let ((ab, an), (bb, bn)) = (parts(a), parts(b));
+    let bit = |bytes: &[u8], i: usize| (bytes[i / 8] >> (7 - i % 8)) & 1;
+    for i in 0..an.min(bn) {
+        let o = bit(ab, i).cmp(&bit(bb, i));
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    an.cmp(&bn)
+}
+
+/// `=:=`: like `==` but an integer never equals a float.
+pub fn exact_eq(a: &Term, b: &Term) -> bool {
+    match (a, b) {
+        (Term::Int(_) | Term::BigInt(_), Term::Float(_))
+        | (Term::Float(_), Term::Int(_) | Term::BigInt(_)) => false,
+        (Term::Tuple(x), Term::Tuple(y)) | (Term::List(x), Term::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| exact_eq(p, q))
+        }
+        _ => a == b,
+    }
+}
+
+/// Compares two canonical decimal integers.
+fn cmp_decimal(a: &str, b: &str) -> Ordering {
+    match (a.strip_prefix('-'), b.strip_prefix('-')) {
+        (Some(x), Some(y)) => cmp_decimal(y, x),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
     }
 }
 
@@ -309,6 +375,7 @@ fn write_term(f: &mut fmt::Formatter<'_>, t: &Term, namer: &dyn Namer) -> fmt::R
     match t {
         Term::Atom(a) => a.with_name(|n| f.write_str(&quote_atom(n))),
         Term::Int(i) => write!(f, "{i}"),
+        Term::BigInt(d) => f.write_str(d),
         Term::Float(x) => f.write_str(&format_float(*x)),
         Term::Pid(p) => match namer.pid_name(*p) {
             Some(n) => write!(f, "<{n}>"),
@@ -338,11 +405,20 @@ fn write_term(f: &mut fmt::Formatter<'_>, t: &Term, namer: &dyn Namer) -> fmt::R
             write_term(f, tail, namer)?;
             f.write_str("]")
         }
+        Term::Bits(bytes, n) => {
+            f.write_str("<<")?;
+            let (full, last) = bytes.split_at(bytes.len() - 1);
+            for b in full {
+                write!(f, "{b},")?;
+            }
+            write!(f, "{}:{n}>>", last[0] >> (8 - n))
+        }
+        Term::Binary(bytes) if bytes.is_empty() => f.write_str("<<>>"),
         Term::Binary(bytes) => {
-            if let Ok(s) = std::str::from_utf8(bytes) {
-                if s.chars().all(is_printable_char) {
-                    return write!(f, "<<{}>>", quote_string(s));
-                }
+            // `~p` reads a binary's bytes as Latin-1 characters.
+            if bytes.iter().all(|b| is_printable_char(*b as char)) {
+                let s: String = bytes.iter().map(|b| *b as char).collect();
+                return write!(f, "<<{}>>", quote_string(&s));
             }
             f.write_str("<<")?;
             for (i, b) in bytes.iter().enumerate() {
@@ -419,24 +495,41 @@ fn quote_string(s: &str) -> String {
 
 /// Formats a float the way `~p` does: the shortest text that reads back exactly.
 fn format_float(x: f64) -> String {
-    if x.is_finite() && x == x.trunc() && x.abs() < 1e16 {
-        return format!("{x:.1}");
+    if !x.is_finite() {
+        return format!("{x}");
     }
-    let s = format!("{x:e}");
-    // Rust prints 1.5e-7 as "1.5e-7"; Erlang prints "1.5e-7" too.
-    if let Some((m, e)) = s.split_once('e') {
-        let m = if m.contains('.') {
-            m.to_string()
+    if x == 0.0 {
+        return if x.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
+    }
+    // The shortest digits that read back exactly, and the decimal exponent.
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    let sign = if x < 0.0 { "-" } else { "" };
+    let (first, rest) = digits.split_at(1);
+    let scientific = format!(
+        "{sign}{first}.{}e{exp}",
+        if rest.is_empty() { "0" } else { rest }
+    );
+    let n = digits.len() as i32;
+    let plain = if exp >= 0 {
+        if n - 1 <= exp {
+            format!("{sign}{digits}{}.0", "0".repeat((exp - (n - 1)) as usize))
         } else {
-            format!("{m}.0")
-        };
-        let exp: i32 = e.parse().unwrap_or(0);
-        if (-4..16).contains(&exp) {
-            return format!("{x}");
+            let (int, frac) = digits.split_at(exp as usize + 1);
+            format!("{sign}{int}.{frac}")
         }
-        return format!("{m}e{exp}");
+    } else {
+        format!("{sign}0.{}{digits}", "0".repeat((-exp - 1) as usize))
+    };
+    // OTP 25 (`float_to_list(F, [short])`) prints whichever is shorter, the plain form on
+    // a tie — but never the plain form from 2^53 up.
+    if x.abs() >= 9_007_199_254_740_992.0 || scientific.len() < plain.len() {
+        scientific
+    } else {
+        plain
     }
-    s
 }
 
 /// An error from [`parse_term`], with the byte offset where it was found.
@@ -477,6 +570,41 @@ pub fn parse_term(text: &str) -> Result<Term, ParseError> {
         return Err(p.err("unexpected text after the term"));
     }
     Ok(t)
+}
+
+/// Accumulates bits, most significant first.
+#[derive(Default)]
+struct BitWriter {
+    bytes: Vec<u8>,
+    bits: usize,
+}
+
+impl BitWriter {
+    fn len_bits(&self) -> usize {
+        self.bits
+    }
+
+    /// Appends the low `size` bits of `v` (two's complement for negative values).
+    fn push(&mut self, v: u64, size: u32) {
+        for i in (0..size).rev() {
+            let bit = ((v >> i) & 1) as u8;
+            if self.bits.is_multiple_of(8) {
+                self.bytes.push(0);
+            }
+            if bit == 1 {
+                let last = self.bytes.len() - 1;
+                self.bytes[last] |= 1 << (7 - self.bits % 8);
+            }
+            self.bits += 1;
+        }
+    }
+
+    fn finish(self) -> Term {
+        match self.bits % 8 {
+            0 => Term::Binary(Rc::from(self.bytes)),
+            n => Term::Bits(Rc::from(self.bytes), n as u8),
+        }
+    }
 }
 
 struct Parser<'a> {
@@ -660,14 +788,14 @@ impl Parser<'_> {
                 return Err(self.err("expected '=>'"));
             }
             let v = self.term(depth + 1)?;
-            entries.retain(|(ek, _)| ek != &k);
+            entries.retain(|(ek, _)| !exact_eq(ek, &k));
             entries.push((k, v));
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    entries.sort_by(|a, b| a.0.cmp(&b.0));
+                    entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
                     return Ok(Term::Map(Rc::from(entries)));
                 }
                 _ => return Err(self.err("expected ',' or '}'")),
@@ -675,32 +803,50 @@ impl Parser<'_> {
         }
     }
 
+    /// A binary or bitstring after its `<<`: strings, integers, `Value:Size` segments.
     fn binary(&mut self) -> Result<Term, ParseError> {
-        let mut bytes = Vec::new();
+        let mut bits = BitWriter::default();
         self.skip_ws();
         if self.src[self.pos..].starts_with(b">>") {
             self.pos += 2;
-            return Ok(Term::Binary(Rc::from(bytes)));
+            return Ok(bits.finish());
         }
         loop {
             self.skip_ws();
             match self.peek() {
                 Some(b'"') => {
                     let s = self.string(b'"')?;
-                    bytes.extend_from_slice(s.as_bytes());
+                    for b in s.bytes() {
+                        bits.push(b as u64, 8);
+                    }
                 }
-                Some(c) if c.is_ascii_digit() => match self.number()? {
-                    Term::Int(i) if (0..=255).contains(&i) => bytes.push(i as u8),
-                    _ => return Err(self.err("binary elements must be bytes")),
-                },
-                _ => return Err(self.err("expected a string or a byte in a binary")),
+                Some(c) if c.is_ascii_digit() || c == b'-' => {
+                    let v = match self.number()? {
+                        Term::Int(i) => i,
+                        _ => return Err(self.err("binary segments must be integers")),
+                    };
+                    let size = if self.peek() == Some(b':') {
+                        self.pos += 1;
+                        match self.number()? {
+                            Term::Int(n) if (1..=64).contains(&n) => n as u32,
+                            _ => return Err(self.err("segment sizes must be 1 to 64 bits")),
+                        }
+                    } else {
+                        8
+                    };
+                    if bits.len_bits() + size as usize > 8 * 1024 * 1024 {
+                        return Err(self.err("binary too large"));
+                    }
+                    bits.push(v as u64, size);
+                }
+                _ => return Err(self.err("expected a string or an integer in a binary")),
             }
             self.skip_ws();
             if self.peek() == Some(b',') {
                 self.pos += 1;
             } else if self.src[self.pos..].starts_with(b">>") {
                 self.pos += 2;
-                return Ok(Term::Binary(Rc::from(bytes)));
+                return Ok(bits.finish());
             } else {
                 return Err(self.err("expected ',' or '>>'"));
             }
@@ -835,9 +981,23 @@ impl Parser<'_> {
                 .map(Term::Float)
                 .map_err(|_| self.err("bad float"))
         } else {
-            text.parse::<i64>()
-                .map(Term::Int)
-                .map_err(|_| self.err("integer out of range"))
+            match text.parse::<i64>() {
+                Ok(i) => Ok(Term::Int(i)),
+                Err(_) => {
+                    let (sign, digits) = match text.strip_prefix('-') {
+                        Some(d) => ("-", d),
+                        None => ("", text.trim_start_matches('+')),
+                    };
+                    let digits = digits.trim_start_matches('0');
+                    if digits.is_empty()
+                        || !digits.bytes().all(|b| b.is_ascii_digit())
+                        || digits.len() > 1000
+                    {
+                        return Err(self.err("bad integer"));
+                    }
+                    Ok(Term::BigInt(Rc::from(format!("{sign}{digits}"))))
+                }
+            }
         }
     }
 }
@@ -867,16 +1027,54 @@ mod tests {
         assert_eq!(rt("<<\"ab\">>"), "<<\"ab\">>");
         assert_eq!(rt("#{b=>1,a=>2}"), "#{a=>2,b=>1}");
         assert_eq!(rt("1.5"), "1.5");
+        for (x, p) in [
+            ("1.0e15", "1.0e15"),
+            ("1.0e5", "1.0e5"),
+            ("1234567.0", "1234567.0"),
+            ("123456789012345680.0", "1.2345678901234568e17"),
+            ("9007199254740992.0", "9.007199254740992e15"),
+            ("1234567890123456.0", "1234567890123456.0"),
+            ("0.0001", "0.0001"),
+            ("0.000125", "1.25e-4"),
+            ("100.0", "100.0"),
+            ("1000.0", "1.0e3"),
+            ("-2.5", "-2.5"),
+        ] {
+            assert_eq!(rt(x), p, "{x}");
+        }
         assert_eq!(rt("$a"), "97");
         assert_eq!(rt("[a|b]"), "[a|b]");
         assert_eq!(rt("{x,[1,2|3]}"), "{x,[1,2|3]}");
         assert_eq!(rt("[1|[2,3]]"), "[1,2,3]");
+        assert_eq!(
+            rt("{<<1:3>>,<<\"ab\",7:4>>,<<>>}"),
+            "{<<1:3>>,<<97,98,7:4>>,<<>>}"
+        );
+        assert_eq!(rt("<<255,1:1>>"), "<<255,1:1>>");
+        assert_eq!(rt("<<1:16>>"), "<<0,1>>");
+        assert_eq!(rt("<<300>>"), "<<\",\">>");
+        let mut sorted: Vec<Term> = ["<<1:3>>", "<<1>>", "<<0:1>>", "<<>>", "<<\"a\">>"]
+            .iter()
+            .map(|x| parse_term(x).unwrap())
+            .collect();
+        sorted.sort();
+        let shown: Vec<String> = sorted.iter().map(|t| t.to_text()).collect();
+        assert_eq!(shown, ["<<>>", "<<0:1>>", "<<1>>", "<<1:3>>", "<<\"a\">>"]);
+        assert_eq!(
+            rt("{123456789012345678901234567890,-7,0}"),
+            "{123456789012345678901234567890,-7,0}"
+        );
+        assert_eq!(rt("-00099999999999999999999"), "-99999999999999999999");
+        let t = |x: &str| parse_term(x).unwrap();
+        assert!(t("99999999999999999999") > t("5"));
+        assert!(t("-99999999999999999999") < t("-5"));
+        assert!(t("99999999999999999999") < t("100000000000000000000"));
     }
 
     #[test]
     fn rejects_bad_terms() {
         for bad in [
-            "{a,", "Var", "<0.1.0>", "[|b]", "[a|b|c]", "{a}}", "", "'abc", "<<300>>",
+            "{a,", "Var", "<0.1.0>", "[|b]", "[a|b|c]", "{a}}", "", "'abc", "<<1:0>>",
         ] {
             assert!(parse_term(bad).is_err(), "{bad} should fail");
         }

@@ -449,6 +449,10 @@ impl World {
     /// `erlang:monitor(process, Target)`: a dead target gives an immediate `'DOWN'` noproc.
     pub fn monitor(&mut self, me: Pid, target: Pid) -> Ref {
         let mref = self.make_ref();
+        if me == target {
+            // As on ERTS: monitoring yourself returns a reference but installs nothing.
+            return mref;
+        }
         if let Some(p) = self.process_mut(me) {
             p.monitors.push(MonitorEntry {
                 mref,

@@ -113,7 +113,7 @@ pub struct DynChild {
 
 /// Restart timestamps (whole seconds of virtual monotonic time), oldest first, as
 /// run-length pairs. Equivalent to OTP's list: an entry stays while `T >= Now - Period`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RestartWindow {
     runs: VecDeque<(u64, u32)>,
     len: u64,
@@ -139,6 +139,16 @@ impl RestartWindow {
         }
         self.len += 1;
         self.len > intensity as u64
+    }
+
+    /// Restarts recorded by the last [`RestartWindow::add`] (those still in the window).
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// True if no restart is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// Restarts currently inside the window as of second `now`.

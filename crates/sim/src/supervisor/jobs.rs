@@ -347,9 +347,22 @@ impl Supervisor {
     }
 
     /// `add_restart/1`: true if the supervisor must give up.
-    fn add_restart(&mut self, w: &World) -> bool {
+    /// Also logs a `RestartCounted` event: the supervisor's own restart tracking.
+    fn add_restart(&mut self, w: &mut World, me: Pid) -> bool {
         let now = w.now() / 1_000_000;
-        self.restarts.add(now, self.period, self.intensity)
+        let give_up = self.restarts.add(now, self.period, self.intensity);
+        let budget = Term::pair(
+            Term::Int(self.intensity as i64),
+            Term::Int(self.period as i64),
+        );
+        w.emit_owned(
+            EventKind::RestartCounted,
+            me,
+            Pid::NONE,
+            self.restarts.len() as u32,
+            budget,
+        );
+        give_up
     }
 
     /// `restart/2` for a static child.
@@ -360,7 +373,7 @@ impl Supervisor {
             self.pending.push(id);
             return Flow::Continue;
         }
-        if self.add_restart(w) {
+        if self.add_restart(w, me) {
             let spec = self.children[idx].spec.clone();
             let pid = self.children[idx].pid.pid().unwrap_or(Pid::NONE);
             let label = self.offender_label(w, &spec, None, None);
@@ -406,7 +419,7 @@ impl Supervisor {
             }
             return Flow::Continue;
         }
-        if self.add_restart(w) {
+        if self.add_restart(w, me) {
             let spec = self.children[0].spec.clone();
             let label = self.offender_label(w, &spec, Some(key), None);
             let pid = match key {

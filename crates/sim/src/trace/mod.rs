@@ -42,6 +42,27 @@ impl Names {
     }
 }
 
+/// The bytes the oracle writes for a trace line: its standard output is in Latin-1 mode,
+/// so a character below 256 is one byte (`é` is 0xE9); anything above goes out as UTF-8.
+pub fn encode_line(line: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(line.len() + 1);
+    for c in line.chars() {
+        if (c as u32) < 256 {
+            out.push(c as u32 as u8);
+        } else {
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
+    }
+    out.push(b'\n');
+    out
+}
+
+/// A whole trace as the oracle's bytes.
+pub fn encode_trace(lines: &[String]) -> Vec<u8> {
+    lines.iter().flat_map(|l| encode_line(l)).collect()
+}
+
 /// The parent path of a path (`root/a` → `root`).
 pub fn parent_path(path: &str) -> Option<&str> {
     path.rfind('/').map(|i| &path[..i])

@@ -1,0 +1,236 @@
+//! Exports of the supervisor analytics: Prometheus text exposition format, JSON, CSV
+//! (RFC 4180) and StatsD lines. All of them describe the same [`Snapshot`].
+
+use crate::restarts::RestartAnalytics;
+use serde_json::{json, Value};
+
+/// One supervisor's figures at an instant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SupervisorRow {
+    pub path: String,
+    pub restarts: u64,
+    pub failures: u64,
+    pub incarnations: u64,
+    pub failure_rate_per_s: f64,
+    pub intensity_budget: u64,
+    pub intensity: u32,
+    pub period: u32,
+    pub alive: bool,
+    /// `(t_us, child, reason, cause)`, oldest first.
+    pub history: Vec<(u64, String, String, &'static str)>,
+}
+
+/// Every supervisor's figures at virtual time `at_us`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub at_us: u64,
+    /// The window the failure rates cover (µs).
+    pub window_us: u64,
+    pub supervisors: Vec<SupervisorRow>,
+}
+
+impl Snapshot {
+    /// Takes a snapshot; failure rates cover the `window_us` before `at_us`.
+    pub fn take(a: &RestartAnalytics, at_us: u64, window_us: u64) -> Snapshot {
+        let supervisors = a
+            .all_stats()
+            .map(|s| SupervisorRow {
+                path: s.path.clone(),
+                restarts: s.restarts,
+                failures: s.failures,
+                incarnations: s.incarnations,
+                failure_rate_per_s: a.failure_rate(&s.path, at_us, window_us).unwrap_or(0.0),
+                intensity_budget: a.intensity_budget(&s.path, at_us).unwrap_or(0),
+                intensity: s.intensity,
+                period: s.period,
+                alive: s.alive,
+                history: s
+                    .history
+                    .iter()
+                    .map(|r| (r.t_us, r.child.clone(), r.reason.clone(), r.cause.name()))
+                    .collect(),
+            })
+            .collect();
+        Snapshot {
+            at_us,
+            window_us,
+            supervisors,
+        }
+    }
+
+    /// JSON: `{"supervisors":[{"path":…,"restarts":…,"restart_history":[…],…}]}`.
+    pub fn to_json(&self) -> Value {
+        let sups: Vec<Value> = self
+            .supervisors
+            .iter()
+            .map(|s| {
+                let history: Vec<Value> = s
+                    .history
+                    .iter()
+                    .map(|(t, child, reason, cause)| json!({"t_us": t, "child": child, "reason": reason, "cause": cause}))
+                    .collect();
+                json!({
+                    "path": s.path,
+                    "restarts": s.restarts,
+                    "restart_history": history,
+                    "failures": s.failures,
+                    "failure_rate_per_s": s.failure_rate_per_s,
+                    "intensity_budget": s.intensity_budget,
+                    "intensity": s.intensity,
+                    "period_s": s.period,
+                    "incarnations": s.incarnations,
+                    "alive": s.alive,
+                })
+            })
+            .collect();
+        json!({"at_us": self.at_us, "window_us": self.window_us, "supervisors": sups})
+    }
+
+    /// Prometheus text exposition format (version 0.0.4).
+    pub fn to_prometheus(&self) -> String {
+        let mut out = String::new();
+        let mut family =
+            |name: &str, kind: &str, help: &str, value: &dyn Fn(&SupervisorRow) -> String| {
+                out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n"));
+                for s in &self.supervisors {
+                    out.push_str(&format!(
+                        "{name}{{supervisor=\"{}\"}} {}\n",
+                        prom_label(&s.path),
+                        value(s)
+                    ));
+                }
+            };
+        family(
+            "otp_lab_supervisor_restarts_total",
+            "counter",
+            "Automatic child restarts by supervisor.",
+            &|s| s.restarts.to_string(),
+        );
+        family(
+            "otp_lab_supervisor_failures_total",
+            "counter",
+            "Child exits reported by the supervisor (child_terminated).",
+            &|s| s.failures.to_string(),
+        );
+        family(
+            "otp_lab_supervisor_failure_rate_per_second",
+            "gauge",
+            "Child failures per second over the export window.",
+            &|s| prom_float(s.failure_rate_per_s),
+        );
+        family(
+            "otp_lab_supervisor_intensity_budget",
+            "gauge",
+            "Restarts left in the current intensity period.",
+            &|s| s.intensity_budget.to_string(),
+        );
+        family(
+            "otp_lab_supervisor_up",
+            "gauge",
+            "1 if the supervisor is alive.",
+            &|s| u8::from(s.alive).to_string(),
+        );
+        out
+    }
+
+    /// CSV (RFC 4180): one row per supervisor, CRLF line ends, quoted where needed.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("path,restarts,failures,failure_rate_per_s,intensity_budget,intensity,period_s,incarnations,alive\r\n");
+        for s in &self.supervisors {
+            let row = [
+                csv_field(&s.path),
+                s.restarts.to_string(),
+                s.failures.to_string(),
+                format!("{}", s.failure_rate_per_s),
+                s.intensity_budget.to_string(),
+                s.intensity.to_string(),
+                s.period.to_string(),
+                s.incarnations.to_string(),
+                s.alive.to_string(),
+            ];
+            out.push_str(&row.join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+
+    /// CSV of every restart record: `supervisor,t_us,child,reason,cause`.
+    pub fn history_csv(&self) -> String {
+        let mut out = String::from("supervisor,t_us,child,reason,cause\r\n");
+        for s in &self.supervisors {
+            for (t, child, reason, cause) in &s.history {
+                out.push_str(&format!(
+                    "{},{t},{},{},{cause}\r\n",
+                    csv_field(&s.path),
+                    csv_field(child),
+                    csv_field(reason)
+                ));
+            }
+        }
+        out
+    }
+
+    /// StatsD lines (`name:value|type`), one metric per supervisor, path in the name.
+    pub fn to_statsd(&self) -> String {
+        let mut out = String::new();
+        for s in &self.supervisors {
+            let key = statsd_key(&s.path);
+            out.push_str(&format!(
+                "otp_lab.supervisor.{key}.restarts:{}|c\n",
+                s.restarts
+            ));
+            out.push_str(&format!(
+                "otp_lab.supervisor.{key}.failures:{}|c\n",
+                s.failures
+            ));
+            out.push_str(&format!(
+                "otp_lab.supervisor.{key}.failure_rate_per_s:{}|g\n",
+                s.failure_rate_per_s
+            ));
+            out.push_str(&format!(
+                "otp_lab.supervisor.{key}.intensity_budget:{}|g\n",
+                s.intensity_budget
+            ));
+        }
+        out
+    }
+}
+
+/// Escapes a Prometheus label value (`\`, `"`, newline).
+pub fn prom_label(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+fn prom_float(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else if x.is_nan() {
+        "NaN".to_string()
+    } else if x > 0.0 {
+        "+Inf".to_string()
+    } else {
+        "-Inf".to_string()
+    }
+}
+
+/// One CSV field, quoted (with doubled quotes) if it holds a comma, quote, CR or LF.
+pub fn csv_field(v: &str) -> String {
+    if v.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v.to_string()
+    }
+}
+
+/// A path as a StatsD name segment: `/` becomes `.`, anything else unsafe becomes `_`.
+pub fn statsd_key(path: &str) -> String {
+    path.chars()
+        .map(|c| match c {
+            '/' => '.',
+            c if c.is_ascii_alphanumeric() || c == '_' || c == '-' => c,
+            _ => '_',
+        })
+        .collect()
+}

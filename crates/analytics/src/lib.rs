@@ -1,0 +1,29 @@
+//! OTP Lab's analytics, computed in virtual time from the simulator's telemetry bus.
+//!
+//! [`attach`] registers the handlers on a world the way `:telemetry.attach_many/4`
+//! does; the analytics then see every event synchronously, in order. So far: supervisor
+//! restart analytics ([`restarts`]) and their exports ([`export`]).
+
+pub mod export;
+pub mod restarts;
+
+use otp_lab_sim::World;
+use restarts::RestartAnalytics;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Handler id used by [`attach`].
+pub const HANDLER_ID: &str = "otp-lab-analytics";
+
+/// Attaches restart analytics (keeping `history_size` records per supervisor) to a world.
+pub fn attach(world: &mut World, history_size: usize) -> Rc<RefCell<RestartAnalytics>> {
+    let a = Rc::new(RefCell::new(RestartAnalytics::new(history_size)));
+    let h = a.clone();
+    // A second attach on the same world is a programming error: keep the first.
+    let _ = world
+        .telemetry
+        .attach_many(HANDLER_ID, RestartAnalytics::KINDS, move |e| {
+            h.borrow_mut().on_event(e)
+        });
+    a
+}

@@ -1,0 +1,148 @@
+//! Supervisor analytics on scenarios: history (bounded), stats, failure rate, intensity
+//! budget, supervisors that crash and restart, dynamic supervisors, and the exports.
+
+use otp_lab_analytics::export::{csv_field, Snapshot};
+use otp_lab_analytics::restarts::{Cause, RestartAnalytics};
+use otp_lab_sim::scenario::{self, runner};
+use otp_lab_sim::world::Config;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+fn run(json: &str, history: usize) -> (Rc<RefCell<RestartAnalytics>>, u64) {
+    let scn = scenario::parse(json).unwrap();
+    let mut a = None;
+    let out = runner::run_with(&scn, Config::default(), |w| {
+        a = Some(otp_lab_analytics::attach(w, history))
+    })
+    .unwrap();
+    (a.unwrap(), out.end_us)
+}
+
+const TREE: &str = r#""tree":{"id":"root","strategy":"one_for_one","intensity":5,"period":10,"children":[
+    {"id":"a"},{"id":"b"},
+    {"id":"sub","kind":"supervisor","intensity":1,"period":5,"children":[{"id":"x"}]},
+    {"id":"pool","kind":"supervisor","strategy":"simple_one_for_one","children":[{"id":"w"}]}]}"#;
+
+#[test]
+fn history_stats_rate_and_budget() {
+    let (a, end) = run(
+        &format!(
+            r#"{{{TREE},"steps":[
+            {{"op":"exit","target":"root/a","reason":"kill"}},
+            {{"op":"crash","target":"root/b","reason":"{{shutdown,x}}"}},
+            {{"op":"start_child","sup":"root/pool","args":"w1"}},
+            {{"op":"exit","target":"root/pool/w1","reason":"boom"}},
+            {{"op":"restart_child","sup":"root","child":"a"}},
+            {{"op":"exit","target":"root/sub/x","reason":"kill"}},
+            {{"op":"exit","target":"root/sub/x","reason":"kill"}}]}}"#
+        ),
+        1000,
+    );
+    let a = a.borrow();
+    let root = a.stats("root").unwrap();
+    // a (killed), b ({shutdown,x}: permanent, restarted), sub (gave up, restarted by root)
+    assert_eq!(root.restarts, 3);
+    let reasons: Vec<(&str, &str)> = root
+        .history
+        .iter()
+        .map(|r| (r.child.as_str(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("root/a", "killed"),
+            ("root/b", "{shutdown,x}"),
+            ("root/sub", "shutdown")
+        ]
+    );
+    assert!(root.history.iter().all(|r| r.cause == Cause::Restart));
+    // restart_child of a running child fails; nothing recorded for it
+    let pool = a.stats("root/pool").unwrap();
+    assert_eq!(pool.restarts, 1);
+    assert_eq!(pool.history[0].cause, Cause::StartChild);
+    assert_eq!(pool.history[1].child, "root/pool/w1");
+    assert_eq!(pool.history[1].reason, "boom");
+    // sub: one restart in its first incarnation, then it gave up; a fresh incarnation
+    let sub = a.stats("root/sub").unwrap();
+    assert_eq!(
+        (sub.restarts, sub.incarnations, sub.incarnation_restarts),
+        (1, 2, 0)
+    );
+    assert_eq!(a.intensity_budget("root/sub", end).unwrap(), 1);
+    // root: 3 restarts inside its 10 s period, intensity 5
+    assert_eq!(a.intensity_budget("root", end).unwrap(), 2);
+    assert_eq!(a.intensity_budget("root", end + 20_000_000).unwrap(), 5);
+    // failures: 3 child_terminated reports over the run
+    let rate = a.failure_rate("root", end, end).unwrap();
+    assert!((rate - 3.0 / (end as f64 / 1e6)).abs() < 1e-9, "{rate}");
+    assert_eq!(
+        a.failure_rate("root", end + 60_000_000, 1_000_000).unwrap(),
+        0.0
+    );
+    assert!(a.stats("root/nope").is_err());
+    assert_eq!(
+        a.restart_history("nope").unwrap_err().to_string(),
+        "unknown supervisor \"nope\""
+    );
+    assert_eq!(a.all_stats().count(), 3);
+}
+
+#[test]
+fn history_is_bounded_and_a_dead_supervisor_has_no_budget() {
+    let (a, end) = run(
+        r#"{"tree":{"id":"root","intensity":1000,"period":1,"children":[{"id":"a"}]},
+            "faults":[{"every":10,"until":2000,"op":"kill","target":"root/a"}],
+            "steps":[{"op":"sleep","ms":2500},{"op":"exit","target":"root","reason":"kill"}]}"#,
+        50,
+    );
+    let a = a.borrow();
+    let s = a.stats("root").unwrap();
+    assert_eq!(s.restarts, 200);
+    assert_eq!(s.history.len(), 50);
+    assert!(!s.alive);
+    assert_eq!(a.intensity_budget("root", end).unwrap(), 0);
+}
+
+#[test]
+fn exports_are_well_formed() {
+    let (a, end) = run(
+        &format!(
+            r#"{{{TREE},"steps":[{{"op":"crash","target":"root/a","reason":"{{bad,\"x,y\"}}"}}]}}"#
+        ),
+        1000,
+    );
+    let snap = Snapshot::take(&a.borrow(), end, 1_000_000);
+    let prom = snap.to_prometheus();
+    assert!(
+        prom.contains("otp_lab_supervisor_restarts_total{supervisor=\"root\"} 1\n"),
+        "{prom}"
+    );
+    // every sample line: name{labels} value, and every family has HELP and TYPE
+    for l in prom.lines().filter(|l| !l.starts_with('#')) {
+        let (name, value) = l.rsplit_once(' ').unwrap();
+        assert!(
+            name.contains("{supervisor=\"") && name.ends_with("\"}"),
+            "{l}"
+        );
+        value.parse::<f64>().unwrap();
+    }
+    assert_eq!(
+        prom.matches("# TYPE").count(),
+        prom.matches("# HELP").count()
+    );
+    let json = snap.to_json();
+    assert_eq!(json["supervisors"][0]["path"], "root");
+    assert_eq!(
+        json["supervisors"][0]["restart_history"][0]["reason"],
+        "{bad,\"x,y\"}"
+    );
+    let csv = snap.to_csv();
+    assert!(csv.starts_with("path,restarts,failures,"));
+    assert!(csv.lines().all(|l| l.split(',').count() == 9));
+    let hist = snap.history_csv();
+    assert!(hist.contains("\"{bad,\"\"x,y\"\"}\""), "{hist}");
+    assert_eq!(csv_field("plain"), "plain");
+    let statsd = snap.to_statsd();
+    assert!(statsd.contains("otp_lab.supervisor.root.restarts:1|c\n"));
+    assert!(statsd.contains("otp_lab.supervisor.root.sub.intensity_budget:1|g\n"));
+}
