@@ -63,7 +63,8 @@ pub enum EventKind {
     /// `pid` handled a call or cast; `info` = 0 call, 1 cast; `term` = the request.
     Handle = 21,
     /// Supervisor `pid` counted a restart against its intensity (`add_restart/1`);
-    /// `info` = restarts now inside the period; `term` = `{Intensity, Period}`.
+    /// `info` = restarts now inside the period; `term` = the intensity (the period came
+    /// with the supervisor's `InitStart`).
     RestartCounted = 22,
 }
 

@@ -74,16 +74,17 @@ fn hash_depth(t: &Term, depth: u32) -> u64 {
     match t {
         Term::Tuple(items) => hash_elements(6, items, depth),
         Term::List(items) => hash_elements(7, items, depth),
-        Term::Improper(items, tail) => mix(
-            hash_elements(11, items, depth),
-            hash_depth(tail, depth.saturating_sub(1)),
-        ),
-        Term::Bits(b, n) => b
+        Term::Improper(raw) => {
+            let (items, tail) = crate::term::improper_parts(raw);
+            mix(
+                hash_elements(11, items, depth),
+                hash_depth(tail, depth.saturating_sub(1)),
+            )
+        }
+        Term::Bits(raw) => raw
             .iter()
             .take(64)
-            .fold(mix(12, b.len() as u64 * 8 + *n as u64), |h, x| {
-                mix(h, *x as u64)
-            }),
+            .fold(mix(12, raw.len() as u64), |h, x| mix(h, *x as u64)),
         Term::Binary(b) => b
             .iter()
             .take(64)

@@ -25,12 +25,14 @@ pub enum Term {
     Tuple(Rc<[Term]>),
     /// A proper list (`[]` is the empty list).
     List(Rc<[Term]>),
-    /// An improper list: at least one element, then a tail that is not a list (`[a|b]`).
-    Improper(Rc<[Term]>, Rc<Term>),
+    /// An improper list (`[a|b]`): its elements, then the tail (not a list) as the last
+    /// entry. One allocation keeps `Term` at three words.
+    Improper(Rc<[Term]>),
     Binary(Rc<[u8]>),
-    /// A bitstring whose size is not a whole number of bytes: full bytes, then the last
-    /// `bits` (1..=7) bits left-aligned in the final byte.
-    Bits(Rc<[u8]>, u8),
+    /// A bitstring whose size is not a whole number of bytes: its bytes (the last one
+    /// holding the trailing bits left-aligned), then one more byte: how many bits (1..=7)
+    /// of that last data byte count.
+    Bits(Rc<[u8]>),
     /// A map with keys in term order.
     Map(Rc<[(Term, Term)]>),
     /// An opaque stack trace, printed `<stack>` (as the oracle normalises them).
@@ -66,6 +68,12 @@ impl Term {
     /// A proper list.
     pub fn list(items: Vec<Term>) -> Term {
         Term::List(Rc::from(items))
+    }
+
+    /// An improper list `[Items | Tail]` (`items` non-empty, `tail` not a list).
+    pub fn improper(mut items: Vec<Term>, tail: Term) -> Term {
+        items.push(tail);
+        Term::Improper(Rc::from(items))
     }
 
     /// `{error, Reason}`.
@@ -143,7 +151,7 @@ impl Term {
             Term::Map(_) => 7,
             Term::List(l) if l.is_empty() => 8,
             Term::List(_) | Term::Improper(..) => 9,
-            Term::Binary(_) | Term::Bits(..) => 10,
+            Term::Binary(_) | Term::Bits(_) => 10,
         }
     }
 }
@@ -221,7 +229,7 @@ impl Ord for Term {
                 cmp_cons(self, other)
             }
             (Term::Binary(a), Term::Binary(b)) => a.cmp(b),
-            (Term::Binary(_) | Term::Bits(..), Term::Binary(_) | Term::Bits(..)) => {
+            (Term::Binary(_) | Term::Bits(_), Term::Binary(_) | Term::Bits(_)) => {
                 cmp_bits(self, other)
             }
             _ => Ordering::Equal,
@@ -241,12 +249,27 @@ impl std::hash::Hash for Term {
     }
 }
 
+/// An improper list's elements and tail.
+pub fn improper_parts(raw: &[Term]) -> (&[Term], &Term) {
+    let (tail, items) = raw.split_last().expect("an improper list has a tail");
+    (items, tail)
+}
+
+/// A bitstring's bytes and the number of bits of its last byte that count.
+pub fn bits_parts(raw: &[u8]) -> (&[u8], u8) {
+    let (n, bytes) = raw.split_last().expect("a bitstring has its bit count");
+    (bytes, *n)
+}
+
 /// Compares two bitstrings bit by bit (a prefix sorts first).
 fn cmp_bits(a: &Term, b: &Term) -> Ordering {
     fn parts(t: &Term) -> (&[u8], usize) {
         match t {
             Term::Binary(b) => (b, b.len() * 8),
-            Term::Bits(b, n) => (b, (b.len() - 1) * 8 + *n as usize),
+            Term::Bits(raw) => {
+                let (b, n) = bits_parts(raw);
+                (b, (b.len() - 1) * 8 + n as usize)
+            }
             _ => (&[], 0),
         }
     }
@@ -288,7 +311,10 @@ fn cmp_cons(a: &Term, b: &Term) -> Ordering {
     fn cells(t: &Term) -> (&[Term], Option<&Term>) {
         match t {
             Term::List(l) => (l, None),
-            Term::Improper(l, tail) => (l, Some(tail)),
+            Term::Improper(raw) => {
+                let (l, tail) = improper_parts(raw);
+                (l, Some(tail))
+            }
             _ => (&[], None),
         }
     }
@@ -303,7 +329,7 @@ fn cmp_cons(a: &Term, b: &Term) -> Ordering {
     let rest = |e: &[Term], t: Option<&Term>, n: usize| -> Term {
         if e.len() > n {
             match t {
-                Some(t) => Term::Improper(Rc::from(e[n..].to_vec()), Rc::new(t.clone())),
+                Some(t) => Term::improper(e[n..].to_vec(), t.clone()),
                 None => Term::List(Rc::from(e[n..].to_vec())),
             }
         } else {
@@ -398,14 +424,16 @@ fn write_term(f: &mut fmt::Formatter<'_>, t: &Term, namer: &dyn Namer) -> fmt::R
             write_seq(f, items, namer)?;
             f.write_str("]")
         }
-        Term::Improper(items, tail) => {
+        Term::Improper(raw) => {
+            let (items, tail) = improper_parts(raw);
             f.write_str("[")?;
             write_seq(f, items, namer)?;
             f.write_str("|")?;
             write_term(f, tail, namer)?;
             f.write_str("]")
         }
-        Term::Bits(bytes, n) => {
+        Term::Bits(raw) => {
+            let (bytes, n) = bits_parts(raw);
             f.write_str("<<")?;
             let (full, last) = bytes.split_at(bytes.len() - 1);
             for b in full {
@@ -602,7 +630,11 @@ impl BitWriter {
     fn finish(self) -> Term {
         match self.bits % 8 {
             0 => Term::Binary(Rc::from(self.bytes)),
-            n => Term::Bits(Rc::from(self.bytes), n as u8),
+            n => {
+                let mut raw = self.bytes;
+                raw.push(n as u8);
+                Term::Bits(Rc::from(raw))
+            }
         }
     }
 }
@@ -760,11 +792,11 @@ impl Parser<'_> {
                             items.extend(rest.iter().cloned());
                             Term::list(items)
                         }
-                        Term::Improper(rest, t) => {
+                        Term::Improper(rest) => {
                             items.extend(rest.iter().cloned());
-                            Term::Improper(Rc::from(items), t)
+                            Term::Improper(Rc::from(items))
                         }
-                        t => Term::Improper(Rc::from(items), Rc::new(t)),
+                        t => Term::improper(items, t),
                     });
                 }
                 _ => return Err(self.err("expected ',', '|' or ']'")),

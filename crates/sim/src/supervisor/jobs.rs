@@ -351,17 +351,9 @@ impl Supervisor {
     fn add_restart(&mut self, w: &mut World, me: Pid) -> bool {
         let now = w.now() / 1_000_000;
         let give_up = self.restarts.add(now, self.period, self.intensity);
-        let budget = Term::pair(
-            Term::Int(self.intensity as i64),
-            Term::Int(self.period as i64),
-        );
-        w.emit_owned(
-            EventKind::RestartCounted,
-            me,
-            Pid::NONE,
-            self.restarts.len() as u32,
-            budget,
-        );
+        let count = self.restarts.len() as u32;
+        let intensity = Term::Int(self.intensity as i64);
+        w.emit_owned(EventKind::RestartCounted, me, Pid::NONE, count, intensity);
         give_up
     }
 
@@ -485,8 +477,17 @@ impl Supervisor {
         } else {
             self.child_paths.get(id).copied()
         };
-        let path = w.path_name(path.unwrap_or(0)).as_bytes().into();
-        let term = Term::pair(id.clone(), Term::Binary(path));
+        let path = path.unwrap_or(0);
+        // `{Id, Path}` built once per child path, then shared.
+        let term = match self.started_terms.get(&path) {
+            Some(t) => t.clone(),
+            None => {
+                let bin = Term::Binary(w.path_name(path).as_bytes().into());
+                let t = Term::pair(id.clone(), bin);
+                self.started_terms.insert(path, t.clone());
+                t
+            }
+        };
         w.emit_owned(EventKind::ChildStarted, me, child, cause as u32, term);
     }
 

@@ -91,6 +91,8 @@ pub struct Supervisor {
     by_pid: HashMap<Pid, usize>,
     /// Interned path of each static child id (computed once).
     child_paths: HashMap<Term, u32>,
+    /// The `ChildStarted` event term of each child path (built once).
+    started_terms: HashMap<u32, Term>,
     dynamics: BTreeMap<DynKey, DynChild>,
     dynamic_restarts: u32,
     restarts: RestartWindow,
@@ -120,6 +122,7 @@ impl Supervisor {
             children: Vec::new(),
             by_pid: HashMap::default(),
             child_paths: HashMap::default(),
+            started_terms: HashMap::default(),
             dynamics: BTreeMap::new(),
             dynamic_restarts: 0,
             restarts: RestartWindow::default(),
