@@ -53,6 +53,19 @@ impl ChildPid {
 pub struct Child {
     pub spec: Rc<ChildSpec>,
     pub pid: ChildPid,
+    /// The `ChildStarted` event term (`{Id, Path}`), built on the first start.
+    pub(crate) started: Option<Term>,
+}
+
+impl Child {
+    /// A child record that has not started yet.
+    pub fn new(spec: Rc<ChildSpec>) -> Child {
+        Child {
+            spec,
+            pid: ChildPid::Undefined,
+            started: None,
+        }
+    }
 }
 
 /// A key of a `simple_one_for_one` supervisor's dynamic children, ordered as Erlang

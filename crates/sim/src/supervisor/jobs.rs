@@ -136,8 +136,7 @@ impl Supervisor {
             match r {
                 Started::Ok(p) => {
                     self.set_pid(idx, ChildPid::Running(p));
-                    let id = self.children[idx].spec.id.clone();
-                    self.started_event(w, me, p, &id, StartCause::Init);
+                    self.started_static(w, me, p, idx, StartCause::Init);
                     idx += 1;
                 }
                 Started::Ignore => {
@@ -463,27 +462,50 @@ impl Supervisor {
         w.send(me, me, Msg::Cast(Cast::TryAgainRestart(key)));
     }
 
-    /// Logs a `ChildStarted` event: `{Id, ChildPath}`.
-    fn started_event(&mut self, w: &mut World, me: Pid, child: Pid, id: &Term, cause: StartCause) {
+    /// Logs a `ChildStarted` event, `{Id, ChildPath}`, for static child `idx`.
+    fn started_static(
+        &mut self,
+        w: &mut World,
+        me: Pid,
+        child: Pid,
+        idx: usize,
+        cause: StartCause,
+    ) {
         if cause == StartCause::Restart {
             self.restart_count += 1;
         }
-        let path = if self.is_simple() {
-            let args = self
-                .dynamics
-                .get(&DynKey::Pid(child))
-                .map(|d| d.args.clone());
-            args.map(|a| self.dyn_path(w, &a))
-        } else {
-            self.child_paths.get(id).copied()
+        let term = match &self.children[idx].started {
+            Some(t) => t.clone(),
+            None => {
+                let spec = self.children[idx].spec.clone();
+                let path = self.child_path(w, &spec);
+                let bin = Term::Binary(w.path_name(path).as_bytes().into());
+                let t = Term::pair(spec.id.clone(), bin);
+                self.children[idx].started = Some(t.clone());
+                t
+            }
         };
-        let path = path.unwrap_or(0);
-        // `{Id, Path}` built once per child path, then shared.
+        w.emit_owned(EventKind::ChildStarted, me, child, cause as u32, term);
+    }
+
+    /// Logs a `ChildStarted` event for a dynamic child started with `args`.
+    fn started_dynamic(
+        &mut self,
+        w: &mut World,
+        me: Pid,
+        child: Pid,
+        args: &Term,
+        cause: StartCause,
+    ) {
+        if cause == StartCause::Restart {
+            self.restart_count += 1;
+        }
+        let path = self.dyn_path(w, args);
         let term = match self.started_terms.get(&path) {
             Some(t) => t.clone(),
             None => {
-                let bin = Term::Binary(w.path_name(path).as_bytes().into());
-                let t = Term::pair(id.clone(), bin);
+                let id = self.children[0].spec.id.clone();
+                let t = Term::pair(id, Term::Binary(w.path_name(path).as_bytes().into()));
                 self.started_terms.insert(path, t.clone());
                 t
             }
@@ -498,8 +520,7 @@ impl Supervisor {
             Job::RestartOne { idx, old } => match outcome {
                 Outcome::Started(Started::Ok(p)) => {
                     self.set_pid(idx, ChildPid::Running(p));
-                    let id = self.children[idx].spec.id.clone();
-                    self.started_event(w, me, p, &id, StartCause::Restart);
+                    self.started_static(w, me, p, idx, StartCause::Restart);
                     Flow::Continue
                 }
                 Outcome::Started(Started::Ignore) => {
@@ -518,9 +539,8 @@ impl Supervisor {
             },
             Job::RestartDyn { old, args } => match outcome {
                 Outcome::Started(Started::Ok(p)) => {
+                    self.started_dynamic(w, me, p, &args, StartCause::Restart);
                     self.dynamics.insert(DynKey::Pid(p), DynChild { args });
-                    let id = self.children[0].spec.id.clone();
-                    self.started_event(w, me, p, &id, StartCause::Restart);
                     Flow::Continue
                 }
                 Outcome::Started(Started::Ignore) => {
@@ -596,8 +616,7 @@ impl Supervisor {
                     match r {
                         Started::Ok(p) => {
                             self.set_pid(idx, ChildPid::Running(p));
-                            let id = self.children[idx].spec.id.clone();
-                            self.started_event(w, me, p, &id, StartCause::Restart);
+                            self.started_static(w, me, p, idx, StartCause::Restart);
                             idx += 1;
                         }
                         Started::Ignore => {
@@ -642,20 +661,17 @@ impl Supervisor {
                 Outcome::Started(r) => {
                     let reply = match r {
                         Started::Ok(p) => {
-                            self.children.push(Child {
-                                spec: spec.clone(),
-                                pid: ChildPid::Running(p),
-                            });
-                            self.by_pid.insert(p, self.children.len() - 1);
-                            self.started_event(w, me, p, &spec.id, StartCause::StartChild);
+                            let mut child = Child::new(spec.clone());
+                            child.pid = ChildPid::Running(p);
+                            self.children.push(child);
+                            let idx = self.children.len() - 1;
+                            self.by_pid.insert(p, idx);
+                            self.started_static(w, me, p, idx, StartCause::StartChild);
                             Term::ok(Term::Pid(p))
                         }
                         Started::Ignore => {
                             if spec.restart != RestartType::Temporary {
-                                self.children.push(Child {
-                                    spec: spec.clone(),
-                                    pid: ChildPid::Undefined,
-                                });
+                                self.children.push(Child::new(spec.clone()));
                             }
                             Term::ok(Term::UNDEFINED)
                         }
@@ -676,9 +692,8 @@ impl Supervisor {
                 Outcome::Started(r) => {
                     let reply = match r {
                         Started::Ok(p) => {
-                            let id = self.children[0].spec.id.clone();
+                            self.started_dynamic(w, me, p, &args, StartCause::StartChild);
                             self.dynamics.insert(DynKey::Pid(p), DynChild { args });
-                            self.started_event(w, me, p, &id, StartCause::StartChild);
                             Term::ok(Term::Pid(p))
                         }
                         Started::Ignore => Term::ok(Term::UNDEFINED),
@@ -693,8 +708,7 @@ impl Supervisor {
                     let reply = match r {
                         Started::Ok(p) => {
                             self.set_pid(idx, ChildPid::Running(p));
-                            let id = self.children[idx].spec.id.clone();
-                            self.started_event(w, me, p, &id, StartCause::RestartChild);
+                            self.started_static(w, me, p, idx, StartCause::RestartChild);
                             Term::ok(Term::Pid(p))
                         }
                         Started::Ignore => {
@@ -789,16 +803,15 @@ impl Supervisor {
             let item = pending[pos].clone();
             if self.is_simple() {
                 if let Started::Ok(p) = r {
-                    let id = self.children[0].spec.id.clone();
+                    self.started_dynamic(w, me, p, &item, StartCause::Resume);
                     self.dynamics
                         .insert(DynKey::Pid(p), DynChild { args: item });
-                    self.started_event(w, me, p, &id, StartCause::Resume);
                 }
             } else if let Some(idx) = self.find_by_id(&item) {
                 match r {
                     Started::Ok(p) => {
                         self.set_pid(idx, ChildPid::Running(p));
-                        self.started_event(w, me, p, &item, StartCause::Resume);
+                        self.started_static(w, me, p, idx, StartCause::Resume);
                     }
                     Started::Ignore => self.set_pid(idx, ChildPid::Undefined),
                     Started::Error(reason) => {

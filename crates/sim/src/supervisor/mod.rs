@@ -246,13 +246,7 @@ impl Supervisor {
             let l = Term::list(specs.iter().map(|c| c.id.clone()).collect());
             return self.init_stop(w, me, Term::pair(Term::atom("bad_start_spec"), l));
         }
-        self.children = specs
-            .into_iter()
-            .map(|spec| Child {
-                spec,
-                pid: ChildPid::Undefined,
-            })
-            .collect();
+        self.children = specs.into_iter().map(Child::new).collect();
         if self.is_simple() {
             return self.init_done(w, me);
         }
