@@ -47,7 +47,7 @@ impl Snapshot {
                 history: s
                     .history
                     .iter()
-                    .map(|r| (r.t_us, r.child.clone(), r.reason.clone(), r.cause.name()))
+                    .map(|r| (r.t_us, r.child.to_string(), r.reason_text(), r.cause.name()))
                     .collect(),
             })
             .collect();

@@ -1,11 +1,19 @@
 //! OTP Lab's analytics, computed in virtual time from the simulator's telemetry bus.
 //!
 //! [`attach`] registers the handlers on a world the way `:telemetry.attach_many/4`
-//! does; the analytics then see every event synchronously, in order. So far: supervisor
-//! restart analytics ([`restarts`]) and their exports ([`export`]).
+//! does; the analytics then see every event synchronously, in order: supervisor restart
+//! analytics ([`restarts`]), the metrics engine ([`metrics`], [`sketch`]), restart
+//! patterns ([`patterns`]), health, anomalies and alerts ([`health`]), the server that
+//! ties them to the event bus ([`monitor`]), and exports ([`export`]).
 
 pub mod export;
+pub mod health;
+pub mod metrics;
+pub mod monitor;
+pub mod paths;
+pub mod patterns;
 pub mod restarts;
+pub mod sketch;
 
 use otp_lab_sim::World;
 use restarts::RestartAnalytics;
@@ -14,6 +22,21 @@ use std::rc::Rc;
 
 /// Handler id used by [`attach`].
 pub const HANDLER_ID: &str = "otp-lab-analytics";
+
+/// Attaches the whole analytics server to a world.
+pub fn attach_server(
+    world: &mut World,
+    settings: monitor::Settings,
+) -> Rc<RefCell<monitor::Server>> {
+    let a = Rc::new(RefCell::new(monitor::Server::new(settings)));
+    let h = a.clone();
+    let _ = world.telemetry.attach_many(
+        "otp-lab-analytics-server",
+        monitor::Server::KINDS,
+        move |e| h.borrow_mut().on_event(e),
+    );
+    a
+}
 
 /// Attaches restart analytics (keeping `history_size` records per supervisor) to a world.
 pub fn attach(world: &mut World, history_size: usize) -> Rc<RefCell<RestartAnalytics>> {

@@ -6,11 +6,14 @@
 //! one entry: `restarts` sums its incarnations, while the intensity window starts afresh
 //! with each incarnation, as OTP's does.
 
+use crate::paths::Paths;
 use otp_lab_sim::event::{Event, EventKind, ReportContext, StartCause};
 use otp_lab_sim::supervisor::children::RestartWindow;
 use otp_lab_sim::{Pid, Term};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
+use std::rc::Rc;
 
 /// Restart records kept per supervisor by default (seed 000's bound).
 pub const DEFAULT_HISTORY: usize = 1000;
@@ -46,11 +49,20 @@ pub struct RestartRecord {
     /// Virtual time in microseconds.
     pub t_us: u64,
     /// The child's path.
-    pub child: String,
-    /// The exit reason that led to it, as Erlang prints it (`killed`, `{shutdown,x}`), or the
-    /// API call for starts that were asked for.
-    pub reason: String,
+    pub child: Rc<str>,
+    /// The exit reason that led to it; `None` for starts that were asked for.
+    pub reason: Option<Term>,
     pub cause: Cause,
+}
+
+impl RestartRecord {
+    /// The reason as Erlang prints it (`killed`, `{shutdown,x}`), or the API call.
+    pub fn reason_text(&self) -> String {
+        match &self.reason {
+            Some(t) => t.to_text(),
+            None => self.cause.name().to_string(),
+        }
+    }
 }
 
 /// Everything known about one supervisor (by path).
@@ -91,10 +103,11 @@ impl std::error::Error for UnknownSupervisor {}
 #[derive(Clone, Debug)]
 pub struct RestartAnalytics {
     history_size: usize,
-    by_path: BTreeMap<String, SupervisorStats>,
-    sup_path: HashMap<Pid, String>,
+    by_path: BTreeMap<Rc<str>, SupervisorStats>,
+    sup_path: HashMap<Pid, Rc<str>>,
+    paths: Paths,
     /// Reason of the last reported exit of each child path (for the next restart).
-    pending: HashMap<String, Term>,
+    pending: HashMap<Rc<str>, Term>,
     /// Reason of each supervisor's last reported child exit (for group restarts).
     last_reason: HashMap<Pid, Term>,
 }
@@ -120,9 +133,10 @@ impl RestartAnalytics {
         RestartAnalytics {
             history_size: history_size.max(1),
             by_path: BTreeMap::new(),
-            sup_path: HashMap::new(),
-            pending: HashMap::new(),
-            last_reason: HashMap::new(),
+            sup_path: HashMap::default(),
+            paths: Paths::default(),
+            pending: HashMap::default(),
+            last_reason: HashMap::default(),
         }
     }
 
@@ -132,8 +146,11 @@ impl RestartAnalytics {
             EventKind::InitStart => self.on_init(e),
             EventKind::ChildStarted => self.on_child_started(e),
             EventKind::Report => {
-                let (ctx, label, reason) = e.report_parts();
-                if ctx == ReportContext::ChildTerminated.name() {
+                let Some([Term::Binary(label), reason]) = e.term.as_tuple() else {
+                    return;
+                };
+                if ReportContext::from_code(e.info) == Some(ReportContext::ChildTerminated) {
+                    let label = self.paths.get(label);
                     if let Some(s) = self
                         .sup_path
                         .get(&e.pid)
@@ -146,7 +163,7 @@ impl RestartAnalytics {
                         }
                     }
                     self.pending.insert(label, reason.clone());
-                    self.last_reason.insert(e.pid, reason);
+                    self.last_reason.insert(e.pid, reason.clone());
                 }
             }
             EventKind::RestartCounted => {
@@ -177,13 +194,13 @@ impl RestartAnalytics {
             return; // a worker's init
         };
         let _ = strategy;
-        let path = String::from_utf8_lossy(path).into_owned();
+        let path = self.paths.get(path);
         self.sup_path.insert(e.pid, path.clone());
         let s = self
             .by_path
             .entry(path.clone())
             .or_insert_with(|| SupervisorStats {
-                path,
+                path: path.to_string(),
                 restarts: 0,
                 incarnation_restarts: 0,
                 incarnations: 0,
@@ -215,17 +232,17 @@ impl RestartAnalytics {
             return;
         };
         let child = match e.term.as_tuple() {
-            Some([_, Term::Binary(b)]) => String::from_utf8_lossy(b).into_owned(),
-            _ => String::new(),
+            Some([_, Term::Binary(b)]) => self.paths.get(b),
+            _ => Rc::from(""),
         };
         let reason = match cause {
-            Cause::Restart => self
-                .pending
-                .remove(&child)
-                .or_else(|| self.last_reason.get(&e.pid).cloned())
-                .map(|t| t.to_text())
-                .unwrap_or_else(|| "shutdown".to_string()),
-            other => other.name().to_string(),
+            Cause::Restart => Some(
+                self.pending
+                    .remove(&child)
+                    .or_else(|| self.last_reason.get(&e.pid).cloned())
+                    .unwrap_or(Term::SHUTDOWN),
+            ),
+            _ => None,
         };
         let Some(s) = self.by_path.get_mut(path) else {
             return;

@@ -42,10 +42,14 @@ fn history_stats_rate_and_budget() {
     let root = a.stats("root").unwrap();
     // a (killed), b ({shutdown,x}: permanent, restarted), sub (gave up, restarted by root)
     assert_eq!(root.restarts, 3);
-    let reasons: Vec<(&str, &str)> = root
+    let reasons: Vec<(String, String)> = root
         .history
         .iter()
-        .map(|r| (r.child.as_str(), r.reason.as_str()))
+        .map(|r| (r.child.to_string(), r.reason_text()))
+        .collect();
+    let reasons: Vec<(&str, &str)> = reasons
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     assert_eq!(
         reasons,
@@ -60,8 +64,8 @@ fn history_stats_rate_and_budget() {
     let pool = a.stats("root/pool").unwrap();
     assert_eq!(pool.restarts, 1);
     assert_eq!(pool.history[0].cause, Cause::StartChild);
-    assert_eq!(pool.history[1].child, "root/pool/w1");
-    assert_eq!(pool.history[1].reason, "boom");
+    assert_eq!(&*pool.history[1].child, "root/pool/w1");
+    assert_eq!(pool.history[1].reason_text(), "boom");
     // sub: one restart in its first incarnation, then it gave up; a fresh incarnation
     let sub = a.stats("root/sub").unwrap();
     assert_eq!(

@@ -155,6 +155,28 @@ fn run_bench(divisor: u64) -> ExitCode {
             out.messages
         );
     }
+    for wl in Workload::ALL {
+        // The same workload with the whole analytics server attached to the event bus,
+        // against a plain run made right before it (after a warm-up run, so both find the
+        // allocator in the same state).
+        drop(bench::run_keep(wl, divisor));
+        let t0 = Instant::now();
+        let (out, world) = bench::run_keep(wl, divisor);
+        let plain = t0.elapsed().as_secs_f64().max(1e-9);
+        drop(world);
+        let t0 = Instant::now();
+        let (_, world) = bench::run_with(wl, divisor, |w| {
+            otp_lab_analytics::attach_server(w, otp_lab_analytics::monitor::Settings::default());
+        });
+        let with = t0.elapsed().as_secs_f64().max(1e-9);
+        drop(world);
+        println!(
+            "# {} with analytics on: {:.1} ops/s ({:+.1}% time)",
+            wl.name(),
+            out.ops as f64 / with,
+            (with / plain - 1.0) * 100.0
+        );
+    }
     let n = 100_000u64 / divisor.max(1);
     let before = LIVE.load(Ordering::Relaxed);
     let w = bench::idle_processes(n);

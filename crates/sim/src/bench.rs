@@ -70,8 +70,18 @@ pub fn run(workload: Workload, divisor: u64) -> Outcome {
 /// run can stop its clock before the world is freed (the BEAM script's timing does not
 /// include reclaiming its processes either).
 pub fn run_keep(workload: Workload, divisor: u64) -> (Outcome, World) {
+    run_with(workload, divisor, |_| {})
+}
+
+/// [`run_keep`] with `setup` applied to the world first (to attach telemetry handlers).
+pub fn run_with(
+    workload: Workload,
+    divisor: u64,
+    setup: impl FnOnce(&mut World),
+) -> (Outcome, World) {
     let d = divisor.max(1);
     let mut w = World::new(Config::default());
+    setup(&mut w);
     let (main, expected_spawns) = match workload {
         Workload::SpawnExit => {
             let n = 100_000 / d;

@@ -1,0 +1,420 @@
+//! The metrics engine (seed 001): counters, gauges and histograms keyed by name, samples in
+//! plain `Vec` columns (time, metric, value — what the web app exposes as typed arrays),
+//! mergeable aggregates, exact and sketched percentiles, rates and time-series queries,
+//! with retention that keeps memory bounded on an endless run.
+//!
+//! Recording is `record(id, t, value)`: three column pushes and an aggregate update.
+//! Names are resolved once, with [`Metrics::register`].
+
+use crate::sketch::{exact_quantile, Sketch};
+use std::collections::HashMap;
+
+/// What a metric measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A running total; samples are increments.
+    Counter,
+    /// A level; samples are the current value.
+    Gauge,
+    /// A distribution; samples are observations.
+    Histogram,
+}
+
+/// A registered metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MetricId(pub u32);
+
+/// Count, sum, min, max and sum of squares: merge two by adding.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Aggregate {
+    pub count: u64,
+    pub sum: f64,
+    pub min: f64,
+    pub max: f64,
+    pub sum_sq: f64,
+}
+
+impl Aggregate {
+    /// Adds one value.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        if self.count == 0 {
+            self.min = x;
+            self.max = x;
+        } else {
+            self.min = self.min.min(x);
+            self.max = self.max.max(x);
+        }
+        self.count += 1;
+        self.sum += x;
+        self.sum_sq += x * x;
+    }
+
+    /// The aggregate of both.
+    pub fn merge(&self, o: &Aggregate) -> Aggregate {
+        if self.count == 0 {
+            return *o;
+        }
+        if o.count == 0 {
+            return *self;
+        }
+        Aggregate {
+            count: self.count + o.count,
+            sum: self.sum + o.sum,
+            min: self.min.min(o.min),
+            max: self.max.max(o.max),
+            sum_sq: self.sum_sq + o.sum_sq,
+        }
+    }
+
+    /// The mean (None when empty).
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum / self.count as f64)
+    }
+
+    /// The population standard deviation (None when empty).
+    pub fn stddev(&self) -> Option<f64> {
+        let m = self.mean()?;
+        Some((self.sum_sq / self.count as f64 - m * m).max(0.0).sqrt())
+    }
+}
+
+/// How a time-series bucket is summarised.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Aggregation {
+    Avg,
+    Sum,
+    Min,
+    Max,
+    Count,
+    /// A percentile, 0–100 (exact within the bucket).
+    P(f64),
+}
+
+impl Aggregation {
+    /// Parses `avg`, `sum`, `min`, `max`, `count`, `p50`, `p99.9`…
+    pub fn parse(s: &str) -> Option<Aggregation> {
+        Some(match s {
+            "avg" => Aggregation::Avg,
+            "sum" => Aggregation::Sum,
+            "min" => Aggregation::Min,
+            "max" => Aggregation::Max,
+            "count" => Aggregation::Count,
+            _ => {
+                let p: f64 = s.strip_prefix('p')?.parse().ok()?;
+                if !(0.0..=100.0).contains(&p) {
+                    return None;
+                }
+                Aggregation::P(p)
+            }
+        })
+    }
+}
+
+/// One bucket of a time-series query.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    pub start_us: u64,
+    pub value: Option<f64>,
+    pub count: u64,
+}
+
+/// Limits that keep memory bounded.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Retention {
+    /// Samples older than this (virtual µs before the newest) are dropped.
+    pub max_age_us: u64,
+    /// At most this many samples are kept.
+    pub max_samples: usize,
+}
+
+impl Default for Retention {
+    /// One virtual hour, one million samples.
+    fn default() -> Self {
+        Retention {
+            max_age_us: 3_600_000_000,
+            max_samples: 1_000_000,
+        }
+    }
+}
+
+/// The engine.
+#[derive(Clone, Debug, Default)]
+pub struct Metrics {
+    names: Vec<String>,
+    kinds: Vec<Kind>,
+    index: HashMap<String, u32>,
+    /// All-time aggregate per metric (counters: increments; gauges: levels).
+    totals: Vec<Aggregate>,
+    last: Vec<f64>,
+    sketches: Vec<Sketch>,
+    /// Sample columns, oldest first from `start`.
+    t: Vec<u64>,
+    metric: Vec<u32>,
+    value: Vec<f64>,
+    start: usize,
+    retention: Retention,
+    dropped: u64,
+}
+
+impl Metrics {
+    /// An empty engine with these retention limits.
+    pub fn new(retention: Retention) -> Metrics {
+        Metrics {
+            retention,
+            ..Metrics::default()
+        }
+    }
+
+    /// The id of `name` (registering it with `kind` the first time).
+    pub fn register(&mut self, name: &str, kind: Kind) -> MetricId {
+        if let Some(&i) = self.index.get(name) {
+            return MetricId(i);
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.kinds.push(kind);
+        self.index.insert(name.to_string(), i);
+        self.totals.push(Aggregate::default());
+        self.last.push(0.0);
+        self.sketches.push(Sketch::default());
+        MetricId(i)
+    }
+
+    /// The id of a registered metric.
+    pub fn id(&self, name: &str) -> Option<MetricId> {
+        self.index.get(name).map(|i| MetricId(*i))
+    }
+
+    /// Every metric: name and kind.
+    pub fn names(&self) -> impl Iterator<Item = (&str, Kind)> {
+        self.names
+            .iter()
+            .map(String::as_str)
+            .zip(self.kinds.iter().copied())
+    }
+
+    /// Records one sample at virtual time `t_us`.
+    #[inline]
+    pub fn record(&mut self, id: MetricId, t_us: u64, value: f64) {
+        let m = id.0 as usize;
+        self.t.push(t_us);
+        self.metric.push(id.0);
+        self.value.push(value);
+        self.totals[m].add(value);
+        self.last[m] = value;
+        if self.kinds[m] == Kind::Histogram {
+            self.sketches[m].add(value);
+        }
+        if self.t.len() - self.start > self.retention.max_samples
+            || t_us.saturating_sub(self.t[self.start]) > self.retention.max_age_us
+        {
+            self.expire(t_us);
+        }
+    }
+
+    /// Drops samples past the retention limits (amortised: the columns are compacted
+    /// once half of them is dead).
+    fn expire(&mut self, now_us: u64) {
+        let cutoff = now_us.saturating_sub(self.retention.max_age_us);
+        while self.start < self.t.len()
+            && (self.t.len() - self.start > self.retention.max_samples
+                || self.t[self.start] < cutoff)
+        {
+            self.start += 1;
+            self.dropped += 1;
+        }
+        if self.start > 4096 && self.start * 2 > self.t.len() {
+            self.t.drain(..self.start);
+            self.metric.drain(..self.start);
+            self.value.drain(..self.start);
+            self.start = 0;
+        }
+    }
+
+    /// Samples kept / dropped by retention.
+    pub fn sample_counts(&self) -> (usize, u64) {
+        (self.t.len() - self.start, self.dropped)
+    }
+
+    /// The time, metric and value columns of the samples kept (typed-array views).
+    pub fn columns(&self) -> (&[u64], &[u32], &[f64]) {
+        (
+            &self.t[self.start..],
+            &self.metric[self.start..],
+            &self.value[self.start..],
+        )
+    }
+
+    /// Counter total, gauge level, or histogram observation count (all time).
+    pub fn current(&self, id: MetricId) -> f64 {
+        let m = id.0 as usize;
+        match self.kinds[m] {
+            Kind::Counter => self.totals[m].sum,
+            Kind::Gauge => self.last[m],
+            Kind::Histogram => self.totals[m].count as f64,
+        }
+    }
+
+    /// All-time aggregate of a metric's samples.
+    pub fn total(&self, id: MetricId) -> Aggregate {
+        self.totals[id.0 as usize]
+    }
+
+    /// All-time sketched quantile of a histogram (relative error ≤ 1 %).
+    pub fn sketch_quantile(&self, id: MetricId, q: f64) -> Option<f64> {
+        self.sketches[id.0 as usize].quantile(q)
+    }
+
+    fn samples(
+        &self,
+        id: MetricId,
+        from_us: u64,
+        to_us: u64,
+    ) -> impl Iterator<Item = (u64, f64)> + '_ {
+        let lo = self.start + self.t[self.start..].partition_point(|t| *t < from_us);
+        let hi = self.start + self.t[self.start..].partition_point(|t| *t <= to_us);
+        (lo..hi)
+            .filter(move |i| self.metric[*i] == id.0)
+            .map(move |i| (self.t[i], self.value[i]))
+    }
+
+    /// Aggregate of the samples in `[from_us, to_us]`.
+    pub fn aggregate(&self, id: MetricId, from_us: u64, to_us: u64) -> Aggregate {
+        let mut a = Aggregate::default();
+        for (_, v) in self.samples(id, from_us, to_us) {
+            a.add(v);
+        }
+        a
+    }
+
+    /// Exact percentile (0–100) of the samples in `[from_us, to_us]`.
+    pub fn percentile(&self, id: MetricId, from_us: u64, to_us: u64, p: f64) -> Option<f64> {
+        let mut v: Vec<f64> = self.samples(id, from_us, to_us).map(|(_, x)| x).collect();
+        exact_quantile(&mut v, p / 100.0)
+    }
+
+    /// Per-second rate over `[from_us, to_us]`: counters, the sum of increments; other
+    /// kinds, the number of samples.
+    pub fn rate(&self, id: MetricId, from_us: u64, to_us: u64) -> f64 {
+        let a = self.aggregate(id, from_us, to_us);
+        let secs = (to_us.saturating_sub(from_us)).max(1) as f64 / 1e6;
+        match self.kinds[id.0 as usize] {
+            Kind::Counter => a.sum / secs,
+            _ => a.count as f64 / secs,
+        }
+    }
+
+    /// Buckets of `bucket_us` from `from_us` to `to_us`, each summarised by `agg`.
+    pub fn series(
+        &self,
+        id: MetricId,
+        from_us: u64,
+        to_us: u64,
+        bucket_us: u64,
+        agg: Aggregation,
+    ) -> Vec<Point> {
+        let bucket_us = bucket_us.max(1);
+        let n = ((to_us.saturating_sub(from_us)) / bucket_us + 1).min(100_000) as usize;
+        let mut groups: Vec<Vec<f64>> = vec![Vec::new(); n];
+        for (t, v) in self.samples(id, from_us, to_us) {
+            let b = ((t - from_us) / bucket_us) as usize;
+            if b < n {
+                groups[b].push(v);
+            }
+        }
+        groups
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut g)| {
+                let count = g.len() as u64;
+                let mut a = Aggregate::default();
+                g.iter().for_each(|x| a.add(*x));
+                let value = match agg {
+                    Aggregation::Avg => a.mean(),
+                    Aggregation::Sum => Some(a.sum),
+                    Aggregation::Min => (count > 0).then_some(a.min),
+                    Aggregation::Max => (count > 0).then_some(a.max),
+                    Aggregation::Count => Some(count as f64),
+                    Aggregation::P(p) => exact_quantile(&mut g, p / 100.0),
+                };
+                Point {
+                    start_us: from_us + i as u64 * bucket_us,
+                    value,
+                    count,
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_gauges_histograms_and_queries() {
+        let mut m = Metrics::new(Retention::default());
+        let c = m.register("restarts", Kind::Counter);
+        let g = m.register("processes", Kind::Gauge);
+        let h = m.register("recovery_us", Kind::Histogram);
+        assert_eq!(m.register("restarts", Kind::Counter), c);
+        for i in 0..10u64 {
+            m.record(c, i * 1_000_000, 1.0);
+            m.record(g, i * 1_000_000, 100.0 + i as f64);
+            m.record(h, i * 1_000_000, (i + 1) as f64 * 10.0);
+        }
+        assert_eq!(m.current(c), 10.0);
+        assert_eq!(m.current(g), 109.0);
+        assert_eq!(m.rate(c, 0, 9_000_000), 10.0 / 9.0);
+        assert_eq!(m.percentile(h, 0, 9_000_000, 50.0), Some(50.0));
+        let a = m.aggregate(h, 0, 4_000_000);
+        assert_eq!((a.count, a.sum, a.min, a.max), (5, 150.0, 10.0, 50.0));
+        assert!((a.stddev().unwrap() - 14.142135623730951).abs() < 1e-9);
+        let s = m.series(c, 0, 9_999_999, 5_000_000, Aggregation::Sum);
+        assert_eq!(s.len(), 2);
+        assert_eq!((s[0].value, s[1].value), (Some(5.0), Some(5.0)));
+        let p = m.series(h, 0, 9_999_999, 10_000_000, Aggregation::P(90.0));
+        assert_eq!(p[0].value, Some(90.0));
+        assert_eq!(Aggregation::parse("p99.9"), Some(Aggregation::P(99.9)));
+        assert_eq!(Aggregation::parse("p101"), None);
+    }
+
+    #[test]
+    fn aggregates_merge() {
+        let mut a = Aggregate::default();
+        let mut b = Aggregate::default();
+        let mut all = Aggregate::default();
+        for x in [1.0, 5.0, 2.0] {
+            a.add(x);
+            all.add(x);
+        }
+        for x in [7.0, -3.0] {
+            b.add(x);
+            all.add(x);
+        }
+        assert_eq!(a.merge(&b), all);
+        assert_eq!(Aggregate::default().merge(&a), a);
+    }
+
+    #[test]
+    fn retention_bounds_memory() {
+        let mut m = Metrics::new(Retention {
+            max_age_us: 1_000,
+            max_samples: 100_000,
+        });
+        let c = m.register("x", Kind::Counter);
+        for t in 0..1_000_000u64 {
+            m.record(c, t, 1.0);
+        }
+        let (kept, dropped) = m.sample_counts();
+        assert!(kept <= 1_001, "{kept}");
+        assert_eq!(kept as u64 + dropped, 1_000_000);
+        assert!(m.columns().0.len() <= 1_001);
+        assert_eq!(
+            m.current(c),
+            1_000_000.0,
+            "totals are kept whatever the retention"
+        );
+    }
+}

@@ -1,0 +1,386 @@
+//! The analytics server: one telemetry handler feeding the restart tracker, the metrics
+//! engine, pattern detection and anomaly baselines, plus event subscriptions with filters
+//! and the dashboard summary that alert rules read.
+
+use crate::health::{
+    assess, check_alerts, queue_analysis, Alert, AlertRule, Anomaly, Baseline, HealthReport,
+    HealthThresholds,
+};
+use crate::metrics::{Kind, MetricId, Metrics, Retention};
+use crate::paths::Paths;
+use crate::patterns::{Pattern, PatternConfig, PatternDetector};
+use crate::restarts::RestartAnalytics;
+use otp_lab_sim::event::{Event, EventKind, ReportContext, StartCause};
+use otp_lab_sim::{Pid, World};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// Something subscribers hear about.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    Restart {
+        supervisor: String,
+        child: String,
+        at_us: u64,
+    },
+    Pattern(Pattern),
+    Anomaly {
+        metric: String,
+        anomaly: Anomaly,
+        at_us: u64,
+    },
+}
+
+impl Notice {
+    /// `restart`, `pattern` or `anomaly`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Notice::Restart { .. } => "restart",
+            Notice::Pattern(_) => "pattern",
+            Notice::Anomaly { .. } => "anomaly",
+        }
+    }
+}
+
+type Filter = Box<dyn Fn(&Notice) -> bool>;
+
+struct Subscription {
+    kinds: Vec<&'static str>,
+    filter: Option<Filter>,
+    inbox: Vec<Notice>,
+}
+
+/// Settings of the analytics server.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub history_size: usize,
+    pub retention: Retention,
+    pub patterns: PatternConfig,
+    pub health: HealthThresholds,
+    /// Interval of the per-window restart-rate samples fed to the anomaly baseline (µs).
+    pub baseline_interval_us: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            history_size: crate::restarts::DEFAULT_HISTORY,
+            retention: Retention::default(),
+            patterns: PatternConfig::default(),
+            health: HealthThresholds::default(),
+            baseline_interval_us: 1_000_000,
+        }
+    }
+}
+
+/// Metric ids the server records.
+#[derive(Clone, Copy, Debug)]
+struct Ids {
+    restarts: MetricId,
+    failures: MetricId,
+    spawns: MetricId,
+    exits: MetricId,
+    messages: MetricId,
+    processes: MetricId,
+    recovery: MetricId,
+}
+
+/// Everything the analytics compute, fed by events.
+pub struct Server {
+    pub restarts: RestartAnalytics,
+    pub metrics: Metrics,
+    pub patterns: PatternDetector,
+    settings: Settings,
+    ids: Ids,
+    live: i64,
+    sup_paths: HashMap<Pid, Rc<str>>,
+    paths: Paths,
+    failed_at: HashMap<Rc<str>, u64>,
+    baseline: Baseline,
+    window_start: u64,
+    window_restarts: u64,
+    anomalies: Vec<(u64, Anomaly)>,
+    subscriptions: Vec<Subscription>,
+    now: u64,
+    /// Spawns, exits and sends since `bucket_start`, recorded as one sample each per
+    /// bucket (the hottest events cost an add, not a sample).
+    pending: [u64; 3],
+    bucket_start: u64,
+}
+
+/// Width of the buckets in which spawns, exits and sends are counted (µs).
+pub const COUNT_BUCKET_US: u64 = 10_000;
+
+impl Server {
+    /// A server with these settings.
+    pub fn new(settings: Settings) -> Server {
+        let mut metrics = Metrics::new(settings.retention);
+        let ids = Ids {
+            restarts: metrics.register("restarts", Kind::Counter),
+            failures: metrics.register("failures", Kind::Counter),
+            spawns: metrics.register("spawns", Kind::Counter),
+            exits: metrics.register("exits", Kind::Counter),
+            messages: metrics.register("messages", Kind::Counter),
+            processes: metrics.register("processes", Kind::Gauge),
+            recovery: metrics.register("recovery_time_us", Kind::Histogram),
+        };
+        Server {
+            restarts: RestartAnalytics::new(settings.history_size),
+            metrics,
+            patterns: PatternDetector::new(settings.patterns),
+            settings,
+            ids,
+            live: 0,
+            sup_paths: HashMap::default(),
+            paths: Paths::default(),
+            failed_at: HashMap::default(),
+            baseline: Baseline::default(),
+            window_start: 0,
+            window_restarts: 0,
+            anomalies: Vec::new(),
+            subscriptions: Vec::new(),
+            now: 0,
+            pending: [0; 3],
+            bucket_start: 0,
+        }
+    }
+
+    /// The event kinds the server listens to.
+    pub const KINDS: &'static [EventKind] = &[
+        EventKind::Spawn,
+        EventKind::Exit,
+        EventKind::Send,
+        EventKind::InitStart,
+        EventKind::ChildStarted,
+        EventKind::Report,
+        EventKind::RestartCounted,
+    ];
+
+    /// Handles one event.
+    pub fn on_event(&mut self, e: &Event<'_>) {
+        if e.time >= self.bucket_start + COUNT_BUCKET_US {
+            self.flush_counts(e.time);
+            self.roll_window(e.time);
+        }
+        match e.kind {
+            EventKind::Send => {
+                self.pending[2] += 1;
+                return;
+            }
+            EventKind::Spawn => {
+                self.live += 1;
+                self.pending[0] += 1;
+                return;
+            }
+            EventKind::Exit => {
+                self.live -= 1;
+                self.pending[1] += 1;
+                self.sup_paths.remove(&e.pid);
+            }
+            _ => {}
+        }
+        self.now = e.time;
+        self.roll_window(e.time);
+        match e.kind {
+            EventKind::InitStart => {
+                if let Some([_, otp_lab_sim::Term::Binary(b), _, _]) = e.term.as_tuple() {
+                    let path = self.paths.get(b);
+                    self.sup_paths.insert(e.pid, path);
+                }
+            }
+            EventKind::Report => {
+                let Some([otp_lab_sim::Term::Binary(label), _]) = e.term.as_tuple() else {
+                    return;
+                };
+                let label = self.paths.get(label);
+                let sup = self
+                    .sup_paths
+                    .get(&e.pid)
+                    .cloned()
+                    .unwrap_or_else(|| Rc::from(""));
+                match ReportContext::from_code(e.info) {
+                    Some(ReportContext::ChildTerminated) => {
+                        self.metrics.record(self.ids.failures, e.time, 1.0);
+                        self.failed_at.insert(label.clone(), e.time);
+                        for p in self.patterns.failure(&sup, &label, e.time) {
+                            self.notify(Notice::Pattern(p));
+                        }
+                    }
+                    Some(ReportContext::Shutdown) => {
+                        for p in self.patterns.gave_up(&sup, &label, e.time) {
+                            self.notify(Notice::Pattern(p));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            EventKind::ChildStarted
+                if StartCause::from_code(e.info) == Some(StartCause::Restart) =>
+            {
+                let sup = self
+                    .sup_paths
+                    .get(&e.pid)
+                    .cloned()
+                    .unwrap_or_else(|| Rc::from(""));
+                let child = match e.term.as_tuple() {
+                    Some([_, otp_lab_sim::Term::Binary(b)]) => self.paths.get(b),
+                    _ => Rc::from(""),
+                };
+                self.metrics.record(self.ids.restarts, e.time, 1.0);
+                self.window_restarts += 1;
+                if let Some(t) = self.failed_at.remove(&child) {
+                    self.metrics
+                        .record(self.ids.recovery, e.time, (e.time - t) as f64);
+                }
+                let found = self.patterns.restart(&sup, &child, e.time);
+                if self
+                    .subscriptions
+                    .iter()
+                    .any(|s| s.kinds.contains(&"restart"))
+                {
+                    self.notify(Notice::Restart {
+                        supervisor: sup.to_string(),
+                        child: child.to_string(),
+                        at_us: e.time,
+                    });
+                }
+                for p in found {
+                    self.notify(Notice::Pattern(p));
+                }
+            }
+            _ => {}
+        }
+        self.restarts.on_event(e);
+    }
+
+    /// Records the counts of the bucket that just ended.
+    fn flush_counts(&mut self, t: u64) {
+        let at = self.bucket_start;
+        for (i, id) in [self.ids.spawns, self.ids.exits, self.ids.messages]
+            .into_iter()
+            .enumerate()
+        {
+            if self.pending[i] > 0 {
+                self.metrics.record(id, at, self.pending[i] as f64);
+                self.pending[i] = 0;
+            }
+        }
+        self.metrics
+            .record(self.ids.processes, at, self.live as f64);
+        self.bucket_start = t - t % COUNT_BUCKET_US;
+    }
+
+    /// Closes restart-rate windows up to `t` and feeds them to the anomaly baseline.
+    fn roll_window(&mut self, t: u64) {
+        let step = self.settings.baseline_interval_us.max(1);
+        while t >= self.window_start + step {
+            let rate = self.window_restarts as f64 / (step as f64 / 1e6);
+            self.window_restarts = 0;
+            self.window_start += step;
+            if let Some(a) = self.baseline.observe(rate) {
+                self.anomalies.push((self.window_start, a));
+                if self.anomalies.len() > 1000 {
+                    self.anomalies.remove(0);
+                }
+                self.notify(Notice::Anomaly {
+                    metric: "restart_rate_per_s".to_string(),
+                    anomaly: a,
+                    at_us: self.window_start,
+                });
+            }
+            if self.window_start + 1000 * step < t {
+                // a long quiet gap: fast-forward (quiet windows would only teach zeros)
+                self.window_start = t - t % step;
+            }
+        }
+    }
+
+    fn notify(&mut self, n: Notice) {
+        for s in &mut self.subscriptions {
+            if s.kinds.contains(&n.kind()) && s.filter.as_ref().is_none_or(|f| f(&n)) {
+                s.inbox.push(n.clone());
+                if s.inbox.len() > 10_000 {
+                    s.inbox.remove(0);
+                }
+            }
+        }
+    }
+
+    /// Subscribes to notices of some kinds (`restart`, `pattern`, `anomaly`), optionally
+    /// filtered; returns the subscription's id.
+    pub fn subscribe(
+        &mut self,
+        kinds: &[&'static str],
+        filter: Option<Filter>,
+    ) -> usize {
+        self.subscriptions.push(Subscription {
+            kinds: kinds.to_vec(),
+            filter,
+            inbox: Vec::new(),
+        });
+        self.subscriptions.len() - 1
+    }
+
+    /// Takes the notices a subscription has received.
+    pub fn drain(&mut self, id: usize) -> Vec<Notice> {
+        self.subscriptions
+            .get_mut(id)
+            .map(|s| std::mem::take(&mut s.inbox))
+            .unwrap_or_default()
+    }
+
+    /// Restart-rate anomalies found so far.
+    pub fn anomalies(&self) -> &[(u64, Anomaly)] {
+        &self.anomalies
+    }
+
+    /// The dashboard at virtual time `now_us` over the preceding `window_us`.
+    pub fn dashboard(&self, now_us: u64, window_us: u64) -> BTreeMap<String, f64> {
+        let from = now_us.saturating_sub(window_us);
+        let m = &self.metrics;
+        let ids = self.ids;
+        let mut d = BTreeMap::new();
+        d.insert(
+            "restart_rate_per_s".into(),
+            m.rate(ids.restarts, from, now_us),
+        );
+        d.insert(
+            "failure_rate_per_s".into(),
+            m.rate(ids.failures, from, now_us),
+        );
+        d.insert("spawn_rate_per_s".into(), m.rate(ids.spawns, from, now_us));
+        d.insert(
+            "message_rate_per_s".into(),
+            m.rate(ids.messages, from, now_us),
+        );
+        d.insert("process_count".into(), self.live as f64);
+        d.insert("restarts_total".into(), m.current(ids.restarts));
+        d.insert("failures_total".into(), m.current(ids.failures));
+        for (name, p) in [
+            ("recovery_time_p50_us", 50.0),
+            ("recovery_time_p95_us", 95.0),
+            ("recovery_time_p99_us", 99.0),
+        ] {
+            if let Some(v) = m.sketch_quantile(ids.recovery, p / 100.0) {
+                d.insert(name.into(), v);
+            }
+        }
+        d.insert("patterns_total".into(), self.patterns.found.len() as f64);
+        d.insert("anomalies_total".into(), self.anomalies.len() as f64);
+        d
+    }
+
+    /// Health now, including mailbox lengths from the world.
+    pub fn health(&self, w: &World, now_us: u64) -> HealthReport {
+        let t = self.settings.health;
+        let from = now_us.saturating_sub(t.restart_window_us);
+        let recent = self.metrics.aggregate(self.ids.restarts, from, now_us).sum as u64;
+        assess(recent, self.live.max(0) as u64, queue_analysis(w), &t)
+    }
+
+    /// The alert rules that fire on the dashboard.
+    pub fn alerts(&self, rules: &[AlertRule], now_us: u64, window_us: u64) -> Vec<Alert> {
+        check_alerts(rules, &self.dashboard(now_us, window_us))
+    }
+}

@@ -1,0 +1,229 @@
+//! The analytics server on simulated runs: every detector with a scenario that must
+//! trigger it and one that must not; subscriptions with filters; dashboard and alerts;
+//! health; bounded memory on a long run; the sketch against exact quantiles.
+
+use otp_lab_analytics::health::{AlertRule, Health, Op, Severity};
+use otp_lab_analytics::monitor::{Notice, Server, Settings};
+use otp_lab_analytics::patterns::Pattern;
+use otp_lab_analytics::sketch::{exact_quantile, Sketch};
+use otp_lab_sim::scenario::{self, runner};
+use otp_lab_sim::world::Config;
+use otp_lab_sim::World;
+use proptest::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Runs a tree with a fault script for `ms` of virtual time; the server is attached first.
+fn run(
+    tree: &str,
+    faults: &str,
+    ms: u64,
+    setup: impl FnOnce(&mut Server),
+) -> (Rc<RefCell<Server>>, World, u64) {
+    let json =
+        format!(r#"{{"tree":{tree},"faults":[{faults}],"steps":[{{"op":"sleep","ms":{ms}}}]}}"#);
+    let scn = scenario::parse(&json).unwrap();
+    let mut server = None;
+    let (out, world) = runner::run_world(&scn, Config::default(), |w| {
+        let s = otp_lab_analytics::attach_server(w, Settings::default());
+        setup(&mut s.borrow_mut());
+        server = Some(s);
+    })
+    .unwrap();
+    (server.unwrap(), world, out.end_us)
+}
+
+const FLAT: &str = r#"{"id":"root","intensity":100000,"period":1,"children":[{"id":"a"},{"id":"b"},{"id":"c"},{"id":"d"}]}"#;
+
+fn kinds(s: &Server) -> Vec<&'static str> {
+    s.patterns.found.iter().map(Pattern::kind).collect()
+}
+
+#[test]
+fn restart_storm_triggers_on_rapid_restarts_and_not_on_slow_ones() {
+    let (s, _, _) = run(
+        FLAT,
+        r#"{"every":100,"until":1000,"op":"kill","target":"root/a"}"#,
+        1200,
+        |_| {},
+    );
+    let s = s.borrow();
+    assert!(s
+        .patterns
+        .found
+        .iter()
+        .any(|p| matches!(p, Pattern::RestartStorm { child, .. } if child == "root/a")));
+    let (s, _, _) = run(
+        FLAT,
+        r#"{"every":3000,"until":30000,"op":"kill","target":"root/a"}"#,
+        31000,
+        |_| {},
+    );
+    assert!(!kinds(&s.borrow()).contains(&"restart_storm"));
+}
+
+#[test]
+fn cascades_trigger_on_sibling_failures_together_and_on_escalation() {
+    let faults = r#"{"at":100,"op":"kill","target":"root/a"},{"at":200,"op":"crash","target":"root/b"},{"at":300,"op":"exit","target":"root/c","reason":"boom"}"#;
+    let (s, _, _) = run(FLAT, faults, 500, |_| {});
+    assert!(s.borrow().patterns.found.iter().any(|p| matches!(p, Pattern::CascadingFailure { escalated: false, children, .. } if children.len() == 3)));
+    let spread = r#"{"at":100,"op":"kill","target":"root/a"},{"at":2200,"op":"kill","target":"root/b"},{"at":4300,"op":"kill","target":"root/c"}"#;
+    let (s, _, _) = run(FLAT, spread, 5000, |_| {});
+    assert!(!kinds(&s.borrow()).contains(&"cascading_failure"));
+    let nested = r#"{"id":"root","intensity":10,"children":[{"id":"sub","kind":"supervisor","intensity":0,"children":[{"id":"x"}]}]}"#;
+    let (s, _, _) = run(
+        nested,
+        r#"{"at":100,"op":"kill","target":"root/sub/x"}"#,
+        500,
+        |_| {},
+    );
+    assert!(s.borrow().patterns.found.iter().any(|p| matches!(p, Pattern::CascadingFailure { escalated: true, supervisor, .. } if supervisor == "root/sub")));
+}
+
+#[test]
+fn periodic_failures_trigger_on_a_regular_beat_only() {
+    let (s, _, _) = run(
+        FLAT,
+        r#"{"every":1000,"until":8000,"op":"crash","target":"root/b"}"#,
+        9000,
+        |_| {},
+    );
+    assert!(s.borrow().patterns.found.iter().any(
+        |p| matches!(p, Pattern::PeriodicFailure { period_us, .. } if *period_us == 1_000_000)
+    ));
+    let irregular = r#"{"at":100,"op":"kill","target":"root/b"},{"at":300,"op":"kill","target":"root/b"},{"at":2900,"op":"kill","target":"root/b"},{"at":3000,"op":"kill","target":"root/b"},{"at":7000,"op":"kill","target":"root/b"},{"at":7400,"op":"kill","target":"root/b"}"#;
+    let (s, _, _) = run(FLAT, irregular, 8000, |_| {});
+    assert!(!kinds(&s.borrow()).contains(&"periodic_failure"));
+}
+
+#[test]
+fn restart_rate_anomaly_on_a_burst_not_on_a_steady_rate() {
+    let burst = r#"{"every":2000,"until":30000,"op":"kill","target":"root/a"},{"every":50,"from":31000,"until":31500,"op":"kill","target":"root/b"}"#;
+    let (s, _, _) = run(FLAT, burst, 32000, |_| {});
+    assert!(!s.borrow().anomalies().is_empty());
+    let steady = r#"{"every":250,"until":30000,"op":"kill","target":"root/a"}"#;
+    let (s, _, _) = run(FLAT, steady, 30000, |_| {});
+    assert!(
+        s.borrow().anomalies().is_empty(),
+        "{:?}",
+        s.borrow().anomalies()
+    );
+}
+
+#[test]
+fn subscriptions_receive_what_they_asked_for() {
+    let mut ids = (0, 0);
+    let (s, _, _) = run(
+        FLAT,
+        r#"{"every":100,"until":1000,"op":"kill","target":"root/*"}"#,
+        1200,
+        |srv| {
+            ids.0 = srv.subscribe(
+                &["restart"],
+                Some(Box::new(
+                    |n: &Notice| matches!(n, Notice::Restart { child, .. } if child == "root/a"),
+                )),
+            );
+            ids.1 = srv.subscribe(&["pattern"], None);
+        },
+    );
+    let mut s = s.borrow_mut();
+    let only_a = s.drain(ids.0);
+    assert!(!only_a.is_empty());
+    assert!(only_a
+        .iter()
+        .all(|n| matches!(n, Notice::Restart { child, .. } if child == "root/a")));
+    let total_a = s
+        .restarts
+        .restart_history("root")
+        .unwrap()
+        .iter()
+        .filter(|r| &*r.child == "root/a")
+        .count();
+    assert_eq!(only_a.len(), total_a, "no restart missed");
+    let patterns = s.drain(ids.1);
+    assert!(patterns.iter().all(|n| n.kind() == "pattern"));
+    assert!(s.drain(ids.1).is_empty(), "drained");
+}
+
+#[test]
+fn dashboard_alerts_and_health() {
+    let (s, w, end) = run(
+        FLAT,
+        r#"{"every":100,"until":2000,"op":"kill","target":"root/*"}"#,
+        2000,
+        |_| {},
+    );
+    let s = s.borrow();
+    let d = s.dashboard(end, 2_000_000);
+    assert_eq!(d["restarts_total"], 20.0);
+    assert!((d["restart_rate_per_s"] - 10.0).abs() < 0.6, "{d:?}");
+    assert_eq!(d["process_count"], 6.0, "driver, root, four workers");
+    assert!(
+        d["recovery_time_p50_us"] < 1.0,
+        "restarts are immediate in virtual time"
+    );
+    let rules = vec![
+        AlertRule {
+            name: "restart storm".into(),
+            field: "restart_rate_per_s".into(),
+            op: Op::Above,
+            threshold: 5.0,
+            severity: Severity::Critical,
+        },
+        AlertRule {
+            name: "few processes".into(),
+            field: "process_count".into(),
+            op: Op::Below,
+            threshold: 3.0,
+            severity: Severity::Warning,
+        },
+    ];
+    let alerts = s.alerts(&rules, end, 2_000_000);
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].rule, "restart storm");
+    let h = s.health(&w, end);
+    assert_eq!(h.status, Health::Critical, "{h:?}");
+    let (quiet, w, end) = run(FLAT, "", 1000, |_| {});
+    assert_eq!(quiet.borrow().health(&w, end).status, Health::Healthy);
+}
+
+#[test]
+fn memory_stays_bounded_on_a_long_chaotic_run() {
+    let (s, _, _) = run(
+        FLAT,
+        r#"{"every":5,"until":20000,"probability":0.5,"op":"kill","target":"root/*"}"#,
+        20_000,
+        |_| {},
+    );
+    let s = s.borrow();
+    assert!(s.restarts.stats("root").unwrap().history.len() <= 1000);
+    assert!(s.patterns.found.len() <= 1000);
+    let (kept, _) = s.metrics.sample_counts();
+    assert!(kept <= 1_000_001);
+    assert!(s.restarts.stats("root").unwrap().restarts > 1000);
+}
+
+proptest! {
+    #[test]
+    fn sketch_quantiles_are_within_one_percent_of_exact(
+        values in prop::collection::vec(prop_oneof![
+            1e-6f64..1e9,
+            -1e9f64..-1e-6,
+            Just(0.0),
+        ], 1..400),
+        qs in prop::collection::vec(0.0f64..=1.0, 1..10),
+    ) {
+        let mut s = Sketch::default();
+        for v in &values {
+            s.add(*v);
+        }
+        let mut sorted = values.clone();
+        for q in qs {
+            let exact = exact_quantile(&mut sorted, q).unwrap();
+            let got = s.quantile(q).unwrap();
+            prop_assert!((got - exact).abs() <= s.alpha() * exact.abs() + 1e-9,
+                "q={} got {} exact {}", q, got, exact);
+        }
+    }
+}
