@@ -309,11 +309,7 @@ impl Server {
 
     /// Subscribes to notices of some kinds (`restart`, `pattern`, `anomaly`), optionally
     /// filtered; returns the subscription's id.
-    pub fn subscribe(
-        &mut self,
-        kinds: &[&'static str],
-        filter: Option<Filter>,
-    ) -> usize {
+    pub fn subscribe(&mut self, kinds: &[&'static str], filter: Option<Filter>) -> usize {
         self.subscriptions.push(Subscription {
             kinds: kinds.to_vec(),
             filter,
