@@ -175,22 +175,15 @@ impl Snapshot {
         let mut out = String::new();
         for s in &self.supervisors {
             let key = statsd_key(&s.path);
-            out.push_str(&format!(
-                "otp_lab.supervisor.{key}.restarts:{}|c\n",
-                s.restarts
-            ));
-            out.push_str(&format!(
-                "otp_lab.supervisor.{key}.failures:{}|c\n",
-                s.failures
-            ));
-            out.push_str(&format!(
-                "otp_lab.supervisor.{key}.failure_rate_per_s:{}|g\n",
-                s.failure_rate_per_s
-            ));
-            out.push_str(&format!(
-                "otp_lab.supervisor.{key}.intensity_budget:{}|g\n",
-                s.intensity_budget
-            ));
+            let lines = [
+                ("restarts", s.restarts.to_string(), "c"),
+                ("failures", s.failures.to_string(), "c"),
+                ("failure_rate_per_s", s.failure_rate_per_s.to_string(), "g"),
+                ("intensity_budget", s.intensity_budget.to_string(), "g"),
+            ];
+            for (name, value, kind) in lines {
+                out.push_str(&format!("otp_lab.supervisor.{key}.{name}:{value}|{kind}\n"));
+            }
         }
         out
     }

@@ -7,7 +7,6 @@ use crate::health::{
     HealthThresholds,
 };
 use crate::metrics::{Kind, MetricId, Metrics, Retention};
-use crate::paths::Paths;
 use crate::patterns::{Pattern, PatternConfig, PatternDetector};
 use crate::restarts::RestartAnalytics;
 use otp_lab_sim::event::{Event, EventKind, ReportContext, StartCause};
@@ -94,8 +93,6 @@ pub struct Server {
     settings: Settings,
     ids: Ids,
     live: i64,
-    sup_paths: HashMap<Pid, Rc<str>>,
-    paths: Paths,
     failed_at: HashMap<Rc<str>, u64>,
     baseline: Baseline,
     window_start: u64,
@@ -132,8 +129,6 @@ impl Server {
             settings,
             ids,
             live: 0,
-            sup_paths: HashMap::default(),
-            paths: Paths::default(),
             failed_at: HashMap::default(),
             baseline: Baseline::default(),
             window_start: 0,
@@ -176,29 +171,20 @@ impl Server {
             EventKind::Exit => {
                 self.live -= 1;
                 self.pending[1] += 1;
-                self.sup_paths.remove(&e.pid);
             }
             _ => {}
         }
+        // Restart analytics first: it owns the supervisor paths and the interner.
+        self.restarts.on_event(e);
         self.now = e.time;
         self.roll_window(e.time);
         match e.kind {
-            EventKind::InitStart => {
-                if let Some([_, otp_lab_sim::Term::Binary(b), _, _]) = e.term.as_tuple() {
-                    let path = self.paths.get(b);
-                    self.sup_paths.insert(e.pid, path);
-                }
-            }
             EventKind::Report => {
                 let Some([otp_lab_sim::Term::Binary(label), _]) = e.term.as_tuple() else {
                     return;
                 };
-                let label = self.paths.get(label);
-                let sup = self
-                    .sup_paths
-                    .get(&e.pid)
-                    .cloned()
-                    .unwrap_or_else(|| Rc::from(""));
+                let label = self.restarts.intern(label);
+                let sup = self.sup_path(e.pid);
                 match ReportContext::from_code(e.info) {
                     Some(ReportContext::ChildTerminated) => {
                         self.metrics.record(self.ids.failures, e.time, 1.0);
@@ -218,13 +204,9 @@ impl Server {
             EventKind::ChildStarted
                 if StartCause::from_code(e.info) == Some(StartCause::Restart) =>
             {
-                let sup = self
-                    .sup_paths
-                    .get(&e.pid)
-                    .cloned()
-                    .unwrap_or_else(|| Rc::from(""));
+                let sup = self.sup_path(e.pid);
                 let child = match e.term.as_tuple() {
-                    Some([_, otp_lab_sim::Term::Binary(b)]) => self.paths.get(b),
+                    Some([_, otp_lab_sim::Term::Binary(b)]) => self.restarts.intern(b),
                     _ => Rc::from(""),
                 };
                 self.metrics.record(self.ids.restarts, e.time, 1.0);
@@ -251,7 +233,14 @@ impl Server {
             }
             _ => {}
         }
-        self.restarts.on_event(e);
+    }
+
+    /// The path of the supervisor `pid` ("" if it is not a known supervisor).
+    fn sup_path(&self, pid: Pid) -> Rc<str> {
+        self.restarts
+            .sup_path(pid)
+            .cloned()
+            .unwrap_or_else(|| Rc::from(""))
     }
 
     /// Records the counts of the bucket that just ended.

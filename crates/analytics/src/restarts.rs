@@ -140,6 +140,16 @@ impl RestartAnalytics {
         }
     }
 
+    /// The path of the live supervisor `pid`, if it is one.
+    pub(crate) fn sup_path(&self, pid: Pid) -> Option<&Rc<str>> {
+        self.sup_path.get(&pid)
+    }
+
+    /// The shared string for a path seen in an event.
+    pub(crate) fn intern(&mut self, bytes: &[u8]) -> Rc<str> {
+        self.paths.get(bytes)
+    }
+
     /// Handles one event.
     pub fn on_event(&mut self, e: &Event<'_>) {
         match e.kind {
