@@ -14,6 +14,7 @@ SECONDS=0
 step "tools"
 ensure_build_tools
 ensure_browser_tools
+ensure_python_tools
 
 step "cargo fmt --check"
 cargo fmt --all --check
@@ -26,6 +27,11 @@ cargo clippy -p otp-lab --all-targets --target wasm32-unknown-unknown -- -D warn
 
 step "cargo test (native: simulator, CLI, the web app's view model and driver)"
 cargo test --workspace
+
+step "exports: otp-lab metrics --format prometheus parsed by prometheus_client, every scenario"
+cargo build --release -p otp-lab-cli
+.tools/venv/bin/python tests/exports/check_prometheus.py target/release/otp-lab \
+  ../shared/conformance/scenarios/*.json crates/sim/tests/oracle/scenarios/*.json
 
 step "trunk build --release --offline"
 build_start=$SECONDS

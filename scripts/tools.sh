@@ -5,12 +5,15 @@
 #   source scripts/tools.sh
 #   ensure_build_tools     # wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen@132)
 #   ensure_browser_tools   # Debian chromium + chromedriver, playwright-core in tests/e2e
+#   ensure_python_tools    # a venv in .tools/venv with prometheus_client (the exposition
+#                          # format parser the export tests check against)
 #
 # Versions are pinned here and nowhere else but Cargo.lock (wasm-bindgen) and Trunk.toml.
 
 OTP_LAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132"
+PROMETHEUS_CLIENT_VERSION="0.26.0"
 
 export PATH="$OTP_LAB_ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
@@ -115,4 +118,14 @@ ensure_browser_tools() {
 # selects the root package (see scripts/trunk-cargo/cargo).
 trunk_build() {
   (cd "$OTP_LAB_ROOT" && PATH="$OTP_LAB_ROOT/scripts/trunk-cargo:$PATH" trunk build "$@")
+}
+
+ensure_python_tools() {
+  local venv="$OTP_LAB_ROOT/.tools/venv"
+  if ! "$venv/bin/python" -c "import prometheus_client" 2>/dev/null; then
+    command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv || return 1
+    tools_log "python venv with prometheus_client $PROMETHEUS_CLIENT_VERSION"
+    python3 -m venv "$venv" || { apt_install python3-venv && python3 -m venv "$venv"; } || return 1
+    "$venv/bin/pip" install -q "prometheus_client==$PROMETHEUS_CLIENT_VERSION" || return 1
+  fi
 }

@@ -37,6 +37,7 @@ fn record(c: &mut Criterion) {
                 other: Pid::NONE,
                 info: 10,
                 term: &term,
+                path: 0,
             };
             s.on_event(black_box(&e))
         })

@@ -1,8 +1,13 @@
 //! Exports of the supervisor analytics: Prometheus text exposition format, JSON, CSV
 //! (RFC 4180) and StatsD lines. All of them describe the same [`Snapshot`].
 
+use crate::health::{default_rules, Alert, HealthReport, QueueAnalysis};
+use crate::monitor::Server;
+use crate::patterns::Pattern;
 use crate::restarts::RestartAnalytics;
+use otp_lab_sim::World;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// One supervisor's figures at an instant.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +32,20 @@ pub struct Snapshot {
     /// The window the failure rates cover (µs).
     pub window_us: u64,
     pub supervisors: Vec<SupervisorRow>,
+    /// The whole system's figures, when taken from the analytics [`Server`].
+    pub system: Option<System>,
+}
+
+/// The metrics engine's dashboard, health, alerts and patterns at an instant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct System {
+    pub dashboard: BTreeMap<String, f64>,
+    pub health: HealthReport,
+    pub queues: QueueAnalysis,
+    /// The default alert rules that fire ([`default_rules`]).
+    pub alerts: Vec<Alert>,
+    /// Patterns detected so far, oldest first.
+    pub patterns: Vec<Pattern>,
 }
 
 impl Snapshot {
@@ -55,7 +74,26 @@ impl Snapshot {
             at_us,
             window_us,
             supervisors,
+            system: None,
         }
+    }
+
+    /// Takes a snapshot of everything the analytics server knows: the supervisors plus
+    /// the dashboard over `window_us`, health (with the world's mailboxes), the default
+    /// alerts and the patterns found.
+    pub fn take_all(server: &mut Server, world: &World, at_us: u64, window_us: u64) -> Snapshot {
+        let dashboard = server.dashboard(at_us, window_us);
+        let health = server.health(world, at_us);
+        let alerts = crate::health::check_alerts(&default_rules(), &dashboard);
+        let mut snap = Snapshot::take(&server.restarts, at_us, window_us);
+        snap.system = Some(System {
+            dashboard,
+            health,
+            queues: crate::health::queue_analysis(world),
+            alerts,
+            patterns: server.patterns.found.iter().cloned().collect(),
+        });
+        snap
     }
 
     /// JSON: `{"supervisors":[{"path":…,"restarts":…,"restart_history":[…],…}]}`.
@@ -83,7 +121,27 @@ impl Snapshot {
                 })
             })
             .collect();
-        json!({"at_us": self.at_us, "window_us": self.window_us, "supervisors": sups})
+        let mut v = json!({"at_us": self.at_us, "window_us": self.window_us, "supervisors": sups});
+        if let Some(sys) = &self.system {
+            v["dashboard"] = json!(sys.dashboard);
+            v["health"] =
+                json!({"status": sys.health.status.name(), "reasons": sys.health.reasons});
+            v["queues"] = json!({
+                "max": sys.queues.max,
+                "average": sys.queues.average,
+                "long_queues": sys.queues.long_queues,
+            });
+            v["alerts"] = sys
+                .alerts
+                .iter()
+                .map(|a| {
+                    json!({"rule": a.rule, "field": a.field, "value": a.value,
+                           "threshold": a.threshold, "severity": a.severity.name()})
+                })
+                .collect();
+            v["patterns"] = sys.patterns.iter().map(pattern_json).collect();
+        }
+        v
     }
 
     /// Prometheus text exposition format (version 0.0.4).
@@ -130,6 +188,9 @@ impl Snapshot {
             "1 if the supervisor is alive.",
             &|s| u8::from(s.alive).to_string(),
         );
+        if let Some(sys) = &self.system {
+            prometheus_system(sys, &mut out);
+        }
         out
     }
 
@@ -185,7 +246,85 @@ impl Snapshot {
                 out.push_str(&format!("otp_lab.supervisor.{key}.{name}:{value}|{kind}\n"));
             }
         }
+        if let Some(sys) = &self.system {
+            for (field, v) in &sys.dashboard {
+                if v.is_finite() {
+                    out.push_str(&format!("otp_lab.{}:{v}|g\n", statsd_key(field)));
+                }
+            }
+            out.push_str(&format!(
+                "otp_lab.health_status:{}|g\n",
+                sys.health.status as u8
+            ));
+        }
         out
+    }
+}
+
+/// The dashboard, health, alerts and patterns as Prometheus families.
+fn prometheus_system(sys: &System, out: &mut String) {
+    for (field, v) in &sys.dashboard {
+        let (name, kind) = match field.strip_suffix("_total") {
+            Some(_) => (format!("otp_lab_{field}"), "counter"),
+            None => (
+                format!("otp_lab_{}", field.replace("_per_s", "_per_second")),
+                "gauge",
+            ),
+        };
+        out.push_str(&format!(
+            "# HELP {name} Dashboard field {field}.\n# TYPE {name} {kind}\n{name} {}\n",
+            prom_float(*v)
+        ));
+    }
+    out.push_str("# HELP otp_lab_health_status Health: 0 healthy, 1 warning, 2 critical.\n# TYPE otp_lab_health_status gauge\n");
+    out.push_str(&format!(
+        "otp_lab_health_status {}\n",
+        sys.health.status as u8
+    ));
+    out.push_str("# HELP otp_lab_mailbox_max Longest message queue of a live process.\n# TYPE otp_lab_mailbox_max gauge\n");
+    out.push_str(&format!("otp_lab_mailbox_max {}\n", sys.queues.max));
+    out.push_str("# HELP otp_lab_alert_firing Alert rules that fire (1).\n# TYPE otp_lab_alert_firing gauge\n");
+    for a in &sys.alerts {
+        out.push_str(&format!(
+            "otp_lab_alert_firing{{rule=\"{}\",severity=\"{}\"}} 1\n",
+            prom_label(&a.rule),
+            a.severity.name()
+        ));
+    }
+    let mut kinds: BTreeMap<&str, u64> = BTreeMap::new();
+    for p in &sys.patterns {
+        *kinds.entry(p.kind()).or_default() += 1;
+    }
+    out.push_str("# HELP otp_lab_patterns_total Restart patterns detected, by kind.\n# TYPE otp_lab_patterns_total counter\n");
+    for (k, n) in kinds {
+        out.push_str(&format!("otp_lab_patterns_total{{kind=\"{k}\"}} {n}\n"));
+    }
+}
+
+/// A pattern as JSON.
+fn pattern_json(p: &Pattern) -> Value {
+    match p {
+        Pattern::RestartStorm {
+            supervisor,
+            child,
+            restarts,
+            at_us,
+        } => json!({"kind": p.kind(), "supervisor": supervisor, "child": child,
+                    "restarts": restarts, "at_us": at_us}),
+        Pattern::CascadingFailure {
+            supervisor,
+            children,
+            escalated,
+            at_us,
+        } => json!({"kind": p.kind(), "supervisor": supervisor, "children": children,
+                    "escalated": escalated, "at_us": at_us}),
+        Pattern::PeriodicFailure {
+            supervisor,
+            child,
+            period_us,
+            at_us,
+        } => json!({"kind": p.kind(), "supervisor": supervisor, "child": child,
+                    "period_us": period_us, "at_us": at_us}),
     }
 }
 

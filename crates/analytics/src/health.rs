@@ -224,6 +224,60 @@ pub enum Severity {
     Critical,
 }
 
+impl Severity {
+    /// The severity's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// The rules the Lab and `otp-lab metrics` check by default (seed 001's three levels,
+/// on supervision fields): restart rate above 1/s warns and above 10/s is critical;
+/// recovery p99 above 1 s warns; any restart-rate anomaly is worth a look (info).
+pub fn default_rules() -> Vec<AlertRule> {
+    let rule = |name: &str, field: &str, op, threshold, severity| AlertRule {
+        name: name.into(),
+        field: field.into(),
+        op,
+        threshold,
+        severity,
+    };
+    vec![
+        rule(
+            "restart_storm",
+            "restart_rate_per_s",
+            Op::Above,
+            10.0,
+            Severity::Critical,
+        ),
+        rule(
+            "high_restart_rate",
+            "restart_rate_per_s",
+            Op::Above,
+            1.0,
+            Severity::Warning,
+        ),
+        rule(
+            "slow_recovery",
+            "recovery_time_p99_us",
+            Op::Above,
+            1_000_000.0,
+            Severity::Warning,
+        ),
+        rule(
+            "restart_rate_anomaly",
+            "anomalies_total",
+            Op::Above,
+            0.0,
+            Severity::Info,
+        ),
+    ]
+}
+
 /// Comparison of an alert rule.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Op {

@@ -4,8 +4,10 @@
 //! does; the analytics then see every event synchronously, in order: supervisor restart
 //! analytics ([`restarts`]), the metrics engine ([`metrics`], [`sketch`]), restart
 //! patterns ([`patterns`]), health, anomalies and alerts ([`health`]), the server that
-//! ties them to the event bus ([`monitor`]), and exports ([`export`]).
+//! ties them to the event bus ([`monitor`]), exports ([`export`]) and the no-event-lost
+//! [`audit`].
 
+pub mod audit;
 pub mod export;
 pub mod health;
 pub mod metrics;

@@ -7,13 +7,12 @@ use crate::health::{
     HealthThresholds,
 };
 use crate::metrics::{Kind, MetricId, Metrics, Retention};
+use crate::paths::slot;
 use crate::patterns::{Pattern, PatternConfig, PatternDetector};
 use crate::restarts::RestartAnalytics;
 use otp_lab_sim::event::{Event, EventKind, ReportContext, StartCause};
-use otp_lab_sim::{Pid, World};
-use rustc_hash::FxHashMap as HashMap;
+use otp_lab_sim::World;
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 /// Something subscribers hear about.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,16 +92,19 @@ pub struct Server {
     settings: Settings,
     ids: Ids,
     live: i64,
-    failed_at: HashMap<Rc<str>, u64>,
+    /// When each child path last failed (for recovery times).
+    failed_at: Vec<Option<u64>>,
+    /// Whether any subscription listens to restarts.
+    wants_restarts: bool,
     baseline: Baseline,
     window_start: u64,
     window_restarts: u64,
     anomalies: Vec<(u64, Anomaly)>,
     subscriptions: Vec<Subscription>,
     now: u64,
-    /// Spawns, exits and sends since `bucket_start`, recorded as one sample each per
-    /// bucket (the hottest events cost an add, not a sample).
-    pending: [u64; 3],
+    /// Spawns, exits, sends, restarts and failures since `bucket_start`, recorded as one
+    /// sample each per bucket (the hottest events cost an add, not a sample).
+    pending: [u64; 5],
     bucket_start: u64,
 }
 
@@ -129,14 +131,15 @@ impl Server {
             settings,
             ids,
             live: 0,
-            failed_at: HashMap::default(),
+            failed_at: Vec::new(),
+            wants_restarts: false,
             baseline: Baseline::default(),
             window_start: 0,
             window_restarts: 0,
             anomalies: Vec::new(),
             subscriptions: Vec::new(),
             now: 0,
-            pending: [0; 3],
+            pending: [0; 5],
             bucket_start: 0,
         }
     }
@@ -177,53 +180,55 @@ impl Server {
         // Restart analytics first: it owns the supervisor paths and the interner.
         self.restarts.on_event(e);
         self.now = e.time;
-        self.roll_window(e.time);
+        if e.time >= self.window_start + self.settings.baseline_interval_us {
+            self.roll_window(e.time);
+        }
         match e.kind {
             EventKind::Report => {
+                let ctx = ReportContext::from_code(e.info);
+                if !matches!(
+                    ctx,
+                    Some(ReportContext::ChildTerminated | ReportContext::Shutdown)
+                ) {
+                    return;
+                }
                 let Some([otp_lab_sim::Term::Binary(label), _]) = e.term.as_tuple() else {
                     return;
                 };
-                let label = self.restarts.intern(label);
-                let sup = self.sup_path(e.pid);
-                match ReportContext::from_code(e.info) {
-                    Some(ReportContext::ChildTerminated) => {
-                        self.metrics.record(self.ids.failures, e.time, 1.0);
-                        self.failed_at.insert(label.clone(), e.time);
-                        for p in self.patterns.failure(&sup, &label, e.time) {
-                            self.notify(Notice::Pattern(p));
-                        }
-                    }
-                    Some(ReportContext::Shutdown) => {
-                        for p in self.patterns.gave_up(&sup, &label, e.time) {
-                            self.notify(Notice::Pattern(p));
-                        }
-                    }
-                    _ => {}
+                let child = self.restarts.report_child(e, label);
+                let sup = self.restarts.sup_path(e.pid).unwrap_or(0);
+                let paths = self.restarts.paths();
+                let found = if ctx == Some(ReportContext::ChildTerminated) {
+                    self.pending[4] += 1;
+                    *slot(&mut self.failed_at, child) = Some(e.time);
+                    self.patterns.failure(paths, sup, child, e.time)
+                } else {
+                    self.patterns.gave_up(paths, sup, child, e.time)
+                };
+                for p in found {
+                    self.notify(Notice::Pattern(p));
                 }
             }
             EventKind::ChildStarted
                 if StartCause::from_code(e.info) == Some(StartCause::Restart) =>
             {
-                let sup = self.sup_path(e.pid);
+                let sup = self.restarts.sup_path(e.pid).unwrap_or(0);
                 let child = match e.term.as_tuple() {
-                    Some([_, otp_lab_sim::Term::Binary(b)]) => self.restarts.intern(b),
-                    _ => Rc::from(""),
+                    Some([_, otp_lab_sim::Term::Binary(b)]) => self.restarts.resolve(e.path, b),
+                    _ => 0,
                 };
-                self.metrics.record(self.ids.restarts, e.time, 1.0);
+                self.pending[3] += 1;
                 self.window_restarts += 1;
-                if let Some(t) = self.failed_at.remove(&child) {
+                if let Some(t) = slot(&mut self.failed_at, child).take() {
                     self.metrics
                         .record(self.ids.recovery, e.time, (e.time - t) as f64);
                 }
-                let found = self.patterns.restart(&sup, &child, e.time);
-                if self
-                    .subscriptions
-                    .iter()
-                    .any(|s| s.kinds.contains(&"restart"))
-                {
+                let paths = self.restarts.paths();
+                let found = self.patterns.restart(paths, sup, child, e.time);
+                if self.wants_restarts {
                     self.notify(Notice::Restart {
-                        supervisor: sup.to_string(),
-                        child: child.to_string(),
+                        supervisor: paths.name(sup).to_string(),
+                        child: paths.name(child).to_string(),
                         at_us: e.time,
                     });
                 }
@@ -235,29 +240,34 @@ impl Server {
         }
     }
 
-    /// The path of the supervisor `pid` ("" if it is not a known supervisor).
-    fn sup_path(&self, pid: Pid) -> Rc<str> {
-        self.restarts
-            .sup_path(pid)
-            .cloned()
-            .unwrap_or_else(|| Rc::from(""))
-    }
-
     /// Records the counts of the bucket that just ended.
     fn flush_counts(&mut self, t: u64) {
+        self.sync();
+        self.metrics
+            .record(self.ids.processes, self.bucket_start, self.live as f64);
+        self.bucket_start = t - t % COUNT_BUCKET_US;
+    }
+
+    /// Records the counts gathered so far in the current bucket, so queries see every
+    /// event (the queries call it; a later flush of the same bucket adds the rest).
+    pub fn sync(&mut self) {
+        let ids = self.ids;
         let at = self.bucket_start;
-        for (i, id) in [self.ids.spawns, self.ids.exits, self.ids.messages]
-            .into_iter()
-            .enumerate()
+        for (i, id) in [
+            ids.spawns,
+            ids.exits,
+            ids.messages,
+            ids.restarts,
+            ids.failures,
+        ]
+        .into_iter()
+        .enumerate()
         {
             if self.pending[i] > 0 {
                 self.metrics.record(id, at, self.pending[i] as f64);
                 self.pending[i] = 0;
             }
         }
-        self.metrics
-            .record(self.ids.processes, at, self.live as f64);
-        self.bucket_start = t - t % COUNT_BUCKET_US;
     }
 
     /// Closes restart-rate windows up to `t` and feeds them to the anomaly baseline.
@@ -299,6 +309,7 @@ impl Server {
     /// Subscribes to notices of some kinds (`restart`, `pattern`, `anomaly`), optionally
     /// filtered; returns the subscription's id.
     pub fn subscribe(&mut self, kinds: &[&'static str], filter: Option<Filter>) -> usize {
+        self.wants_restarts |= kinds.contains(&"restart");
         self.subscriptions.push(Subscription {
             kinds: kinds.to_vec(),
             filter,
@@ -315,13 +326,28 @@ impl Server {
             .unwrap_or_default()
     }
 
+    /// Spawns, exits, sends, restarts and child failures the server has counted, all time.
+    pub fn totals(&mut self) -> [u64; 5] {
+        self.sync();
+        let ids = self.ids;
+        [
+            ids.spawns,
+            ids.exits,
+            ids.messages,
+            ids.restarts,
+            ids.failures,
+        ]
+        .map(|id| self.metrics.current(id) as u64)
+    }
+
     /// Restart-rate anomalies found so far.
     pub fn anomalies(&self) -> &[(u64, Anomaly)] {
         &self.anomalies
     }
 
     /// The dashboard at virtual time `now_us` over the preceding `window_us`.
-    pub fn dashboard(&self, now_us: u64, window_us: u64) -> BTreeMap<String, f64> {
+    pub fn dashboard(&mut self, now_us: u64, window_us: u64) -> BTreeMap<String, f64> {
+        self.sync();
         let from = now_us.saturating_sub(window_us);
         let m = &self.metrics;
         let ids = self.ids;
@@ -357,7 +383,8 @@ impl Server {
     }
 
     /// Health now, including mailbox lengths from the world.
-    pub fn health(&self, w: &World, now_us: u64) -> HealthReport {
+    pub fn health(&mut self, w: &World, now_us: u64) -> HealthReport {
+        self.sync();
         let t = self.settings.health;
         let from = now_us.saturating_sub(t.restart_window_us);
         let recent = self.metrics.aggregate(self.ids.restarts, from, now_us).sum as u64;
@@ -365,7 +392,7 @@ impl Server {
     }
 
     /// The alert rules that fire on the dashboard.
-    pub fn alerts(&self, rules: &[AlertRule], now_us: u64, window_us: u64) -> Vec<Alert> {
+    pub fn alerts(&mut self, rules: &[AlertRule], now_us: u64, window_us: u64) -> Vec<Alert> {
         check_alerts(rules, &self.dashboard(now_us, window_us))
     }
 }

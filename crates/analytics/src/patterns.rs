@@ -4,9 +4,8 @@
 //! Thresholds are fields of [`PatternConfig`] (documented defaults); each detection is a
 //! [`Pattern`] with the supervisor, the children involved and when it was seen.
 
-use rustc_hash::FxHashMap as HashMap;
+use crate::paths::{slot, PathId, Paths};
 use std::collections::VecDeque;
-use std::rc::Rc;
 
 /// When each pattern fires.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -73,30 +72,48 @@ impl Pattern {
     }
 }
 
-/// The detector: feed it failures, restarts and give-ups as they happen.
+/// The detector: feed it failures, restarts and give-ups as they happen, naming
+/// supervisors and children by their interned [`PathId`]s.
 #[derive(Clone, Debug, Default)]
 pub struct PatternDetector {
     config: PatternConfig,
-    restarts: HashMap<Rc<str>, VecDeque<u64>>,
-    failures: HashMap<Rc<str>, VecDeque<u64>>,
-    siblings: HashMap<Rc<str>, Siblings>,
+    /// What is tracked of each child path (one record: one cache line or two per event).
+    children: Vec<ChildTrack>,
+    /// Recent child failures per supervisor path.
+    siblings: Vec<Siblings>,
     /// Patterns found, oldest first (bounded).
     pub found: VecDeque<Pattern>,
-    /// Children already reported as storming / periodic (reported once per episode).
-    storming: HashMap<Rc<str>, u64>,
-    periodic: HashMap<Rc<str>, u64>,
 }
 
-/// Recent failures of one supervisor's children, with a count per child.
+/// One child path's recent history.
+#[derive(Clone, Debug, Default)]
+struct ChildTrack {
+    /// The newest restart times (at most `storm_restarts`: enough to see a storm).
+    restarts: VecDeque<u64>,
+    /// The newest failure times (at most `periodic_failures`).
+    failures: VecDeque<u64>,
+    /// Failures within its supervisor's cascade window (a child has one supervisor).
+    in_window: u32,
+    /// When it was last reported as storming / periodic (once per episode).
+    storming: Option<u64>,
+    periodic: Option<u64>,
+}
+
+/// Recent failures of one supervisor's children, and how many different children they
+/// are.
 #[derive(Clone, Debug, Default)]
 struct Siblings {
-    recent: VecDeque<(u64, Rc<str>)>,
-    per_child: HashMap<Rc<str>, usize>,
+    recent: VecDeque<(u64, PathId)>,
+    distinct: usize,
     /// When a cascade was last reported (once per window).
     reported: Option<u64>,
 }
 
 const KEEP: usize = 1000;
+
+/// Failures remembered per supervisor for cascade detection: a burst of more failures
+/// than this within one window counts its newest `MAX_RECENT` (memory stays bounded).
+const MAX_RECENT: usize = 4096;
 
 impl PatternDetector {
     /// A detector with these thresholds.
@@ -115,68 +132,78 @@ impl PatternDetector {
     }
 
     /// A child of `sup` failed (the supervisor reported `child_terminated`).
-    pub fn failure(&mut self, sup: &Rc<str>, child: &Rc<str>, t_us: u64) -> Vec<Pattern> {
+    pub fn failure(
+        &mut self,
+        paths: &Paths,
+        sup: PathId,
+        child: PathId,
+        t_us: u64,
+    ) -> Vec<Pattern> {
         let mut out = Vec::new();
         let c = self.config;
         // siblings failing together
-        let sib = self.siblings.entry(sup.clone()).or_default();
-        sib.recent.push_back((t_us, child.clone()));
-        *sib.per_child.entry(child.clone()).or_insert(0) += 1;
-        while let Some((t, old)) = sib.recent.front() {
-            if t_us - t <= c.cascade_window_us {
+        let sib = slot(&mut self.siblings, sup);
+        sib.recent.push_back((t_us, child));
+        let n = &mut slot(&mut self.children, child).in_window;
+        *n += 1;
+        if *n == 1 {
+            sib.distinct += 1;
+        }
+        while let Some(&(t, old)) = sib.recent.front() {
+            if t_us - t <= c.cascade_window_us && sib.recent.len() <= MAX_RECENT {
                 break;
             }
-            if let Some(n) = sib.per_child.get_mut(old) {
-                *n -= 1;
-                if *n == 0 {
-                    sib.per_child.remove(old);
-                }
+            let n = &mut self.children[old as usize].in_window;
+            *n -= 1;
+            if *n == 0 {
+                sib.distinct -= 1;
             }
             sib.recent.pop_front();
         }
-        let quiet = sib.reported.is_none_or(|r| t_us - r > c.cascade_window_us);
-        if sib.per_child.len() >= c.cascade_children && quiet {
+        if sib.distinct >= c.cascade_children
+            && sib.reported.is_none_or(|r| t_us - r > c.cascade_window_us)
+        {
             sib.reported = Some(t_us);
-            let mut children: Vec<String> = sib.per_child.keys().map(|k| k.to_string()).collect();
+            let mut children: Vec<PathId> = sib.recent.iter().map(|(_, c)| *c).collect();
+            children.sort_unstable();
+            children.dedup();
+            let mut children: Vec<String> = children
+                .into_iter()
+                .map(|k| paths.name(k).to_string())
+                .collect();
             children.sort();
             out.push(Pattern::CascadingFailure {
-                supervisor: sup.to_string(),
+                supervisor: paths.name(sup).to_string(),
                 children,
                 escalated: false,
                 at_us: t_us,
             });
         }
         // a regular beat
-        if !self.failures.contains_key(child) {
-            self.failures.insert(child.clone(), VecDeque::new());
-        }
-        let f = self.failures.get_mut(child).expect("just inserted");
-        f.push_back(t_us);
-        if f.len() > c.periodic_failures.max(2) {
+        let track = &mut self.children[child as usize];
+        let f = &mut track.failures;
+        if f.len() >= c.periodic_failures.max(2) {
             f.pop_front();
         }
+        f.push_back(t_us);
         if f.len() >= c.periodic_failures && c.periodic_failures >= 2 {
-            let gaps: Vec<f64> = f
-                .iter()
-                .zip(f.iter().skip(1))
-                .map(|(a, b)| (b - a) as f64)
-                .collect();
-            let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
-            let var = gaps.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / gaps.len() as f64;
+            let n = (f.len() - 1) as f64;
+            // evenly spaced failures: mean gap = span / gaps
+            let mean = (t_us - f[0]) as f64 / n;
+            let gaps = || f.iter().zip(f.iter().skip(1)).map(|(a, b)| (b - a) as f64);
             let cv = if mean > 0.0 {
+                let var = gaps().map(|g| (g - mean).powi(2)).sum::<f64>() / n;
                 var.sqrt() / mean
             } else {
                 f64::INFINITY
             };
-            let already = self
-                .periodic
-                .get(child)
-                .is_some_and(|t| t_us - t < 10 * mean as u64);
+            let last = &mut track.periodic;
+            let already = last.is_some_and(|t| t_us - t < 10 * mean as u64);
             if cv < c.periodic_max_cv && mean > 0.0 && !already {
-                self.periodic.insert(child.clone(), t_us);
+                *last = Some(t_us);
                 out.push(Pattern::PeriodicFailure {
-                    supervisor: sup.to_string(),
-                    child: child.to_string(),
+                    supervisor: paths.name(sup).to_string(),
+                    child: paths.name(child).to_string(),
                     period_us: mean as u64,
                     at_us: t_us,
                 });
@@ -189,26 +216,31 @@ impl PatternDetector {
     }
 
     /// `sup` restarted `child`.
-    pub fn restart(&mut self, sup: &Rc<str>, child: &Rc<str>, t_us: u64) -> Vec<Pattern> {
+    pub fn restart(
+        &mut self,
+        paths: &Paths,
+        sup: PathId,
+        child: PathId,
+        t_us: u64,
+    ) -> Vec<Pattern> {
         let c = self.config;
-        if !self.restarts.contains_key(child) {
-            self.restarts.insert(child.clone(), VecDeque::new());
+        let track = slot(&mut self.children, child);
+        let r = &mut track.restarts;
+        if r.len() >= c.storm_restarts.max(1) {
+            r.pop_front();
         }
-        let r = self.restarts.get_mut(child).expect("just inserted");
         r.push_back(t_us);
         while r.front().is_some_and(|t| t_us - t > c.storm_window_us) {
             r.pop_front();
         }
         let n = r.len();
-        let storming = self
-            .storming
-            .get(child)
-            .is_some_and(|t| t_us - t <= c.storm_window_us);
+        let last = &mut track.storming;
+        let storming = last.is_some_and(|t| t_us - t <= c.storm_window_us);
         if n >= c.storm_restarts && !storming {
-            self.storming.insert(child.clone(), t_us);
+            *last = Some(t_us);
             let p = Pattern::RestartStorm {
-                supervisor: sup.to_string(),
-                child: child.to_string(),
+                supervisor: paths.name(sup).to_string(),
+                child: paths.name(child).to_string(),
                 restarts: n,
                 at_us: t_us,
             };
@@ -220,10 +252,16 @@ impl PatternDetector {
 
     /// `sup` gave up (reached its restart intensity) after `child` failed: the failure
     /// travels up the tree.
-    pub fn gave_up(&mut self, sup: &Rc<str>, child: &Rc<str>, t_us: u64) -> Vec<Pattern> {
+    pub fn gave_up(
+        &mut self,
+        paths: &Paths,
+        sup: PathId,
+        child: PathId,
+        t_us: u64,
+    ) -> Vec<Pattern> {
         let p = Pattern::CascadingFailure {
-            supervisor: sup.to_string(),
-            children: vec![child.to_string()],
+            supervisor: paths.name(sup).to_string(),
+            children: vec![paths.name(child).to_string()],
             escalated: true,
             at_us: t_us,
         };
@@ -236,54 +274,74 @@ impl PatternDetector {
 mod tests {
     use super::*;
 
-    fn p(s: &str) -> Rc<str> {
-        Rc::from(s)
+    thread_local! {
+        static PATHS: std::cell::RefCell<Paths> = std::cell::RefCell::new(Paths::default());
+    }
+
+    fn p(s: &str) -> PathId {
+        PATHS.with(|p| p.borrow_mut().get(s.as_bytes()))
+    }
+
+    fn names() -> Paths {
+        PATHS.with(|p| p.borrow().clone())
+    }
+
+    fn fail(d: &mut PatternDetector, sup: &str, child: &str, t: u64) -> Vec<Pattern> {
+        let (s, c) = (p(sup), p(child));
+        d.failure(&names(), s, c, t)
+    }
+
+    fn rs(d: &mut PatternDetector, sup: &str, child: &str, t: u64) -> Vec<Pattern> {
+        let (s, c) = (p(sup), p(child));
+        d.restart(&names(), s, c, t)
+    }
+
+    fn gave(d: &mut PatternDetector, sup: &str, child: &str, t: u64) -> Vec<Pattern> {
+        let (s, c) = (p(sup), p(child));
+        d.gave_up(&names(), s, c, t)
     }
 
     #[test]
     fn storm_fires_on_rapid_restarts_only() {
         let mut d = PatternDetector::default();
         for i in 0..4 {
-            assert!(d.restart(&p("root"), &p("root/a"), i * 100_000).is_empty());
+            assert!(rs(&mut d, "root", "root/a", i * 100_000).is_empty());
         }
         assert_eq!(
-            d.restart(&p("root"), &p("root/a"), 400_000)[0].kind(),
+            rs(&mut d, "root", "root/a", 400_000)[0].kind(),
             "restart_storm"
         );
         // reported once per episode
-        assert!(d.restart(&p("root"), &p("root/a"), 500_000).is_empty());
+        assert!(rs(&mut d, "root", "root/a", 500_000).is_empty());
         // slow restarts never storm
         let mut d = PatternDetector::default();
         for i in 0..20 {
-            assert!(d
-                .restart(&p("root"), &p("root/b"), i * 5_000_000)
-                .is_empty());
+            assert!(rs(&mut d, "root", "root/b", i * 5_000_000).is_empty());
         }
     }
 
     #[test]
     fn cascade_needs_several_siblings_in_the_window() {
         let mut d = PatternDetector::default();
-        assert!(d.failure(&p("root"), &p("root/a"), 0).is_empty());
+        assert!(fail(&mut d, "root", "root/a", 0).is_empty());
         assert!(
-            d.failure(&p("root"), &p("root/a"), 10).is_empty(),
+            fail(&mut d, "root", "root/a", 10).is_empty(),
             "one child twice is not a cascade"
         );
-        assert!(d.failure(&p("root"), &p("root/b"), 20).is_empty());
-        let found = d.failure(&p("root"), &p("root/c"), 30);
+        assert!(fail(&mut d, "root", "root/b", 20).is_empty());
+        let found = fail(&mut d, "root", "root/c", 30);
         assert!(
             matches!(&found[0], Pattern::CascadingFailure { children, escalated: false, .. } if children.len() == 3)
         );
         let mut d = PatternDetector::default();
         for (i, c) in ["root/a", "root/b", "root/c"].iter().enumerate() {
             assert!(
-                d.failure(&p("root"), &p(c), i as u64 * 2_000_000)
-                    .is_empty(),
+                fail(&mut d, "root", c, i as u64 * 2_000_000).is_empty(),
                 "spread out: no cascade"
             );
         }
         assert!(matches!(
-            &d.gave_up(&p("root"), &p("root/a"), 5)[0],
+            &gave(&mut d, "root", "root/a", 5)[0],
             Pattern::CascadingFailure {
                 escalated: true,
                 ..
@@ -296,7 +354,7 @@ mod tests {
         let mut d = PatternDetector::default();
         let mut found = Vec::new();
         for i in 0..6u64 {
-            found.extend(d.failure(&p("root"), &p("root/a"), i * 1_000_000));
+            found.extend(fail(&mut d, "root", "root/a", i * 1_000_000));
         }
         assert!(found.iter().any(|p| matches!(
             p,
@@ -308,7 +366,7 @@ mod tests {
         let mut d = PatternDetector::default();
         let mut found = Vec::new();
         for t in [0u64, 100_000, 2_000_000, 2_100_000, 7_000_000, 7_050_000] {
-            found.extend(d.failure(&p("root"), &p("root/a"), t));
+            found.extend(fail(&mut d, "root", "root/a", t));
         }
         assert!(
             !found.iter().any(|p| p.kind() == "periodic_failure"),

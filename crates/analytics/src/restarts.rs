@@ -6,7 +6,7 @@
 //! one entry: `restarts` sums its incarnations, while the intensity window starts afresh
 //! with each incarnation, as OTP's does.
 
-use crate::paths::Paths;
+use crate::paths::{slot, PathId, Paths};
 use otp_lab_sim::event::{Event, EventKind, ReportContext, StartCause};
 use otp_lab_sim::supervisor::children::RestartWindow;
 use otp_lab_sim::{Pid, Term};
@@ -14,6 +14,9 @@ use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::rc::Rc;
+
+/// Dead children remembered by serial until their report (see `displaced`).
+const MAX_DISPLACED: usize = 65_536;
 
 /// Restart records kept per supervisor by default (seed 000's bound).
 pub const DEFAULT_HISTORY: usize = 1000;
@@ -100,16 +103,38 @@ impl fmt::Display for UnknownSupervisor {
 impl std::error::Error for UnknownSupervisor {}
 
 /// The restart tracker, fed by [`RestartAnalytics::on_event`].
+///
+/// Every table is a `Vec` indexed by a dense id (path id or process-table slot), so an
+/// event costs a few index operations and no hashing.
 #[derive(Clone, Debug)]
 pub struct RestartAnalytics {
     history_size: usize,
-    by_path: BTreeMap<Rc<str>, SupervisorStats>,
-    sup_path: HashMap<Pid, Rc<str>>,
     paths: Paths,
+    /// Stats of each supervisor path, and where each path's stats are (index + 1).
+    stats: Vec<SupervisorStats>,
+    stats_of: Vec<u32>,
+    /// Supervisor paths in name order (for queries and exports).
+    by_name: BTreeMap<Rc<str>, u32>,
+    /// Live supervisors by process-table slot.
+    sups: Vec<SupSlot>,
+    /// Supervised children by process-table slot: (serial, path), from `ChildStarted`,
+    /// kept after the child dies until its supervisor reports it.
+    children: Vec<(u32, PathId)>,
+    /// Dead children whose slot was taken by a newer child before their report (by
+    /// serial; bounded, and only a shortcut: a miss falls back to the label's bytes).
+    displaced: HashMap<u32, PathId>,
     /// Reason of the last reported exit of each child path (for the next restart).
-    pending: HashMap<Rc<str>, Term>,
-    /// Reason of each supervisor's last reported child exit (for group restarts).
-    last_reason: HashMap<Pid, Term>,
+    pending: Vec<Option<Term>>,
+}
+
+/// A live supervisor in its process-table slot.
+#[derive(Clone, Debug, Default)]
+struct SupSlot {
+    /// Serial of the supervisor holding the slot (0: none).
+    serial: u32,
+    path: PathId,
+    /// Reason of its last reported child exit (for group restarts).
+    last_reason: Option<Term>,
 }
 
 impl Default for RestartAnalytics {
@@ -132,22 +157,60 @@ impl RestartAnalytics {
     pub fn new(history_size: usize) -> RestartAnalytics {
         RestartAnalytics {
             history_size: history_size.max(1),
-            by_path: BTreeMap::new(),
-            sup_path: HashMap::default(),
             paths: Paths::default(),
-            pending: HashMap::default(),
-            last_reason: HashMap::default(),
+            stats: Vec::new(),
+            stats_of: Vec::new(),
+            by_name: BTreeMap::new(),
+            sups: Vec::new(),
+            children: Vec::new(),
+            displaced: HashMap::default(),
+            pending: Vec::new(),
         }
     }
 
     /// The path of the live supervisor `pid`, if it is one.
-    pub(crate) fn sup_path(&self, pid: Pid) -> Option<&Rc<str>> {
-        self.sup_path.get(&pid)
+    #[inline]
+    pub(crate) fn sup_path(&self, pid: Pid) -> Option<PathId> {
+        match self.sups.get(pid.slot() as usize) {
+            Some(s) if s.serial == pid.serial() && s.serial != 0 => Some(s.path),
+            _ => None,
+        }
     }
 
-    /// The shared string for a path seen in an event.
-    pub(crate) fn intern(&mut self, bytes: &[u8]) -> Rc<str> {
-        self.paths.get(bytes)
+    /// The path interner (shared with the server).
+    pub(crate) fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    /// The id of the path an event names: the world's id, or the bytes in its term.
+    #[inline]
+    pub(crate) fn resolve(&mut self, world_id: u32, bytes: &[u8]) -> PathId {
+        self.paths.resolve(world_id, bytes)
+    }
+
+    /// The path of the child a `Report` names: found by the offender's pid (an index),
+    /// or by the label's bytes when the offender is gone from the table.
+    #[inline]
+    pub(crate) fn report_child(&mut self, e: &Event<'_>, label: &[u8]) -> PathId {
+        let serial = e.other.serial();
+        let found = match self.children.get_mut(e.other.slot() as usize) {
+            Some(c) if c.0 == serial && serial != 0 => Some(std::mem::take(c).1),
+            _ => self.displaced.remove(&serial),
+        };
+        match found {
+            Some(path) => {
+                debug_assert_eq!(self.paths.name(path).as_bytes(), label);
+                path
+            }
+            None => self.paths.get(label),
+        }
+    }
+
+    fn stats_mut(&mut self, path: PathId) -> Option<&mut SupervisorStats> {
+        match self.stats_of.get(path as usize) {
+            Some(&i) if i != 0 => self.stats.get_mut(i as usize - 1),
+            _ => None,
+        }
     }
 
     /// Handles one event.
@@ -156,39 +219,37 @@ impl RestartAnalytics {
             EventKind::InitStart => self.on_init(e),
             EventKind::ChildStarted => self.on_child_started(e),
             EventKind::Report => {
+                if ReportContext::from_code(e.info) != Some(ReportContext::ChildTerminated) {
+                    return;
+                }
                 let Some([Term::Binary(label), reason]) = e.term.as_tuple() else {
                     return;
                 };
-                if ReportContext::from_code(e.info) == Some(ReportContext::ChildTerminated) {
-                    let label = self.paths.get(label);
-                    if let Some(s) = self
-                        .sup_path
-                        .get(&e.pid)
-                        .and_then(|p| self.by_path.get_mut(p))
-                    {
+                let child = self.report_child(e, label);
+                let history = self.history_size;
+                if let Some(sup) = self.sup_path(e.pid) {
+                    if let Some(s) = self.stats_mut(sup) {
                         s.failures += 1;
                         s.failure_times.push_back(e.time);
-                        if s.failure_times.len() > self.history_size {
+                        if s.failure_times.len() > history {
                             s.failure_times.pop_front();
                         }
                     }
-                    self.pending.insert(label, reason.clone());
-                    self.last_reason.insert(e.pid, reason.clone());
+                    self.sups[e.pid.slot() as usize].last_reason = Some(reason.clone());
                 }
+                *slot(&mut self.pending, child) = Some(reason.clone());
             }
             EventKind::RestartCounted => {
-                if let Some(s) = self
-                    .sup_path
-                    .get(&e.pid)
-                    .and_then(|p| self.by_path.get_mut(p))
-                {
-                    s.window.add(e.time / 1_000_000, s.period, s.intensity);
+                if let Some(sup) = self.sup_path(e.pid) {
+                    if let Some(s) = self.stats_mut(sup) {
+                        s.window.add(e.time / 1_000_000, s.period, s.intensity);
+                    }
                 }
             }
             EventKind::Exit => {
-                if let Some(path) = self.sup_path.remove(&e.pid) {
-                    self.last_reason.remove(&e.pid);
-                    if let Some(s) = self.by_path.get_mut(&path) {
+                if let Some(sup) = self.sup_path(e.pid) {
+                    self.sups[e.pid.slot() as usize] = SupSlot::default();
+                    if let Some(s) = self.stats_mut(sup) {
                         s.alive = false;
                     }
                 }
@@ -198,19 +259,21 @@ impl RestartAnalytics {
     }
 
     fn on_init(&mut self, e: &Event<'_>) {
-        let Some([strategy, Term::Binary(path), Term::Int(intensity), Term::Int(period)]) =
+        let Some([_strategy, Term::Binary(path), Term::Int(intensity), Term::Int(period)]) =
             e.term.as_tuple()
         else {
             return; // a worker's init
         };
-        let _ = strategy;
-        let path = self.paths.get(path);
-        self.sup_path.insert(e.pid, path.clone());
-        let s = self
-            .by_path
-            .entry(path.clone())
-            .or_insert_with(|| SupervisorStats {
-                path: path.to_string(),
+        let path = self.paths.resolve(e.path, path);
+        *slot(&mut self.sups, e.pid.slot()) = SupSlot {
+            serial: e.pid.serial(),
+            path,
+            last_reason: None,
+        };
+        if *slot(&mut self.stats_of, path) == 0 {
+            let name = self.paths.name(path).clone();
+            self.stats.push(SupervisorStats {
+                path: name.to_string(),
                 restarts: 0,
                 incarnation_restarts: 0,
                 incarnations: 0,
@@ -222,6 +285,10 @@ impl RestartAnalytics {
                 failure_times: VecDeque::new(),
                 window: RestartWindow::default(),
             });
+            self.stats_of[path as usize] = self.stats.len() as u32;
+            self.by_name.insert(name, self.stats.len() as u32 - 1);
+        }
+        let s = self.stats_mut(path).expect("just added");
         s.incarnations += 1;
         s.incarnation_restarts = 0;
         s.intensity = (*intensity).clamp(0, u32::MAX as i64) as u32;
@@ -231,6 +298,22 @@ impl RestartAnalytics {
     }
 
     fn on_child_started(&mut self, e: &Event<'_>) {
+        let child = match e.term.as_tuple() {
+            Some([_, Term::Binary(b)]) => self.paths.resolve(e.path, b),
+            _ => 0,
+        };
+        if !e.other.is_none() {
+            let old = std::mem::replace(
+                slot(&mut self.children, e.other.slot()),
+                (e.other.serial(), child),
+            );
+            if old.0 != 0 {
+                if self.displaced.len() >= MAX_DISPLACED {
+                    self.displaced.clear();
+                }
+                self.displaced.insert(old.0, old.1);
+            }
+        }
         let cause = match StartCause::from_code(e.info) {
             Some(StartCause::Restart) => Cause::Restart,
             Some(StartCause::StartChild) => Cause::StartChild,
@@ -238,50 +321,49 @@ impl RestartAnalytics {
             Some(StartCause::Resume) => Cause::Resume,
             Some(StartCause::Init) | None => return,
         };
-        let Some(path) = self.sup_path.get(&e.pid) else {
+        let Some(sup) = self.sup_path(e.pid) else {
             return;
-        };
-        let child = match e.term.as_tuple() {
-            Some([_, Term::Binary(b)]) => self.paths.get(b),
-            _ => Rc::from(""),
         };
         let reason = match cause {
             Cause::Restart => Some(
-                self.pending
-                    .remove(&child)
-                    .or_else(|| self.last_reason.get(&e.pid).cloned())
+                slot(&mut self.pending, child)
+                    .take()
+                    .or_else(|| self.sups[e.pid.slot() as usize].last_reason.clone())
                     .unwrap_or(Term::SHUTDOWN),
             ),
             _ => None,
         };
-        let Some(s) = self.by_path.get_mut(path) else {
+        let name = self.paths.name(child).clone();
+        let history = self.history_size;
+        let Some(s) = self.stats_mut(sup) else {
             return;
         };
         if cause == Cause::Restart {
             s.restarts += 1;
             s.incarnation_restarts += 1;
         }
+        if s.history.len() >= history {
+            s.history.pop_front();
+        }
         s.history.push_back(RestartRecord {
             t_us: e.time,
-            child,
+            child: name,
             reason,
             cause,
         });
-        if s.history.len() > self.history_size {
-            s.history.pop_front();
-        }
     }
 
     /// The stats of one supervisor.
     pub fn stats(&self, path: &str) -> Result<&SupervisorStats, UnknownSupervisor> {
-        self.by_path
+        self.by_name
             .get(path)
+            .map(|&i| &self.stats[i as usize])
             .ok_or_else(|| UnknownSupervisor(path.to_string()))
     }
 
     /// Every supervisor seen, by path.
     pub fn all_stats(&self) -> impl Iterator<Item = &SupervisorStats> {
-        self.by_path.values()
+        self.by_name.values().map(|&i| &self.stats[i as usize])
     }
 
     /// The restart history of one supervisor, oldest first.
@@ -292,7 +374,8 @@ impl RestartAnalytics {
         self.stats(path).map(|s| &s.history)
     }
 
-    /// Child failures per second over the `window_us` before `now_us`.
+    /// Child failures per second over the `window_us` before `now_us` (or since time 0,
+    /// if the run is younger than the window).
     pub fn failure_rate(
         &self,
         path: &str,
@@ -306,7 +389,8 @@ impl RestartAnalytics {
             .iter()
             .filter(|t| **t >= from && **t <= now_us)
             .count();
-        Ok(n as f64 / (window_us.max(1) as f64 / 1e6))
+        // over the part of the window that has happened (as the metrics engine's rates)
+        Ok(n as f64 / ((now_us - from).max(1) as f64 / 1e6))
     }
 
     /// Restarts the supervisor may still make in its current period at `now_us` (OTP's

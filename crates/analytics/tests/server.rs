@@ -154,7 +154,7 @@ fn dashboard_alerts_and_health() {
         2000,
         |_| {},
     );
-    let s = s.borrow();
+    let mut s = s.borrow_mut();
     let d = s.dashboard(end, 2_000_000);
     assert_eq!(d["restarts_total"], 20.0);
     assert!((d["restart_rate_per_s"] - 10.0).abs() < 0.6, "{d:?}");
@@ -185,7 +185,7 @@ fn dashboard_alerts_and_health() {
     let h = s.health(&w, end);
     assert_eq!(h.status, Health::Critical, "{h:?}");
     let (quiet, w, end) = run(FLAT, "", 1000, |_| {});
-    assert_eq!(quiet.borrow().health(&w, end).status, Health::Healthy);
+    assert_eq!(quiet.borrow_mut().health(&w, end).status, Health::Healthy);
 }
 
 #[test]
@@ -226,4 +226,13 @@ proptest! {
                 "q={} got {} exact {}", q, got, exact);
         }
     }
+}
+
+#[test]
+fn the_server_loses_no_event() {
+    // `otp-lab bench` runs this over ten million events; here a tenth of a storm.
+    let a = otp_lab_analytics::audit::run(otp_lab_sim::bench::Workload::RestartStorm, 1, 10);
+    assert!(a.events > 100_000, "{a:?}");
+    assert!(a.expected[3] >= 10_000, "restarts happened: {a:?}");
+    assert!(a.lossless(), "{a:?}");
 }

@@ -99,21 +99,22 @@ fn metrics(path: &str, format: &str) -> ExitCode {
         Err(e) => return fail(&e),
     };
     let mut analytics = None;
-    let run = runner::run_with(&scn, otp_lab_sim::Config::default(), |w| {
-        analytics = Some(otp_lab_analytics::attach(
+    let run = runner::run_world(&scn, otp_lab_sim::Config::default(), |w| {
+        analytics = Some(otp_lab_analytics::attach_server(
             w,
-            otp_lab_analytics::restarts::DEFAULT_HISTORY,
+            otp_lab_analytics::monitor::Settings::default(),
         ));
     });
-    let out = match run {
+    let (out, world) = match run {
         Ok(o) => o,
         Err(e) => return fail(&format!("{path}: {e}")),
     };
     let Some(a) = analytics else {
         return fail("analytics were not attached");
     };
-    let snap = otp_lab_analytics::export::Snapshot::take(
-        &a.borrow(),
+    let snap = otp_lab_analytics::export::Snapshot::take_all(
+        &mut a.borrow_mut(),
+        &world,
         out.end_us,
         out.end_us.max(1_000_000),
     );
@@ -176,6 +177,26 @@ fn run_bench(divisor: u64) -> ExitCode {
             out.ops as f64 / with,
             (with / plain - 1.0) * 100.0
         );
+    }
+    // Ten million events through the analytics server and an independent counter.
+    let audit = otp_lab_analytics::audit::run(Workload::RestartStorm, 10, divisor);
+    let cols: Vec<String> = otp_lab_analytics::audit::Audit::COLUMNS
+        .iter()
+        .zip(audit.seen.iter().zip(audit.expected.iter()))
+        .map(|(name, (seen, exp))| format!("{name} {seen}/{exp}"))
+        .collect();
+    println!(
+        "# analytics audit over {} events ({}): {}",
+        audit.events,
+        cols.join(", "),
+        if audit.lossless() {
+            "no event lost"
+        } else {
+            "EVENTS LOST"
+        }
+    );
+    if !audit.lossless() {
+        return ExitCode::from(1);
     }
     let n = 100_000u64 / divisor.max(1);
     let before = LIVE.load(Ordering::Relaxed);

@@ -79,12 +79,24 @@ pub fn run_with(
     divisor: u64,
     setup: impl FnOnce(&mut World),
 ) -> (Outcome, World) {
+    run_scaled(workload, 1, divisor, setup)
+}
+
+/// [`run_with`] at `times/divisor` of the full size (`times` > 1 makes long runs: the
+/// analytics' no-event-lost check runs the restart storm ten times over).
+pub fn run_scaled(
+    workload: Workload,
+    times: u64,
+    divisor: u64,
+    setup: impl FnOnce(&mut World),
+) -> (Outcome, World) {
     let d = divisor.max(1);
+    let m = times.max(1);
     let mut w = World::new(Config::default());
     setup(&mut w);
     let (main, expected_spawns) = match workload {
         Workload::SpawnExit => {
-            let n = 100_000 / d;
+            let n = 100_000 * m / d;
             let p = BenchProc::SpawnExit {
                 n,
                 spawned: false,
@@ -94,7 +106,7 @@ pub fn run_with(
         }
         Workload::PingPong => {
             let pairs = 1000 / d;
-            let rounds = 500;
+            let rounds = 500 * m;
             let p = BenchProc::PingPongMain {
                 pairs,
                 rounds,
@@ -105,13 +117,13 @@ pub fn run_with(
         }
         Workload::RestartStorm => {
             let kids = 1000;
-            let rounds = 100 / d;
+            let rounds = 100 * m / d;
             let p = BenchProc::storm(Strategy::OneForOne, kids, rounds, true);
             (spawn_main(&mut w, p), 2 + kids + kids * rounds)
         }
         Workload::OneForAllCascade => {
             let kids = 100;
-            let rounds = 1000 / d;
+            let rounds = 1000 * m / d;
             let p = BenchProc::storm(Strategy::OneForAll, kids, rounds, false);
             (spawn_main(&mut w, p), 2 + kids + kids * rounds)
         }
@@ -136,7 +148,7 @@ pub fn run_with(
         workload.name()
     );
     let out = Outcome {
-        ops: workload.ops() / d,
+        ops: workload.ops() * m / d,
         events: w.log.total(),
         spawned: stats.spawned,
         messages: stats.messages,

@@ -251,6 +251,12 @@ impl EventLog {
             other: Pid::from_bits(self.other[i]),
             info: self.info[i],
             term: &self.term[i],
+            // the log keeps no path ids beyond a supervisor's own, in its `InitStart`
+            path: if self.kind[i] == EventKind::InitStart as u8 {
+                self.info[i]
+            } else {
+                0
+            },
         })
     }
 

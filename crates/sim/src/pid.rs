@@ -26,6 +26,12 @@ impl Pid {
         self.serial
     }
 
+    /// The process-table slot: dense, reused once the process is gone (the serial tells
+    /// incarnations apart). Lets observers keep per-process data in a `Vec`.
+    pub fn slot(self) -> u32 {
+        self.slot
+    }
+
     /// True for [`Pid::NONE`].
     pub fn is_none(self) -> bool {
         self.slot == u32::MAX

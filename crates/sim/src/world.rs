@@ -226,6 +226,11 @@ impl World {
         self.paths.get(id as usize).map(|s| &**s).unwrap_or("")
     }
 
+    /// The path id of a live process (0 if it has none or is not alive).
+    fn proc_path(&self, pid: Pid) -> u32 {
+        self.process(pid).map_or(0, |p| p.path)
+    }
+
     /// The path of a live process ("" if it has none).
     pub fn path_of(&self, pid: Pid) -> &str {
         self.process(pid)
@@ -270,7 +275,13 @@ impl World {
             .log
             .push_hashed(self.now, kind, pid, other, info, term, hash);
         if self.telemetry.wants(kind) {
+            let path = match kind {
+                EventKind::InitStart => info,
+                EventKind::ChildStarted => self.proc_path(other),
+                _ => 0,
+            };
             let ev = Event {
+                path,
                 seq,
                 time: self.now,
                 kind,
