@@ -1,14 +1,10 @@
-//! The driver owns the simulator and moves it forward, one animation frame at a time.
-//!
-//! [`Driver`] is plain Rust (tested natively): each frame it runs at most
-//! [`STEP_BUDGET_PER_FRAME`] scheduler steps and, once no work is left, lets virtual time
-//! follow the wall clock (clamped to [`MAX_FRAME_DT_US`] per frame so a hidden tab does not
-//! make time jump). [`LabHandle`] is the browser side: it keeps the driver in a local
-//! stored value, publishes the view model through signals, and runs the
-//! `requestAnimationFrame` loop. The UI never touches the simulator except through it.
+//! The browser side of a session: [`LabHandle`] keeps the [`Session`] in a local stored
+//! value, runs it one animation frame at a time (within a step budget, so the page keeps
+//! its frame rate), and publishes the view model through signals. Components read the
+//! signals and send commands back through the handle; data flows one way.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -17,116 +13,578 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::view_model::{format_time_us, tree_rows, LogRow, LogWindow, TreeRow};
-use otp_lab_sim::lab::Lab;
+use crate::view_model::charts::{dashboard_charts, Chart};
+use crate::view_model::tree::layout;
+use crate::view_model::{format_time_us, LogFilter, LogStore, TreeRow};
+use otp_lab_analytics::export::Snapshot;
+use otp_lab_session::session::{Cursor, DEFAULT_BUDGET};
+use otp_lab_session::{Experiment, Session};
+use otp_lab_sim::lab::inspect::ProcInfo;
+use otp_lab_sim::lab::presets::PRESETS;
 
-/// Scheduler steps per animation frame: keeps a frame's script time small however busy the
-/// simulation is; leftover work continues on the next frame.
-pub const STEP_BUDGET_PER_FRAME: u32 = 5_000;
-/// Most virtual time one frame may add (100 ms).
-pub const MAX_FRAME_DT_US: u64 = 100_000;
-/// Number of event-log lines the UI keeps.
-pub const LOG_WINDOW_LINES: usize = 200;
-/// Seed of the demo lab.
+/// Seed of a new lab.
 pub const DEFAULT_SEED: u64 = 1;
-
-/// Owns the simulator and the incremental view of its log.
-pub struct Driver {
-    lab: Lab,
-    seed: u64,
-    paused: bool,
-    log: LogWindow,
-    last_frame_ms: Option<f64>,
-}
-
-impl Driver {
-    pub fn new(seed: u64) -> Driver {
-        Driver {
-            lab: Lab::demo(seed),
-            seed,
-            paused: false,
-            log: LogWindow::new(LOG_WINDOW_LINES),
-            last_frame_ms: None,
-        }
-    }
-
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-
-    pub fn now_us(&self) -> u64 {
-        self.lab.now_us()
-    }
-
-    pub fn paused(&self) -> bool {
-        self.paused
-    }
-
-    pub fn set_paused(&mut self, paused: bool) {
-        self.paused = paused;
-        self.last_frame_ms = None;
-    }
-
-    /// Restarts the demo lab from its seed.
-    pub fn reset(&mut self) {
-        *self = Driver {
-            paused: self.paused,
-            ..Driver::new(self.seed)
-        };
-    }
-
-    /// Runs one frame that lasted `dt_us` of wall-clock time: pending work first, within the
-    /// step budget; virtual time advances only when no work is left.
-    pub fn step_frame(&mut self, dt_us: u64) {
-        if self.paused {
-            return;
-        }
-        let work_left = self.lab.run_for(STEP_BUDGET_PER_FRAME);
-        if !work_left && dt_us > 0 {
-            self.lab.advance(dt_us.min(MAX_FRAME_DT_US));
-        }
-    }
-
-    /// Runs the frame that starts at `timestamp_ms` (a `requestAnimationFrame` time stamp).
-    pub fn on_animation_frame(&mut self, timestamp_ms: f64) {
-        let dt_ms = match self.last_frame_ms {
-            Some(last) if timestamp_ms > last => timestamp_ms - last,
-            _ => 0.0,
-        };
-        self.last_frame_ms = Some(timestamp_ms);
-        self.step_frame((dt_ms * 1_000.0) as u64);
-    }
-
-    /// `exit(Pid, kill)` on the process at `path`; work it causes runs on the next frames.
-    pub fn kill(&mut self, path: &str) -> Result<(), String> {
-        self.lab.kill(path)
-    }
-
-    pub fn tree_rows(&self) -> Vec<TreeRow> {
-        tree_rows(&self.lab.tree())
-    }
-
-    /// Pulls new log lines; returns the window's rows when something changed.
-    pub fn new_log_rows(&mut self) -> Option<Vec<LogRow>> {
-        let lab = &self.lab;
-        self.log
-            .pull(lab.log_len(), |from, to| lab.log_lines(from, to))
-            .then(|| self.log.rows())
-    }
-}
+/// Console transcript entries kept.
+pub const CONSOLE_KEPT: usize = 500;
+/// How long an exit signal takes to travel along a link (ms, wall clock).
+pub const PULSE_MS: f64 = 900.0;
 
 /// One tree row with a signal of its own, so that an update re-renders only the fields that
-/// changed and keeps the row's DOM (and the focus on its Kill button).
-#[derive(Clone, Debug)]
+/// changed and keeps the row's DOM (and the keyboard focus).
+#[derive(Clone, Debug, PartialEq)]
 pub struct RowCell {
     pub path: String,
     pub row: RwSignal<TreeRow>,
 }
 
+/// One console exchange.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleEntry {
+    pub n: usize,
+    pub input: String,
+    pub output: String,
+    pub ok: bool,
+}
+
+/// An exit signal travelling from one node to another.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pulse {
+    pub key: usize,
+    pub from: String,
+    pub to: String,
+    pub born_ms: f64,
+}
+
+/// The small state of the controls and the clock.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Status {
+    pub now: String,
+    pub now_us: u64,
+    pub head_us: u64,
+    pub live: bool,
+    pub playing: bool,
+    pub speed: f64,
+    pub seed: u64,
+    pub preset: String,
+    /// Virtual time of a long fast-forward's end, while it runs.
+    pub forwarding: Option<(u64, u64)>,
+}
+
+/// The reactive face of the session: a `Copy` handle the components share.
+#[derive(Clone, Copy)]
+pub struct LabHandle {
+    session: StoredValue<Session, LocalStorage>,
+    log_store: StoredValue<LogStore, LocalStorage>,
+    owner: StoredValue<Owner>,
+    pub status: RwSignal<Status>,
+    pub tree: RwSignal<Vec<RowCell>>,
+    pub collapsed: RwSignal<BTreeSet<String>>,
+    pub selected: RwSignal<Option<String>>,
+    pub inspected: RwSignal<Option<ProcInfo>>,
+    /// Bumped whenever the log store changes (the log component re-reads its window).
+    pub log_version: RwSignal<u64>,
+    pub log_filter: RwSignal<LogFilter>,
+    pub console: RwSignal<Vec<ConsoleEntry>>,
+    pub pulses: RwSignal<Vec<Pulse>>,
+    pub charts: RwSignal<Vec<Chart>>,
+    pub dashboard: RwSignal<BTreeMap<String, f64>>,
+    pub health: RwSignal<(String, Vec<String>)>,
+    pub alerts: RwSignal<Vec<(String, String)>>,
+    /// A message for the learner (`role="alert"`).
+    pub error: RwSignal<Option<String>>,
+    frame_state: StoredValue<FrameState, LocalStorage>,
+}
+
+#[derive(Default)]
+struct FrameState {
+    last_ms: Option<f64>,
+    now_ms: f64,
+    frames: u64,
+    /// Log length already turned into pulses.
+    pulsed: usize,
+    /// A fast-forward: (from, to) virtual µs.
+    forward: Option<(u64, u64)>,
+    /// Row signals to dispose of on the next publish.
+    graveyard: Vec<RwSignal<TreeRow>>,
+}
+
+impl LabHandle {
+    pub fn new(preset: &str, seed: u64) -> LabHandle {
+        LabHandle::from_experiment(Experiment::preset(preset, seed))
+    }
+
+    /// A handle on a session of `exp` (the default preset if `exp` does not start).
+    pub fn from_experiment(exp: Experiment) -> LabHandle {
+        let seed = exp.seed;
+        let preset = match &exp.source {
+            otp_lab_session::experiment::Source::Preset(p) => p.clone(),
+            otp_lab_session::experiment::Source::Scenario(_) => "custom".to_string(),
+        };
+        let (session, error) = match Session::new(exp) {
+            Ok(s) => (s, None),
+            Err(e) => (
+                Session::new(Experiment::preset(PRESETS[0].id, seed))
+                    .expect("the default preset starts"),
+                Some(format!(
+                    "The experiment could not start ({e}); showing the default lab."
+                )),
+            ),
+        };
+        let preset = preset.as_str();
+        let handle = LabHandle {
+            session: StoredValue::new_local(session),
+            log_store: StoredValue::new_local(LogStore::default()),
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
+            status: RwSignal::new(Status {
+                now: format_time_us(0),
+                now_us: 0,
+                head_us: 0,
+                live: true,
+                playing: true,
+                speed: 1.0,
+                seed,
+                preset: preset.to_string(),
+                forwarding: None,
+            }),
+            tree: RwSignal::new(Vec::new()),
+            collapsed: RwSignal::new(BTreeSet::new()),
+            selected: RwSignal::new(None),
+            inspected: RwSignal::new(None),
+            log_version: RwSignal::new(0),
+            log_filter: RwSignal::new(LogFilter::default()),
+            console: RwSignal::new(Vec::new()),
+            pulses: RwSignal::new(Vec::new()),
+            charts: RwSignal::new(Vec::new()),
+            dashboard: RwSignal::new(BTreeMap::new()),
+            health: RwSignal::new(("healthy".into(), Vec::new())),
+            alerts: RwSignal::new(Vec::new()),
+            error: RwSignal::new(error),
+            frame_state: StoredValue::new_local(FrameState::default()),
+        };
+        handle.publish(true);
+        handle
+    }
+
+    /// The scenario JSON the session runs.
+    pub fn scenario_text(&self) -> String {
+        self.session.with_value(|s| match &s.experiment().source {
+            otp_lab_session::experiment::Source::Preset(p) => otp_lab_sim::lab::presets::preset(p)
+                .map(|p| p.scenario.to_string())
+                .unwrap_or_default(),
+            otp_lab_session::experiment::Source::Scenario(t) => t.clone(),
+        })
+    }
+
+    /// The experiment so far (its source, seed and commands).
+    pub fn experiment(&self) -> Experiment {
+        self.session.with_value(|s| s.experiment().clone())
+    }
+
+    /// Copies the session's state into the signals, touching only what changed.
+    pub fn publish(&self, full: bool) {
+        let collapsed = self.collapsed.get_untracked();
+        let selected = self.selected.get_untracked();
+        let Some((rows, status, info, log_len)) = self.session.try_with_value(|s| {
+            let run = s.current();
+            let rows = layout(&run.lab.tree(), &collapsed);
+            let now_us = run.lab.now_us();
+            let status = Status {
+                now: format_time_us(now_us),
+                now_us,
+                head_us: s.head_us(),
+                live: s.cursor() == Cursor::Live,
+                playing: s.playing,
+                speed: s.speed,
+                seed: s.experiment().seed,
+                preset: match &s.experiment().source {
+                    otp_lab_session::experiment::Source::Preset(p) => p.clone(),
+                    otp_lab_session::experiment::Source::Scenario(_) => "custom".into(),
+                },
+                forwarding: None,
+            };
+            let info = selected.as_deref().and_then(|p| run.lab.inspect(p));
+            (rows, status, info, run.lab.log_len())
+        }) else {
+            return;
+        };
+        let forwarding = self.frame_state.with_value(|f| f.forward);
+        set_if_changed(
+            self.status,
+            Status {
+                forwarding,
+                ..status
+            },
+        );
+        if let Some(owner) = self.owner.try_get_value() {
+            let gone = reconcile_rows(&owner, self.tree, rows);
+            self.frame_state.update_value(|f| f.graveyard.extend(gone));
+        }
+        set_if_changed(self.inspected, info);
+        self.pull_log(log_len);
+        let frames = self.frame_state.with_value(|f| f.frames);
+        if full || frames % 15 == 0 {
+            self.publish_analytics();
+        }
+    }
+
+    fn pull_log(&self, len: usize) {
+        let filter = self.log_filter.get_untracked();
+        let session = self.session;
+        let changed = self.log_store.try_update_value(|store| {
+            store.set_filter(filter);
+            session
+                .try_with_value(|s| {
+                    let lab = &s.current().lab;
+                    store.pull(len, |a, b| lab.log_lines(a, b))
+                })
+                .unwrap_or(false)
+        });
+        if changed == Some(true) {
+            self.log_version.update(|v| *v += 1);
+            self.add_pulses(len);
+        }
+    }
+
+    /// New exit signals in the log become pulses along the tree's links.
+    fn add_pulses(&self, len: usize) {
+        let live = self.status.with_untracked(|s| s.live);
+        let (from, now_ms) = self.frame_state.with_value(|f| (f.pulsed, f.now_ms));
+        self.frame_state.update_value(|f| f.pulsed = len);
+        if !live || len <= from || len - from > 200 {
+            return;
+        }
+        let new: Vec<Pulse> = self.session.with_value(|s| {
+            let lab = &s.current().lab;
+            lab.log_lines(from, len)
+                .into_iter()
+                .filter(|l| l.kind == "signal")
+                .filter_map(|l| {
+                    let to = l.path.clone()?;
+                    let from = lab
+                        .world()
+                        .processes()
+                        .find(|p| p.pid.serial() == l.other)
+                        .and_then(|p| lab.path_of(p.pid))
+                        .or_else(|| to.rsplit_once('/').map(|(parent, _)| parent.to_string()))
+                        .filter(|f| *f != to)?;
+                    Some(Pulse {
+                        key: l.index,
+                        from,
+                        to,
+                        born_ms: now_ms,
+                    })
+                })
+                .collect()
+        });
+        if !new.is_empty() {
+            self.pulses.update(|p| {
+                p.retain(|x| now_ms - x.born_ms < PULSE_MS);
+                p.extend(new);
+            });
+        }
+    }
+
+    /// Recomputes the dashboard (every few frames; it scans the metrics).
+    pub fn publish_analytics(&self) {
+        let got = self.session.try_with_value(|s| {
+            let run = s.current();
+            let now = run.lab.now_us();
+            let mut server = run.analytics.borrow_mut();
+            server.sync();
+            let span = now.clamp(10_000_000, 60_000_000);
+            let charts = dashboard_charts(&server.metrics, now, span);
+            let dash = server.dashboard(now, 10_000_000);
+            let health = server.health(run.lab.world(), now);
+            let alerts = server
+                .alerts(&otp_lab_analytics::health::default_rules(), now, 10_000_000)
+                .into_iter()
+                .map(|a| {
+                    (
+                        a.severity.name().to_string(),
+                        format!(
+                            "{}: {} = {:.2} (threshold {})",
+                            a.rule, a.field, a.value, a.threshold
+                        ),
+                    )
+                })
+                .collect::<Vec<_>>();
+            (
+                charts,
+                dash,
+                (health.status.name().to_string(), health.reasons),
+                alerts,
+            )
+        });
+        if let Some((charts, dash, health, alerts)) = got {
+            set_if_changed(self.charts, charts);
+            set_if_changed(self.dashboard, dash);
+            set_if_changed(self.health, health);
+            set_if_changed(self.alerts, alerts);
+        }
+    }
+
+    /// An export of the analytics at the cursor: `(file name, MIME type, text)`.
+    pub fn export(&self, format: &str) -> Option<(String, &'static str, String)> {
+        self.session.try_with_value(|s| {
+            let run = s.current();
+            let now = run.lab.now_us();
+            let mut server = run.analytics.borrow_mut();
+            let snap = Snapshot::take_all(&mut server, run.lab.world(), now, now.max(1_000_000));
+            match format {
+                "prometheus" => (
+                    "otp-lab-metrics.prom".into(),
+                    "text/plain",
+                    snap.to_prometheus(),
+                ),
+                "csv" => ("otp-lab-supervisors.csv".into(), "text/csv", snap.to_csv()),
+                "statsd" => (
+                    "otp-lab-metrics.statsd".into(),
+                    "text/plain",
+                    snap.to_statsd(),
+                ),
+                _ => (
+                    "otp-lab-metrics.json".into(),
+                    "application/json",
+                    format!("{:#}", snap.to_json()),
+                ),
+            }
+        })
+    }
+
+    /// Runs a console line; records the exchange in the transcript.
+    pub fn run_line(&self, line: &str) {
+        let line = line.trim().to_string();
+        if line.is_empty() {
+            return;
+        }
+        if line == "clear" {
+            self.console.set(Vec::new());
+            return;
+        }
+        let result = self.session.try_update_value(|s| s.exec(&line));
+        let (output, ok) = match result {
+            Some(Ok(out)) => (out, true),
+            Some(Err(e)) => (e, false),
+            None => return,
+        };
+        self.console.update(|c| {
+            let n = c.last().map_or(1, |e| e.n + 1);
+            c.push(ConsoleEntry {
+                n,
+                input: line,
+                output,
+                ok,
+            });
+            if c.len() > CONSOLE_KEPT {
+                c.remove(0);
+            }
+        });
+        self.publish(true);
+    }
+
+    pub fn select(&self, path: Option<String>) {
+        self.selected.set(path);
+        self.publish(false);
+    }
+
+    pub fn toggle_collapse(&self, path: &str) {
+        self.collapsed.update(|c| {
+            if !c.remove(path) {
+                c.insert(path.to_string());
+            }
+        });
+        self.publish(false);
+    }
+
+    pub fn set_filter(&self, f: LogFilter) {
+        self.log_filter.set(f);
+        let len = self.session.with_value(|s| s.current().lab.log_len());
+        let filter = self.log_filter.get_untracked();
+        self.log_store.update_value(|st| st.set_filter(filter));
+        self.pull_log(len);
+        self.log_version.update(|v| *v += 1);
+    }
+
+    /// The log store (read by the event log component).
+    pub fn with_log<R>(&self, f: impl FnOnce(&LogStore) -> R) -> R {
+        self.log_store.with_value(f)
+    }
+
+    pub fn toggle_play(&self) {
+        self.session.update_value(|s| {
+            if s.cursor() != Cursor::Live {
+                s.go_live();
+                s.playing = true;
+            } else {
+                s.playing = !s.playing;
+            }
+        });
+        self.frame_state.update_value(|f| f.last_ms = None);
+        self.publish(true);
+    }
+
+    pub fn set_speed(&self, speed: f64) {
+        self.session.update_value(|s| s.speed = speed);
+        self.publish(false);
+    }
+
+    pub fn step_forward(&self) {
+        self.session.update_value(|s| {
+            s.playing = false;
+            s.step_forward();
+        });
+        self.publish(true);
+    }
+
+    pub fn step_back(&self) {
+        self.session.update_value(|s| {
+            s.playing = false;
+            s.step_back();
+        });
+        self.publish(true);
+    }
+
+    pub fn scrub_to(&self, t_us: u64) {
+        self.session.update_value(|s| s.scrub_to_time(t_us));
+        self.publish(true);
+    }
+
+    pub fn jump_to_line(&self, index: usize) {
+        self.session.update_value(|s| {
+            s.playing = false;
+            s.scrub_to_line(index);
+        });
+        self.publish(true);
+    }
+
+    pub fn go_live(&self) {
+        self.session.update_value(Session::go_live);
+        self.publish(true);
+    }
+
+    /// Starts a preset (or restarts the current one) with `seed`.
+    pub fn load(&self, preset: &str, seed: u64) {
+        self.load_experiment(Experiment::preset(preset, seed));
+    }
+
+    /// Restarts the current tree (preset or edited scenario) from time 0 with `seed`,
+    /// dropping the commands.
+    pub fn restart(&self, seed: u64) {
+        let source = self.session.with_value(|s| s.experiment().source.clone());
+        self.load_experiment(Experiment {
+            source,
+            seed,
+            actions: Vec::new(),
+        });
+    }
+
+    /// Starts an experiment from time 0 (its commands replayed).
+    pub fn load_experiment(&self, exp: Experiment) {
+        let res = self.session.try_update_value(|s| s.reset(exp));
+        match res {
+            Some(Ok(())) => {
+                self.error.set(None);
+                self.selected.set(None);
+                self.collapsed.set(BTreeSet::new());
+                self.console.set(Vec::new());
+                self.pulses.set(Vec::new());
+                self.log_store.update_value(LogStore::clear);
+                self.frame_state.update_value(|f| {
+                    f.pulsed = 0;
+                    f.forward = None;
+                });
+            }
+            Some(Err(e)) => self.error.set(Some(e)),
+            None => {}
+        }
+        self.publish(true);
+    }
+
+    /// Fast-forwards the head by `dt_us` of virtual time, in frames (cancellable).
+    pub fn fast_forward(&self, dt_us: u64) {
+        let head = self.session.with_value(|s| s.head_us());
+        self.session.update_value(|s| s.go_live());
+        self.frame_state
+            .update_value(|f| f.forward = Some((head, head.saturating_add(dt_us))));
+        self.publish(false);
+    }
+
+    pub fn cancel_forward(&self) {
+        self.frame_state.update_value(|f| f.forward = None);
+        self.publish(false);
+    }
+
+    /// One animation frame at `timestamp_ms`.
+    fn on_frame(&self, timestamp_ms: f64) {
+        // rows removed before this frame: the views that read them are gone by now
+        let old = self
+            .frame_state
+            .try_update_value(|f| std::mem::take(&mut f.graveyard));
+        for signal in old.unwrap_or_default() {
+            signal.dispose();
+        }
+        let (dt_ms, forward) = self.frame_state.with_value(|f| {
+            let dt = match f.last_ms {
+                Some(last) if timestamp_ms > last => timestamp_ms - last,
+                _ => 0.0,
+            };
+            (dt, f.forward)
+        });
+        self.frame_state.update_value(|f| {
+            f.last_ms = Some(timestamp_ms);
+            f.now_ms = timestamp_ms;
+            f.frames += 1;
+        });
+        match forward {
+            Some((_, to)) => {
+                let done = self.session.with_value(|s| s.head_us() >= to);
+                if done {
+                    self.frame_state.update_value(|f| f.forward = None);
+                } else {
+                    self.session.update_value(|s| {
+                        s.forward_to(to, DEFAULT_BUDGET * 5);
+                    });
+                }
+            }
+            None => self
+                .session
+                .update_value(|s| s.frame((dt_ms * 1000.0) as u64, DEFAULT_BUDGET)),
+        }
+        self.publish(false);
+        let now_ms = timestamp_ms;
+        if self
+            .pulses
+            .with_untracked(|p| p.iter().any(|x| now_ms - x.born_ms >= PULSE_MS))
+        {
+            self.pulses
+                .update(|p| p.retain(|x| now_ms - x.born_ms < PULSE_MS));
+        }
+    }
+
+    /// Starts the `requestAnimationFrame` loop; it stops when the owning component is cleaned up.
+    pub fn start(self) {
+        let stopped = Arc::new(AtomicBool::new(false));
+        let flag = stopped.clone();
+        on_cleanup(move || flag.store(true, Ordering::Relaxed));
+        animation_loop(move |timestamp_ms| {
+            if stopped.load(Ordering::Relaxed) {
+                return false;
+            }
+            self.on_frame(timestamp_ms);
+            true
+        });
+    }
+}
+
 /// Brings `cells` in line with `rows`: same paths in the same order only update the rows'
-/// signals; otherwise the list is rebuilt, reusing the signals of paths that remain and
-/// disposing of the others. New signals belong to `owner`.
-pub fn reconcile_rows(owner: &Owner, cells: RwSignal<Vec<RowCell>>, rows: Vec<TreeRow>) {
+/// signals; otherwise the list is rebuilt, reusing the signals of paths that remain.
+/// New signals belong to `owner`; the signals of paths that are gone are returned, for the
+/// caller to dispose of once the views that read them have gone (a frame later).
+pub fn reconcile_rows(
+    owner: &Owner,
+    cells: RwSignal<Vec<RowCell>>,
+    rows: Vec<TreeRow>,
+) -> Vec<RwSignal<TreeRow>> {
     let same_paths = cells.with_untracked(|cells| {
         cells.len() == rows.len() && cells.iter().zip(&rows).all(|(c, r)| c.path == r.path)
     });
@@ -136,7 +594,7 @@ pub fn reconcile_rows(owner: &Owner, cells: RwSignal<Vec<RowCell>>, rows: Vec<Tr
                 set_if_changed(cell.row, row);
             }
         });
-        return;
+        return Vec::new();
     }
     let mut old: BTreeMap<String, RwSignal<TreeRow>> =
         cells.with_untracked(|cells| cells.iter().map(|c| (c.path.clone(), c.row)).collect());
@@ -155,96 +613,7 @@ pub fn reconcile_rows(owner: &Owner, cells: RwSignal<Vec<RowCell>>, rows: Vec<Tr
         })
         .collect();
     cells.set(new);
-    for gone in old.into_values() {
-        gone.dispose();
-    }
-}
-
-/// The reactive face of the driver: a `Copy` handle the components share.
-#[derive(Clone, Copy)]
-pub struct LabHandle {
-    driver: StoredValue<Driver, LocalStorage>,
-    owner: StoredValue<Owner>,
-    pub now: RwSignal<String>,
-    pub seed: RwSignal<u64>,
-    pub paused: RwSignal<bool>,
-    pub tree: RwSignal<Vec<RowCell>>,
-    pub log: RwSignal<Vec<LogRow>>,
-    /// The last command error, shown to the learner.
-    pub error: RwSignal<Option<String>>,
-}
-
-impl LabHandle {
-    pub fn new(seed: u64) -> LabHandle {
-        let handle = LabHandle {
-            driver: StoredValue::new_local(Driver::new(seed)),
-            owner: StoredValue::new(Owner::current().unwrap_or_default()),
-            now: RwSignal::new(format_time_us(0)),
-            seed: RwSignal::new(seed),
-            paused: RwSignal::new(false),
-            tree: RwSignal::new(Vec::new()),
-            log: RwSignal::new(Vec::new()),
-            error: RwSignal::new(None),
-        };
-        handle.publish();
-        handle
-    }
-
-    /// Copies the driver's state into the signals, touching only what changed.
-    fn publish(&self) {
-        let Some((now, rows, log)) = self
-            .driver
-            .try_update_value(|d| (format_time_us(d.now_us()), d.tree_rows(), d.new_log_rows()))
-        else {
-            return;
-        };
-        set_if_changed(self.now, now);
-        if let Some(owner) = self.owner.try_get_value() {
-            reconcile_rows(&owner, self.tree, rows);
-        }
-        if let Some(log) = log {
-            self.log.set(log);
-        }
-    }
-
-    pub fn kill(&self, path: &str) {
-        let result = self.driver.try_update_value(|d| d.kill(path));
-        self.error.set(match result {
-            Some(Err(e)) => Some(e),
-            _ => None,
-        });
-        self.publish();
-    }
-
-    pub fn toggle_pause(&self) {
-        let paused = !self.paused.get_untracked();
-        self.driver.update_value(|d| d.set_paused(paused));
-        self.paused.set(paused);
-    }
-
-    pub fn reset(&self) {
-        self.driver.update_value(Driver::reset);
-        self.log.set(Vec::new());
-        self.error.set(None);
-        self.publish();
-    }
-
-    /// Starts the `requestAnimationFrame` loop; it stops when the owning component is cleaned up.
-    pub fn start(self) {
-        let stopped = Arc::new(AtomicBool::new(false));
-        let flag = stopped.clone();
-        on_cleanup(move || flag.store(true, Ordering::Relaxed));
-        animation_loop(move |timestamp_ms| {
-            if stopped.load(Ordering::Relaxed) {
-                return false;
-            }
-            let ran = self
-                .driver
-                .try_update_value(|d| d.on_animation_frame(timestamp_ms));
-            self.publish();
-            ran.is_some()
-        });
-    }
+    old.into_values().collect()
 }
 
 fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
@@ -282,74 +651,12 @@ fn request_frame(slot: &FrameSlot) {
 mod tests {
     use super::*;
 
-    fn first_worker(d: &Driver) -> TreeRow {
-        d.tree_rows()
-            .into_iter()
-            .find(|r| r.can_kill)
-            .expect("the demo has a worker")
-    }
-
-    #[test]
-    fn demo_tree_has_a_supervisor_and_three_workers() {
-        let mut d = Driver::new(DEFAULT_SEED);
-        d.step_frame(16_000);
-        let rows = d.tree_rows();
-        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-        assert_eq!(ids, ["demo", "counter_1", "counter_2", "printer"]);
-        assert!(rows[0].is_supervisor);
-        assert_eq!(rows[0].strategy.as_deref(), Some("one_for_one"));
-        assert!(rows[1..]
-            .iter()
-            .all(|r| r.can_kill && r.status == "running"));
-    }
-
-    #[test]
-    fn virtual_time_follows_frames_and_is_clamped() {
-        let mut d = Driver::new(DEFAULT_SEED);
-        d.step_frame(0);
-        d.step_frame(0);
-        let t0 = d.now_us();
-        d.on_animation_frame(1_000.0);
-        d.on_animation_frame(1_016.0);
-        assert_eq!(d.now_us() - t0, 16_000);
-        d.on_animation_frame(60_000.0);
-        assert_eq!(d.now_us() - t0, 16_000 + MAX_FRAME_DT_US);
-    }
-
-    #[test]
-    fn paused_driver_does_not_move() {
-        let mut d = Driver::new(DEFAULT_SEED);
-        d.step_frame(0);
-        d.set_paused(true);
-        let t0 = d.now_us();
-        d.step_frame(50_000);
-        assert_eq!(d.now_us(), t0);
-    }
-
-    #[test]
-    fn killed_worker_is_restarted_with_a_new_pid() {
-        let mut d = Driver::new(DEFAULT_SEED);
-        d.step_frame(16_000);
-        let before = first_worker(&d);
-        d.kill(&before.path).expect("kill a live worker");
-        for _ in 0..10 {
-            d.step_frame(16_000);
-        }
-        let after = d
-            .tree_rows()
-            .into_iter()
-            .find(|r| r.path == before.path)
-            .expect("row");
-        assert_eq!(after.restarts, before.restarts + 1);
-        assert_ne!(after.pid, before.pid);
-        assert_eq!(after.status, "running");
-    }
-
     #[test]
     fn reconcile_keeps_the_signals_of_remaining_rows() {
         let owner = Owner::new();
         owner.set();
-        let rows = Driver::new(DEFAULT_SEED).tree_rows();
+        let s = Session::new(Experiment::preset("demo", 1)).unwrap();
+        let rows = layout(&s.current().lab.tree(), &BTreeSet::new());
         let cells = RwSignal::new(Vec::<RowCell>::new());
         reconcile_rows(&owner, cells, rows.clone());
         let first = cells.get_untracked();
@@ -366,46 +673,17 @@ mod tests {
             .into_iter()
             .filter(|r| r.path != first[2].path)
             .collect();
-        reconcile_rows(&owner, cells, fewer.clone());
+        let gone = reconcile_rows(&owner, cells, fewer.clone());
         let third = cells.get_untracked();
         assert_eq!(
             third.iter().map(|c| c.path.clone()).collect::<Vec<_>>(),
             fewer.iter().map(|r| r.path.clone()).collect::<Vec<_>>()
         );
         assert_eq!(third[1].row, first[1].row);
-        assert!(
-            first[2].row.try_get_untracked().is_none(),
-            "the removed row's signal is disposed"
+        assert_eq!(
+            gone,
+            vec![first[2].row],
+            "the removed row's signal is handed back"
         );
-    }
-
-    #[test]
-    fn kill_of_unknown_path_is_an_error_value() {
-        let mut d = Driver::new(DEFAULT_SEED);
-        assert!(d.kill("no/such/process").is_err());
-    }
-
-    #[test]
-    fn log_rows_arrive_once() {
-        let mut d = Driver::new(DEFAULT_SEED);
-        d.step_frame(16_000);
-        let rows = d.new_log_rows().expect("the demo start is logged");
-        assert!(!rows.is_empty());
-        assert_eq!(d.new_log_rows(), None);
-    }
-
-    #[test]
-    fn same_seed_same_run() {
-        let run = || {
-            let mut d = Driver::new(7);
-            d.step_frame(16_000);
-            let path = first_worker(&d).path;
-            d.kill(&path).expect("kill");
-            for _ in 0..5 {
-                d.step_frame(16_000);
-            }
-            (d.tree_rows(), d.new_log_rows())
-        };
-        assert_eq!(run(), run());
     }
 }

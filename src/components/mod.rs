@@ -1,5 +1,12 @@
-//! UI components, one per file. Each renders view-model rows and sends commands through
-//! callbacks; none of them knows about the simulator.
+//! UI components, one per file. Each renders the driver's signals and sends commands
+//! back through the [`crate::driver::LabHandle`]; none of them knows about the simulator.
 
+pub mod compare;
+pub mod console;
+pub mod controls;
+pub mod dashboard;
 pub mod event_log;
+pub mod faults;
+pub mod inspector;
+pub mod timeline;
 pub mod tree;

@@ -1,80 +1,263 @@
-//! The live supervision tree: one `treeitem` per process, with its id, pid, status (colour,
-//! glyph and text label), restart counter, and a Kill button on every live worker.
+//! The supervision tree, drawn in SVG: a tidy left-to-right layout, one `treeitem` per
+//! node (`data-path` as in the conformance traces), status by colour *and* glyph and
+//! word, restart counters, an intensity meter on every supervisor, exit signals that
+//! travel along the links, collapsible subtrees, and the WAI-ARIA keyboard pattern
+//! (arrows, Home/End, Enter to inspect). Only the nodes in the viewport are drawn.
 
+use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::custom_attribute;
+use wasm_bindgen::JsCast;
 
-use crate::driver::RowCell;
-use crate::view_model::TreeRow;
+use crate::driver::{LabHandle, RowCell, PULSE_MS};
+use crate::view_model::tree::{extent, key_move, visible_window, Move, TreeRow, NODE_H, NODE_W};
 
 #[component]
-pub fn SupervisionTree(
-    /// Depth-first rows of the tree, each with its own signal.
-    #[prop(into)]
-    rows: Signal<Vec<RowCell>>,
-    /// Called with the node's path when its Kill button is pressed.
-    on_kill: Callback<String>,
-) -> impl IntoView {
+pub fn SupervisionTree(lab: LabHandle) -> impl IntoView {
+    let scroller = NodeRef::<Div>::new();
+    let scroll = RwSignal::new((0.0f64, 800.0f64));
+    let focused = RwSignal::new(None::<String>);
+    let rows = move || -> Vec<TreeRow> {
+        lab.tree
+            .with(|cells| cells.iter().map(|c| c.row.get()).collect())
+    };
+    let size = Memo::new(move |_| {
+        lab.tree.with(|cells| {
+            let rows: Vec<TreeRow> = cells.iter().map(|c| c.row.get()).collect();
+            extent(&rows)
+        })
+    });
+    // the cells whose rows are inside the viewport
+    let shown = Memo::new(move |_| {
+        let (top, h) = scroll.get();
+        lab.tree.with(|cells| {
+            let rows: Vec<TreeRow> = cells.iter().map(|c| c.row.get()).collect();
+            let keep: std::collections::BTreeSet<String> = visible_window(&rows, top, h)
+                .into_iter()
+                .map(|r| r.path)
+                .collect();
+            cells
+                .iter()
+                .filter(|c| keep.contains(&c.path))
+                .cloned()
+                .collect::<Vec<RowCell>>()
+        })
+    });
+    let on_scroll = move |_| {
+        if let Some(el) = scroller.get() {
+            scroll.set((el.scroll_top() as f64, el.client_height() as f64));
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(el) = scroller.get() {
+            scroll.set((el.scroll_top() as f64, el.client_height().max(400) as f64));
+        }
+    });
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let m = match ev.key().as_str() {
+            "ArrowUp" => Move::Up,
+            "ArrowDown" => Move::Down,
+            "ArrowLeft" => Move::Left,
+            "ArrowRight" => Move::Right,
+            "Home" => Move::Home,
+            "End" => Move::End,
+            "Enter" | " " => {
+                ev.prevent_default();
+                if let Some(p) = focused.get_untracked() {
+                    lab.select(Some(p));
+                }
+                return;
+            }
+            _ => return,
+        };
+        ev.prevent_default();
+        let current = focused
+            .get_untracked()
+            .or_else(|| lab.selected.get_untracked())
+            .unwrap_or_default();
+        let out = key_move(&rows(), &current, m);
+        if let Some(t) = out.toggle {
+            lab.toggle_collapse(&t);
+        }
+        if let Some(f) = out.focus {
+            focused.set(Some(f.clone()));
+            lab.select(Some(f.clone()));
+            focus_node(&f);
+        }
+    };
+    let pulses = move || {
+        let cells = lab.tree.get();
+        lab.pulses
+            .get()
+            .into_iter()
+            .filter_map(|p| {
+                let find = |path: &str| cells.iter().find(|c| c.path == path).map(|c| c.row.get());
+                let (a, b) = (find(&p.from)?, find(&p.to)?);
+                let (x1, y1) = (a.x + NODE_W / 2.0, a.y + NODE_H / 2.0);
+                let (x2, y2) = (b.x + NODE_W / 2.0, b.y + NODE_H / 2.0);
+                Some((p.key, format!("path('M{x1},{y1} L{x2},{y2}')")))
+            })
+            .collect::<Vec<_>>()
+    };
     view! {
-        <ul class="tree" role="tree" aria-label="Supervision tree">
-            <For each=move || rows.get() key=|cell| cell.path.clone() let:cell>
-                <TreeItem row=cell.row on_kill=on_kill />
-            </For>
-        </ul>
+        <div class="tree-scroll" node_ref=scroller on:scroll=on_scroll>
+            <svg
+                class="tree-svg"
+                role="tree"
+                aria-label="Supervision tree"
+                width=move || size.get().0
+                height=move || size.get().1
+                viewBox=move || format!("0 0 {} {}", size.get().0, size.get().1)
+                on:keydown=on_key
+            >
+                <g class="edges" aria-hidden="true">
+                    <For each=move || shown.get() key=|c| c.path.clone() let:cell>
+                        <path class="edge" d=move || cell.row.with(|r| r.edge().unwrap_or_default()) />
+                    </For>
+                </g>
+                <For each=move || shown.get() key=|c| c.path.clone() let:cell>
+                    <TreeNodeView row=cell.row lab=lab focused=focused />
+                </For>
+                <g class="pulses" aria-hidden="true">
+                    <For each=pulses key=|p| p.0 let:p>
+                        <circle
+                            class="pulse"
+                            r="6"
+                            style=format!("offset-path: {}; animation-duration: {}ms", p.1, PULSE_MS)
+                        />
+                    </For>
+                </g>
+            </svg>
+        </div>
     }
 }
 
-#[component]
-fn TreeItem(row: RwSignal<TreeRow>, on_kill: Callback<String>) -> impl IntoView {
-    let (path, level, is_supervisor) =
-        row.with_untracked(|r| (r.path.clone(), r.level, r.is_supervisor));
-    let kind = if is_supervisor {
-        "supervisor"
-    } else {
-        "worker"
+fn focus_node(path: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
     };
-    let kill_path = path.clone();
+    let sel = format!("[role=treeitem][data-path=\"{}\"]", css_escape(path));
+    if let Ok(Some(el)) = doc.query_selector(&sel) {
+        if let Ok(svg) = el.dyn_into::<web_sys::SvgElement>() {
+            let _ = svg.focus();
+        }
+    }
+}
+
+/// Escapes `"` and `\` for an attribute selector.
+fn css_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+#[component]
+fn TreeNodeView(
+    row: RwSignal<TreeRow>,
+    lab: LabHandle,
+    focused: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let path = row.with_untracked(|r| r.path.clone());
+    let is_sup = row.with_untracked(|r| r.is_supervisor);
+    let p_sel = path.clone();
+    let is_selected =
+        Memo::new(move |_| lab.selected.with(|s| s.as_deref() == Some(p_sel.as_str())));
+    let selected = move || is_selected.get();
+    let p_focus = path.clone();
+    let tab = move || {
+        let f = focused.get().or_else(|| lab.selected.get());
+        match f {
+            Some(f) if f == p_focus => 0,
+            None if row.with(|r| r.level == 1) => 0,
+            _ => -1,
+        }
+    };
+    let p_click = path.clone();
+    let p_toggle = path.clone();
+    let p_focusin = path.clone();
     view! {
-        <li
-            class=format!("node node-{kind}")
+        <g
+            class=move || {
+                format!(
+                    "node node-{} status-{}{}",
+                    if is_sup { "supervisor" } else { "worker" },
+                    row.with(|r| r.status),
+                    if selected() { " selected" } else { "" },
+                )
+            }
             role="treeitem"
-            {..custom_attribute("aria-level", level.to_string())}
-            aria-label=move || row.with(TreeRow::aria_label)
-            aria-selected="false"
-            data-path=path
+            tabindex=tab
+            data-path=path.clone()
             data-status=move || row.with(|r| r.status)
-            data-more-siblings=move || row.with(|r| r.more_siblings.then_some(""))
-            style=format!("--depth: {}", level - 1)
+            aria-label=move || row.with(TreeRow::aria_label)
+            aria-selected=move || if selected() { "true" } else { "false" }
+            aria-expanded=move || row.with(|r| (r.children > 0).then_some(if r.collapsed { "false" } else { "true" }))
+            aria-posinset=move || row.with(|r| r.pos_in_set.to_string())
+            aria-setsize=move || row.with(|r| r.set_size.to_string())
+            {..custom_attribute("aria-level", row.with_untracked(|r| r.level.to_string()))}
+            transform=move || row.with(|r| format!("translate({},{})", r.x, r.y))
+            on:click=move |_| {
+                focused.set(Some(p_click.clone()));
+                lab.select(Some(p_click.clone()));
+            }
+            on:focusin=move |_| focused.set(Some(p_focusin.clone()))
         >
-            <span class="node-main">
-                <span class="node-kind" aria-hidden="true">{if is_supervisor { "sup" } else { "wrk" }}</span>
-                <span class="node-id">{move || row.with(|r| r.id.clone())}</span>
-                {move || row.with(|r| r.strategy.clone()).map(|s| view! { <span class="node-strategy">{s}</span> })}
-            </span>
-            <span class="node-pid" data-field="pid">{move || row.with(|r| r.pid.clone())}</span>
-            <span class=move || row.with(TreeRow::status_class) data-field="status">
-                <span class="glyph" aria-hidden="true">{move || row.with(|r| r.glyph)}</span>
+            <rect class="node-box" width=NODE_W height=NODE_H rx="8" />
+            <rect
+                class="node-status-bar"
+                width="5"
+                height=NODE_H
+                rx="2"
+            />
+            <text class="node-glyph" x="14" y="19" aria-hidden="true">
+                {move || row.with(|r| r.glyph)}
+            </text>
+            <text class="node-id" x="28" y="19">
+                {move || row.with(|r| r.id.clone())}
+            </text>
+            <text class="node-pid" x="28" y="36" data-field="pid">
+                {move || row.with(|r| r.pid.clone())}
+            </text>
+            <text class="node-status" x={NODE_W - 8.0} y="19" text-anchor="end" data-field="status">
                 {move || row.with(|r| r.status)}
-            </span>
-            <span class="node-restarts" title="restarts">
-                <span class="restarts-label">"restarts"</span>
-                <span class="restarts-count" data-field="restarts">{move || row.with(|r| r.restarts)}</span>
-            </span>
-            <span class="node-actions">
-                <Show when=move || row.with(|r| r.can_kill)>
-                    <button
-                        class="kill"
-                        type="button"
-                        title=move || row.with(|r| format!("Kill {}: exit({}, kill)", r.id, r.pid))
-                        on:click={
-                            let path = kill_path.clone();
-                            move |_| on_kill.run(path.clone())
+            </text>
+            <text class="node-restarts" x={NODE_W - 8.0} y="36" text-anchor="end">
+                <tspan aria-hidden="true">"↻ "</tspan>
+                <tspan data-field="restarts">{move || row.with(|r| r.restarts)}</tspan>
+            </text>
+            <Show when=move || row.with(|r| r.meter.is_some())>
+                <g class="meter" aria-hidden="true">
+                    <rect class="meter-track" x="28" y="41" width="96" height="3" rx="1.5" />
+                    <rect
+                        class=move || if row.with(|r| r.meter_fill() >= 1.0) { "meter-fill full" } else { "meter-fill" }
+                        x="28"
+                        y="41"
+                        height="3"
+                        rx="1.5"
+                        width=move || row.with(|r| 96.0 * r.meter_fill())
+                    />
+                    <title>{move || row.with(|r| r.meter.map(|(u, i, p)| format!("intensity: {u} of {i} restarts in {p} s")).unwrap_or_default())}</title>
+                </g>
+            </Show>
+            <Show when=move || row.with(|r| r.children > 0)>
+                <g
+                    class="fold"
+                    aria-hidden="true"
+                    on:click={
+                        let p = p_toggle.clone();
+                        move |ev: web_sys::MouseEvent| {
+                            ev.stop_propagation();
+                            lab.toggle_collapse(&p);
                         }
-                    >
-                        "Kill"
-                    </button>
-                </Show>
-            </span>
-        </li>
+                    }
+                >
+                    <circle cx={NODE_W} cy={NODE_H / 2.0} r="9" />
+                    <text x={NODE_W} y={NODE_H / 2.0 + 4.0} text-anchor="middle">
+                        {move || row.with(|r| if r.collapsed { format!("+{}", r.hidden) } else { "−".to_string() })}
+                    </text>
+                </g>
+            </Show>
+            <Show when=move || row.with(|r| r.paused)>
+                <text class="node-paused" x="130" y="36">"paused"</text>
+            </Show>
+        </g>
     }
 }

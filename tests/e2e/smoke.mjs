@@ -44,7 +44,7 @@ function assert(cond, message) {
 }
 
 // One page for the whole run, as a person would use it.
-const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
 const page = await context.newPage();
 const consoleErrors = [];
 const foreignRequests = [];
@@ -61,23 +61,43 @@ await test('the page loads and renders the supervision tree', async () => {
   const response = await page.goto(BASE_URL, { waitUntil: 'load' });
   assert(response && response.ok(), `HTTP ${response && response.status()}`);
   await tree.waitFor({ state: 'visible', timeout: 15000 });
-  await page.waitForFunction(() => document.querySelectorAll('[role=treeitem]').length === 4, null, { timeout: 5000 });
+  await page.waitForFunction(() => document.querySelectorAll('[role=treeitem]').length === 4, null, { timeout: 15000 });
   assert((await page.title()) === 'OTP Lab', `title is ${await page.title()}`);
   await page.screenshot({ path: join(SHOTS, 'lab-initial.png'), fullPage: true });
 });
 
-await test('the tree shows ids, pids, statuses and restart counters', async () => {
+const item = (path) => page.locator(`[role=treeitem][data-path="${path}"]`);
+const button = (name) => page.getByRole('button', { name, exact: true });
+async function waitTree(pred, arg, timeout = 5000) {
+  await page.waitForFunction(pred, arg, { timeout });
+}
+
+await test('the tree shows ids, pids, statuses, restart counters and intensity meters', async () => {
   const ids = await items.locator('.node-id').allTextContents();
   assert(JSON.stringify(ids) === JSON.stringify(['demo', 'counter_1', 'counter_2', 'printer']), `ids ${ids}`);
   assert((await items.first().getAttribute('aria-level')) === '1', 'root has aria-level 1');
   for (let i = 0; i < 4; i += 1) {
-    const item = items.nth(i);
-    assert(/^<\d+\.\d+\.\d+>$/.test(await field(item, 'pid').textContent()), `pid of item ${i}`);
-    assert((await field(item, 'status').textContent()).includes('running'), `status of item ${i}`);
-    assert(/^\d+$/.test(await field(item, 'restarts').textContent()), `restarts of item ${i}`);
-    assert(await item.getAttribute('data-path'), `data-path of item ${i}`);
+    const it = items.nth(i);
+    assert(/^<\d+\.\d+\.\d+>$/.test(await field(it, 'pid').textContent()), `pid of item ${i}`);
+    assert((await field(it, 'status').textContent()).includes('running'), `status of item ${i}`);
+    assert(/^\d+$/.test(await field(it, 'restarts').textContent()), `restarts of item ${i}`);
+    assert(await it.getAttribute('data-path'), `data-path of item ${i}`);
   }
-  assert((await page.getByRole('button', { name: 'Kill', exact: true }).count()) === 3, 'one Kill per worker');
+  assert((await items.first().locator('.meter').count()) === 1, 'the supervisor has an intensity meter');
+  assert((await items.first().getAttribute('aria-label')).includes('of 3 restarts used'), 'meter in the accessible name');
+});
+
+await test('arrow keys move between tree items and select them', async () => {
+  await item('demo').click();
+  await page.keyboard.press('ArrowDown');
+  await waitTree(() => document.activeElement && document.activeElement.dataset.path === 'demo/counter_1', null);
+  await page.keyboard.press('ArrowDown');
+  await waitTree(() => document.activeElement && document.activeElement.dataset.path === 'demo/counter_2', null);
+  await page.keyboard.press('ArrowUp');
+  await waitTree(() => document.activeElement && document.activeElement.dataset.path === 'demo/counter_1', null);
+  assert((await item('demo/counter_1').getAttribute('aria-selected')) === 'true', 'selected follows focus');
+  await page.getByRole('heading', { name: 'Inspector' }).waitFor();
+  assert((await page.locator('.inspector [data-field=pid]').textContent()) === (await field(item('demo/counter_1'), 'pid').textContent()), 'inspector shows the pid');
 });
 
 await test('the event log shows the start of the demo', async () => {
@@ -86,40 +106,131 @@ await test('the event log shows the start of the demo', async () => {
   assert((await log.locator('li').count()) > 0, 'log lines');
 });
 
-await test('Kill on a worker makes its supervisor restart it with a new pid', async () => {
-  const worker = items.filter({ has: page.getByRole('button', { name: 'Kill', exact: true }) }).first();
-  const path = await worker.getAttribute('data-path');
-  const item = page.locator(`[role=treeitem][data-path="${path}"]`);
-  const pidBefore = await field(item, 'pid').textContent();
-  const restartsBefore = Number(await field(item, 'restarts').textContent());
-  const logBefore = await page.getByRole('log').locator('li').count();
-  await item.getByRole('button', { name: 'Kill', exact: true }).click();
-  await page.waitForFunction(
-    ({ path, pidBefore, restartsBefore }) => {
-      const el = document.querySelector(`[role=treeitem][data-path="${path}"]`);
-      if (!el) return false;
-      const pid = el.querySelector('[data-field=pid]').textContent;
-      const restarts = Number(el.querySelector('[data-field=restarts]').textContent);
-      const status = el.querySelector('[data-field=status]').textContent;
-      return restarts > restartsBefore && pid !== pidBefore && status.includes('running');
-    },
-    { path, pidBefore, restartsBefore },
-    { timeout: 5000 },
-  );
-  const focused = await page.evaluate((path) => {
-    const el = document.activeElement;
-    return el && el.matches('button.kill') && el.closest('[role=treeitem]').dataset.path === path;
-  }, path);
-  assert(focused, 'the Kill button keeps the focus while its row updates');
-  const logAfter = await page.getByRole('log').locator('li').count();
-  assert(logAfter > logBefore, `log grew (${logBefore} -> ${logAfter})`);
-  await page.screenshot({ path: join(SHOTS, 'lab-after-kill.png'), fullPage: true });
+await test('Kill in the inspector makes the supervisor restart the worker with a new pid', async () => {
+  const path = 'demo/counter_1';
+  await item(path).click();
+  const pidBefore = await field(item(path), 'pid').textContent();
+  await button('Kill').click();
+  await waitTree(({ path, pidBefore }) => {
+    const el = document.querySelector(`[role=treeitem][data-path="${path}"]`);
+    if (!el) return false;
+    const pid = el.querySelector('[data-field=pid]').textContent;
+    const restarts = Number(el.querySelector('[data-field=restarts]').textContent);
+    const status = el.querySelector('[data-field=status]').textContent;
+    return restarts === 1 && pid !== pidBefore && status.includes('running');
+  }, { path, pidBefore });
+  const text = await page.getByRole('log').innerText();
+  for (const needle of ['injected exit', 'SUPERVISOR REPORT', 'restarted demo/counter_1']) {
+    assert(text.includes(needle), `the log shows "${needle}"`);
+  }
+  await page.screenshot({ path: join(SHOTS, 'lab-after-kill.png') });
 });
 
 await test('virtual time advances while the lab runs', async () => {
   const clock = page.locator('.clock-value');
   const t0 = await clock.textContent();
   await page.waitForFunction((t0) => document.querySelector('.clock-value').textContent !== t0, t0, { timeout: 5000 });
+});
+
+let tBeforeEscalation = 0;
+await test('killing faster than the intensity allows escalates: the supervisor gives up', async () => {
+  tBeforeEscalation = Number(await page.locator('.scrubber').getAttribute('max'));
+  // intensity 3 in 5 s: counter_1's restart counts too, so three more kills are enough
+  for (let i = 0; i < 6; i += 1) {
+    const dead = await page.evaluate(() => document.querySelector('[role=treeitem][data-path="demo"]').dataset.status === 'dead');
+    if (dead) break;
+    await item('demo/printer').click();
+    const pid = await field(item('demo/printer'), 'pid').textContent();
+    await button('Kill').click();
+    await waitTree((pid) => {
+      const root = document.querySelector('[role=treeitem][data-path="demo"]');
+      const p = document.querySelector('[role=treeitem][data-path="demo/printer"]');
+      return root.dataset.status === 'dead'
+        || (p && p.dataset.status === 'running' && p.querySelector('[data-field=pid]').textContent !== pid);
+    }, pid);
+  }
+  await waitTree(() => {
+    const el = document.querySelector('[role=treeitem][data-path="demo"]');
+    return el && el.dataset.status === 'dead';
+  }, null);
+  const text = await page.getByRole('log').innerText();
+  assert(text.includes('shutdown') || text.includes('reached_max_restart_intensity'), 'the log shows the supervisor shutting down');
+  await page.screenshot({ path: join(SHOTS, 'lab-escalated.png') });
+});
+
+await test('scrubbing back shows the tree before the escalation; Live returns', async () => {
+  const scrubber = page.locator('.scrubber');
+  await scrubber.evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, tBeforeEscalation);
+  await waitTree(() => {
+    const el = document.querySelector('[role=treeitem][data-path="demo"]');
+    return el && el.dataset.status === 'running';
+  }, null);
+  assert((await button('Live').getAttribute('aria-pressed')) === 'false', 'not live while in the past');
+  await page.screenshot({ path: join(SHOTS, 'lab-scrubbed.png') });
+  await button('Step back').click();
+  await button('Step forward').click();
+  await button('Live').click();
+  await waitTree(() => document.querySelector('[role=treeitem][data-path="demo"]').dataset.status === 'dead', null);
+});
+
+await test('the console answers OTP calls and explains mistakes', async () => {
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  await waitTree(() => document.querySelector('[role=treeitem][data-path="demo"]').dataset.status === 'running', null);
+  // stepping paused the lab: play again
+  if ((await button('Play').count()) === 1) await button('Play').click();
+  await button('Pause').waitFor();
+  await page.getByRole('tab', { name: 'Console' }).click();
+  const input = page.getByLabel('Console input');
+  await input.fill('Supervisor.which_children(:demo)');
+  await input.press('Enter');
+  await page.locator('.console-out').last().waitFor();
+  const out = await page.locator('.console-out').last().textContent();
+  assert(out.includes(':counter_1') && out.includes('#PID<'), `which_children answered: ${out}`);
+  await input.fill('Supervisor.wich_children(:demo)');
+  await input.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('.console-error').length > 0, null, { timeout: 3000 });
+  const err = await page.locator('.console-error').last().textContent();
+  assert(err.includes('which_children'), `a hint: ${err}`);
+  await input.press('ArrowUp');
+  assert((await input.inputValue()) === 'Supervisor.wich_children(:demo)', 'history recalls the last line');
+  await input.fill('Process.exit("demo/counter_2", :kill)');
+  await input.press('Enter');
+  await waitTree(() => document.querySelector('[role=treeitem][data-path="demo/counter_2"] [data-field=restarts]').textContent === '1', null);
+  await page.screenshot({ path: join(SHOTS, 'lab-console.png') });
+});
+
+await test('the analytics dashboard charts restarts and exports a CSV', async () => {
+  await page.getByRole('tab', { name: 'Analytics' }).click();
+  await page.locator('.chart').first().waitFor();
+  assert((await page.locator('.chart').count()) >= 3, 'three charts');
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 5000 }),
+    button('CSV').click(),
+  ]);
+  const path = await download.path();
+  const { readFileSync } = await import('node:fs');
+  const csv = readFileSync(path, 'utf8');
+  assert(csv.startsWith('path,restarts'), `CSV header: ${csv.slice(0, 40)}`);
+  assert(csv.includes('demo,1,'), `one restart of demo: ${csv}`);
+  await page.screenshot({ path: join(SHOTS, 'lab-analytics.png') });
+});
+
+await test('presets: the application tree loads with nested supervisors', async () => {
+  await page.getByLabel('Preset').selectOption('application');
+  await waitTree(() => document.querySelectorAll('[role=treeitem]').length >= 10, null);
+  assert((await item('app/web_sup/endpoint').count()) === 1, 'nested worker shown');
+  await page.getByRole('tab', { name: 'Event log' }).click();
+  await page.screenshot({ path: join(SHOTS, 'lab-application.png') });
+});
+
+await test('the light theme', async () => {
+  await page.getByRole('button', { name: 'Switch colour theme' }).click();
+  assert((await page.evaluate(() => document.documentElement.dataset.theme)) === 'light', 'light theme on');
+  await page.screenshot({ path: join(SHOTS, 'lab-light.png') });
+  await page.getByRole('button', { name: 'Switch colour theme' }).click();
 });
 
 await test('the layout fits a tablet without horizontal scrolling', async () => {

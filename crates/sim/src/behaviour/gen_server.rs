@@ -16,7 +16,7 @@ use crate::world::World;
 use std::rc::Rc;
 
 /// Which callback module a worker runs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WorkerKind {
     /// The oracle's worker: replies `ok` to calls, logs every `handle_info`.
     Generic,

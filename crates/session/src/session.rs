@@ -1,0 +1,342 @@
+//! A live session: the experiment, its run at the head of time, and — when the learner
+//! scrubs into the past — a replayed run at the cursor. Frames move the head forward at
+//! the chosen speed; commands given in the past drop the commands after that instant and
+//! continue from there (a new branch), as an editor's undo history does.
+
+use crate::experiment::{replay, Action, Experiment, Run, Stop};
+
+/// Scheduler steps per frame by default: keeps a frame short however busy the tree is.
+pub const DEFAULT_BUDGET: u32 = 20_000;
+/// Most virtual time one frame at 1× may add (so a hidden tab does not jump).
+pub const MAX_FRAME_DT_US: u64 = 100_000;
+/// The "as fast as possible" speed.
+pub const MAX_SPEED: f64 = f64::INFINITY;
+
+/// What the learner is looking at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cursor {
+    /// The head: the live run.
+    Live,
+    /// A past instant: everything at or before `t_us` has run.
+    At { t_us: u64 },
+    /// Just after the event-log line `line` (0-based).
+    Line { line: usize },
+}
+
+/// A session.
+pub struct Session {
+    exp: Experiment,
+    live: Run,
+    /// The replayed run at the cursor (when it is not live).
+    view: Option<Run>,
+    cursor: Cursor,
+    pub playing: bool,
+    /// Virtual seconds per wall-clock second (`MAX_SPEED`: as fast as the budget allows).
+    pub speed: f64,
+    /// Where the head is heading (frames that run out of budget keep going there).
+    target_us: u64,
+}
+
+impl Session {
+    /// Starts an experiment, replaying its commands (a shared link) to the last one.
+    pub fn new(exp: Experiment) -> Result<Session, String> {
+        let end = exp.actions.last().map_or(0, |a| a.t_us);
+        let live = replay(
+            &exp,
+            Stop {
+                t_us: end,
+                log_len: None,
+            },
+        )?;
+        Ok(Session {
+            target_us: live.lab.now_us(),
+            exp,
+            live,
+            view: None,
+            cursor: Cursor::Live,
+            playing: true,
+            speed: 1.0,
+        })
+    }
+
+    /// The experiment so far.
+    pub fn experiment(&self) -> &Experiment {
+        &self.exp
+    }
+
+    /// The run the learner sees: the replay at the cursor, or the live one.
+    pub fn current(&self) -> &Run {
+        self.view.as_ref().unwrap_or(&self.live)
+    }
+
+    /// The live run (the head).
+    pub fn live(&self) -> &Run {
+        &self.live
+    }
+
+    pub fn cursor(&self) -> Cursor {
+        self.cursor
+    }
+
+    /// Virtual time of the head.
+    pub fn head_us(&self) -> u64 {
+        self.live.lab.now_us()
+    }
+
+    /// Runs one animation frame that lasted `dt_us` of wall-clock time: the head moves
+    /// toward `now + dt × speed` with at most `budget` steps. Nothing moves while paused
+    /// or while looking at the past.
+    pub fn frame(&mut self, dt_us: u64, budget: u32) {
+        if !self.playing || self.cursor != Cursor::Live {
+            return;
+        }
+        let now = self.live.lab.now_us();
+        if self.speed.is_infinite() {
+            // as fast as possible: up to an hour of virtual time per frame, within budget
+            self.target_us = now.saturating_add(3_600_000_000);
+        } else if self.target_us <= now {
+            let dt = dt_us.min(MAX_FRAME_DT_US) as f64 * self.speed.max(0.0);
+            self.target_us = now.saturating_add(dt as u64);
+        }
+        let exp = &self.exp;
+        let stop = Stop {
+            t_us: self.target_us,
+            log_len: None,
+        };
+        let reached = self.live.drive(exp, stop, budget);
+        if reached && self.speed.is_infinite() {
+            self.target_us = self.live.lab.now_us();
+        }
+    }
+
+    /// Moves the head toward `t_us` (a fast-forward) with at most `budget` steps, whether
+    /// playing or not; true once there.
+    pub fn forward_to(&mut self, t_us: u64, budget: u32) -> bool {
+        self.go_live();
+        let stop = Stop {
+            t_us,
+            log_len: None,
+        };
+        let reached = self.live.drive(&self.exp, stop, budget);
+        self.target_us = self.target_us.max(self.live.lab.now_us());
+        reached
+    }
+
+    /// Runs a console line at the cursor. A line given in the past drops the commands
+    /// after that instant and makes the cursor's run the new head. Returns what the
+    /// console prints; `Err` for lines that do not parse (nothing is recorded).
+    pub fn exec(&mut self, line: &str) -> Result<String, String> {
+        otp_lab_sim::lab::console::parse(line)?;
+        if let Some(view) = self.view.take() {
+            let keep = view.next_action;
+            self.exp.actions.truncate(keep);
+            self.live = view;
+            self.cursor = Cursor::Live;
+        }
+        // Everything due at this instant runs first, as in a replay.
+        let now = self.live.lab.now_us();
+        while !self.live.lab.run_toward(now, u32::MAX) {}
+        self.exp.actions.push(Action {
+            t_us: now,
+            line: line.trim().to_string(),
+        });
+        self.live.next_action = self.exp.actions.len();
+        let out = self.live.exec_line(line);
+        self.target_us = self.target_us.max(self.live.lab.now_us());
+        out
+    }
+
+    /// Shows the instant `t_us` (the head if `t_us` is at or past it).
+    pub fn scrub_to_time(&mut self, t_us: u64) {
+        if t_us >= self.head_us() {
+            self.go_live();
+            return;
+        }
+        let stop = Stop {
+            t_us,
+            log_len: None,
+        };
+        self.view = Some(self.replay_to(stop));
+        self.cursor = Cursor::At { t_us };
+    }
+
+    /// Shows the moment just after event-log line `line`.
+    pub fn scrub_to_line(&mut self, line: usize) {
+        if line + 1 >= self.live.lab.log_len() {
+            self.go_live();
+            return;
+        }
+        let stop = Stop {
+            t_us: self.head_us(),
+            log_len: Some(line + 1),
+        };
+        self.view = Some(self.replay_to(stop));
+        self.cursor = Cursor::Line { line };
+    }
+
+    /// One event back (the previous log line).
+    pub fn step_back(&mut self) {
+        let shown = self.current().lab.log_len();
+        if shown >= 2 {
+            self.scrub_to_line(shown - 2);
+        }
+    }
+
+    /// One event forward: at the head (paused), runs until the log grows by a line;
+    /// in the past, moves the cursor one line on.
+    pub fn step_forward(&mut self) {
+        match self.cursor {
+            Cursor::Live => {
+                let want = self.live.lab.log_len() + 1;
+                let horizon = self.head_us().saturating_add(3_600_000_000);
+                let stop = Stop {
+                    t_us: horizon,
+                    log_len: Some(want),
+                };
+                // bounded: a tree with nothing scheduled stops at once
+                let exp = &self.exp;
+                if self.live.lab.next_time().is_some() || !self.live.lab.is_idle() {
+                    self.live.drive(exp, stop, 1_000_000);
+                }
+                self.target_us = self.live.lab.now_us();
+            }
+            _ => {
+                let shown = self.current().lab.log_len();
+                self.scrub_to_line(shown);
+            }
+        }
+    }
+
+    /// Back to the head.
+    pub fn go_live(&mut self) {
+        self.view = None;
+        self.cursor = Cursor::Live;
+    }
+
+    /// Restarts the experiment from time 0 with its commands dropped.
+    pub fn reset(&mut self, exp: Experiment) -> Result<(), String> {
+        *self = Session {
+            playing: self.playing,
+            speed: self.speed,
+            ..Session::new(exp)?
+        };
+        Ok(())
+    }
+
+    fn replay_to(&self, stop: Stop) -> Run {
+        // Reuse the current view when the stop lies ahead of it.
+        replay(&self.exp, stop).expect("the experiment started once, so it starts again")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(s: &Session) -> Vec<(String, Option<String>, u64)> {
+        s.current()
+            .lab
+            .tree()
+            .into_iter()
+            .map(|n| (n.path, n.pid, n.restarts))
+            .collect()
+    }
+
+    fn run_for(s: &mut Session, ms: u64) {
+        for _ in 0..ms / 16 {
+            s.frame(16_000, DEFAULT_BUDGET);
+        }
+    }
+
+    #[test]
+    fn a_kill_restarts_the_worker_and_replays_identically() {
+        let mut s = Session::new(Experiment::preset("demo", 1)).unwrap();
+        run_for(&mut s, 500);
+        s.exec("Process.exit(\"demo/counter_1\", :kill)").unwrap();
+        run_for(&mut s, 500);
+        let live = tree(&s);
+        assert_eq!(live[1].2, 1, "one restart: {live:?}");
+        // replaying the experiment gives the same tree at the same time
+        let again = Session::new(s.experiment().clone()).unwrap();
+        let mut again = again;
+        let t = s.head_us();
+        again.scrub_to_time(t);
+        again.go_live();
+        let stop = Stop {
+            t_us: t,
+            log_len: None,
+        };
+        let r = replay(s.experiment(), stop).unwrap();
+        let replayed: Vec<_> = r
+            .lab
+            .tree()
+            .into_iter()
+            .map(|n| (n.path, n.pid, n.restarts))
+            .collect();
+        assert_eq!(replayed, live);
+        assert_eq!(r.lab.log_len(), s.live().lab.log_len());
+        assert_eq!(r.lab.world().log.hash(), s.live().lab.world().log.hash());
+    }
+
+    #[test]
+    fn scrubbing_shows_the_past_and_a_command_there_branches() {
+        let mut s = Session::new(Experiment::preset("demo", 1)).unwrap();
+        run_for(&mut s, 300);
+        let before = tree(&s);
+        let t_before = s.head_us();
+        s.exec("Process.exit(\"demo/counter_1\", :kill)").unwrap();
+        run_for(&mut s, 300);
+        assert_ne!(tree(&s), before);
+        // the kill took effect at t_before: just before it, the tree was as it was
+        s.scrub_to_time(t_before - 1);
+        assert_eq!(tree(&s), before, "the past as it was");
+        s.scrub_to_time(t_before);
+        assert_ne!(tree(&s), before, "at its instant the kill has happened");
+        s.scrub_to_time(t_before - 1);
+        assert!(matches!(s.cursor(), Cursor::At { .. }));
+        // frames do not move the past
+        run_for(&mut s, 100);
+        assert_eq!(tree(&s), before);
+        // a command in the past drops the later kill
+        s.exec("Process.exit(\"demo/counter_2\", :kill)").unwrap();
+        assert_eq!(s.cursor(), Cursor::Live);
+        assert_eq!(s.experiment().actions.len(), 1);
+        assert!(s.experiment().actions[0].line.contains("counter_2"));
+    }
+
+    #[test]
+    fn stepping_back_and_forward_moves_one_log_line() {
+        let mut s = Session::new(Experiment::preset("demo", 1)).unwrap();
+        s.exec("Process.exit(\"demo/printer\", :kill)").unwrap();
+        run_for(&mut s, 100);
+        let n = s.live().lab.log_len();
+        s.step_back();
+        assert_eq!(s.current().lab.log_len(), n - 1);
+        s.step_back();
+        assert_eq!(s.current().lab.log_len(), n - 2);
+        s.step_forward();
+        assert_eq!(s.current().lab.log_len(), n - 1);
+        s.step_forward();
+        assert_eq!(s.cursor(), Cursor::Live);
+    }
+
+    #[test]
+    fn unparsable_lines_are_not_recorded() {
+        let mut s = Session::new(Experiment::preset("demo", 1)).unwrap();
+        assert!(s.exec("Supervisor.wich_children(:demo)").is_err());
+        assert!(s.experiment().actions.is_empty());
+        let out = s.exec("Supervisor.which_children(:demo)").unwrap();
+        assert!(out.contains("counter_1"), "{out}");
+    }
+
+    #[test]
+    fn restart_storm_preset_gives_up_when_played_long_enough() {
+        let mut s = Session::new(Experiment::preset("restart_storm", 7)).unwrap();
+        s.speed = MAX_SPEED;
+        for _ in 0..200 {
+            s.frame(16_000, DEFAULT_BUDGET);
+        }
+        let t = s.current().lab.tree();
+        assert_eq!(t[0].status, otp_lab_sim::lab::NodeStatus::Dead, "{t:?}");
+    }
+}

@@ -1,0 +1,387 @@
+//! The console's help: `h` lists every call; `h Supervisor.which_children`,
+//! `h which_children` or `h supervisor:which_children` explains one, in both syntaxes.
+
+use super::{distance, Op, Syntax};
+
+/// One function's help.
+struct Entry {
+    op: Op,
+    /// The Elixir form, with parameter names: `Supervisor.which_children(sup)`.
+    elixir: &'static str,
+    /// The Erlang form: `supervisor:which_children(Sup)`.
+    erlang: &'static str,
+    /// One line for the list.
+    summary: &'static str,
+    /// More about it.
+    details: &'static str,
+    /// A line to try, in Elixir and in Erlang.
+    examples: [&'static str; 2],
+}
+
+/// Headings of the list, each before the first entry of its group.
+const GROUPS: &[(Op, &str)] = &[
+    (Op::WhichChildren, "Supervisors"),
+    (
+        Op::DynStartChild,
+        "Dynamic supervisors (simple_one_for_one)",
+    ),
+    (Op::Exit, "Processes and messages"),
+    (Op::Crash, "Lab extensions (not in OTP)"),
+];
+
+const ENTRIES: &[Entry] = &[
+    Entry {
+        op: Op::WhichChildren,
+        elixir: "Supervisor.which_children(sup)",
+        erlang: "supervisor:which_children(Sup)",
+        summary: "list the children: {id, pid, type, modules} each",
+        details: "One tuple per child spec, in start order: its id, its pid (or :restarting / :undefined when it is not running), :worker or :supervisor, and its callback modules.",
+        examples: ["Supervisor.which_children(:demo)", "supervisor:which_children(demo)."],
+    },
+    Entry {
+        op: Op::CountChildren,
+        elixir: "Supervisor.count_children(sup)",
+        erlang: "supervisor:count_children(Sup)",
+        summary: "count specs, active children, supervisors and workers",
+        details: "Answers a keyword list: specs (child specs), active (running children), supervisors and workers.",
+        examples: ["Supervisor.count_children(:demo)", "supervisor:count_children(demo)."],
+    },
+    Entry {
+        op: Op::TerminateChild,
+        elixir: "Supervisor.terminate_child(sup, child)",
+        erlang: "supervisor:terminate_child(Sup, Id)",
+        summary: "stop a child, by id or pid; its spec stays",
+        details: "child is a child id (:counter_1) or a process (a pid, or a tree path like \"demo/counter_1\"). The supervisor shuts it down (exit :shutdown, then :kill after the shutdown time) and does not restart it; a static child's spec stays, so restart_child can bring it back.",
+        examples: [
+            "Supervisor.terminate_child(:demo, :counter_1)",
+            "supervisor:terminate_child(demo, counter_1).",
+        ],
+    },
+    Entry {
+        op: Op::RestartChild,
+        elixir: "Supervisor.restart_child(sup, id)",
+        erlang: "supervisor:restart_child(Sup, Id)",
+        summary: "start a terminated child again from its spec",
+        details: "Answers {:ok, pid}, or {:error, :running} if it runs, {:error, :not_found} if there is no such spec.",
+        examples: [
+            "Supervisor.restart_child(:demo, :counter_1)",
+            "supervisor:restart_child(demo, counter_1).",
+        ],
+    },
+    Entry {
+        op: Op::DeleteChild,
+        elixir: "Supervisor.delete_child(sup, id)",
+        erlang: "supervisor:delete_child(Sup, Id)",
+        summary: "forget a terminated child's spec",
+        details: "Only a child that is not running can be deleted ({:error, :running} otherwise); terminate it first.",
+        examples: [
+            "Supervisor.delete_child(:demo, :counter_1)",
+            "supervisor:delete_child(demo, counter_1).",
+        ],
+    },
+    Entry {
+        op: Op::StartChild,
+        elixir: "Supervisor.start_child(sup, spec)",
+        erlang: "supervisor:start_child(Sup, Spec)",
+        summary: "add a new worker child and start it",
+        details: "spec is a map %{id: :w4, start: {Counter, :start_link, []}} with an optional restart: :permanent | :transient | :temporary; a module like Counter (its id is the module, as in Elixir); or {Counter, :w4} (id :w4). Counter and Printer are the seeds' workers, any other module a generic worker. In Erlang: #{id => w4, start => {counter, start_link, []}} or {w4, {counter, start_link, []}, permanent, 5000, worker, [counter]}. A list [arg] starts a simple_one_for_one instance instead.",
+        examples: [
+            "Supervisor.start_child(:demo, %{id: :w4, start: {Counter, :start_link, []}})",
+            "supervisor:start_child(demo, #{id => w4, start => {counter, start_link, []}}).",
+        ],
+    },
+    Entry {
+        op: Op::DynStartChild,
+        elixir: "DynamicSupervisor.start_child(sup, arg)",
+        erlang: "supervisor:start_child(Sup, [Arg])",
+        summary: "start one more instance of the supervisor's template",
+        details: "For a simple_one_for_one supervisor. arg names the instance: an atom, or a string (made an atom); {Counter, \"job_4\"} means \"job_4\".",
+        examples: [
+            "DynamicSupervisor.start_child(:pool, {Counter, \"job_4\"})",
+            "supervisor:start_child(pool, [job_4]).",
+        ],
+    },
+    Entry {
+        op: Op::DynTerminateChild,
+        elixir: "DynamicSupervisor.terminate_child(sup, pid)",
+        erlang: "supervisor:terminate_child(Sup, Pid)",
+        summary: "stop a dynamic child (its spec goes with it)",
+        details: "pid is the child's pid or tree path. Answers :ok, or {:error, :not_found}.",
+        examples: [
+            "DynamicSupervisor.terminate_child(:pool, pid(\"0.90.0\"))",
+            "supervisor:terminate_child(pool, <0.90.0>).",
+        ],
+    },
+    Entry {
+        op: Op::DynWhichChildren,
+        elixir: "DynamicSupervisor.which_children(sup)",
+        erlang: "supervisor:which_children(Sup)",
+        summary: "list the instances: {:undefined, pid, type, modules} each",
+        details: "Dynamic children have no ids, so each tuple starts with :undefined.",
+        examples: ["DynamicSupervisor.which_children(:pool)", "supervisor:which_children(pool)."],
+    },
+    Entry {
+        op: Op::DynCountChildren,
+        elixir: "DynamicSupervisor.count_children(sup)",
+        erlang: "supervisor:count_children(Sup)",
+        summary: "count the instances",
+        details: "Answers specs, active, supervisors and workers, as Supervisor.count_children does.",
+        examples: ["DynamicSupervisor.count_children(:pool)", "supervisor:count_children(pool)."],
+    },
+    Entry {
+        op: Op::Exit,
+        elixir: "Process.exit(pid, reason)",
+        erlang: "exit(Pid, Reason)",
+        summary: "send an exit signal from the shell",
+        details: ":kill cannot be trapped and kills (the links see :killed); :normal is ignored by a process that does not trap exits; any other reason kills a non-trapping process, and its supervisor restarts it as its restart type says.",
+        examples: [
+            "Process.exit(pid(\"0.84.0\"), :kill)",
+            "exit(<0.84.0>, kill).",
+        ],
+    },
+    Entry {
+        op: Op::Info,
+        elixir: "Process.info(pid)",
+        erlang: "process_info(Pid)",
+        summary: "a process's status, links, monitors, mailbox…",
+        details: "Answers a keyword list (registered_name, status, message_queue_len, links, trap_exit, …), or nil when there is no such process.",
+        examples: ["Process.info(\"demo/counter_1\")", "process_info(<0.84.0>)."],
+    },
+    Entry {
+        op: Op::Link,
+        elixir: "Process.link(pid)",
+        erlang: "link(Pid)",
+        summary: "link the shell to a process",
+        details: "The shell then gets the process's exit signal when it dies — and the process gets the shell's.",
+        examples: ["Process.link(pid(\"0.84.0\"))", "link(<0.84.0>)."],
+    },
+    Entry {
+        op: Op::Monitor,
+        elixir: "Process.monitor(pid)",
+        erlang: "erlang:monitor(process, Pid)",
+        summary: "monitor a process: a :DOWN message when it dies",
+        details: "Answers the monitor's reference. Unlike a link, a monitor is one-way and never kills the shell.",
+        examples: ["Process.monitor(pid(\"0.84.0\"))", "erlang:monitor(process, <0.84.0>)."],
+    },
+    Entry {
+        op: Op::Send,
+        elixir: "send(pid, msg)",
+        erlang: "Pid ! Msg",
+        summary: "send a plain message (handle_info/2)",
+        details: "Answers msg. A GenServer gets it in handle_info/2.",
+        examples: ["send(pid(\"0.84.0\"), :hello)", "<0.84.0> ! hello."],
+    },
+    Entry {
+        op: Op::Call,
+        elixir: "GenServer.call(pid, msg)",
+        erlang: "gen_server:call(Pid, Msg)",
+        summary: "a request that waits for the reply (handle_call/3)",
+        details: "Waits up to 5 s (virtual) for the reply; if the server dies first, the call exits with its reason. The seeds' Counter answers :get_value.",
+        examples: [
+            "GenServer.call(\"demo/counter_1\", :get_value)",
+            "gen_server:call(<0.84.0>, get_value).",
+        ],
+    },
+    Entry {
+        op: Op::Cast,
+        elixir: "GenServer.cast(pid, msg)",
+        erlang: "gen_server:cast(Pid, Msg)",
+        summary: "a request without reply (handle_cast/2)",
+        details: "Answers :ok at once, whether or not the server exists. The seeds' Counter takes :increment.",
+        examples: [
+            "GenServer.cast(\"demo/counter_1\", :increment)",
+            "gen_server:cast(<0.84.0>, increment).",
+        ],
+    },
+    Entry {
+        op: Op::Crash,
+        elixir: "Lab.crash(pid, reason \\\\ :crash)",
+        erlang: "lab:crash(Pid, Reason)",
+        summary: "make a worker stop itself with reason",
+        details: "As if one of its callbacks returned {:stop, reason, state}: the worker exits with reason, and its supervisor decides by the restart type (:normal and :shutdown are clean exits for a :transient child).",
+        examples: [
+            "Lab.crash(\"demo/counter_1\", :boom)",
+            "lab:crash(<0.84.0>, boom).",
+        ],
+    },
+    Entry {
+        op: Op::Pause,
+        elixir: "Lab.pause(sup)",
+        erlang: "lab:pause(Sup)",
+        summary: "stop a supervisor's restarts until resumed",
+        details: "Children that die while it is paused stay dead, so you can look at the tree between a crash and its restart.",
+        examples: ["Lab.pause(:demo)", "lab:pause(demo)."],
+    },
+    Entry {
+        op: Op::Resume,
+        elixir: "Lab.resume(sup)",
+        erlang: "lab:resume(Sup)",
+        summary: "let a paused supervisor restart again",
+        details: "Restarts the children that died while it was paused, then restarts as usual again.",
+        examples: ["Lab.resume(:demo)", "lab:resume(demo)."],
+    },
+    Entry {
+        op: Op::ChangeStrategy,
+        elixir: "Lab.change_strategy(sup, strategy)",
+        erlang: "lab:change_strategy(Sup, Strategy)",
+        summary: "switch the restart strategy from now on",
+        details: "strategy is :one_for_one, :one_for_all or :rest_for_one: which siblings restart along with a child that dies.",
+        examples: [
+            "Lab.change_strategy(:demo, :one_for_all)",
+            "lab:change_strategy(demo, one_for_all).",
+        ],
+    },
+];
+
+/// How a function is written in the given syntax, with parameter names.
+pub(super) fn signature(op: Op, syntax: Syntax) -> &'static str {
+    match ENTRIES.iter().find(|e| e.op == op) {
+        Some(e) if syntax == Syntax::Elixir => e.elixir,
+        Some(e) => e.erlang,
+        None => "",
+    }
+}
+
+/// The help text: with no topic, every call the console accepts with one line each;
+/// with a topic (`Supervisor.which_children`, `which_children`, `supervisor:which_children`,
+/// `Supervisor`, optionally with an arity like `/1`), what it does in both syntaxes.
+pub fn help(topic: Option<&str>) -> String {
+    match topic.map(normalize).filter(|t| !t.is_empty()) {
+        None => overview(),
+        Some(t) => about(&t),
+    }
+}
+
+/// A topic in the form [`keys`] uses: lower case, no quotes, arity, arguments or `:`.
+fn normalize(topic: &str) -> String {
+    let t = topic
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'' || c == '.');
+    let t = t.split('(').next().unwrap_or(t);
+    let t = match t.rsplit_once('/') {
+        Some((name, arity)) if arity.trim().bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => t,
+    };
+    t.trim().trim_start_matches(':').to_ascii_lowercase()
+}
+
+/// The names an entry answers to: `supervisor.which_children`, `which_children`,
+/// `supervisor:which_children`.
+fn keys(e: &Entry) -> [String; 3] {
+    let name = |sig: &str| {
+        sig.split('(')
+            .next()
+            .unwrap_or(sig)
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let elixir = name(e.elixir);
+    let erlang = if e.erlang.contains('(') {
+        name(e.erlang)
+    } else {
+        "!".to_string()
+    };
+    let short = elixir.rsplit('.').next().unwrap_or(&elixir).to_string();
+    [elixir, short, erlang]
+}
+
+/// The module part of an entry's names (`supervisor`, `dynamicsupervisor`, `gen_server`).
+fn modules(e: &Entry) -> [String; 2] {
+    let [elixir, _, erlang] = keys(e);
+    let m = |k: &str, sep: char| {
+        k.rsplit_once(sep)
+            .map(|(m, _)| m.to_string())
+            .unwrap_or_default()
+    };
+    [m(&elixir, '.'), m(&erlang, ':')]
+}
+
+fn overview() -> String {
+    let width = ENTRIES.iter().map(|e| e.elixir.len()).max().unwrap_or(0);
+    let mut out = String::from(
+        "OTP Lab console — type Elixir as in IEx, or Erlang as in erl (a final . is optional).\n",
+    );
+    for e in ENTRIES {
+        if let Some((_, title)) = GROUPS.iter().find(|(op, _)| *op == e.op) {
+            out.push_str(&format!("\n{title}\n"));
+        }
+        out.push_str(&format!("  {:width$}  {}\n", e.elixir, e.summary));
+    }
+    out.push_str(&format!(
+        "\nConsole\n  {:width$}  {}\n  {:width$}  {}\n",
+        "h, h Supervisor.which_children",
+        "this list, or help on one function (with its Erlang form)",
+        "clear",
+        "clear the console"
+    ));
+    out.push_str(
+        "\nA process is a name (:demo), a tree path (\"demo/counter_1\") or a pid (pid(\"0.84.0\"), #PID<0.84.0>).\n\
+         Erlang: supervisor:which_children/1, count_children/1, terminate_child/2, restart_child/2,\n\
+         delete_child/2, start_child/2; exit/2, process_info/1, link/1, erlang:monitor(process, Pid),\n\
+         Pid ! Msg, gen_server:call/2, gen_server:cast/2; lab:crash/1,2, lab:pause/1, lab:resume/1,\n\
+         lab:change_strategy/2. Pids are <0.84.0> or list_to_pid(\"<0.84.0>\"), paths \"demo/counter_1\".",
+    );
+    out
+}
+
+fn about(topic: &str) -> String {
+    let hits: Vec<&Entry> = ENTRIES
+        .iter()
+        .filter(|e| keys(e).iter().any(|k| k == topic))
+        .collect();
+    if !hits.is_empty() {
+        let parts: Vec<String> = hits.iter().map(|e| detail(e)).collect();
+        return parts.join("\n\n");
+    }
+    let in_module: Vec<&Entry> = ENTRIES
+        .iter()
+        .filter(|e| modules(e).iter().any(|m| m == topic))
+        .collect();
+    if !in_module.is_empty() {
+        let width = in_module.iter().map(|e| e.elixir.len()).max().unwrap_or(0);
+        let lines: Vec<String> = in_module
+            .iter()
+            .map(|e| format!("  {:width$}  {}", e.elixir, e.summary))
+            .collect();
+        return format!(
+            "{}\nType h and a function's name for more.",
+            lines.join("\n")
+        );
+    }
+    let closest = ENTRIES
+        .iter()
+        .flat_map(|e| {
+            let [elixir, short, erlang] = keys(e);
+            [(elixir, e.elixir), (short, e.elixir), (erlang, e.elixir)]
+        })
+        .map(|(k, sig)| (distance(topic, &k), k.len(), sig))
+        .min_by_key(|(d, _, _)| *d);
+    match closest {
+        Some((d, len, sig)) if d <= (len / 3).max(2) => {
+            let name = sig.split('(').next().unwrap_or(sig);
+            format!("No help for {topic} — did you mean {name}? Type h for the list.")
+        }
+        _ => format!("No help for {topic}. Type h for the list of commands."),
+    }
+}
+
+fn detail(e: &Entry) -> String {
+    format!(
+        "{}\n  {}.\n  {}\n\n  Elixir:  {}\n  Erlang:  {}\n  e.g.     {}\n           {}",
+        e.elixir,
+        capitalize(e.summary),
+        e.details,
+        e.elixir,
+        e.erlang,
+        e.examples[0],
+        e.examples[1]
+    )
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,104 @@
+//! The analytics dashboard: charts of restart and failure rates, recovery-time
+//! percentiles and the process count (SVG we draw ourselves), health, alerts, the
+//! dashboard's numbers, and downloads of every export format.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::driver::LabHandle;
+use crate::view_model::charts::{format_value, CHART_H, CHART_W};
+
+#[component]
+pub fn Dashboard(lab: LabHandle) -> impl IntoView {
+    let download = move |format: &'static str| {
+        if let Some((name, mime, text)) = lab.export(format) {
+            if let Err(e) = save_file(&name, mime, &text) {
+                lab.error.set(Some(format!("The download failed: {e}")));
+            }
+        }
+    };
+    view! {
+        <div class="dashboard">
+            <div class="health" role="status">
+                <span class=move || format!("health-badge health-{}", lab.health.with(|h| h.0.clone()))>
+                    {move || lab.health.with(|h| h.0.clone())}
+                </span>
+                <ul class="plain reasons">
+                    {move || lab.health.with(|h| h.1.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view())}
+                </ul>
+            </div>
+            <div class="alerts">
+                <h3>"Alerts"</h3>
+                <ul class="plain">
+                    {move || {
+                        let a = lab.alerts.get();
+                        if a.is_empty() {
+                            view! { <li class="muted">"No alert rule fires."</li> }.into_any()
+                        } else {
+                            a.into_iter().map(|(sev, text)| view! {
+                                <li class=format!("alert alert-{sev}")><span class="sev">{sev.clone()}</span>" "{text}</li>
+                            }).collect_view().into_any()
+                        }
+                    }}
+                </ul>
+            </div>
+            <div class="charts">
+                <For each=move || lab.charts.get() key=|c| c.clone().title let:chart>
+                    <figure class="chart">
+                        <figcaption>{chart.title}<span class="unit">{format!(" ({})", chart.unit)}</span></figcaption>
+                        <svg viewBox=format!("-34 -8 {} {}", CHART_W + 42.0, CHART_H + 26.0) role="img"
+                            aria-label=format!("{}: {}", chart.title, chart.lines.iter().map(|l| format!("{} {}", l.label, l.latest)).collect::<Vec<_>>().join(", "))>
+                            <line class="axis" x1="0" y1=CHART_H x2=CHART_W y2=CHART_H />
+                            <line class="axis" x1="0" y1="0" x2="0" y2=CHART_H />
+                            <text class="tick" x="-4" y="4" text-anchor="end">{chart.y_max.clone()}</text>
+                            <text class="tick" x="-4" y=CHART_H text-anchor="end">"0"</text>
+                            <text class="tick" x="0" y={CHART_H + 14.0}>{chart.x_from.clone()}</text>
+                            <text class="tick" x=CHART_W y={CHART_H + 14.0} text-anchor="end">"now"</text>
+                            {chart.lines.iter().map(|l| view! { <path class=format!("series {}", l.class) d=l.path.clone() /> }).collect_view()}
+                        </svg>
+                        <ul class="legend plain">
+                            {chart.lines.iter().map(|l| view! {
+                                <li><span class=format!("swatch {}", l.class)></span>{format!("{} {}", l.label, l.latest)}</li>
+                            }).collect_view()}
+                        </ul>
+                    </figure>
+                </For>
+            </div>
+            <dl class="numbers">
+                {move || lab.dashboard.get().into_iter().map(|(k, v)| view! {
+                    <div class="number"><dt>{k.replace('_', " ")}</dt><dd>{format_value(v)}</dd></div>
+                }).collect_view()}
+            </dl>
+            <div class="exports" role="group" aria-label="Export">
+                <span>"Export: "</span>
+                <button type="button" on:click=move |_| download("prometheus")>"Prometheus"</button>
+                <button type="button" on:click=move |_| download("json")>"JSON"</button>
+                <button type="button" on:click=move |_| download("csv")>"CSV"</button>
+                <button type="button" on:click=move |_| download("statsd")>"StatsD"</button>
+            </div>
+        </div>
+    }
+}
+
+/// Saves `text` as a file download (a Blob URL and a temporary link).
+fn save_file(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(err)?
+        .dyn_into()
+        .map_err(|_| "not an anchor".to_string())?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! The timeline scrubber: drag to any past instant and the tree, inspector, log and
+//! charts all show it; step one event back or forward; "Live" returns to the head.
+
+use leptos::prelude::*;
+
+use crate::driver::LabHandle;
+use crate::view_model::format_time_us;
+
+#[component]
+pub fn Timeline(lab: LabHandle) -> impl IntoView {
+    // milliseconds on the slider (virtual time)
+    let head_ms = move || lab.status.with(|s| s.head_us / 1000);
+    let at_ms = move || lab.status.with(|s| s.now_us / 1000);
+    view! {
+        <div class="timeline" role="group" aria-label="Timeline">
+            <button type="button" class="control" aria-label="Step back" title="One event back"
+                on:click=move |_| lab.step_back()>"‹ Back"</button>
+            <button type="button" class="control" aria-label="Step forward" title="One event forward"
+                on:click=move |_| lab.step_forward()>"Step ›"</button>
+            <input
+                type="range"
+                class="scrubber"
+                aria-label="Virtual time"
+                min="0"
+                max=move || head_ms().max(1).to_string()
+                step="1"
+                prop:value=move || at_ms().to_string()
+                aria-valuetext=move || lab.status.with(|s| format_time_us(s.now_us))
+                on:input=move |ev| {
+                    if let Ok(ms) = event_target_value(&ev).parse::<u64>() {
+                        lab.scrub_to(ms * 1000);
+                    }
+                }
+            />
+            <span class="timeline-pos">
+                {move || lab.status.with(|s| format!("{} / {}", format_time_us(s.now_us), format_time_us(s.head_us)))}
+            </span>
+            <button
+                type="button"
+                class=move || if lab.status.with(|s| s.live) { "control live on" } else { "control live" }
+                aria-pressed=move || if lab.status.with(|s| s.live) { "true" } else { "false" }
+                on:click=move |_| lab.go_live()
+            >"Live"</button>
+        </div>
+    }
+}

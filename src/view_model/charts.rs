@@ -1,0 +1,248 @@
+//! The analytics dashboard's charts, computed from the metrics engine: restart and failure
+//! rates, recovery-time percentiles and the process count over the recent past, as SVG
+//! path data we draw ourselves (no chart library, no network).
+
+use otp_lab_analytics::metrics::{Aggregation, Metrics};
+
+/// Width and height of a chart's plot area (SVG user units).
+pub const CHART_W: f64 = 320.0;
+pub const CHART_H: f64 = 110.0;
+/// Buckets per chart.
+pub const BUCKETS: u64 = 60;
+
+/// One line of a chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub label: &'static str,
+    /// CSS class (its colour).
+    pub class: &'static str,
+    /// SVG path data (empty when there is no data).
+    pub path: String,
+    /// The newest value, formatted.
+    pub latest: String,
+}
+
+/// A chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chart {
+    pub title: &'static str,
+    pub unit: &'static str,
+    pub lines: Vec<Line>,
+    /// The y axis' top value, formatted.
+    pub y_max: String,
+    /// The x axis' ends, formatted (`-60 s`, `now`).
+    pub x_from: String,
+}
+
+/// Which metric a line shows and how each bucket is summarised.
+struct Spec {
+    label: &'static str,
+    class: &'static str,
+    metric: &'static str,
+    agg: Aggregation,
+    /// Multiplies bucket values (e.g. counts per bucket → per second).
+    scale: f64,
+}
+
+/// Builds a chart from series of optional values (one per bucket).
+fn draw(
+    title: &'static str,
+    unit: &'static str,
+    series: Vec<(&Spec, Vec<Option<f64>>)>,
+    span_us: u64,
+) -> Chart {
+    let max = series
+        .iter()
+        .flat_map(|(_, v)| v.iter().flatten())
+        .fold(0.0f64, |a, b| a.max(*b));
+    let top = nice_ceiling(max);
+    let lines = series
+        .into_iter()
+        .map(|(spec, values)| {
+            let n = values.len().max(2) as f64 - 1.0;
+            let mut path = String::new();
+            let mut pen_down = false;
+            for (i, v) in values.iter().enumerate() {
+                match v {
+                    Some(v) => {
+                        let x = i as f64 / n * CHART_W;
+                        let y = CHART_H - (v / top).min(1.0) * CHART_H;
+                        path.push_str(&format!(
+                            "{}{x:.1},{y:.1} ",
+                            if pen_down { "L" } else { "M" }
+                        ));
+                        pen_down = true;
+                    }
+                    None => pen_down = false,
+                }
+            }
+            let latest = values
+                .iter()
+                .rev()
+                .flatten()
+                .next()
+                .map_or("–".to_string(), |v| format_value(*v));
+            Line {
+                label: spec.label,
+                class: spec.class,
+                path: path.trim_end().to_string(),
+                latest,
+            }
+        })
+        .collect();
+    Chart {
+        title,
+        unit,
+        lines,
+        y_max: format_value(top),
+        x_from: format!("-{} s", span_us / 1_000_000),
+    }
+}
+
+/// The dashboard's charts over the `span_us` before `now_us`.
+pub fn dashboard_charts(m: &Metrics, now_us: u64, span_us: u64) -> Vec<Chart> {
+    let span = span_us.max(BUCKETS);
+    let bucket = span / BUCKETS;
+    let from = now_us.saturating_sub(span);
+    let per_s = 1e6 / bucket as f64;
+    let series = |spec: &Spec| -> Vec<Option<f64>> {
+        let Some(id) = m.id(spec.metric) else {
+            return Vec::new();
+        };
+        m.series(id, from, now_us, bucket, spec.agg)
+            .into_iter()
+            .take(BUCKETS as usize)
+            .map(|p| match spec.agg {
+                Aggregation::Sum => Some(p.value.unwrap_or(0.0) * spec.scale),
+                _ => p.value.map(|v| v * spec.scale),
+            })
+            .collect()
+    };
+    let restarts = Spec {
+        label: "restarts/s",
+        class: "c1",
+        metric: "restarts",
+        agg: Aggregation::Sum,
+        scale: per_s,
+    };
+    let failures = Spec {
+        label: "failures/s",
+        class: "c2",
+        metric: "failures",
+        agg: Aggregation::Sum,
+        scale: per_s,
+    };
+    let p50 = Spec {
+        label: "p50",
+        class: "c1",
+        metric: "recovery_time_us",
+        agg: Aggregation::P(50.0),
+        scale: 1e-3,
+    };
+    let p95 = Spec {
+        label: "p95",
+        class: "c3",
+        metric: "recovery_time_us",
+        agg: Aggregation::P(95.0),
+        scale: 1e-3,
+    };
+    let p99 = Spec {
+        label: "p99",
+        class: "c2",
+        metric: "recovery_time_us",
+        agg: Aggregation::P(99.0),
+        scale: 1e-3,
+    };
+    let procs = Spec {
+        label: "processes",
+        class: "c4",
+        metric: "processes",
+        agg: Aggregation::Max,
+        scale: 1.0,
+    };
+    vec![
+        draw(
+            "Restart and failure rate",
+            "per second",
+            vec![
+                (&restarts, series(&restarts)),
+                (&failures, series(&failures)),
+            ],
+            span,
+        ),
+        draw(
+            "Recovery time",
+            "ms, failure to restart",
+            vec![
+                (&p50, series(&p50)),
+                (&p95, series(&p95)),
+                (&p99, series(&p99)),
+            ],
+            span,
+        ),
+        draw("Processes", "live", vec![(&procs, series(&procs))], span),
+    ]
+}
+
+/// A round number at or above `x` (1, 2, 5 × 10ⁿ), at least 1.
+pub fn nice_ceiling(x: f64) -> f64 {
+    if x.is_nan() || x <= 1.0 {
+        return 1.0;
+    }
+    let mag = 10f64.powf(x.log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * mag >= x {
+            return m * mag;
+        }
+    }
+    10.0 * mag
+}
+
+/// A value with at most three significant decimals.
+pub fn format_value(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e9 {
+        format!("{}", v as i64)
+    } else if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use otp_lab_analytics::metrics::{Kind, Retention};
+
+    #[test]
+    fn charts_follow_the_samples() {
+        let mut m = Metrics::new(Retention::default());
+        let r = m.register("restarts", Kind::Counter);
+        let p = m.register("processes", Kind::Gauge);
+        m.register("failures", Kind::Counter);
+        m.register("recovery_time_us", Kind::Histogram);
+        for s in 0..10u64 {
+            m.record(r, s * 1_000_000, 2.0);
+            m.record(p, s * 1_000_000, 5.0);
+        }
+        let charts = dashboard_charts(&m, 10_000_000, 10_000_000);
+        assert_eq!(charts.len(), 3);
+        let rate = &charts[0].lines[0];
+        assert!(rate.path.starts_with('M'), "{rate:?}");
+        assert_eq!(charts[2].lines[0].latest, "5");
+        assert_eq!(charts[1].lines[0].path, "", "no recoveries recorded");
+        assert_eq!(charts[0].x_from, "-10 s");
+    }
+
+    #[test]
+    fn axis_tops_are_round() {
+        assert_eq!(nice_ceiling(0.0), 1.0);
+        assert_eq!(nice_ceiling(3.2), 5.0);
+        assert_eq!(nice_ceiling(12.0), 20.0);
+        assert_eq!(nice_ceiling(100.0), 100.0);
+        assert_eq!(format_value(2.5), "2.5");
+        assert_eq!(format_value(3.0), "3");
+    }
+}

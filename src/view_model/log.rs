@@ -1,0 +1,267 @@
+//! The event log as the UI shows it: every line the run has logged (bounded by the
+//! lab's own limit), a filter by process and kind, and the slice a scrolled viewport
+//! shows — so 100,000 lines scroll as smoothly as ten.
+
+use std::collections::BTreeSet;
+
+use otp_lab_sim::lab::LogLine;
+
+/// Height of one log row (px); the component's CSS uses the same.
+pub const LOG_ROW_H: f64 = 22.0;
+
+/// One line as shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogRow {
+    pub index: usize,
+    pub t_us: u64,
+    pub time: String,
+    pub kind: &'static str,
+    pub text: String,
+    pub path: Option<String>,
+    pub pid: u32,
+    pub other: u32,
+}
+
+impl LogRow {
+    pub fn from_line(line: &LogLine) -> LogRow {
+        LogRow {
+            index: line.index,
+            t_us: line.t_us,
+            time: format_time_us(line.t_us),
+            kind: line.kind,
+            text: line.text.clone(),
+            path: line.path.clone(),
+            pid: line.pid,
+            other: line.other,
+        }
+    }
+}
+
+/// Formats virtual time as seconds with millisecond precision: `12.345 s`.
+pub fn format_time_us(t_us: u64) -> String {
+    let ms = t_us / 1_000;
+    format!("{}.{:03} s", ms / 1_000, ms % 1_000)
+}
+
+/// Which lines to show.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    /// Only lines about this path or its subtree (`demo/counter_1`), if set.
+    pub path: Option<String>,
+    /// Kinds to hide.
+    pub hidden: BTreeSet<&'static str>,
+    /// Only lines containing this text (case-insensitive), if not empty.
+    pub text: String,
+}
+
+impl LogFilter {
+    pub fn matches(&self, row: &LogRow) -> bool {
+        if self.hidden.contains(row.kind) {
+            return false;
+        }
+        if let Some(p) = &self.path {
+            let about = row.path.as_deref().is_some_and(|rp| {
+                rp == p
+                    || rp
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            });
+            if !about && !row.text.contains(p.as_str()) {
+                return false;
+            }
+        }
+        if !self.text.is_empty() && !row.text.to_lowercase().contains(&self.text.to_lowercase()) {
+            return false;
+        }
+        true
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.path.is_none() && self.hidden.is_empty() && self.text.is_empty()
+    }
+}
+
+/// All lines pulled from a run so far, and the filtered view of them.
+#[derive(Clone, Debug, Default)]
+pub struct LogStore {
+    rows: Vec<LogRow>,
+    /// Index of the next line to pull.
+    next: usize,
+    filter: LogFilter,
+    /// Positions in `rows` of the lines the filter keeps.
+    shown: Vec<usize>,
+}
+
+impl LogStore {
+    /// Pulls new lines from a log of `len` lines through `fetch(from, to)`. True if any
+    /// arrived. A log shorter than what was pulled (another run) starts over.
+    pub fn pull(&mut self, len: usize, fetch: impl FnOnce(usize, usize) -> Vec<LogLine>) -> bool {
+        if len < self.next {
+            self.rows.clear();
+            self.shown.clear();
+            self.next = 0;
+        }
+        if len == self.next {
+            return false;
+        }
+        for line in fetch(self.next, len) {
+            let row = LogRow::from_line(&line);
+            if self.filter.matches(&row) {
+                self.shown.push(self.rows.len());
+            }
+            self.rows.push(row);
+        }
+        self.next = len;
+        if self.rows.len() > otp_lab_sim::lab::LOG_LINES_KEPT {
+            let drop = self.rows.len() - otp_lab_sim::lab::LOG_LINES_KEPT;
+            self.rows.drain(..drop);
+            self.refilter();
+        }
+        true
+    }
+
+    /// Forgets everything (the next pull starts from line 0).
+    pub fn clear(&mut self) {
+        self.rows.clear();
+        self.shown.clear();
+        self.next = 0;
+    }
+
+    pub fn set_filter(&mut self, f: LogFilter) {
+        if f != self.filter {
+            self.filter = f;
+            self.refilter();
+        }
+    }
+
+    pub fn filter(&self) -> &LogFilter {
+        &self.filter
+    }
+
+    fn refilter(&mut self) {
+        self.shown = (0..self.rows.len())
+            .filter(|i| self.filter.matches(&self.rows[*i]))
+            .collect();
+    }
+
+    /// Lines pulled (unfiltered).
+    pub fn total(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Lines the filter keeps.
+    pub fn shown(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// The filtered lines `from..to` (positions among the shown lines).
+    pub fn slice(&self, from: usize, to: usize) -> Vec<LogRow> {
+        let to = to.min(self.shown.len());
+        let from = from.min(to);
+        self.shown[from..to]
+            .iter()
+            .map(|i| self.rows[*i].clone())
+            .collect()
+    }
+
+    /// The shown line nearest to the event-log index `index` (for "jump there").
+    pub fn position_of(&self, index: usize) -> Option<usize> {
+        let pos = self.shown.partition_point(|i| self.rows[*i].index < index);
+        (pos < self.shown.len()).then_some(pos)
+    }
+}
+
+/// The rows a viewport scrolled to `scroll_top` with `height` px shows: `(first, last)`
+/// positions among the shown lines, with a few rows of overscan.
+pub fn window(shown: usize, scroll_top: f64, height: f64) -> (usize, usize) {
+    let first = (scroll_top / LOG_ROW_H).floor().max(0.0) as usize;
+    let count = (height / LOG_ROW_H).ceil() as usize + 1;
+    let a = first.saturating_sub(10).min(shown);
+    let b = (first + count + 10).min(shown);
+    (a, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(index: usize, kind: &'static str, path: &str) -> LogLine {
+        LogLine {
+            index,
+            t_us: index as u64 * 1_500,
+            kind,
+            text: format!("{path} line {index}"),
+            pid: index as u32,
+            path: Some(path.to_string()),
+            other: 0,
+        }
+    }
+
+    fn store(n: usize) -> LogStore {
+        let mut s = LogStore::default();
+        s.pull(n, |a, b| {
+            (a..b)
+                .map(|i| {
+                    let kind = if i % 2 == 0 { "exit" } else { "restart" };
+                    let path = if i % 3 == 0 { "demo/a" } else { "demo/b" };
+                    line(i, kind, path)
+                })
+                .collect()
+        });
+        s
+    }
+
+    #[test]
+    fn pulls_only_new_lines() {
+        let mut s = store(3);
+        assert!(!s.pull(3, |_, _| panic!("nothing new")));
+        assert!(s.pull(5, |a, b| (a..b).map(|i| line(i, "exit", "x")).collect()));
+        assert_eq!(s.total(), 5);
+        // a shorter log is another run
+        assert!(s.pull(1, |a, b| (a..b).map(|i| line(i, "exit", "x")).collect()));
+        assert_eq!(s.total(), 1);
+    }
+
+    #[test]
+    fn filters_by_kind_path_and_text() {
+        let mut s = store(12);
+        s.set_filter(LogFilter {
+            hidden: ["restart"].into(),
+            ..LogFilter::default()
+        });
+        assert_eq!(s.shown(), 6);
+        s.set_filter(LogFilter {
+            path: Some("demo/a".into()),
+            ..LogFilter::default()
+        });
+        assert_eq!(s.shown(), 4);
+        assert!(s
+            .slice(0, 10)
+            .iter()
+            .all(|r| r.path.as_deref() == Some("demo/a")));
+        s.set_filter(LogFilter {
+            text: "LINE 1".into(),
+            ..LogFilter::default()
+        });
+        assert_eq!(s.shown(), 3, "1, 10, 11");
+        // new lines are filtered as they arrive
+        s.pull(13, |a, b| (a..b).map(|i| line(i, "exit", "zz")).collect());
+        assert_eq!(s.shown(), 4);
+    }
+
+    #[test]
+    fn a_hundred_thousand_lines_window() {
+        let s = store(100_000);
+        let (a, b) = window(s.shown(), 1_000_000.0, 440.0);
+        assert!(b - a < 50);
+        assert_eq!(s.slice(a, b).len(), b - a);
+        assert_eq!(s.position_of(50_000), Some(50_000));
+        assert_eq!(window(5, 0.0, 1000.0), (0, 5));
+    }
+
+    #[test]
+    fn formats_virtual_time() {
+        assert_eq!(format_time_us(0), "0.000 s");
+        assert_eq!(format_time_us(12_345_678), "12.345 s");
+    }
+}

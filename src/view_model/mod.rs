@@ -1,0 +1,12 @@
+//! The view model: plain Rust projections of a session that the components render.
+//!
+//! Nothing here touches the DOM, so every rule about what the UI shows (the tree's
+//! layout and keyboard moves, the log's filter and window, the charts' paths) is
+//! checked by native unit tests.
+
+pub mod charts;
+pub mod log;
+pub mod tree;
+
+pub use log::{format_time_us, LogFilter, LogRow, LogStore};
+pub use tree::TreeRow;
