@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::view_model::charts::{dashboard_charts, Chart};
-use crate::view_model::tree::layout;
+use crate::view_model::tree::{auto_collapse, layout};
 use crate::view_model::{format_time_us, LogFilter, LogStore, TreeRow};
 use otp_lab_analytics::export::Snapshot;
 use otp_lab_session::session::{Cursor, DEFAULT_BUDGET};
@@ -26,6 +26,8 @@ use otp_lab_sim::lab::presets::PRESETS;
 pub const DEFAULT_SEED: u64 = 1;
 /// Console transcript entries kept.
 pub const CONSOLE_KEPT: usize = 500;
+/// Supervisors with more children than this start folded.
+pub const FOLD_ABOVE: usize = 50;
 /// How long an exit signal takes to travel along a link (ms, wall clock).
 pub const PULSE_MS: f64 = 900.0;
 
@@ -90,6 +92,8 @@ pub struct LabHandle {
     pub dashboard: RwSignal<BTreeMap<String, f64>>,
     pub health: RwSignal<(String, Vec<String>)>,
     pub alerts: RwSignal<Vec<(String, String)>>,
+    /// The longest mailboxes: (process, messages waiting), longest first.
+    pub mailboxes: RwSignal<Vec<(String, usize)>>,
     /// A message for the learner (`role="alert"`).
     pub error: RwSignal<Option<String>>,
     frame_state: StoredValue<FrameState, LocalStorage>,
@@ -106,6 +110,11 @@ struct FrameState {
     forward: Option<(u64, u64)>,
     /// Row signals to dispose of on the next publish.
     graveyard: Vec<RwSignal<TreeRow>>,
+    /// What the published tree was computed from: (log length, virtual second, view
+    /// generation). The tree is laid out again only when it changes.
+    tree_key: Option<(usize, u64, u64)>,
+    /// Bumped by everything that changes the view without logging (scrub, fold, load).
+    generation: u64,
 }
 
 impl LabHandle {
@@ -158,21 +167,29 @@ impl LabHandle {
             dashboard: RwSignal::new(BTreeMap::new()),
             health: RwSignal::new(("healthy".into(), Vec::new())),
             alerts: RwSignal::new(Vec::new()),
+            mailboxes: RwSignal::new(Vec::new()),
             error: RwSignal::new(error),
             frame_state: StoredValue::new_local(FrameState::default()),
         };
+        handle.fold_big_subtrees();
         handle.publish(true);
         handle
     }
 
+    /// Folds the big subtrees of a freshly loaded tree.
+    fn fold_big_subtrees(&self) {
+        let folded = self
+            .session
+            .with_value(|s| auto_collapse(&s.current().lab.tree(), FOLD_ABOVE));
+        self.collapsed.set(folded);
+        self.invalidate();
+    }
+
     /// The scenario JSON the session runs.
     pub fn scenario_text(&self) -> String {
-        self.session.with_value(|s| match &s.experiment().source {
-            otp_lab_session::experiment::Source::Preset(p) => otp_lab_sim::lab::presets::preset(p)
-                .map(|p| p.scenario.to_string())
-                .unwrap_or_default(),
-            otp_lab_session::experiment::Source::Scenario(t) => t.clone(),
-        })
+        self.session
+            .with_value(|s| s.experiment().scenario_text())
+            .unwrap_or_default()
     }
 
     /// The experiment so far (its source, seed and commands).
@@ -184,10 +201,13 @@ impl LabHandle {
     pub fn publish(&self, full: bool) {
         let collapsed = self.collapsed.get_untracked();
         let selected = self.selected.get_untracked();
-        let Some((rows, status, info, log_len)) = self.session.try_with_value(|s| {
+        let (last_key, generation) = self.frame_state.with_value(|f| (f.tree_key, f.generation));
+        let Some((rows, key, status, info, log_len)) = self.session.try_with_value(|s| {
             let run = s.current();
-            let rows = layout(&run.lab.tree(), &collapsed);
             let now_us = run.lab.now_us();
+            let key = (run.lab.log_len(), now_us / 1_000_000, generation);
+            // a 10,000-node tree is laid out only when something happened
+            let rows = (full || last_key != Some(key)).then(|| layout(&run.lab.tree(), &collapsed));
             let status = Status {
                 now: format_time_us(now_us),
                 now_us,
@@ -203,7 +223,7 @@ impl LabHandle {
                 forwarding: None,
             };
             let info = selected.as_deref().and_then(|p| run.lab.inspect(p));
-            (rows, status, info, run.lab.log_len())
+            (rows, key, status, info, run.lab.log_len())
         }) else {
             return;
         };
@@ -215,9 +235,12 @@ impl LabHandle {
                 ..status
             },
         );
-        if let Some(owner) = self.owner.try_get_value() {
+        if let (Some(rows), Some(owner)) = (rows, self.owner.try_get_value()) {
             let gone = reconcile_rows(&owner, self.tree, rows);
-            self.frame_state.update_value(|f| f.graveyard.extend(gone));
+            self.frame_state.update_value(|f| {
+                f.graveyard.extend(gone);
+                f.tree_key = Some(key);
+            });
         }
         set_if_changed(self.inspected, info);
         self.pull_log(log_len);
@@ -225,6 +248,11 @@ impl LabHandle {
         if full || frames % 15 == 0 {
             self.publish_analytics();
         }
+    }
+
+    /// Marks the view as changed without a new log line (the tree is laid out again).
+    fn invalidate(&self) {
+        self.frame_state.update_value(|f| f.generation += 1);
     }
 
     fn pull_log(&self, len: usize) {
@@ -260,13 +288,7 @@ impl LabHandle {
                 .filter(|l| l.kind == "signal")
                 .filter_map(|l| {
                     let to = l.path.clone()?;
-                    let from = lab
-                        .world()
-                        .processes()
-                        .find(|p| p.pid.serial() == l.other)
-                        .and_then(|p| lab.path_of(p.pid))
-                        .or_else(|| to.rsplit_once('/').map(|(parent, _)| parent.to_string()))
-                        .filter(|f| *f != to)?;
+                    let from = l.other_path.clone().filter(|f| *f != to)?;
                     Some(Pulse {
                         key: l.index,
                         from,
@@ -393,6 +415,7 @@ impl LabHandle {
                 c.insert(path.to_string());
             }
         });
+        self.invalidate();
         self.publish(false);
     }
 
@@ -485,7 +508,7 @@ impl LabHandle {
             Some(Ok(())) => {
                 self.error.set(None);
                 self.selected.set(None);
-                self.collapsed.set(BTreeSet::new());
+                self.fold_big_subtrees();
                 self.console.set(Vec::new());
                 self.pulses.set(Vec::new());
                 self.log_store.update_value(LogStore::clear);

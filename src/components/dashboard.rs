@@ -64,6 +64,29 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
                     </figure>
                 </For>
             </div>
+            <figure class="chart mailboxes">
+                <figcaption>"Mailbox lengths"<span class="unit">" (messages waiting, longest first)"</span></figcaption>
+                {move || {
+                    let boxes = lab.mailboxes.get();
+                    let max = boxes.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
+                    let h = 16.0 * boxes.len().max(1) as f64;
+                    let label: Vec<String> = boxes.iter().map(|(n, l)| format!("{n}: {l}")).collect();
+                    let label = label.join(", ");
+                    view! {
+                        <svg viewBox=format!("0 0 {} {h}", CHART_W + 60.0) role="img" aria-label=label>
+                            {boxes.iter().enumerate().map(|(i, (name, len))| {
+                                let y = i as f64 * 16.0;
+                                let w = (*len as f64 / max) * (CHART_W - 150.0);
+                                view! {
+                                    <text class="tick" x="0" y={y + 11.0}>{name.clone()}</text>
+                                    <rect class="bar" x="150" y={y + 3.0} height="10" width=w.max(1.0) />
+                                    <text class="tick" x={155.0 + w} y={y + 11.0}>{len.to_string()}</text>
+                                }
+                            }).collect_view()}
+                        </svg>
+                    }
+                }}
+            </figure>
             <dl class="numbers">
                 {move || lab.dashboard.get().into_iter().map(|(k, v)| view! {
                     <div class="number"><dt>{k.replace('_', " ")}</dt><dd>{format_value(v)}</dd></div>

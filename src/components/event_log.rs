@@ -61,12 +61,16 @@ pub fn EventLog(
             follow.set(top >= bottom - LOG_ROW_H);
         }
     };
+    // every process of a small tree; only the supervisors of a big one
     let path_options = move || {
-        lab.tree
-            .get()
-            .into_iter()
-            .map(|c| c.path)
-            .collect::<Vec<_>>()
+        lab.tree.with(|cells| {
+            let small = cells.len() <= 300;
+            cells
+                .iter()
+                .filter(|c| small || c.row.with_untracked(|r| r.is_supervisor))
+                .map(|c| c.path.clone())
+                .collect::<Vec<_>>()
+        })
     };
     view! {
         <div class="log-panel-body">

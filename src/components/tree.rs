@@ -53,6 +53,29 @@ pub fn SupervisionTree(lab: LabHandle) -> impl IntoView {
             scroll.set((el.scroll_top() as f64, el.client_height().max(400) as f64));
         }
     });
+    // Scrolls `path` into view (so the virtual window draws it), then focuses it.
+    let reveal = move |path: &str| {
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let y = lab.tree.with_untracked(|cells| {
+            cells
+                .iter()
+                .find(|c| c.path == path)
+                .map(|c| c.row.with_untracked(|r| r.y))
+        });
+        if let Some(y) = y {
+            let (top, h) = (el.scroll_top() as f64, el.client_height() as f64);
+            if y < top || y + NODE_H > top + h {
+                let new_top = (y - h / 2.0).max(0.0);
+                el.set_scroll_top(new_top as i32);
+                scroll.set((new_top, h));
+            }
+        }
+        let path = path.to_string();
+        let root: web_sys::Element = el.into();
+        request_animation_frame(move || focus_node(&root, &path));
+    };
     let on_key = move |ev: web_sys::KeyboardEvent| {
         let m = match ev.key().as_str() {
             "ArrowUp" => Move::Up,
@@ -79,12 +102,12 @@ pub fn SupervisionTree(lab: LabHandle) -> impl IntoView {
         if let Some(t) = out.toggle {
             lab.toggle_collapse(&t);
         }
-        if let Some(f) = out.focus {
-            focused.set(Some(f.clone()));
-            lab.select(Some(f.clone()));
-            focus_node(&f);
-        }
+        let target = out.focus.unwrap_or(current);
+        focused.set(Some(target.clone()));
+        lab.select(Some(target.clone()));
+        reveal(&target);
     };
+
     let pulses = move || {
         let cells = lab.tree.get();
         lab.pulses
@@ -132,12 +155,10 @@ pub fn SupervisionTree(lab: LabHandle) -> impl IntoView {
     }
 }
 
-fn focus_node(path: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
+/// Focuses the tree item for `path` inside `root` (this tree, not another on the page).
+fn focus_node(root: &web_sys::Element, path: &str) {
     let sel = format!("[role=treeitem][data-path=\"{}\"]", css_escape(path));
-    if let Ok(Some(el)) = doc.query_selector(&sel) {
+    if let Ok(Some(el)) = root.query_selector(&sel) {
         if let Ok(svg) = el.dyn_into::<web_sys::SvgElement>() {
             let _ = svg.focus();
         }

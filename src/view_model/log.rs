@@ -194,6 +194,7 @@ mod tests {
             pid: index as u32,
             path: Some(path.to_string()),
             other: 0,
+            other_path: None,
         }
     }
 

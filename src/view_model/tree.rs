@@ -220,6 +220,22 @@ pub fn layout(nodes: &[TreeNode], collapsed: &BTreeSet<String>) -> Vec<TreeRow> 
     rows
 }
 
+/// Subtrees folded when a tree is loaded: every node below the root with more than
+/// `threshold` children (a 10,000-node tree opens as its first two levels).
+pub fn auto_collapse(nodes: &[TreeNode], threshold: usize) -> BTreeSet<String> {
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for n in nodes {
+        if let Some((parent, _)) = n.path.rsplit_once('/') {
+            *counts.entry(parent).or_default() += 1;
+        }
+    }
+    nodes
+        .iter()
+        .filter(|n| n.depth > 0 && counts.get(n.path.as_str()).copied().unwrap_or(0) > threshold)
+        .map(|n| n.path.clone())
+        .collect()
+}
+
 /// The drawing's size for these rows.
 pub fn extent(rows: &[TreeRow]) -> (f64, f64) {
     let w = rows.iter().map(|r| r.x + NODE_W).fold(0.0, f64::max) + PAD;
@@ -230,16 +246,11 @@ pub fn extent(rows: &[TreeRow]) -> (f64, f64) {
 /// The rows a viewport from `top` to `top + height` (px) shows, with a margin, so a
 /// 10,000-node tree draws only what is on screen.
 pub fn visible_window(rows: &[TreeRow], top: f64, height: f64) -> Vec<TreeRow> {
-    let margin = 2.0 * ROW_H;
+    // nodes just outside still draw the start of their edges
+    let margin = 3.0 * ROW_H;
     let (a, b) = (top - margin, top + height + margin);
     rows.iter()
-        .filter(|r| {
-            let on = r.y + NODE_H >= a && r.y <= b;
-            // keep a node whose edge crosses the window (its parent is on screen)
-            on || r
-                .parent_xy
-                .is_some_and(|(_, py)| py + NODE_H >= a && py <= b)
-        })
+        .filter(|r| r.y + NODE_H >= a && r.y <= b)
         .cloned()
         .collect()
 }
@@ -399,6 +410,22 @@ mod tests {
         let shown = visible_window(&rows, 30_000.0, 600.0);
         assert!(shown.len() < 30, "{}", shown.len());
         assert!(shown.iter().all(|r| r.path != "root" || r.y > 29_000.0));
+    }
+
+    #[test]
+    fn big_subtrees_start_folded() {
+        let mut nodes = vec![
+            node("root", NodeKind::Supervisor),
+            node("root/s", NodeKind::Supervisor),
+        ];
+        for i in 0..60 {
+            nodes.push(node(&format!("root/s/w{i}"), NodeKind::Worker));
+        }
+        nodes.push(node("root/t", NodeKind::Supervisor));
+        nodes.push(node("root/t/x", NodeKind::Worker));
+        let folded = auto_collapse(&nodes, 50);
+        assert_eq!(folded, ["root/s".to_string()].into());
+        assert_eq!(layout(&nodes, &folded).len(), 4, "root, s (folded), t, t/x");
     }
 
     #[test]

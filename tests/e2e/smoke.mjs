@@ -111,6 +111,7 @@ await test('Kill in the inspector makes the supervisor restart the worker with a
   await item(path).click();
   const pidBefore = await field(item(path), 'pid').textContent();
   await button('Kill').click();
+  await page.waitForSelector('.pulse', { state: 'attached', timeout: 2000 });
   await waitTree(({ path, pidBefore }) => {
     const el = document.querySelector(`[role=treeitem][data-path="${path}"]`);
     if (!el) return false;
@@ -224,6 +225,59 @@ await test('presets: the application tree loads with nested supervisors', async 
   assert((await item('app/web_sup/endpoint').count()) === 1, 'nested worker shown');
   await page.getByRole('tab', { name: 'Event log' }).click();
   await page.screenshot({ path: join(SHOTS, 'lab-application.png') });
+});
+
+await test('fast-forward shows progress and lands 60 virtual seconds later', async () => {
+  const before = Number(await page.locator('.scrubber').getAttribute('max'));
+  await button('+60 s').click();
+  await waitTree((before) => Number(document.querySelector('.scrubber').max) >= before + 60000, before, 15000);
+  await waitTree(() => document.querySelectorAll('progress').length === 0, null);
+});
+
+await test('compare: one_for_one against one_for_all on the same storm', async () => {
+  await page.getByLabel('Preset').selectOption('restart_storm');
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  await button('Add sandbox').click();
+  const boxes = page.locator('.sandbox');
+  await waitTree(() => document.querySelectorAll('.sandbox').length === 2, null);
+  assert((await boxes.nth(0).getByLabel('Strategy').inputValue()) === 'one_for_one', 'first sandbox');
+  assert((await boxes.nth(1).getByLabel('Strategy').inputValue()) === 'one_for_all', 'second sandbox');
+  // the storm kills a worker every 300 ms with probability 0.7: wait for restarts in both
+  await waitTree(() => [...document.querySelectorAll('.sandbox-stats')].every((p) => !/ 0 restarts/.test(p.textContent)), null, 10000);
+  const stats = await page.locator('.sandbox-stats').allTextContents();
+  const restarts = stats.map((t) => Number(/(\d+) restarts/.exec(t)[1]));
+  assert(restarts[1] > restarts[0], `one_for_all restarts every child: ${stats}`);
+  await page.screenshot({ path: join(SHOTS, 'compare.png') });
+  await button('Add sandbox').click();
+  await waitTree(() => document.querySelectorAll('.sandbox').length === 3, null);
+  await page.getByRole('button', { name: 'Remove sandbox 3' }).click();
+  await waitTree(() => document.querySelectorAll('.sandbox').length === 2, null);
+  await page.getByRole('button', { name: 'Lab', exact: true }).click();
+});
+
+await test('a 10,000-node tree draws only what is on screen', async () => {
+  await page.getByLabel('Preset').selectOption('large');
+  await waitTree(() => document.querySelector('[role=treeitem][data-path="root/sup_0"]'), null, 20000);
+  // the 100 supervisors start folded; unfold sup_0: its 100 workers appear
+  assert((await item('root/sup_0').getAttribute('aria-expanded')) === 'false', 'big subtrees start folded');
+  assert((await item('root/sup_0').getAttribute('aria-setsize')) === '100', 'sup_0 is one of 100');
+  await item('root/sup_0').click();
+  await page.keyboard.press('ArrowRight');
+  await waitTree(() => document.querySelector('.lab [role=treeitem][data-path^="root/sup_0/w"]'), null);
+  await waitTree(() => document.activeElement && document.activeElement.dataset.path === 'root/sup_0', null);
+  const drawn = await items.count();
+  assert(drawn < 200, `virtualised: ${drawn} items in the DOM`);
+  const fps = await page.evaluate(() => new Promise((res) => {
+    let n = 0; const s = performance.now();
+    function f() { n += 1; if (performance.now() - s < 2000) requestAnimationFrame(f); else res(n / 2); }
+    requestAnimationFrame(f);
+  }));
+  console.log(`# large tree: ${drawn} of 10,101 nodes in the DOM, ${fps} frames/s while running`);
+  await page.locator('.lab .tree-scroll').evaluate((el) => { el.scrollTop = 300000; el.dispatchEvent(new Event('scroll')); });
+  await waitTree(() => document.querySelector('[role=treeitem][data-path^="root/sup_"]:not([data-path="root/sup_0"])'), null);
+  await page.screenshot({ path: join(SHOTS, 'lab-large.png') });
+  await page.getByLabel('Preset').selectOption('demo');
+  await waitTree(() => document.querySelectorAll('.lab [role=treeitem]').length === 4, null);
 });
 
 await test('the light theme', async () => {

@@ -52,15 +52,18 @@ impl Experiment {
 
     /// The scenario the experiment starts from.
     pub fn scenario(&self) -> Result<Scenario, String> {
-        let text = match &self.source {
-            Source::Preset(id) => {
-                presets::preset(id)
-                    .ok_or_else(|| format!("unknown preset \"{id}\""))?
-                    .scenario
-            }
-            Source::Scenario(text) => text.as_str(),
-        };
-        scenario::parse(text).map_err(|e| e.to_string())
+        scenario::parse(&self.scenario_text()?).map_err(|e| e.to_string())
+    }
+
+    /// The scenario JSON the experiment starts from.
+    pub fn scenario_text(&self) -> Result<String, String> {
+        Ok(match &self.source {
+            Source::Preset(id) => presets::preset(id)
+                .ok_or_else(|| format!("unknown preset \"{id}\""))?
+                .text()
+                .into_owned(),
+            Source::Scenario(text) => text.clone(),
+        })
     }
 
     /// A fresh run at time 0 (the tree started, nothing replayed yet).

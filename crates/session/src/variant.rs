@@ -151,7 +151,7 @@ mod tests {
 
     #[test]
     fn root_variants_parse_and_change_only_the_root() {
-        let base = preset("one_for_one").unwrap().scenario;
+        let base = &preset("one_for_one").unwrap().text();
         let v = with_root(base, Some("one_for_all"), Some(1), None).unwrap();
         assert!(parse_scenario(&v).is_ok());
         assert_eq!(root_of(&v).unwrap(), ("one_for_all".to_string(), 1, 5));
@@ -160,7 +160,7 @@ mod tests {
 
     #[test]
     fn fault_rows_round_trip_and_parse() {
-        let base = preset("demo").unwrap().scenario;
+        let base = &preset("demo").unwrap().text();
         let rows = vec![
             FaultRow {
                 every: false,
@@ -189,7 +189,7 @@ mod tests {
 
     #[test]
     fn a_bad_fault_is_caught_by_the_simulator_parser() {
-        let base = preset("demo").unwrap().scenario;
+        let base = &preset("demo").unwrap().text();
         let rows = vec![FaultRow {
             every: false,
             ms: 1,

@@ -39,6 +39,8 @@ pub struct LogLine {
     pub path: Option<String>,
     /// Another process the line names (the sender of a signal, the restarted child).
     pub other: u32,
+    /// Its tree path, if it has one.
+    pub other_path: Option<String>,
 }
 
 /// The log plus what it learned from events (paths of pids, restart counts).
@@ -64,6 +66,7 @@ impl LabLog {
             pid: if pid.is_none() { 0 } else { pid.serial() },
             path: self.paths.get(&pid).cloned(),
             other: if other.is_none() { 0 } else { other.serial() },
+            other_path: self.paths.get(&other).cloned(),
         });
         self.total += 1;
         if self.lines.len() > LOG_LINES_KEPT {
@@ -101,8 +104,9 @@ impl LabLog {
                 self.push(e, "exit", l);
             }
             EventKind::ExitSignal if e.info == 0 => {
+                // about the target; the sender is the other end (as for 'EXIT' messages)
                 let l = format!("exit({}, {}) from {}", e.other, t(), e.pid);
-                self.push(e, "signal", l);
+                self.push_raw(e.time, "signal", l, e.other, e.pid);
             }
             EventKind::Receive if e.info == MsgCode::Exit as u32 => {
                 let l = format!("{} got {{'EXIT',{},{}}}", self.who(e.pid), e.other, t());

@@ -151,7 +151,7 @@ impl Lab {
     /// (Counter workers) and `printer` (Printer).
     pub fn demo(seed: u64) -> Lab {
         let p = presets::preset("demo").expect("the demo preset exists");
-        let scn = crate::scenario::parse(p.scenario).expect("the demo preset parses");
+        let scn = crate::scenario::parse(&p.text()).expect("the demo preset parses");
         Lab::from_scenario(&scn, Some(seed), |_| {}).expect("the demo preset starts")
     }
 
@@ -701,7 +701,7 @@ mod tests {
     #[test]
     fn every_preset_starts_with_a_live_tree() {
         for p in presets::PRESETS {
-            let scn = crate::scenario::parse(p.scenario)
+            let scn = crate::scenario::parse(&p.text())
                 .unwrap_or_else(|e| panic!("preset {} does not parse: {e}", p.id));
             let lab = Lab::from_scenario(&scn, None, |_| {})
                 .unwrap_or_else(|e| panic!("preset {} does not start: {e}", p.id));
@@ -714,7 +714,7 @@ mod tests {
             );
             assert!(tree[0].meter.is_some());
         }
-        let app = crate::scenario::parse(presets::preset("application").unwrap().scenario).unwrap();
+        let app = crate::scenario::parse(&presets::preset("application").unwrap().text()).unwrap();
         let lab = Lab::from_scenario(&app, None, |_| {}).unwrap();
         let paths: Vec<String> = lab.tree().into_iter().map(|n| n.path).collect();
         assert!(paths.contains(&"app/jobs/mailer".to_string()), "{paths:?}");
@@ -792,7 +792,7 @@ mod tests {
     #[test]
     fn faults_in_the_preset_fire_in_virtual_time() {
         let scn =
-            crate::scenario::parse(presets::preset("restart_storm").unwrap().scenario).unwrap();
+            crate::scenario::parse(&presets::preset("restart_storm").unwrap().text()).unwrap();
         let mut lab = Lab::from_scenario(&scn, None, |_| {}).unwrap();
         lab.advance(3_000_000);
         let lines = lab.log_lines(0, lab.log_len());

@@ -3,15 +3,55 @@
 //! application and a restart storm. Every preset parses and starts (tests).
 
 /// A preset tree.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Preset {
     /// Stable id (used in share links).
     pub id: &'static str,
     pub title: &'static str,
     /// One sentence on what to try with it.
     pub summary: &'static str,
-    /// The scenario JSON.
+    /// The scenario JSON (empty for generated presets).
     pub scenario: &'static str,
+    /// Builds the scenario JSON of a preset too large to write out.
+    pub generate: Option<fn() -> String>,
+}
+
+impl Preset {
+    /// The scenario JSON.
+    pub fn text(&self) -> std::borrow::Cow<'static, str> {
+        match self.generate {
+            Some(g) => std::borrow::Cow::Owned(g()),
+            None => std::borrow::Cow::Borrowed(self.scenario),
+        }
+    }
+}
+
+/// A wide, deep tree: `sups` supervisors of `per` workers each under one root.
+pub fn large_tree(sups: usize, per: usize) -> String {
+    let mut out = String::from(
+        r#"{"name":"large","tree":{"id":"root","strategy":"one_for_one","intensity":10,"period":5,"children":["#,
+    );
+    for i in 0..sups {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!(
+            r#"{{"id":"sup_{i}","kind":"supervisor","strategy":"one_for_one","intensity":5,"period":5,"children":["#
+        ));
+        for j in 0..per {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!(r#"{{"id":"w{j}","behaviour":"counter"}}"#));
+        }
+        out.push_str("]}");
+    }
+    out.push_str(r#"]},"faults":[{"every":500,"from":500,"probability":0.8,"op":"kill","target":"root/sup_0/*"}]}"#);
+    out
+}
+
+fn large() -> String {
+    large_tree(100, 100)
 }
 
 /// Every preset, the default first.
@@ -24,6 +64,7 @@ pub const PRESETS: &[Preset] = &[
             {"id":"counter_1","behaviour":"counter"},
             {"id":"counter_2","behaviour":"counter"},
             {"id":"printer","behaviour":"printer"}]}}"#,
+        generate: None,
     },
     Preset {
         id: "one_for_one",
@@ -33,6 +74,7 @@ pub const PRESETS: &[Preset] = &[
             {"id":"a","behaviour":"counter"},
             {"id":"b","behaviour":"counter"},
             {"id":"c","behaviour":"counter"}]}}"#,
+        generate: None,
     },
     Preset {
         id: "one_for_all",
@@ -42,6 +84,7 @@ pub const PRESETS: &[Preset] = &[
             {"id":"a","behaviour":"counter"},
             {"id":"b","behaviour":"counter"},
             {"id":"c","behaviour":"counter"}]}}"#,
+        generate: None,
     },
     Preset {
         id: "rest_for_one",
@@ -51,6 +94,7 @@ pub const PRESETS: &[Preset] = &[
             {"id":"db","behaviour":"counter"},
             {"id":"cache","behaviour":"counter"},
             {"id":"api","behaviour":"printer"}]}}"#,
+        generate: None,
     },
     Preset {
         id: "dynamic",
@@ -61,6 +105,7 @@ pub const PRESETS: &[Preset] = &[
             "steps":[{"op":"start_child","sup":"pool","args":"job_1"},
                      {"op":"start_child","sup":"pool","args":"job_2"},
                      {"op":"start_child","sup":"pool","args":"job_3"}]}"#,
+        generate: None,
     },
     Preset {
         id: "application",
@@ -78,6 +123,7 @@ pub const PRESETS: &[Preset] = &[
             {"id":"telemetry","behaviour":"counter"}]},
             "steps":[{"op":"start_child","sup":"app/jobs","args":"mailer"},
                      {"op":"start_child","sup":"app/jobs","args":"reports"}]}"#,
+        generate: None,
     },
     Preset {
         id: "restart_storm",
@@ -89,6 +135,14 @@ pub const PRESETS: &[Preset] = &[
             {"id":"w3","behaviour":"counter"},
             {"id":"w4","behaviour":"counter"}]},
             "faults":[{"every":300,"from":300,"probability":0.7,"op":"kill","target":"root/*"}]}"#,
+        generate: None,
+    },
+    Preset {
+        id: "large",
+        title: "Large tree (10,000 workers)",
+        summary: "100 supervisors of 100 workers: fold subtrees, scroll, and watch a chaos script hit sup_0.",
+        scenario: "",
+        generate: Some(large),
     },
 ];
 
