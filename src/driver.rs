@@ -92,6 +92,8 @@ pub struct LabHandle {
     pub dashboard: RwSignal<BTreeMap<String, f64>>,
     pub health: RwSignal<(String, Vec<String>)>,
     pub alerts: RwSignal<Vec<(String, String)>>,
+    /// Restart-rate anomalies: (when, text), newest first.
+    pub anomalies: RwSignal<Vec<(String, String)>>,
     /// The longest mailboxes: (process, messages waiting), longest first.
     pub mailboxes: RwSignal<Vec<(String, usize)>>,
     /// A message for the learner (`role="alert"`).
@@ -168,6 +170,7 @@ impl LabHandle {
             health: RwSignal::new(("healthy".into(), Vec::new())),
             alerts: RwSignal::new(Vec::new()),
             mailboxes: RwSignal::new(Vec::new()),
+            anomalies: RwSignal::new(Vec::new()),
             error: RwSignal::new(error),
             frame_state: StoredValue::new_local(FrameState::default()),
         };
@@ -314,34 +317,47 @@ impl LabHandle {
             let mut server = run.analytics.borrow_mut();
             server.sync();
             let span = now.clamp(10_000_000, 60_000_000);
-            let charts = dashboard_charts(&server.metrics, now, span);
-            let dash = server.dashboard(now, 10_000_000);
-            let health = server.health(run.lab.world(), now);
-            let alerts = server
-                .alerts(&otp_lab_analytics::health::default_rules(), now, 10_000_000)
-                .into_iter()
-                .map(|a| {
-                    (
-                        a.severity.name().to_string(),
-                        format!(
+            Dash {
+                charts: dashboard_charts(&server.metrics, now, span),
+                numbers: server.dashboard(now, 10_000_000),
+                health: {
+                    let h = server.health(run.lab.world(), now);
+                    (h.status.name().to_string(), h.reasons)
+                },
+                alerts: server
+                    .alerts(&otp_lab_analytics::health::default_rules(), now, 10_000_000)
+                    .into_iter()
+                    .map(|a| {
+                        let text = format!(
                             "{}: {} = {:.2} (threshold {})",
                             a.rule, a.field, a.value, a.threshold
-                        ),
-                    )
-                })
-                .collect::<Vec<_>>();
-            (
-                charts,
-                dash,
-                (health.status.name().to_string(), health.reasons),
-                alerts,
-            )
+                        );
+                        (a.severity.name().to_string(), text)
+                    })
+                    .collect(),
+                anomalies: server
+                    .anomalies()
+                    .iter()
+                    .rev()
+                    .take(10)
+                    .map(|(t, a)| {
+                        let text = format!(
+                            "restart rate {:.1}/s against a baseline of {:.1}/s ({:.1} standard deviations)",
+                            a.value, a.baseline, a.score
+                        );
+                        (format_time_us(*t), text)
+                    })
+                    .collect(),
+                mailboxes: longest_mailboxes(&run.lab, 8),
+            }
         });
-        if let Some((charts, dash, health, alerts)) = got {
-            set_if_changed(self.charts, charts);
-            set_if_changed(self.dashboard, dash);
-            set_if_changed(self.health, health);
-            set_if_changed(self.alerts, alerts);
+        if let Some(d) = got {
+            set_if_changed(self.charts, d.charts);
+            set_if_changed(self.dashboard, d.numbers);
+            set_if_changed(self.health, d.health);
+            set_if_changed(self.alerts, d.alerts);
+            set_if_changed(self.anomalies, d.anomalies);
+            set_if_changed(self.mailboxes, d.mailboxes);
         }
     }
 
@@ -597,6 +613,34 @@ impl LabHandle {
             true
         });
     }
+}
+
+/// What the analytics tab shows.
+struct Dash {
+    charts: Vec<Chart>,
+    numbers: BTreeMap<String, f64>,
+    health: (String, Vec<String>),
+    alerts: Vec<(String, String)>,
+    anomalies: Vec<(String, String)>,
+    mailboxes: Vec<(String, usize)>,
+}
+
+/// The `n` longest mailboxes of the lab's processes (the shell excluded), longest first.
+fn longest_mailboxes(lab: &otp_lab_sim::lab::Lab, n: usize) -> Vec<(String, usize)> {
+    let mut boxes: Vec<(String, usize)> = lab
+        .world()
+        .processes()
+        .filter(|p| p.pid != lab.shell())
+        .map(|p| {
+            let name = lab
+                .path_of(p.pid)
+                .map_or_else(|| p.pid.to_string(), |path| format!("{path} {}", p.pid));
+            (name, p.message_queue_len())
+        })
+        .collect();
+    boxes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    boxes.truncate(n);
+    boxes
 }
 
 /// Brings `cells` in line with `rows`: same paths in the same order only update the rows'

@@ -42,6 +42,21 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
                     }}
                 </ul>
             </div>
+            <div class="alerts">
+                <h3>"Anomalies"</h3>
+                <ul class="plain">
+                    {move || {
+                        let a = lab.anomalies.get();
+                        if a.is_empty() {
+                            view! { <li class="muted">"The restart rate follows its moving baseline."</li> }.into_any()
+                        } else {
+                            a.into_iter().map(|(t, text)| view! {
+                                <li class="alert alert-info"><span class="sev">{t}</span>" "{text}</li>
+                            }).collect_view().into_any()
+                        }
+                    }}
+                </ul>
+            </div>
             <div class="charts">
                 <For each=move || lab.charts.get() key=|c| c.clone().title let:chart>
                     <figure class="chart">

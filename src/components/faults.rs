@@ -16,8 +16,9 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
     let chaos_every = RwSignal::new("300".to_string());
     let chaos_p = RwSignal::new("0.5".to_string());
     // reload the rows when another tree is loaded
+    let preset = Memo::new(move |_| lab.status.with(|s| s.preset.clone()));
     Effect::new(move |_| {
-        lab.status.with(|s| s.preset.clone());
+        preset.track();
         rows.set(faults_of(&lab.scenario_text()).unwrap_or_default());
     });
     let apply = move |text: Result<String, String>| {

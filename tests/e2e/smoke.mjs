@@ -206,7 +206,8 @@ await test('the console answers OTP calls and explains mistakes', async () => {
 await test('the analytics dashboard charts restarts and exports a CSV', async () => {
   await page.getByRole('tab', { name: 'Analytics' }).click();
   await page.locator('.chart').first().waitFor();
-  assert((await page.locator('.chart').count()) >= 3, 'three charts');
+  assert((await page.locator('.chart').count()) >= 4, 'rates, recovery, processes, mailboxes');
+  await page.waitForFunction(() => document.querySelectorAll('.mailboxes .bar').length > 0, null, { timeout: 5000 });
   const [download] = await Promise.all([
     page.waitForEvent('download', { timeout: 5000 }),
     button('CSV').click(),
@@ -278,6 +279,21 @@ await test('a 10,000-node tree draws only what is on screen', async () => {
   await page.screenshot({ path: join(SHOTS, 'lab-large.png') });
   await page.getByLabel('Preset').selectOption('demo');
   await waitTree(() => document.querySelectorAll('.lab [role=treeitem]').length === 4, null);
+});
+
+await test('the fault editor: a scripted kill happens at its virtual time', async () => {
+  await page.getByRole('tab', { name: 'Faults' }).click();
+  await button('Add fault').click();
+  const row = page.locator('.fault-table tbody tr').last();
+  await row.getByLabel('Milliseconds').fill('300');
+  await row.getByLabel('Milliseconds').dispatchEvent('change');
+  await row.getByLabel('Target').fill('demo/counter_2');
+  await row.getByLabel('Target').dispatchEvent('change');
+  await button('Apply and restart').click();
+  await waitTree(() => document.querySelector('.lab [role=treeitem][data-path="demo/counter_2"] [data-field=restarts]').textContent === '1', null);
+  await page.getByRole('tab', { name: 'Event log' }).click();
+  const text = await page.getByRole('log').innerText();
+  assert(text.includes('0.300 s') && text.includes('injected exit'), 'the fault fired at 300 ms');
 });
 
 await test('the light theme', async () => {

@@ -13,17 +13,14 @@ pub const LOG_LINES_KEPT: usize = 100_000;
 
 /// The kinds of log lines, for filters.
 pub const LOG_KINDS: &[&str] = &[
-    "spawn",
     "init",
+    "start",
+    "restart",
     "exit",
     "signal",
     "terminate",
     "report",
-    "start",
-    "restart",
     "fault",
-    "call",
-    "send",
 ];
 
 /// One line of the lab's event log.
