@@ -13,8 +13,8 @@ use crate::components::faults::FaultEditor;
 use crate::components::inspector::Inspector;
 use crate::components::timeline::Timeline;
 use crate::components::tree::SupervisionTree;
-use crate::driver::{LabHandle, DEFAULT_SEED};
-use otp_lab_sim::lab::presets::{preset, PRESETS};
+use crate::driver::LabHandle;
+use otp_lab_sim::lab::presets::preset;
 
 /// The bottom panel's tabs.
 const TABS: &[(&str, &str)] = &[
@@ -27,20 +27,41 @@ const TABS: &[(&str, &str)] = &[
 #[component]
 pub fn App() -> impl IntoView {
     restore_theme();
-    let lab = LabHandle::new(PRESETS[0].id, DEFAULT_SEED);
+    let lab = LabHandle::from_location();
     lab.start();
-    let tab = RwSignal::new("log");
+    let tab = lab.tab;
+    let shared = RwSignal::new(None::<String>);
+    let copy = move |embed: bool| {
+        let url = lab.share_url(embed);
+        let text = if embed {
+            format!(
+                "<iframe src=\"{}\" width=\"900\" height=\"560\" title=\"OTP Lab experiment\" loading=\"lazy\"></iframe>",
+                url.replace('"', "%22")
+            )
+        } else {
+            url
+        };
+        copy_text(&text);
+        shared.set(Some(text));
+    };
     let page = RwSignal::new("lab");
     let summary = move || {
         lab.status
             .with(|s| preset(&s.preset).map(|p| p.summary).unwrap_or(""))
     };
     view! {
-        <div class="app">
+        <div class="app" class:embed=move || lab.embed.get()>
+            <Show when=move || lab.embed.get()>
+                <EmbedBar lab=lab />
+            </Show>
             <header class="topbar">
                 <div class="brand">
                     <h1>"OTP Lab"</h1>
                     <p class="tagline">"Learn OTP supervision in a deterministic simulator"</p>
+                </div>
+                <div class="share" role="group" aria-label="Share">
+                    <button type="button" on:click=move |_| copy(false)>"Share"</button>
+                    <button type="button" on:click=move |_| copy(true)>"Copy embed code"</button>
                 </div>
                 <nav class="pages" aria-label="Pages">
                     {[("lab", "Lab"), ("compare", "Compare")].into_iter().map(|(id, label)| view! {
@@ -52,6 +73,14 @@ pub fn App() -> impl IntoView {
                 <Controls lab=lab />
             </header>
             <Timeline lab=lab />
+            <Show when=move || shared.with(|s| s.is_some())>
+                <div class="shared" role="status">
+                    <span>"Copied to the clipboard:"</span>
+                    <input class="small shared-text" readonly aria-label="Shared link"
+                        prop:value=move || shared.get().unwrap_or_default() />
+                    <button type="button" on:click=move |_| shared.set(None)>"Close"</button>
+                </div>
+            </Show>
             <p class="notice" role="alert">{move || lab.error.get()}</p>
             <main class="compare-page" hidden=move || page.get() != "compare">
                 <Compare lab=lab />
@@ -106,6 +135,29 @@ pub fn App() -> impl IntoView {
                     </div>
                 </section>
             </main>
+        </div>
+    }
+}
+
+/// Copies text to the clipboard (the link is also shown, for when the browser refuses).
+fn copy_text(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// The embedded view (`#embed.…`): the tree, the timeline and a link to the full Lab.
+#[component]
+pub fn EmbedBar(lab: LabHandle) -> impl IntoView {
+    view! {
+        <div class="embed-bar">
+            <strong>"OTP Lab"</strong>
+            <button type="button" class="primary" on:click=move |_| lab.toggle_play()>
+                {move || if lab.status.with(|s| s.playing && s.live) { "Pause" } else { "Play" }}
+            </button>
+            <a href=move || { lab.status.track(); lab.share_url(false) } target="_blank" rel="noopener">
+                "Open in OTP Lab"
+            </a>
         </div>
     }
 }

@@ -17,6 +17,7 @@ use crate::view_model::charts::{dashboard_charts, Chart};
 use crate::view_model::tree::{auto_collapse, layout};
 use crate::view_model::{format_time_us, LogFilter, LogStore, TreeRow};
 use otp_lab_analytics::export::Snapshot;
+use otp_lab_session::link::{self, Link};
 use otp_lab_session::session::{Cursor, DEFAULT_BUDGET};
 use otp_lab_session::{Experiment, Session};
 use otp_lab_sim::lab::inspect::ProcInfo;
@@ -96,6 +97,12 @@ pub struct LabHandle {
     pub anomalies: RwSignal<Vec<(String, String)>>,
     /// The longest mailboxes: (process, messages waiting), longest first.
     pub mailboxes: RwSignal<Vec<(String, usize)>>,
+    /// The open tab of the bottom panel (part of a share link).
+    pub tab: RwSignal<&'static str>,
+    /// Whether the address bar follows the experiment (the main lab, not a sandbox).
+    pub follows_url: RwSignal<bool>,
+    /// An embedded view (`#embed.…`): minimal chrome.
+    pub embed: RwSignal<bool>,
     /// A message for the learner (`role="alert"`).
     pub error: RwSignal<Option<String>>,
     frame_state: StoredValue<FrameState, LocalStorage>,
@@ -117,6 +124,8 @@ struct FrameState {
     tree_key: Option<(usize, u64, u64)>,
     /// Bumped by everything that changes the view without logging (scrub, fold, load).
     generation: u64,
+    /// The link last written to the address bar.
+    last_link: Option<Link>,
 }
 
 impl LabHandle {
@@ -171,12 +180,111 @@ impl LabHandle {
             alerts: RwSignal::new(Vec::new()),
             mailboxes: RwSignal::new(Vec::new()),
             anomalies: RwSignal::new(Vec::new()),
+            tab: RwSignal::new("log"),
+            follows_url: RwSignal::new(false),
+            embed: RwSignal::new(false),
             error: RwSignal::new(error),
             frame_state: StoredValue::new_local(FrameState::default()),
         };
         handle.fold_big_subtrees();
         handle.publish(true);
         handle
+    }
+
+    /// A handle on the experiment in the page's URL fragment (the default lab, with a
+    /// clear message, if the link is malformed). The address bar then follows the
+    /// experiment as it changes.
+    pub fn from_location() -> LabHandle {
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        let fragment = hash.trim_start_matches('#');
+        let embed = fragment.starts_with("embed");
+        let (handle, link) = if fragment.is_empty() || fragment == "embed" {
+            (LabHandle::new(PRESETS[0].id, DEFAULT_SEED), None)
+        } else {
+            match link::decode(fragment) {
+                Ok(l) => (LabHandle::from_experiment(l.experiment.clone()), Some(l)),
+                Err(e) => {
+                    let h = LabHandle::new(PRESETS[0].id, DEFAULT_SEED);
+                    h.error.set(Some(format!(
+                        "This link could not be opened. {e} Showing the default lab instead."
+                    )));
+                    (h, None)
+                }
+            }
+        };
+        if let Some(l) = link {
+            if let Some(tab) = l.tab.as_deref().and_then(tab_id) {
+                handle.tab.set(tab);
+            }
+            if l.selected.is_some() {
+                handle.selected.set(l.selected.clone());
+            }
+            if let Some(c) = l.cursor_us {
+                handle.session.update_value(|s| {
+                    s.playing = false;
+                    s.scrub_to_time(c);
+                });
+            }
+            handle.publish(true);
+        }
+        handle.embed.set(embed);
+        // the address bar changes only once the experiment does (a bad link stays there,
+        // for the learner to fix or report)
+        let now = handle.link();
+        handle.frame_state.update_value(|f| f.last_link = Some(now));
+        handle.follows_url.set(true);
+        handle
+    }
+
+    /// The share link of what is on screen now.
+    pub fn link(&self) -> Link {
+        let (experiment, cursor) = self.session.with_value(|s| {
+            let cursor = (s.cursor() != Cursor::Live).then(|| s.current().lab.now_us());
+            (s.experiment().clone(), cursor)
+        });
+        Link {
+            experiment,
+            cursor_us: cursor,
+            selected: self.selected.get_untracked(),
+            tab: Some(self.tab.get_untracked().to_string()),
+        }
+    }
+
+    /// The page's URL for the current experiment (embedded or not).
+    pub fn share_url(&self, embed: bool) -> String {
+        let base = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        let base = base.split('#').next().unwrap_or("").to_string();
+        let prefix = if embed { "embed." } else { "" };
+        format!("{base}#{prefix}{}", link::encode(&self.link()))
+    }
+
+    /// Writes the link into the address bar when the experiment changed (no history
+    /// entry, as a playground does).
+    fn follow_in_address_bar(&self) {
+        if !self.follows_url.get_untracked() {
+            return;
+        }
+        let l = self.link();
+        let changed = self
+            .frame_state
+            .with_value(|f| f.last_link.as_ref() != Some(&l));
+        if !changed {
+            return;
+        }
+        let prefix = if self.embed.get_untracked() {
+            "embed."
+        } else {
+            ""
+        };
+        let fragment = format!("#{prefix}{}", link::encode(&l));
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&fragment));
+        }
+        self.frame_state.update_value(|f| f.last_link = Some(l));
     }
 
     /// Folds the big subtrees of a freshly loaded tree.
@@ -590,6 +698,10 @@ impl LabHandle {
                 .update_value(|s| s.frame((dt_ms * 1000.0) as u64, DEFAULT_BUDGET)),
         }
         self.publish(false);
+        // debounced: the address bar follows twice a second
+        if self.frame_state.with_value(|f| f.frames % 30 == 0) {
+            self.follow_in_address_bar();
+        }
         let now_ms = timestamp_ms;
         if self
             .pulses
@@ -613,6 +725,14 @@ impl LabHandle {
             true
         });
     }
+}
+
+/// The tab ids a link may name.
+pub const TAB_IDS: &[&str] = &["log", "console", "analytics", "faults"];
+
+/// The static id of a tab named in a link (unknown names are ignored).
+fn tab_id(name: &str) -> Option<&'static str> {
+    TAB_IDS.iter().copied().find(|t| *t == name)
 }
 
 /// What the analytics tab shows.

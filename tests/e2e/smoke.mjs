@@ -303,6 +303,78 @@ await test('the light theme', async () => {
   await page.getByRole('button', { name: 'Switch colour theme' }).click();
 });
 
+await test('share: the address bar follows the experiment; a fresh page opens the same state', async () => {
+  await page.getByLabel('Preset').selectOption('one_for_all');
+  await waitTree(() => document.querySelector('.lab [role=treeitem][data-path="root/b"]'), null);
+  if ((await button('Play').count()) === 1) await button('Play').click();
+  await item('root/b').click();
+  await button('Kill').click();
+  await waitTree(() => document.querySelector('.lab [role=treeitem][data-path="root/a"] [data-field=restarts]').textContent === '1', null);
+  await item('root/a').click();
+  await page.getByRole('tab', { name: 'Console' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#v1.') && location.hash.length > 20, null, { timeout: 5000 });
+  await page.waitForTimeout(700); // the address bar is debounced
+  await button('Share').click();
+  const shared = await page.getByLabel('Shared link').inputValue();
+  assert(shared.includes('#v1.'), `the Share box shows the link: ${shared}`);
+  assert(shared.length < 1500, `a short link (${shared.length} characters)`);
+  const fresh = await context.newPage();
+  const freshErrors = [];
+  fresh.on('pageerror', (err) => freshErrors.push(String(err)));
+  await fresh.goto(shared);
+  await fresh.waitForFunction(() => document.querySelectorAll('.lab [role=treeitem]').length === 4, null, { timeout: 15000 });
+  for (const p of ['root/a', 'root/b', 'root/c']) {
+    const a = await field(item(p), 'restarts').textContent();
+    const b = await fresh.locator(`.lab [role=treeitem][data-path="${p}"] [data-field=restarts]`).textContent();
+    assert(a === b, `${p}: ${a} restarts here, ${b} in the fresh page`);
+  }
+  assert((await fresh.locator('.lab [role=treeitem][data-path="root/a"]').getAttribute('aria-selected')) === 'true', 'the selection travels');
+  assert((await fresh.getByRole('tab', { name: 'Console' }).getAttribute('aria-selected')) === 'true', 'the open tab travels');
+  assert(freshErrors.length === 0, freshErrors.join('\n'));
+  await fresh.screenshot({ path: join(SHOTS, 'shared-link.png') });
+  await fresh.close();
+});
+
+await test('malformed, truncated and hostile links show an alert and a working default lab', async () => {
+  const good = new URL(page.url()).hash.slice(1);
+  const bomb = 'v1.' + 'A'.repeat(300000);
+  const cases = [
+    'v1.%%%not-base64',
+    good.slice(0, Math.floor(good.length / 2)),
+    'v1.AAAA',
+    'v99.abc',
+    bomb,
+    'v1.' + Buffer.from('<script>alert(1)</script>').toString('base64url'),
+    '<img src=x onerror=alert(1)>',
+  ];
+  const p2 = await context.newPage();
+  const errors = [];
+  p2.on('pageerror', (err) => errors.push(String(err)));
+  p2.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+  for (const frag of cases) {
+    await p2.goto('about:blank');
+    await p2.goto(`${BASE_URL}#${frag}`);
+    await p2.locator('.notice[role=alert]').filter({ hasText: 'could not be opened' }).waitFor({ timeout: 15000 });
+    await p2.waitForFunction(() => document.querySelectorAll('.lab [role=treeitem]').length === 4, null, { timeout: 5000 });
+  }
+  assert((await p2.locator('img[src=x]').count()) === 0, 'markup in a link stays text');
+  assert(errors.length === 0, errors.join('\n'));
+  await p2.screenshot({ path: join(SHOTS, 'bad-link.png') });
+  await p2.close();
+});
+
+await test('embed mode shows the tree with minimal chrome', async () => {
+  const frag = new URL(page.url()).hash.slice(1);
+  const p3 = await context.newPage();
+  await p3.goto(`${BASE_URL}#embed.${frag}`);
+  await p3.waitForFunction(() => document.querySelectorAll('.lab [role=treeitem]').length === 4, null, { timeout: 15000 });
+  assert(await p3.locator('.embed-bar').isVisible(), 'the embed bar');
+  assert(!(await p3.locator('.topbar').isVisible()), 'no top bar');
+  assert((await p3.getByRole('link', { name: 'Open in OTP Lab' }).getAttribute('href')).includes('#v1.'), 'a link to the full lab');
+  await p3.screenshot({ path: join(SHOTS, 'embed.png') });
+  await p3.close();
+});
+
 await test('the layout fits a tablet without horizontal scrolling', async () => {
   await page.setViewportSize({ width: 800, height: 1000 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
