@@ -11,6 +11,7 @@ use crate::components::dashboard::Dashboard;
 use crate::components::event_log::EventLog;
 use crate::components::faults::FaultEditor;
 use crate::components::inspector::Inspector;
+use crate::components::lessons::Lessons;
 use crate::components::timeline::Timeline;
 use crate::components::tree::SupervisionTree;
 use crate::driver::LabHandle;
@@ -30,6 +31,8 @@ pub fn App() -> impl IntoView {
     let lab = LabHandle::from_location();
     lab.start();
     let tab = lab.tab;
+    // a link shared from the Lessons page opens that lesson
+    let shared_lesson = shared_lesson_in_location();
     let shared = RwSignal::new(None::<String>);
     let copy = move |embed: bool| {
         let url = lab.share_url(embed);
@@ -44,7 +47,13 @@ pub fn App() -> impl IntoView {
         copy_text(&text);
         shared.set(Some(text));
     };
-    let page = RwSignal::new("lab");
+    let page = RwSignal::new(if shared_lesson.is_some() {
+        "lessons"
+    } else {
+        "lab"
+    });
+    // the address bar follows the main lab only while it is shown
+    Effect::new(move |_| lab.follows_url.set(page.get() == "lab"));
     let summary = move || {
         lab.status
             .with(|s| preset(&s.preset).map(|p| p.summary).unwrap_or(""))
@@ -59,20 +68,24 @@ pub fn App() -> impl IntoView {
                     <h1>"OTP Lab"</h1>
                     <p class="tagline">"Learn OTP supervision in a deterministic simulator"</p>
                 </div>
-                <div class="share" role="group" aria-label="Share">
+                <div class="share" role="group" aria-label="Share" hidden=move || page.get() == "lessons">
                     <button type="button" on:click=move |_| copy(false)>"Share"</button>
                     <button type="button" on:click=move |_| copy(true)>"Copy embed code"</button>
                 </div>
                 <nav class="pages" aria-label="Pages">
-                    {[("lab", "Lab"), ("compare", "Compare")].into_iter().map(|(id, label)| view! {
+                    {[("lab", "Lab"), ("lessons", "Lessons"), ("compare", "Compare")].into_iter().map(|(id, label)| view! {
                         <button type="button"
                             aria-current=move || (page.get() == id).then_some("page")
                             on:click=move |_| page.set(id)>{label}</button>
                     }).collect_view()}
                 </nav>
-                <Controls lab=lab />
+                <div class="controls-slot" hidden=move || page.get() == "lessons">
+                    <Controls lab=lab />
+                </div>
             </header>
-            <Timeline lab=lab />
+            <div hidden=move || page.get() != "lab">
+                <Timeline lab=lab />
+            </div>
             <Show when=move || shared.with(|s| s.is_some())>
                 <div class="shared" role="status">
                     <span>"Copied to the clipboard:"</span>
@@ -82,6 +95,11 @@ pub fn App() -> impl IntoView {
                 </div>
             </Show>
             <p class="notice" role="alert">{move || lab.error.get()}</p>
+            <main class="lessons-page" hidden=move || page.get() != "lessons">
+                <Show when=move || page.get() == "lessons">
+                    <Lessons shared=shared_lesson.clone() />
+                </Show>
+            </main>
             <main class="compare-page" hidden=move || page.get() != "compare">
                 <Compare lab=lab />
             </main>
@@ -160,4 +178,11 @@ pub fn EmbedBar(lab: LabHandle) -> impl IntoView {
             </a>
         </div>
     }
+}
+
+/// The lesson, experiment and progress of a link shared from the Lessons page.
+fn shared_lesson_in_location() -> Option<otp_lab_session::link::Link> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let l = otp_lab_session::link::decode(hash.trim_start_matches('#')).ok()?;
+    l.lesson.is_some().then_some(l)
 }

@@ -249,6 +249,8 @@ impl LabHandle {
             cursor_us: cursor,
             selected: self.selected.get_untracked(),
             tab: Some(self.tab.get_untracked().to_string()),
+            lesson: None,
+            progress: None,
         }
     }
 
@@ -301,6 +303,22 @@ impl LabHandle {
         self.session
             .with_value(|s| s.experiment().scenario_text())
             .unwrap_or_default()
+    }
+
+    /// Reads the run on screen and the console lines given so far.
+    pub fn with_run<R>(
+        &self,
+        f: impl FnOnce(&otp_lab_session::experiment::Run, &[String]) -> R,
+    ) -> Option<R> {
+        self.session.try_with_value(|s| {
+            let lines: Vec<String> = s
+                .experiment()
+                .actions
+                .iter()
+                .map(|a| a.line.clone())
+                .collect();
+            f(s.current(), &lines)
+        })
     }
 
     /// The experiment so far (its source, seed and commands).

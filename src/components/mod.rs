@@ -8,5 +8,6 @@ pub mod dashboard;
 pub mod event_log;
 pub mod faults;
 pub mod inspector;
+pub mod lessons;
 pub mod timeline;
 pub mod tree;

@@ -375,6 +375,57 @@ await test('embed mode shows the tree with minimal chrome', async () => {
   await p3.close();
 });
 
+await test('lessons: follow one to its last task, predict-then-run, progress persists', async () => {
+  await page.getByRole('button', { name: 'Lessons', exact: true }).click();
+  await page.getByRole('heading', { name: '1. Processes and pids' }).waitFor();
+  assert((await page.locator('.code-pair figcaption').allTextContents()).join() === 'Elixir,Erlang', 'code in both syntaxes');
+  const input = page.locator('.lessons-page').getByLabel('Console input');
+  await input.fill('Supervisor.which_children(:demo)');
+  await input.press('Enter');
+  await page.waitForSelector('.lessons-page .task.done[data-task="which"]', { timeout: 5000 });
+  assert((await page.locator('.lessons-page .task.done').count()) === 1, 'one task done');
+  await input.fill('Process.info("demo/counter_1")');
+  await input.press('Enter');
+  await page.waitForSelector('.lessons-page .task.done[data-task="info"]', { timeout: 5000 });
+  await page.getByText('All tasks done').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'lesson-done.png') });
+  // a predict-then-run lesson
+  await page.getByRole('button', { name: '6. one_for_one' }).click();
+  await page.getByRole('heading', { name: '6. one_for_one' }).waitFor();
+  await page.locator('.predict').getByLabel('root/b').check();
+  await page.locator('.predict').getByRole('button', { name: /Run/ }).click();
+  await page.locator('.verdict').filter({ hasText: 'Right' }).waitFor({ timeout: 5000 });
+  await page.waitForSelector('.lessons-page .task.done[data-task="only_b"]', { timeout: 5000 });
+  await page.screenshot({ path: join(SHOTS, 'lesson-predict.png') });
+  // share the lesson: a fresh browser (no saved progress) opens the same lesson and state
+  await button('Share lesson').click();
+  const url = await page.getByLabel('Shared lesson link').inputValue();
+  assert(url.includes('#v1.'), `a lesson link: ${url}`);
+  const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const p4 = await other.newPage();
+  await p4.goto(url);
+  await p4.getByRole('heading', { name: '6. one_for_one' }).waitFor({ timeout: 15000 });
+  await p4.waitForSelector('.lessons-page [role=treeitem][data-path="root/b"]');
+  assert((await p4.locator('.lessons-page [role=treeitem][data-path="root/b"] [data-field=restarts]').textContent()) === '1', 'the kill replayed');
+  await p4.waitForSelector('.lessons-page .task.done[data-task="only_b"]', { timeout: 5000 });
+  const theirs = await p4.locator('.lesson-link .done').allTextContents();
+  assert(theirs.filter((d) => d === '✓').length === 2, `progress travels: ${theirs}`);
+  await other.close();
+  // progress survives a reload
+  await page.reload();
+  await page.getByRole('button', { name: 'Lessons', exact: true }).click();
+  await page.getByRole('heading', { name: '6. one_for_one' }).waitFor();
+  const done = await page.locator('.lesson-link .done').allTextContents();
+  assert(done.filter((d) => d === '✓').length === 2, `two lessons complete: ${done}`);
+  // a corrupted store resets cleanly
+  await page.evaluate(() => localStorage.setItem('otp-lab-progress', '<img src=x onerror=alert(1)>'));
+  await page.reload();
+  await page.getByRole('button', { name: 'Lessons', exact: true }).click();
+  await page.locator('.lesson-list [role=alert]').filter({ hasText: 'was reset' }).waitFor();
+  await page.getByRole('heading', { name: '1. Processes and pids' }).waitFor();
+  await page.getByRole('button', { name: 'Lab', exact: true }).click();
+});
+
 await test('the layout fits a tablet without horizontal scrolling', async () => {
   await page.setViewportSize({ width: 800, height: 1000 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

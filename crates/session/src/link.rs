@@ -32,6 +32,10 @@ pub struct Link {
     pub selected: Option<String>,
     /// The open tab (`log`, `console`, `analytics`, `faults`).
     pub tab: Option<String>,
+    /// A lesson open on the experiment (its id), and the course progress (its stored
+    /// text), for links shared from the Lessons page.
+    pub lesson: Option<String>,
+    pub progress: Option<String>,
 }
 
 impl Link {
@@ -42,6 +46,8 @@ impl Link {
             cursor_us: None,
             selected: None,
             tab: None,
+            lesson: None,
+            progress: None,
         }
     }
 }
@@ -82,6 +88,12 @@ pub fn encode(link: &Link) -> String {
     }
     if let Some(t) = &link.tab {
         o.insert("tab".into(), json!(t));
+    }
+    if let Some(l) = &link.lesson {
+        o.insert("l".into(), json!(l));
+    }
+    if let Some(p) = &link.progress {
+        o.insert("pr".into(), json!(p));
     }
     let bytes = Value::Object(o).to_string().into_bytes();
     let packed = miniz_oxide::deflate::compress_to_vec(&bytes, 9);
@@ -215,6 +227,8 @@ fn decode_v1(body: &str) -> Result<Link, String> {
         },
         selected: text_field("sel", 1000)?,
         tab: text_field("tab", 20)?,
+        lesson: text_field("l", 64)?,
+        progress: text_field("pr", 20_000)?,
     })
 }
 
@@ -251,6 +265,8 @@ mod tests {
             cursor_us: Some(2_000_000),
             selected: Some("demo/counter_1".into()),
             tab: Some("console".into()),
+            lesson: Some("processes".into()),
+            progress: Some("v1|processes|processes:which".into()),
         }
     }
 
@@ -375,6 +391,8 @@ mod tests {
                     cursor_us: cursor,
                     selected: sel,
                     tab,
+                    lesson: None,
+                    progress: None,
                 }
             })
     }

@@ -1,0 +1,491 @@
+//! The course: sixteen lessons, from a process's pid to a tree that survives chaos.
+
+use crate::{
+    is_dead, is_running, logged, node, restarts, state, typed, Block::Code, Block::P, Lesson,
+    Prediction, Step, Task,
+};
+use otp_lab_session::experiment::Run;
+use otp_lab_sim::lab::{NodeKind, NodeStatus};
+
+const RESTART_TYPES: &str = r#"{"name":"restart_types","tree":{"id":"root","strategy":"one_for_one","intensity":5,"period":5,"children":[
+    {"id":"perm","behaviour":"counter","restart":"permanent"},
+    {"id":"trans","behaviour":"counter","restart":"transient"},
+    {"id":"temp","behaviour":"counter","restart":"temporary"}]}}"#;
+
+/// The capstone's sandbox: a flat tree under a chaos script.
+pub const CAPSTONE: &str = r#"{"name":"capstone","seed":3,"tree":{"id":"root","strategy":"one_for_one","intensity":3,"period":5,"children":[
+    {"id":"db","behaviour":"counter"},
+    {"id":"cache","behaviour":"counter"},
+    {"id":"api","behaviour":"printer"}]},
+    "faults":[{"every":200,"from":200,"probability":0.8,"op":"kill","target":"root/*"}]}"#;
+
+/// A tree that survives the capstone's chaos (its reference solution).
+pub const CAPSTONE_SOLUTION: &str = r#"{"tree":{"id":"root","strategy":"one_for_one","intensity":30,"period":1,"children":[
+    {"id":"storage","kind":"supervisor","strategy":"rest_for_one","intensity":10,"period":1,"children":[
+        {"id":"db","behaviour":"counter"},
+        {"id":"cache","behaviour":"counter"}]},
+    {"id":"api","behaviour":"printer"}]}}"#;
+
+/// Automatic restarts so far, as the analytics counted them (a dead tree included).
+fn total_restarts(run: &Run) -> u64 {
+    run.analytics.borrow_mut().totals()[3]
+}
+
+pub static LESSONS: &[Lesson] = &[
+    Lesson {
+        id: "processes",
+        title: "1. Processes and pids",
+        prose: &[
+            P("Everything in an OTP system runs in a process: a tiny, isolated thread of execution with its own memory and a mailbox. Each has a pid such as `<0.84.0>`. Nothing is shared; processes only send each other messages."),
+            P("The tree on the right is the seeds' demo: a supervisor `demo` with two counters and a printer. Click a process to inspect it, or ask from the console."),
+            Code {
+                elixir: "Supervisor.which_children(:demo)\nProcess.info(pid(\"0.3.0\"))",
+                erlang: "supervisor:which_children(demo).\nprocess_info(list_to_pid(\"<0.3.0>\")).",
+            },
+        ],
+        sandbox: "demo",
+        tasks: &[
+            Task {
+                id: "which",
+                text: "List the demo supervisor's children with which_children.",
+                check: |_, l| typed(l, "which_children"),
+            },
+            Task {
+                id: "info",
+                text: "Ask for one process's info (Process.info or process_info).",
+                check: |_, l| typed(l, "Process.info(") || typed(l, "process_info("),
+            },
+        ],
+        hints: &[
+            "Type Supervisor.which_children(:demo) in the console and press Enter.",
+            "Processes can be named by path in quotes: Process.info(\"demo/counter_1\").",
+        ],
+        prediction: None,
+        solution: &[
+            Step::Line("Supervisor.which_children(:demo)"),
+            Step::Line("Process.info(\"demo/counter_1\")"),
+        ],
+    },
+    Lesson {
+        id: "messages",
+        title: "2. Messages and mailboxes",
+        prose: &[
+            P("Processes talk by sending messages. A `cast` is fire-and-forget; a `call` waits for the answer. Messages queue in the receiver's mailbox until it takes them."),
+            P("The printer prints what it is cast; the counters count `increment`s and answer `get_value` calls."),
+            Code {
+                elixir: "GenServer.cast(\"demo/printer\", {:print, :hello})\nGenServer.cast(\"demo/counter_1\", :increment)\nGenServer.call(\"demo/counter_1\", :get_value)",
+                erlang: "gen_server:cast(<<\"demo/printer\">>, {print, hello}).\ngen_server:cast(<<\"demo/counter_1\">>, increment).\ngen_server:call(<<\"demo/counter_1\">>, get_value).",
+            },
+        ],
+        sandbox: "demo",
+        tasks: &[
+            Task {
+                id: "print",
+                text: "Make the printer print something (cast it {:print, ...}).",
+                check: |r, _| !state(r, "demo/printer").starts_with("{printed,0"),
+            },
+            Task {
+                id: "count",
+                text: "Increment counter_1, then read its value with a call.",
+                check: |r, l| state(r, "demo/counter_1") != "0" && typed(l, "call("),
+            },
+        ],
+        hints: &[
+            "Casts return :ok at once; the work happens in the receiver.",
+            "Look at the state field in the inspector after each message.",
+        ],
+        prediction: None,
+        solution: &[
+            Step::Line("GenServer.cast(\"demo/printer\", {:print, :hello})"),
+            Step::Line("GenServer.cast(\"demo/counter_1\", :increment)"),
+            Step::Line("GenServer.call(\"demo/counter_1\", :get_value)"),
+        ],
+    },
+    Lesson {
+        id: "links",
+        title: "3. Links and exit signals",
+        prose: &[
+            P("A link ties two processes' fates: when one dies, the other receives an exit signal. A supervisor is linked to each of its children; that is how it learns that one has died."),
+            P("`Process.exit(pid, :kill)` sends the untrappable `kill` signal. Watch the event log: the child exits with reason `killed` and the supervisor receives `{'EXIT', Pid, killed}`."),
+            Code {
+                elixir: "Process.exit(\"demo/counter_2\", :kill)",
+                erlang: "exit(<<\"demo/counter_2\">>, kill).",
+            },
+        ],
+        sandbox: "demo",
+        tasks: &[Task {
+            id: "exit",
+            text: "Kill a worker and find the supervisor's {'EXIT', ...} message in the log.",
+            check: |r, _| logged(r, "signal", "{'EXIT'"),
+        }],
+        hints: &["Select a worker and press Kill, or use Process.exit in the console."],
+        prediction: None,
+        solution: &[Step::Line("Process.exit(\"demo/counter_2\", :kill)")],
+    },
+    Lesson {
+        id: "trap_exit",
+        title: "4. Trapping exits",
+        prose: &[
+            P("A process that does not trap exits dies when a linked process dies abnormally (or when it is sent any reason but `normal`). A process that traps exits gets the signal as a message instead — supervisors do exactly that."),
+            P("Send the printer an exit signal with reason `shutdown`: it does not trap exits, so it dies; its supervisor traps them, so it survives and restarts the printer."),
+            Code {
+                elixir: "Process.exit(\"demo/printer\", :shutdown)\nProcess.info(:demo)[:trap_exit]",
+                erlang: "exit(<<\"demo/printer\">>, shutdown).\nprocess_info(demo).",
+            },
+        ],
+        sandbox: "demo",
+        tasks: &[
+            Task {
+                id: "shutdown",
+                text: "Send the printer an exit signal with reason :shutdown.",
+                check: |r, _| logged(r, "exit", "demo/printer exited with reason shutdown"),
+            },
+            Task {
+                id: "traps",
+                text: "Look up the supervisor's trap_exit flag with Process.info.",
+                check: |_, l| {
+                    l.iter().any(|x| {
+                        (x.contains("Process.info") || x.contains("process_info"))
+                            && x.contains("demo")
+                            && !x.contains("demo/")
+                    })
+                },
+            },
+        ],
+        hints: &["Process.exit(\"demo/printer\", :shutdown)", "Process.info(:demo) lists trap_exit: true."],
+        prediction: None,
+        solution: &[
+            Step::Line("Process.exit(\"demo/printer\", :shutdown)"),
+            Step::Line("Process.info(:demo)"),
+        ],
+    },
+    Lesson {
+        id: "monitors",
+        title: "5. Monitors",
+        prose: &[
+            P("A monitor is a one-way link: the watcher is told when the watched process dies, with a `{'DOWN', Ref, process, Pid, Reason}` message, and never dies itself."),
+            P("Monitor counter_2 from the console, kill it, and look at the shell's mailbox (inspect the shell's messages with flush in IEx; here the DOWN message waits in the shell)."),
+            Code {
+                elixir: "ref = Process.monitor(\"demo/counter_2\")\nProcess.exit(\"demo/counter_2\", :kill)",
+                erlang: "Ref = erlang:monitor(process, <<\"demo/counter_2\">>).\nexit(<<\"demo/counter_2\">>, kill).",
+            },
+        ],
+        sandbox: "demo",
+        tasks: &[Task {
+            id: "down",
+            text: "Monitor a worker, kill it, and receive the 'DOWN' message in the shell.",
+            check: |r, _| {
+                r.lab
+                    .inspect_pid(r.lab.shell())
+                    .is_some_and(|i| i.mailbox.iter().any(|m| m.contains("'DOWN'")))
+            },
+        }],
+        hints: &["Process.monitor(\"demo/counter_2\") first, then kill it."],
+        prediction: None,
+        solution: &[
+            Step::Line("Process.monitor(\"demo/counter_2\")"),
+            Step::Line("Process.exit(\"demo/counter_2\", :kill)"),
+        ],
+    },
+    Lesson {
+        id: "one_for_one",
+        title: "6. one_for_one",
+        prose: &[
+            P("A supervisor restarts children by its strategy. With `one_for_one`, only the child that died is restarted; its siblings keep running with the same pids."),
+            Code {
+                elixir: "children = [A, B, C]\nSupervisor.init(children, strategy: :one_for_one)",
+                erlang: "{ok, {#{strategy => one_for_one}, [ChildA, ChildB, ChildC]}}",
+            },
+        ],
+        sandbox: "one_for_one",
+        tasks: &[Task {
+            id: "only_b",
+            text: "Kill b: only b restarts; a and c keep their pids.",
+            check: |r, _| restarts(r, "root/b") >= 1 && restarts(r, "root/a") == 0 && restarts(r, "root/c") == 0,
+        }],
+        hints: &["Predict first, then press Run (or kill b yourself)."],
+        prediction: Some(Prediction {
+            question: "When b is killed, which processes get a new pid?",
+            line: "Process.exit(\"root/b\", :kill)",
+        }),
+        solution: &[Step::Line("Process.exit(\"root/b\", :kill)")],
+    },
+    Lesson {
+        id: "one_for_all",
+        title: "7. one_for_all",
+        prose: &[
+            P("With `one_for_all`, when one child dies the supervisor terminates all the others (in reverse start order) and starts them all again. Use it when children cannot work without each other."),
+            Code {
+                elixir: "Supervisor.init(children, strategy: :one_for_all)",
+                erlang: "{ok, {#{strategy => one_for_all}, Children}}",
+            },
+        ],
+        sandbox: "one_for_all",
+        tasks: &[Task {
+            id: "all",
+            text: "Kill b and see every child restart.",
+            check: |r, _| ["root/a", "root/b", "root/c"].iter().all(|p| restarts(r, p) >= 1),
+        }],
+        hints: &["The log shows the supervisor shutting down a and c before starting all three."],
+        prediction: Some(Prediction {
+            question: "When b is killed, which processes get a new pid?",
+            line: "Process.exit(\"root/b\", :kill)",
+        }),
+        solution: &[Step::Line("Process.exit(\"root/b\", :kill)")],
+    },
+    Lesson {
+        id: "rest_for_one",
+        title: "8. rest_for_one",
+        prose: &[
+            P("With `rest_for_one`, the child that died and every child started after it are restarted; the ones started before are left alone. Order children by dependency: the api depends on the cache, the cache on the db."),
+            Code {
+                elixir: "Supervisor.init([Db, Cache, Api], strategy: :rest_for_one)",
+                erlang: "{ok, {#{strategy => rest_for_one}, [Db, Cache, Api]}}",
+            },
+        ],
+        sandbox: "rest_for_one",
+        tasks: &[Task {
+            id: "rest",
+            text: "Kill the cache: cache and api restart, db does not.",
+            check: |r, _| restarts(r, "root/cache") >= 1 && restarts(r, "root/api") >= 1 && restarts(r, "root/db") == 0,
+        }],
+        hints: &["Children started after the cache: look at the order in the tree."],
+        prediction: Some(Prediction {
+            question: "When the cache is killed, which processes get a new pid?",
+            line: "Process.exit(\"root/cache\", :kill)",
+        }),
+        solution: &[Step::Line("Process.exit(\"root/cache\", :kill)")],
+    },
+    Lesson {
+        id: "restart_types",
+        title: "9. Restart types",
+        prose: &[
+            P("A child's `restart` value decides whether it comes back: `permanent` always, `transient` only after an abnormal exit, `temporary` never (it is even removed from the supervisor)."),
+            P("`Lab.crash(pid, reason)` makes a worker stop itself with that reason, as `{stop, Reason, State}` from a callback would."),
+            Code {
+                elixir: "%{id: :trans, start: {Counter, :start_link, []}, restart: :transient}\nLab.crash(\"root/trans\", :normal)",
+                erlang: "#{id => trans, start => {counter, start_link, []}, restart => transient}\nlab:crash(<<\"root/trans\">>, normal).",
+            },
+        ],
+        sandbox: RESTART_TYPES,
+        tasks: &[
+            Task {
+                id: "transient",
+                text: "Stop trans with reason :normal: it stays stopped.",
+                check: |r, _| node(r, "root/trans").is_some_and(|n| n.status == NodeStatus::Stopped),
+            },
+            Task {
+                id: "temporary",
+                text: "Crash temp: it is gone from the supervisor for good.",
+                check: |r, _| node(r, "root/temp").is_none(),
+            },
+        ],
+        hints: &["Lab.crash(\"root/trans\", :normal)", "Lab.crash(\"root/temp\", :boom)"],
+        prediction: None,
+        solution: &[
+            Step::Line("Lab.crash(\"root/trans\", :normal)"),
+            Step::Line("Lab.crash(\"root/temp\", :boom)"),
+        ],
+    },
+    Lesson {
+        id: "intensity",
+        title: "10. Restart intensity",
+        prose: &[
+            P("A supervisor allows at most `intensity` restarts in `period` seconds. One more and it gives up: it terminates its children and exits with reason `shutdown`, so the failure travels up the tree. The meter under each supervisor shows the restarts used."),
+            Code {
+                elixir: "Supervisor.init(children, strategy: :one_for_one, max_restarts: 3, max_seconds: 5)",
+                erlang: "{ok, {#{strategy => one_for_one, intensity => 3, period => 5}, Children}}",
+            },
+        ],
+        sandbox: "demo",
+        tasks: &[Task {
+            id: "give_up",
+            text: "Make the demo supervisor give up.",
+            check: |r, _| is_dead(r, "demo"),
+        }],
+        hints: &["Four kills within five seconds.", "Kill the printer again as soon as it is back."],
+        prediction: None,
+        solution: &[
+            Step::Line("Process.exit(\"demo/printer\", :kill)"),
+            Step::Line("Process.exit(\"demo/printer\", :kill)"),
+            Step::Line("Process.exit(\"demo/printer\", :kill)"),
+            Step::Line("Process.exit(\"demo/printer\", :kill)"),
+        ],
+    },
+    Lesson {
+        id: "escalation",
+        title: "11. Escalation in nested trees",
+        prose: &[
+            P("Supervisors supervise supervisors. When an inner supervisor gives up, its parent sees a child exit and restarts it, by the parent's own strategy and intensity. The rest of the application keeps running."),
+            Code {
+                elixir: "children = [RepoSup, WebSup, {DynamicSupervisor, name: Jobs}, Telemetry]",
+                erlang: "[#{id => repo_sup, start => {repo_sup, start_link, []}, type => supervisor}, ...]",
+            },
+        ],
+        sandbox: "application",
+        tasks: &[Task {
+            id: "escalate",
+            text: "Make repo_sup give up so that app restarts it, while app keeps running.",
+            check: |r, _| restarts(r, "app/repo_sup") >= 1 && is_running(r, "app"),
+        }],
+        hints: &["repo_sup allows 2 restarts in 5 s: kill repo three times."],
+        prediction: None,
+        solution: &[
+            Step::Line("Process.exit(\"app/repo_sup/repo\", :kill)"),
+            Step::Line("Process.exit(\"app/repo_sup/repo\", :kill)"),
+            Step::Line("Process.exit(\"app/repo_sup/repo\", :kill)"),
+        ],
+    },
+    Lesson {
+        id: "dynamic",
+        title: "12. Dynamic supervisors",
+        prose: &[
+            P("A DynamicSupervisor (OTP's `simple_one_for_one`) starts children on demand from one template. Each instance is named here by its argument."),
+            Code {
+                elixir: "DynamicSupervisor.start_child(:pool, {Counter, \"job_4\"})\nDynamicSupervisor.count_children(:pool)",
+                erlang: "supervisor:start_child(pool, [job_4]).\nsupervisor:count_children(pool).",
+            },
+        ],
+        sandbox: "dynamic",
+        tasks: &[
+            Task {
+                id: "start",
+                text: "Start job_4.",
+                check: |r, _| node(r, "pool/job_4").is_some(),
+            },
+            Task {
+                id: "count",
+                text: "Count the pool's children.",
+                check: |_, l| typed(l, "count_children"),
+            },
+        ],
+        hints: &["DynamicSupervisor.start_child(:pool, \"job_4\")"],
+        prediction: None,
+        solution: &[
+            Step::Line("DynamicSupervisor.start_child(:pool, \"job_4\")"),
+            Step::Line("DynamicSupervisor.count_children(:pool)"),
+        ],
+    },
+    Lesson {
+        id: "child_api",
+        title: "13. Managing children",
+        prose: &[
+            P("A supervisor's children can be managed by hand: `terminate_child` stops one (its spec stays), `restart_child` starts it again, `delete_child` removes a stopped child's spec."),
+            Code {
+                elixir: "Supervisor.terminate_child(:demo, :printer)\nSupervisor.restart_child(:demo, :printer)\nSupervisor.delete_child(:demo, :counter_2)",
+                erlang: "supervisor:terminate_child(demo, printer).\nsupervisor:restart_child(demo, printer).\nsupervisor:delete_child(demo, counter_2).",
+            },
+        ],
+        sandbox: "demo",
+        tasks: &[
+            Task {
+                id: "restart",
+                text: "Terminate the printer, then restart it.",
+                check: |r, l| typed(l, "terminate_child") && typed(l, "restart_child") && is_running(r, "demo/printer"),
+            },
+            Task {
+                id: "delete",
+                text: "Remove counter_2 from the supervisor (terminate, then delete).",
+                check: |r, _| node(r, "demo/counter_2").is_none(),
+            },
+        ],
+        hints: &["delete_child only works on a stopped child: terminate it first."],
+        prediction: None,
+        solution: &[
+            Step::Line("Supervisor.terminate_child(:demo, :printer)"),
+            Step::Line("Supervisor.restart_child(:demo, :printer)"),
+            Step::Line("Supervisor.terminate_child(:demo, :counter_2)"),
+            Step::Line("Supervisor.delete_child(:demo, :counter_2)"),
+        ],
+    },
+    Lesson {
+        id: "lab_tools",
+        title: "14. Pausing and changing strategy",
+        prose: &[
+            P("OTP Lab can do what OTP cannot, to let you experiment: pause a supervisor (it stops restarting), resume it (it restarts what the pause left down), and change its strategy while it runs."),
+            Code {
+                elixir: "Lab.pause(:root)\nLab.resume(:root)\nLab.change_strategy(:root, :one_for_all)",
+                erlang: "lab:pause(root).\nlab:resume(root).\nlab:change_strategy(root, one_for_all).",
+            },
+        ],
+        sandbox: "one_for_one",
+        tasks: &[
+            Task {
+                id: "pause",
+                text: "Pause root, kill a (it stays down), then resume root.",
+                check: |r, l| typed(l, "pause") && typed(l, "resume") && restarts(r, "root/a") >= 1,
+            },
+            Task {
+                id: "strategy",
+                text: "Switch root to one_for_all and kill b: all three restart.",
+                check: |r, l| typed(l, "change_strategy") && restarts(r, "root/c") >= 1,
+            },
+        ],
+        hints: &["Lab.pause(:root), Process.exit(\"root/a\", :kill), Lab.resume(:root)"],
+        prediction: None,
+        solution: &[
+            Step::Line("Lab.pause(:root)"),
+            Step::Line("Process.exit(\"root/a\", :kill)"),
+            Step::Line("Lab.resume(:root)"),
+            Step::Line("Lab.change_strategy(:root, :one_for_all)"),
+            Step::Line("Process.exit(\"root/b\", :kill)"),
+        ],
+    },
+    Lesson {
+        id: "analytics",
+        title: "15. Reading a restart storm",
+        prose: &[
+            P("This tree runs a chaos script: every 300 ms a random worker is killed with probability 0.7. Open the Analytics tab: the restart rate, recovery times and the intensity meter tell you how close the supervisor is to giving up."),
+            P("Ask the supervisor how it is doing from the console while the storm runs."),
+            Code {
+                elixir: "Supervisor.count_children(:root)",
+                erlang: "supervisor:count_children(root).",
+            },
+        ],
+        sandbox: "restart_storm",
+        tasks: &[Task {
+            id: "observe",
+            text: "Count root's children after at least five restarts have happened.",
+            check: |r, l| typed(l, "count_children") && total_restarts(r) >= 5,
+        }],
+        hints: &["Press Play, wait for the restart counters to climb, then count_children."],
+        prediction: None,
+        solution: &[Step::Wait(3_000), Step::Line("Supervisor.count_children(:root)")],
+    },
+    Lesson {
+        id: "capstone",
+        title: "16. Capstone: a tree that survives chaos",
+        prose: &[
+            P("A chaos script kills a random child of `root` every 200 ms with probability 0.8. The tree given here gives up within a second. Design one that survives 30 virtual seconds: choose strategies and intensities, and nest a supervisor so that one failure does not cost everything."),
+            P("Edit the tree (JSON in the conformance format) and press Apply: the chaos script stays. Then press Play and fast-forward."),
+            Code {
+                elixir: "Supervisor.init([Storage, Api], strategy: :one_for_one, max_restarts: 30, max_seconds: 1)",
+                erlang: "{ok, {#{strategy => one_for_one, intensity => 30, period => 1}, [Storage, Api]}}",
+            },
+        ],
+        sandbox: CAPSTONE,
+        tasks: &[
+            Task {
+                id: "survive",
+                text: "The root is still running after 30 s of chaos.",
+                check: |r, _| r.lab.now_us() >= 30_000_000 && is_running(r, "root") && total_restarts(r) >= 20,
+            },
+            Task {
+                id: "nested",
+                text: "The tree nests at least one supervisor under the root.",
+                check: |r, _| {
+                    r.lab
+                        .tree()
+                        .iter()
+                        .any(|n| n.depth == 1 && n.kind == NodeKind::Supervisor)
+                },
+            },
+        ],
+        hints: &[
+            "The root must allow more restarts per second than the chaos causes (about four).",
+            "Put the workers that fail together under their own supervisor.",
+        ],
+        prediction: None,
+        solution: &[Step::Tree(CAPSTONE_SOLUTION), Step::Wait(30_000)],
+    },
+];

@@ -1,0 +1,286 @@
+//! OTP Lab's guided course: from processes and messages to a capstone tree that must
+//! survive a chaos script.
+//!
+//! A [`Lesson`] has prose (paragraphs and code in Elixir *and* Erlang), a prepared
+//! sandbox (a preset or scenario), [`Task`]s checked against the running simulation,
+//! hints, and optionally a predict-then-run [`Prediction`] graded by running it. Each
+//! lesson carries a [`Lesson::solution`] that a native test drives to check every task
+//! passes — and that doing nothing passes none.
+
+mod course;
+pub mod progress;
+
+pub use course::LESSONS;
+
+use otp_lab_session::experiment::{Experiment, Run, Source};
+use otp_lab_sim::lab::NodeStatus;
+use std::collections::BTreeSet;
+
+/// A block of a lesson's prose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Block {
+    /// A paragraph; `` `code` `` spans are shown as code.
+    P(&'static str),
+    /// The same code in Elixir and in Erlang.
+    Code {
+        elixir: &'static str,
+        erlang: &'static str,
+    },
+}
+
+/// What a task checks, given the lesson's run and the console lines typed so far.
+pub type Check = fn(&Run, &[String]) -> bool;
+
+/// One task of a lesson.
+#[derive(Clone, Copy)]
+pub struct Task {
+    pub id: &'static str,
+    /// What to do, in a sentence.
+    pub text: &'static str,
+    pub check: Check,
+}
+
+/// A predict-then-run question: which processes will get a new pid when `line` runs?
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Prediction {
+    pub question: &'static str,
+    /// The console line that the Run button executes.
+    pub line: &'static str,
+}
+
+/// One step of a lesson's reference solution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A console line.
+    Line(&'static str),
+    /// Let virtual time pass (ms).
+    Wait(u64),
+    /// Replace the sandbox's tree (the capstone): a scenario JSON with a `tree`.
+    Tree(&'static str),
+}
+
+/// A lesson.
+#[derive(Clone, Copy)]
+pub struct Lesson {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub prose: &'static [Block],
+    /// The sandbox: a preset id or a scenario JSON (starting with `{`).
+    pub sandbox: &'static str,
+    pub tasks: &'static [Task],
+    pub hints: &'static [&'static str],
+    pub prediction: Option<Prediction>,
+    /// A reference solution: every task passes after it.
+    pub solution: &'static [Step],
+}
+
+impl Lesson {
+    /// The experiment the lesson starts from.
+    pub fn experiment(&self) -> Experiment {
+        let source = if self.sandbox.trim_start().starts_with('{') {
+            Source::Scenario(self.sandbox.to_string())
+        } else {
+            Source::Preset(self.sandbox.to_string())
+        };
+        Experiment {
+            source,
+            seed: 1,
+            actions: Vec::new(),
+        }
+    }
+
+    /// The learner's own tree with the sandbox's fault script (the capstone's editor).
+    pub fn with_tree(&self, scenario: &str) -> Result<Experiment, String> {
+        let base = self.experiment().scenario_text()?;
+        let faults = otp_lab_session::variant::faults_of(&base)?;
+        let text = otp_lab_session::variant::with_faults(scenario, &faults)?;
+        let scn = otp_lab_sim::scenario::parse(&text).map_err(|e| e.to_string())?;
+        if !matches!(&scn.body, otp_lab_sim::scenario::Body::Sup { root_id, .. } if root_id == "root")
+        {
+            return Err(
+                "the root supervisor's id must be \"root\" (the chaos script targets root/*)"
+                    .into(),
+            );
+        }
+        Ok(Experiment {
+            source: Source::Scenario(text),
+            seed: self.experiment().seed,
+            actions: Vec::new(),
+        })
+    }
+
+    /// Which tasks pass now.
+    pub fn passed(&self, run: &Run, lines: &[String]) -> Vec<bool> {
+        self.tasks.iter().map(|t| (t.check)(run, lines)).collect()
+    }
+}
+
+/// The lesson with this id.
+pub fn lesson(id: &str) -> Option<&'static Lesson> {
+    LESSONS.iter().find(|l| l.id == id)
+}
+
+/// Grades a prediction: the paths whose pid changed between `before` and `after`
+/// (the truth), and whether `guess` names exactly those.
+pub fn grade(
+    before: &[(String, Option<String>)],
+    after: &[(String, Option<String>)],
+    guess: &BTreeSet<String>,
+) -> (BTreeSet<String>, bool) {
+    let truth: BTreeSet<String> = before
+        .iter()
+        .filter(|(path, pid)| {
+            pid.is_some()
+                && after
+                    .iter()
+                    .find(|(p, _)| p == path)
+                    .is_none_or(|(_, after_pid)| after_pid != pid)
+        })
+        .map(|(p, _)| p.clone())
+        .collect();
+    let ok = &truth == guess;
+    (truth, ok)
+}
+
+// ------------------------------------------------------------ helpers for checks
+
+/// The tree node at `path`.
+pub fn node(run: &Run, path: &str) -> Option<otp_lab_sim::lab::TreeNode> {
+    run.lab.tree().into_iter().find(|n| n.path == path)
+}
+
+/// Restarts of the child at `path` so far.
+pub fn restarts(run: &Run, path: &str) -> u64 {
+    node(run, path).map_or(0, |n| n.restarts)
+}
+
+/// True if the node at `path` is dead or gone.
+pub fn is_dead(run: &Run, path: &str) -> bool {
+    node(run, path).is_none_or(|n| n.status == NodeStatus::Dead)
+}
+
+/// True if the node at `path` runs.
+pub fn is_running(run: &Run, path: &str) -> bool {
+    node(run, path).is_some_and(|n| n.status == NodeStatus::Running)
+}
+
+/// True if some typed line contains `needle`.
+pub fn typed(lines: &[String], needle: &str) -> bool {
+    lines.iter().any(|l| l.contains(needle))
+}
+
+/// True if some event-log line of `kind` contains `needle`.
+pub fn logged(run: &Run, kind: &str, needle: &str) -> bool {
+    run.lab
+        .log_lines(0, run.lab.log_len())
+        .iter()
+        .any(|l| l.kind == kind && l.text.contains(needle))
+}
+
+/// The inspector's state text of the process at `path`.
+pub fn state(run: &Run, path: &str) -> String {
+    run.lab.inspect(path).map(|i| i.state).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs a lesson's steps on a fresh run of its sandbox; returns the run and the lines.
+    fn play(l: &Lesson, steps: &[Step]) -> (Run, Vec<String>) {
+        let exp = l.experiment();
+        let mut run = exp.start().unwrap_or_else(|e| panic!("{}: {e}", l.id));
+        let mut lines = Vec::new();
+        for s in steps {
+            match s {
+                Step::Line(line) => {
+                    let out = run.exec_line(line);
+                    assert!(out.is_ok(), "{}: {line}: {out:?}", l.id);
+                    lines.push(line.to_string());
+                    run.lab.advance(1_000);
+                }
+                Step::Wait(ms) => run.lab.advance(ms * 1000),
+                Step::Tree(json) => {
+                    run = l
+                        .with_tree(json)
+                        .and_then(|e| e.start())
+                        .unwrap_or_else(|e| panic!("{}: {e}", l.id));
+                }
+            }
+        }
+        (run, lines)
+    }
+
+    #[test]
+    fn there_are_at_least_fifteen_lessons_with_unique_ids() {
+        assert!(LESSONS.len() >= 15);
+        let ids: BTreeSet<_> = LESSONS.iter().map(|l| l.id).collect();
+        assert_eq!(ids.len(), LESSONS.len());
+        for l in LESSONS {
+            assert!(!l.tasks.is_empty(), "{} has tasks", l.id);
+            assert!(!l.hints.is_empty(), "{} has hints", l.id);
+            assert!(
+                l.prose.iter().any(|b| matches!(b, Block::Code { .. })),
+                "{} shows code in both syntaxes",
+                l.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_solution_passes_every_task() {
+        for l in LESSONS {
+            let (run, lines) = play(l, l.solution);
+            let passed = l.passed(&run, &lines);
+            for (t, ok) in l.tasks.iter().zip(&passed) {
+                assert!(
+                    ok,
+                    "lesson {}: task {} fails after the solution",
+                    l.id, t.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn doing_nothing_passes_no_task() {
+        for l in LESSONS {
+            let (run, lines) = play(l, &[Step::Wait(5_000)]);
+            let passed = l.passed(&run, &lines);
+            for (t, ok) in l.tasks.iter().zip(&passed) {
+                assert!(
+                    !ok,
+                    "lesson {}: task {} passes without doing anything",
+                    l.id, t.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn predictions_are_graded_by_the_simulation() {
+        for l in LESSONS {
+            let Some(p) = l.prediction else { continue };
+            let (mut run, _) = play(l, &[]);
+            let snap = |run: &Run| -> Vec<(String, Option<String>)> {
+                run.lab
+                    .tree()
+                    .into_iter()
+                    .map(|n| (n.path, n.pid))
+                    .collect()
+            };
+            let before = snap(&run);
+            run.exec_line(p.line).unwrap();
+            run.lab.advance(100_000);
+            let after = snap(&run);
+            let (truth, ok) = grade(&before, &after, &BTreeSet::new());
+            assert!(!truth.is_empty(), "{}: something restarts", l.id);
+            assert!(!ok, "{}: an empty guess is wrong", l.id);
+            assert!(
+                grade(&before, &after, &truth).1,
+                "{}: the truth is right",
+                l.id
+            );
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! The Lessons page: the course list with progress, and the open lesson — its prose (with
+//! code in Elixir and Erlang), a sandbox (tree, console, log), tasks checked live against
+//! the simulation, hints, a predict-then-run question, and for the capstone a tree editor.
+//! Progress is saved in localStorage; a corrupted store resets cleanly.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+
+use crate::components::console::Console;
+use crate::components::event_log::EventLog;
+use crate::components::tree::SupervisionTree;
+use crate::driver::LabHandle;
+use otp_lab_lessons::progress::{Progress, STORAGE_KEY};
+use otp_lab_lessons::{grade, lesson, Block, Lesson, LESSONS};
+use otp_lab_session::experiment::{replay, Experiment, Stop};
+use otp_lab_session::link::Link;
+
+/// Loads the saved progress; a damaged store is reset (and the learner told).
+fn load_progress() -> (Progress, Option<String>) {
+    let store = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    let Some(store) = store else {
+        return (Progress::default(), None);
+    };
+    match store.get_item(STORAGE_KEY).ok().flatten() {
+        None => (Progress::default(), None),
+        Some(text) => match Progress::from_text(&text) {
+            Ok(p) => (p, None),
+            Err(e) => {
+                let _ = store.remove_item(STORAGE_KEY);
+                (
+                    Progress::default(),
+                    Some(format!(
+                        "Your saved progress could not be read ({e}) and was reset."
+                    )),
+                )
+            }
+        },
+    }
+}
+
+fn save_progress(p: &Progress) {
+    if let Some(store) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = store.set_item(STORAGE_KEY, &p.to_text());
+    }
+}
+
+/// A paragraph with `` `code` `` spans as code elements (text only, never markup).
+fn paragraph(text: &'static str) -> impl IntoView {
+    let parts: Vec<(bool, String)> = text
+        .split('`')
+        .enumerate()
+        .map(|(i, s)| (i % 2 == 1, s.to_string()))
+        .collect();
+    view! {
+        <p>
+            {parts.into_iter().map(|(code, s)| if code {
+                view! { <code>{s}</code> }.into_any()
+            } else {
+                view! { <span>{s}</span> }.into_any()
+            }).collect_view()}
+        </p>
+    }
+}
+
+#[component]
+pub fn Lessons(
+    /// A link shared from a lesson: its lesson, experiment and progress.
+    shared: Option<Link>,
+) -> impl IntoView {
+    let (saved, problem) = load_progress();
+    let progress = RwSignal::new(saved);
+    let notice = RwSignal::new(problem);
+    let current = RwSignal::new(
+        progress
+            .with_untracked(|p| p.current.clone())
+            .and_then(|id| lesson(&id).map(|l| l.id))
+            .unwrap_or(LESSONS[0].id),
+    );
+    // the shared lesson opens on the shared experiment, its progress merged into ours
+    let start_from = StoredValue::new(None::<(&'static str, Experiment)>);
+    if let Some(link) = shared {
+        match link.lesson.as_deref().and_then(lesson) {
+            Some(l) => {
+                current.set(l.id);
+                start_from.set_value(Some((l.id, link.experiment.clone())));
+            }
+            None => notice.set(Some(
+                "The shared link names a lesson this site does not have.".into(),
+            )),
+        }
+        if let Some(text) = link.progress {
+            match Progress::from_text(&text) {
+                Ok(theirs) => progress.update(|p| {
+                    for (l, tasks) in theirs.done {
+                        for t in tasks {
+                            p.mark(&l, &t);
+                        }
+                    }
+                }),
+                Err(e) => notice.set(Some(format!(
+                    "The shared progress could not be read ({e})."
+                ))),
+            }
+        }
+    }
+    view! {
+        <section class="panel lessons" aria-labelledby="lessons-title">
+            <div class="lessons-layout">
+                <nav class="lesson-list" aria-labelledby="lessons-title">
+                    <h2 id="lessons-title">"Lessons"</h2>
+                    <p class="error" role="alert">{move || notice.get()}</p>
+                    <ol class="plain">
+                        {LESSONS.iter().map(|l| {
+                            let id = l.id;
+                            view! {
+                                <li>
+                                    <button
+                                        type="button"
+                                        class="lesson-link"
+                                        aria-current=move || (current.get() == id).then_some("page")
+                                        on:click=move |_| current.set(id)
+                                    >
+                                        <span class="done" aria-hidden="true">
+                                            {move || if progress.with(|p| p.complete(id)) { "✓" } else { "" }}
+                                        </span>
+                                        {l.title}
+                                        <span class="sr-only">{move || if progress.with(|p| p.complete(id)) { " (complete)" } else { "" }}</span>
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                </nav>
+                {move || {
+                    let id = current.get();
+                    let l = lesson(id).unwrap_or(&LESSONS[0]);
+                    progress.update(|p| p.current = Some(l.id.to_string()));
+                    save_progress(&progress.get_untracked());
+                    // a shared experiment is used once, for its own lesson
+                    let start = start_from
+                        .try_update_value(|s| s.take())
+                        .flatten()
+                        .filter(|(sid, _)| *sid == l.id)
+                        .map(|(_, e)| e)
+                        .unwrap_or_else(|| l.experiment());
+                    view! { <LessonView lesson=l progress=progress start=start /> }
+                }}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn LessonView(
+    lesson: &'static Lesson,
+    progress: RwSignal<Progress>,
+    start: Experiment,
+) -> impl IntoView {
+    let lab = LabHandle::from_experiment(start);
+    lab.start();
+    let shared = RwSignal::new(None::<String>);
+    let share = move |_| {
+        let mut l = lab.link();
+        l.lesson = Some(lesson.id.to_string());
+        l.progress = Some(progress.get_untracked().to_text());
+        l.tab = None;
+        let base = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        let url = format!(
+            "{}#{}",
+            base.split('#').next().unwrap_or(""),
+            otp_lab_session::link::encode(&l)
+        );
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&url);
+        }
+        shared.set(Some(url));
+    };
+    let hints_shown = RwSignal::new(0usize);
+    let passed = RwSignal::new(vec![false; lesson.tasks.len()]);
+    // tasks are checked against the simulation as it runs
+    Effect::new(move |_| {
+        lab.status.track();
+        lab.console.track();
+        let now = lab
+            .with_run(|run, lines| lesson.passed(run, lines))
+            .unwrap_or_default();
+        if now != passed.get_untracked() {
+            progress.update(|p| {
+                for (t, ok) in lesson.tasks.iter().zip(&now) {
+                    if *ok {
+                        p.mark(lesson.id, t.id);
+                    }
+                }
+            });
+            save_progress(&progress.get_untracked());
+            passed.set(now);
+        }
+    });
+    let log_tab = RwSignal::new(true);
+    view! {
+        <article class="lesson" aria-labelledby="lesson-title">
+            <div class="lesson-text">
+                <h2 id="lesson-title">{lesson.title}</h2>
+                {lesson.prose.iter().map(|b| match *b {
+                    Block::P(t) => paragraph(t).into_any(),
+                    Block::Code { elixir, erlang } => view! {
+                        <div class="code-pair">
+                            <figure><figcaption>"Elixir"</figcaption><pre><code>{elixir}</code></pre></figure>
+                            <figure><figcaption>"Erlang"</figcaption><pre><code>{erlang}</code></pre></figure>
+                        </div>
+                    }.into_any(),
+                }).collect_view()}
+                <h3>"Tasks"</h3>
+                <ul class="plain tasks">
+                    {lesson.tasks.iter().enumerate().map(|(i, t)| view! {
+                        <li class=move || if passed.with(|p| p.get(i).copied().unwrap_or(false)) { "task done" } else { "task" }
+                            data-task=t.id>
+                            <span class="task-mark" aria-hidden="true">
+                                {move || if passed.with(|p| p.get(i).copied().unwrap_or(false)) { "✓" } else { "○" }}
+                            </span>
+                            {t.text}
+                            <span class="sr-only">{move || if passed.with(|p| p.get(i).copied().unwrap_or(false)) { " (done)" } else { " (to do)" }}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <p class="lesson-status" role="status">
+                    {move || if passed.with(|p| p.iter().all(|x| *x)) { "All tasks done. On to the next lesson!" } else { "" }}
+                </p>
+                {lesson.prediction.map(|p| view! { <Predict lesson=lesson lab=lab question=p.question line=p.line /> })}
+                {(lesson.id == "capstone").then(|| view! { <TreeEditor lesson=lesson lab=lab /> })}
+                <div class="hints">
+                    <button type="button" on:click=move |_| hints_shown.update(|h| *h = (*h + 1).min(lesson.hints.len()))
+                        disabled=move || hints_shown.get() >= lesson.hints.len()>"Show a hint"</button>
+                    <ul class="plain">
+                        {move || lesson.hints.iter().take(hints_shown.get()).map(|h| view! { <li class="hint">{*h}</li> }).collect_view()}
+                    </ul>
+                </div>
+            </div>
+            <div class="lesson-lab">
+                <div class="lesson-controls">
+                    <button type="button" class="primary" on:click=move |_| lab.toggle_play()>
+                        {move || if lab.status.with(|s| s.playing && s.live) { "Pause" } else { "Play" }}
+                    </button>
+                    <button type="button" on:click=move |_| lab.fast_forward(10_000_000)>"+10 s"</button>
+                    <button type="button" on:click=move |_| lab.load_experiment(lesson.experiment())>"Reset sandbox"</button>
+                    <button type="button" on:click=share>"Share lesson"</button>
+                    <span class="clock-value">{move || lab.status.with(|s| s.now.clone())}</span>
+                </div>
+                <Show when=move || shared.with(|s| s.is_some())>
+                    <input class="small shared-text" readonly aria-label="Shared lesson link"
+                        prop:value=move || shared.get().unwrap_or_default() />
+                </Show>
+                <SupervisionTree lab=lab />
+                <Console lab=lab />
+                <details class="lesson-log" on:toggle=move |_| log_tab.update(|v| *v = !*v)>
+                    <summary>"Event log"</summary>
+                    <EventLog lab=lab visible=Signal::derive(move || log_tab.get()) />
+                </details>
+            </div>
+        </article>
+    }
+}
+
+/// Predict, then run: tick the processes that will get a new pid, then Run.
+#[component]
+fn Predict(
+    lesson: &'static Lesson,
+    lab: LabHandle,
+    question: &'static str,
+    line: &'static str,
+) -> impl IntoView {
+    let guess = RwSignal::new(BTreeSet::<String>::new());
+    let verdict = RwSignal::new(None::<(bool, BTreeSet<String>)>);
+    let paths = move || {
+        lab.tree.with(|cells| {
+            cells
+                .iter()
+                .skip(1)
+                .map(|c| c.path.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    let run = move |_| {
+        // the truth, from a replay of the experiment so far plus the line
+        let exp = lab.experiment();
+        let now = lab.status.with_untracked(|s| s.head_us);
+        let truth = replay(
+            &exp,
+            Stop {
+                t_us: now,
+                log_len: None,
+            },
+        )
+        .ok()
+        .and_then(|mut r| {
+            let snap = |r: &otp_lab_session::experiment::Run| -> Vec<(String, Option<String>)> {
+                r.lab.tree().into_iter().map(|n| (n.path, n.pid)).collect()
+            };
+            let before = snap(&r);
+            r.exec_line(line).ok()?;
+            r.lab.advance(100_000);
+            Some(grade(&before, &snap(&r), &guess.get_untracked()))
+        });
+        if let Some((truth, ok)) = truth {
+            verdict.set(Some((ok, truth)));
+        }
+        lab.run_line(line);
+        let _ = lesson;
+    };
+    view! {
+        <fieldset class="predict">
+            <legend>"Predict, then run"</legend>
+            <p>{question}</p>
+            <div class="choices">
+                <For each=paths key=|p| p.clone() let:p>
+                    <label>
+                        <input type="checkbox"
+                            prop:checked={let q = p.clone(); move || guess.with(|g| g.contains(&q))}
+                            on:change={let q = p.clone(); move |_| guess.update(|g| { if !g.remove(&q) { g.insert(q.clone()); } })} />
+                        {p.clone()}
+                    </label>
+                </For>
+            </div>
+            <button type="button" class="primary" on:click=run>"Run: " <code>{line}</code></button>
+            <p class="verdict" role="status">
+                {move || verdict.get().map(|(ok, truth)| {
+                    let names: Vec<String> = truth.into_iter().collect();
+                    if ok {
+                        format!("Right: {} restarted.", names.join(", "))
+                    } else {
+                        format!("Not quite: {} restarted.", names.join(", "))
+                    }
+                })}
+            </p>
+        </fieldset>
+    }
+}
+
+/// The capstone's tree editor: the learner's tree, with the lesson's chaos script.
+#[component]
+fn TreeEditor(lesson: &'static Lesson, lab: LabHandle) -> impl IntoView {
+    let text = RwSignal::new(
+        r#"{"tree":{"id":"root","strategy":"one_for_one","intensity":3,"period":5,"children":[
+  {"id":"db","behaviour":"counter"},
+  {"id":"cache","behaviour":"counter"},
+  {"id":"api","behaviour":"printer"}]}}"#
+            .to_string(),
+    );
+    let problem = RwSignal::new(None::<String>);
+    view! {
+        <div class="tree-editor">
+            <label for="capstone-tree">"Your tree (JSON)"</label>
+            <textarea id="capstone-tree" rows="9" spellcheck="false"
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <button type="button" class="primary" on:click=move |_| {
+                match lesson.with_tree(&text.get_untracked()) {
+                    Ok(exp) => {
+                        problem.set(None);
+                        lab.load_experiment(exp);
+                    }
+                    Err(e) => problem.set(Some(e)),
+                }
+            }>"Apply tree"</button>
+            <p class="error" role="alert">{move || problem.get()}</p>
+        </div>
+    }
+}
