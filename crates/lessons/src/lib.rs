@@ -258,6 +258,52 @@ mod tests {
     }
 
     #[test]
+    fn wrong_answers_fail() {
+        let wrong: &[(&str, &[Step])] = &[
+            // killed a, not b: b never restarted
+            (
+                "one_for_one",
+                &[Step::Line("Process.exit(\"root/a\", :kill)")],
+            ),
+            // killed the db: it restarted, which rest_for_one's task rules out
+            (
+                "rest_for_one",
+                &[Step::Line("Process.exit(\"root/db\", :kill)")],
+            ),
+            // three kills: within the intensity, the supervisor survives
+            (
+                "intensity",
+                &[
+                    Step::Line("Process.exit(\"demo/printer\", :kill)"),
+                    Step::Line("Process.exit(\"demo/printer\", :kill)"),
+                    Step::Line("Process.exit(\"demo/printer\", :kill)"),
+                ],
+            ),
+            // crashed trans abnormally: a transient child comes back
+            (
+                "restart_types",
+                &[Step::Line("Lab.crash(\"root/trans\", :boom)")],
+            ),
+            // the given tree under chaos for 30 s: the root gives up
+            ("capstone", &[Step::Wait(30_000)]),
+            // terminate without delete: counter_2's spec stays
+            (
+                "child_api",
+                &[Step::Line("Supervisor.terminate_child(:demo, :counter_2)")],
+            ),
+        ];
+        for (id, steps) in wrong {
+            let l = lesson(id).unwrap();
+            let (run, lines) = play(l, steps);
+            let passed = l.passed(&run, &lines);
+            assert!(
+                passed.iter().any(|ok| !ok),
+                "lesson {id}: a wrong answer passes every task"
+            );
+        }
+    }
+
+    #[test]
     fn predictions_are_graded_by_the_simulation() {
         for l in LESSONS {
             let Some(p) = l.prediction else { continue };
