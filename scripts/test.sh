@@ -37,7 +37,7 @@ step "trunk build --release --offline"
 build_start=$SECONDS
 trunk_build --release --offline
 echo "site built in $((SECONDS - build_start)) s"
-ls -l dist
+node scripts/size.mjs dist
 
 step "browser smoke tests (tests/web.rs, wasm-bindgen-test-runner + headless Chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test -p otp-lab --target wasm32-unknown-unknown --test web

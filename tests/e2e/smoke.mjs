@@ -63,6 +63,13 @@ await test('the page loads and renders the supervision tree', async () => {
   await tree.waitFor({ state: 'visible', timeout: 15000 });
   await page.waitForFunction(() => document.querySelectorAll('[role=treeitem]').length === 4, null, { timeout: 15000 });
   assert((await page.title()) === 'OTP Lab', `title is ${await page.title()}`);
+  const interactive = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    return Math.round(performance.now() - (nav ? nav.startTime : 0));
+  });
+  console.log(`# the tree was interactive at most ${interactive} ms after navigation started`);
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert(csp && csp.includes("default-src 'self'") && csp.includes("object-src 'none'"), `a CSP: ${csp}`);
   await page.screenshot({ path: join(SHOTS, 'lab-initial.png'), fullPage: true });
 });
 
@@ -197,6 +204,10 @@ await test('the console answers OTP calls and explains mistakes', async () => {
   assert(err.includes('which_children'), `a hint: ${err}`);
   await input.press('ArrowUp');
   assert((await input.inputValue()) === 'Supervisor.wich_children(:demo)', 'history recalls the last line');
+  await input.fill('send(:demo, "<img src=x onerror=alert(1)><script>alert(2)</script>")');
+  await input.press('Enter');
+  await page.waitForFunction(() => [...document.querySelectorAll('.console-in')].some((e) => e.textContent.includes('<img src=x')), null, { timeout: 3000 });
+  assert((await page.locator('.console img').count()) === 0, 'console input stays text');
   await input.fill('Process.exit("demo/counter_2", :kill)');
   await input.press('Enter');
   await waitTree(() => document.querySelector('[role=treeitem][data-path="demo/counter_2"] [data-field=restarts]').textContent === '1', null);
