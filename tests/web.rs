@@ -110,3 +110,13 @@ async fn kill_from_the_inspector_restarts_the_worker() {
     .await;
     assert!(restarted, "{path} restarted with a new pid");
 }
+
+/// Determinism across targets: the presets' event-log hashes under seeded chaos, computed
+/// here in wasm, equal the ones recorded natively (crates/sim/tests/fingerprints.rs).
+#[wasm_bindgen_test]
+fn wasm_runs_match_the_native_fingerprints() {
+    let want = include_str!("../crates/sim/tests/fingerprints.txt");
+    let got = otp_lab_sim::fingerprint::fingerprint_text();
+    assert_eq!(got, want);
+    assert!(got.lines().count() >= 15);
+}

@@ -11,6 +11,7 @@ pub mod atom;
 pub mod behaviour;
 pub mod bench;
 pub mod event;
+pub mod fingerprint;
 pub mod lab;
 pub mod log;
 pub mod message;
