@@ -5,6 +5,7 @@
 //! [`components`] render; components send commands back through the driver.
 
 pub mod app;
+pub mod bench;
 pub mod components;
 pub mod driver;
 pub mod view_model;

@@ -7,35 +7,13 @@
 
 use otp_lab_sim::bench::{self, Workload};
 use otp_lab_sim::scenario::{self, runner};
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Counts live heap bytes, to measure the memory of simulated processes.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size(), Ordering::Relaxed);
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        LIVE.fetch_add(new, Ordering::Relaxed);
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        unsafe { System.realloc(p, l, new) }
-    }
-}
-
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: otp_lab_sim::bench::Counting = otp_lab_sim::bench::Counting;
 
 const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab metrics FILE.json [--format json|prometheus|csv|statsd] | otp-lab bench [--quick]";
 
@@ -199,9 +177,9 @@ fn run_bench(divisor: u64) -> ExitCode {
         return ExitCode::from(1);
     }
     let n = 100_000u64 / divisor.max(1);
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = otp_lab_sim::bench::live_bytes();
     let w = bench::idle_processes(n);
-    let after = LIVE.load(Ordering::Relaxed);
+    let after = otp_lab_sim::bench::live_bytes();
     let per = (after.saturating_sub(before)) as f64 / n as f64;
     println!("# idle process memory: {per:.0} bytes per process ({n} live processes, {} in the world, including the process table and the event log ring)", w.process_count());
     ExitCode::SUCCESS

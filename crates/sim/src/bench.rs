@@ -184,6 +184,36 @@ pub fn idle_processes(n: u64) -> World {
     w
 }
 
+/// A global allocator that counts live heap bytes, to measure what simulated processes
+/// cost: the `otp-lab` binary and the site's benchmark page install it with
+/// `#[global_allocator]` and read [`live_bytes`].
+pub struct Counting;
+
+static LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Live heap bytes, when [`Counting`] is the global allocator (0 otherwise).
+pub fn live_bytes() -> usize {
+    LIVE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the counter is only
+// bookkeeping.
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: std::alloc::Layout) -> *mut u8 {
+        LIVE.fetch_add(l.size(), std::sync::atomic::Ordering::Relaxed);
+        unsafe { std::alloc::System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: std::alloc::Layout) {
+        LIVE.fetch_sub(l.size(), std::sync::atomic::Ordering::Relaxed);
+        unsafe { std::alloc::System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: std::alloc::Layout, new: usize) -> *mut u8 {
+        LIVE.fetch_add(new, std::sync::atomic::Ordering::Relaxed);
+        LIVE.fetch_sub(l.size(), std::sync::atomic::Ordering::Relaxed);
+        unsafe { std::alloc::System.realloc(p, l, new) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

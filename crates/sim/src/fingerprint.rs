@@ -4,8 +4,8 @@
 //! test (tests/web.rs) both compare against it, so native and wasm runs are the same.
 
 use crate::lab::presets::PRESETS;
-use crate::scenario::{Fault, FaultAction, FaultWhen};
 use crate::lab::Lab;
+use crate::scenario::{Fault, FaultAction, FaultWhen};
 
 /// Seeds each preset runs with.
 pub const SEEDS: [u64; 3] = [1, 7, 1_000_003];

@@ -1,0 +1,32 @@
+// Opens bench.html of a served release build in headless Chromium, waits for the
+// workloads to finish and prints the page's lines (the `otp-lab bench` format).
+//   BASE_URL=http://127.0.0.1:8080/ node scripts/bench-browser.mjs [--quick]
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'tests/e2e/package.json'));
+const { chromium } = require('playwright-core');
+const base = process.env.BASE_URL || 'http://127.0.0.1:8080/';
+const quick = process.argv.includes('--quick');
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${base}bench.html${quick ? '?quick' : ''}`);
+  await page.waitForFunction(() => document.body.dataset.benchDone === '1', null, { timeout: 600000 });
+  process.stdout.write(await page.locator('#bench-output').textContent());
+  if (errors.length) {
+    console.error(errors.join('\n'));
+    process.exitCode = 1;
+  }
+} finally {
+  await browser.close();
+}
