@@ -15,7 +15,7 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOC: otp_lab_sim::bench::Counting = otp_lab_sim::bench::Counting;
 
-const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab metrics FILE.json [--format json|prometheus|csv|statsd] | otp-lab bench [--quick]";
+const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab metrics FILE.json [--format json|prometheus|csv|statsd] | otp-lab bench [--quick] | otp-lab soak [--quick]";
 
 fn fail(msg: &str) -> ExitCode {
     let line = msg.replace('\n', " ");
@@ -185,6 +185,41 @@ fn run_bench(divisor: u64) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `otp-lab soak`: a virtual hour of chaos on a 1,000-worker tree with the analytics
+/// attached, run in Lab-sized slices; prints events, speed and the live heap.
+fn run_soak(virtual_s: u64) -> ExitCode {
+    let t0 = Instant::now();
+    let r = match otp_lab_session::soak::soak(virtual_s, 50, 20_000, otp_lab_sim::bench::live_bytes)
+    {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    let secs = t0.elapsed().as_secs_f64();
+    println!(
+        "soak: {} virtual s, {} events ({:.1} M events/s), {} live processes",
+        r.virtual_us / 1_000_000,
+        r.events,
+        r.events as f64 / secs / 1e6,
+        r.live_processes
+    );
+    println!(
+        "soak: live heap {:.1} MB after the first virtual minute, peak {:.1} MB after it ({:+.1} %)",
+        r.probe_after_warmup as f64 / 1e6,
+        r.probe_peak as f64 / 1e6,
+        (r.probe_peak as f64 / r.probe_after_warmup.max(1) as f64 - 1.0) * 100.0
+    );
+    let series: Vec<String> = r
+        .probe_series
+        .iter()
+        .map(|b| format!("{:.1}", *b as f64 / 1e6))
+        .collect();
+    println!(
+        "soak: peak live heap per virtual 10 minutes (MB): {}",
+        series.join(" ")
+    );
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
@@ -198,6 +233,8 @@ fn main() -> ExitCode {
         ["metrics", file, "--format", f] | ["metrics", "--format", f, file] => metrics(file, f),
         ["bench"] => run_bench(1),
         ["bench", "--quick"] => run_bench(10),
+        ["soak"] => run_soak(3600),
+        ["soak", "--quick"] => run_soak(360),
         ["bench", "--only", name] => match Workload::ALL.iter().find(|w| w.name() == *name) {
             Some(wl) => {
                 let t0 = Instant::now();

@@ -9,6 +9,7 @@
 pub mod experiment;
 pub mod link;
 pub mod session;
+pub mod soak;
 pub mod variant;
 
 pub use experiment::{Action, Experiment};

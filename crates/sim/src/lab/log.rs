@@ -11,6 +11,9 @@ use std::collections::{HashMap, VecDeque};
 /// Log lines kept by the lab (older ones are dropped).
 pub const LOG_LINES_KEPT: usize = 100_000;
 
+/// Exited pids whose paths the log still remembers.
+pub const PATHS_OF_GONE_KEPT: usize = 10_000;
+
 /// The kinds of log lines, for filters.
 pub const LOG_KINDS: &[&str] = &[
     "init",
@@ -47,6 +50,9 @@ pub(crate) struct LabLog {
     pub total: usize,
     pub restarts: HashMap<String, u64>,
     pub paths: HashMap<Pid, String>,
+    /// Pids that exited, oldest first: their paths are kept a while (late 'EXIT'
+    /// messages still name them), then forgotten, so an endless run stays bounded.
+    pub gone: VecDeque<Pid>,
 }
 
 impl LabLog {
@@ -99,6 +105,12 @@ impl LabLog {
             EventKind::Exit => {
                 let l = format!("{} exited with reason {}", self.who(e.pid), t());
                 self.push(e, "exit", l);
+                self.gone.push_back(e.pid);
+                if self.gone.len() > PATHS_OF_GONE_KEPT {
+                    if let Some(old) = self.gone.pop_front() {
+                        self.paths.remove(&old);
+                    }
+                }
             }
             EventKind::ExitSignal if e.info == 0 => {
                 // about the target; the sender is the other end (as for 'EXIT' messages)
