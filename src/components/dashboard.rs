@@ -27,36 +27,20 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
                     {move || lab.health.with(|h| h.1.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view())}
                 </ul>
             </div>
-            <div class="alerts">
-                <h3>"Alerts"</h3>
-                <ul class="plain">
-                    {move || {
-                        let a = lab.alerts.get();
-                        if a.is_empty() {
-                            view! { <li class="muted">"No alert rule fires."</li> }.into_any()
-                        } else {
-                            a.into_iter().map(|(sev, text)| view! {
-                                <li class=format!("alert alert-{sev}")><span class="sev">{sev.clone()}</span>" "{text}</li>
-                            }).collect_view().into_any()
-                        }
-                    }}
-                </ul>
-            </div>
-            <div class="alerts">
-                <h3>"Anomalies"</h3>
-                <ul class="plain">
-                    {move || {
-                        let a = lab.anomalies.get();
-                        if a.is_empty() {
-                            view! { <li class="muted">"The restart rate follows its moving baseline."</li> }.into_any()
-                        } else {
-                            a.into_iter().map(|(t, text)| view! {
-                                <li class="alert alert-info"><span class="sev">{t}</span>" "{text}</li>
-                            }).collect_view().into_any()
-                        }
-                    }}
-                </ul>
-            </div>
+            <NoticeList
+                title="Alerts"
+                empty="No alert rule fires."
+                items=Signal::derive(move || {
+                    lab.alerts.get().into_iter().map(|(sev, text)| (format!("alert-{sev}"), sev, text)).collect()
+                })
+            />
+            <NoticeList
+                title="Anomalies"
+                empty="The restart rate follows its moving baseline."
+                items=Signal::derive(move || {
+                    lab.anomalies.get().into_iter().map(|(t, text)| ("alert-info".to_string(), t, text)).collect()
+                })
+            />
             <div class="charts">
                 <For each=move || lab.charts.get() key=|c| c.clone().title let:chart>
                     <figure class="chart">
@@ -114,6 +98,35 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
                 <button type="button" on:click=move |_| download("csv")>"CSV"</button>
                 <button type="button" on:click=move |_| download("statsd")>"StatsD"</button>
             </div>
+        </div>
+    }
+}
+
+/// A titled list of notices: `(class, label, text)`, or a sentence when there is none.
+#[component]
+fn NoticeList(
+    title: &'static str,
+    empty: &'static str,
+    #[prop(into)] items: Signal<Vec<(String, String, String)>>,
+) -> impl IntoView {
+    view! {
+        <div class="alerts">
+            <h3>{title}</h3>
+            <ul class="plain">
+                {move || {
+                    let list = items.get();
+                    if list.is_empty() {
+                        view! { <li class="muted">{empty}</li> }.into_any()
+                    } else {
+                        list.into_iter()
+                            .map(|(class, label, text)| view! {
+                                <li class=format!("alert {class}")><span class="sev">{label}</span>" "{text}</li>
+                            })
+                            .collect_view()
+                            .into_any()
+                    }
+                }}
+            </ul>
         </div>
     }
 }

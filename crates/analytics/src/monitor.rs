@@ -388,7 +388,17 @@ impl Server {
         let t = self.settings.health;
         let from = now_us.saturating_sub(t.restart_window_us);
         let recent = self.metrics.aggregate(self.ids.restarts, from, now_us).sum as u64;
-        assess(recent, self.live.max(0) as u64, queue_analysis(w), &t)
+        let mut report = assess(recent, self.live.max(0) as u64, queue_analysis(w), &t);
+        // a root supervisor that gave up takes its whole application down
+        for s in self.restarts.all_stats() {
+            if !s.alive && !s.path.contains('/') {
+                report.status = crate::health::Health::Critical;
+                report
+                    .reasons
+                    .push(format!("the root supervisor {} is down", s.path));
+            }
+        }
+        report
     }
 
     /// The alert rules that fire on the dashboard.

@@ -236,3 +236,25 @@ fn the_server_loses_no_event() {
     assert!(a.expected[3] >= 10_000, "restarts happened: {a:?}");
     assert!(a.lossless(), "{a:?}");
 }
+
+#[test]
+fn a_dead_root_is_critical() {
+    // four kills in one second exceed intensity 3: the root gives up
+    let tree = r#"{"id":"root","intensity":3,"period":1,"children":[{"id":"a"},{"id":"b"}]}"#;
+    let (alive, w, end) = run(tree, "", 1000, |_| {});
+    assert_eq!(alive.borrow_mut().health(&w, end).status, Health::Healthy);
+    let (s, w, end) = run(
+        tree,
+        r#"{"every":100,"until":400,"op":"kill","target":"root/*"}"#,
+        1000,
+        |_| {},
+    );
+    let h = s.borrow_mut().health(&w, end);
+    assert_eq!(h.status, Health::Critical, "{h:?}");
+    assert!(
+        h.reasons
+            .iter()
+            .any(|r| r.contains("root supervisor root is down")),
+        "{h:?}"
+    );
+}
