@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PatternConfig {
     /// A storm: at least `storm_restarts` restarts of one child within `storm_window_us`.
-    /// Default: 5 within 10 s.
+    /// Default: 5 within 10 s (at most [`RING`]).
     pub storm_restarts: usize,
     pub storm_window_us: u64,
     /// A cascade: failures of at least `cascade_children` different children of one
@@ -20,7 +20,8 @@ pub struct PatternConfig {
     pub cascade_children: usize,
     pub cascade_window_us: u64,
     /// Periodic: at least `periodic_failures` failures of one child whose intervals vary
-    /// by less than `periodic_max_cv` (coefficient of variation). Default: 5, 0.1.
+    /// by less than `periodic_max_cv` (coefficient of variation). Default: 5, 0.1 (at
+    /// most [`RING`] failures are looked at).
     pub periodic_failures: usize,
     pub periodic_max_cv: f64,
 }
@@ -89,9 +90,9 @@ pub struct PatternDetector {
 #[derive(Clone, Debug, Default)]
 struct ChildTrack {
     /// The newest restart times (at most `storm_restarts`: enough to see a storm).
-    restarts: VecDeque<u64>,
+    restarts: Ring,
     /// The newest failure times (at most `periodic_failures`).
-    failures: VecDeque<u64>,
+    failures: Ring,
     /// Failures within its supervisor's cascade window (a child has one supervisor).
     in_window: u32,
     /// When it was last reported as storming / periodic (once per episode).
@@ -110,6 +111,51 @@ struct Siblings {
 }
 
 const KEEP: usize = 1000;
+
+/// Times a child's ring holds: storms and periodic beats look at most this many.
+pub const RING: usize = 8;
+
+/// The newest (at most [`RING`]) times, oldest first, stored inline: a child's whole
+/// record stays in two cache lines.
+#[derive(Clone, Copy, Debug, Default)]
+struct Ring {
+    t: [u64; RING],
+    start: u8,
+    len: u8,
+}
+
+impl Ring {
+    fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    fn get(&self, i: usize) -> u64 {
+        self.t[(self.start as usize + i) % RING]
+    }
+
+    fn front(&self) -> Option<u64> {
+        (self.len > 0).then(|| self.get(0))
+    }
+
+    fn pop_front(&mut self) {
+        if self.len > 0 {
+            self.start = ((self.start as usize + 1) % RING) as u8;
+            self.len -= 1;
+        }
+    }
+
+    fn push_back(&mut self, x: u64) {
+        if self.len() == RING {
+            self.pop_front();
+        }
+        self.t[(self.start as usize + self.len()) % RING] = x;
+        self.len += 1;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
 
 /// Failures remembered per supervisor for cascade detection: a burst of more failures
 /// than this within one window counts its newest `MAX_RECENT` (memory stays bounded).
@@ -181,15 +227,16 @@ impl PatternDetector {
         }
         // a regular beat
         let track = &mut self.children[child as usize];
+        let beats = c.periodic_failures.clamp(2, RING);
         let f = &mut track.failures;
-        if f.len() >= c.periodic_failures.max(2) {
+        if f.len() >= beats {
             f.pop_front();
         }
         f.push_back(t_us);
-        if f.len() >= c.periodic_failures && c.periodic_failures >= 2 {
+        if f.len() >= beats && c.periodic_failures >= 2 {
             let n = (f.len() - 1) as f64;
             // evenly spaced failures: mean gap = span / gaps
-            let mean = (t_us - f[0]) as f64 / n;
+            let mean = (t_us - f.get(0)) as f64 / n;
             let gaps = || f.iter().zip(f.iter().skip(1)).map(|(a, b)| (b - a) as f64);
             let cv = if mean > 0.0 {
                 let var = gaps().map(|g| (g - mean).powi(2)).sum::<f64>() / n;
@@ -225,8 +272,9 @@ impl PatternDetector {
     ) -> Vec<Pattern> {
         let c = self.config;
         let track = slot(&mut self.children, child);
+        let needed = c.storm_restarts.clamp(1, RING);
         let r = &mut track.restarts;
-        if r.len() >= c.storm_restarts.max(1) {
+        if r.len() >= needed {
             r.pop_front();
         }
         r.push_back(t_us);
@@ -236,7 +284,7 @@ impl PatternDetector {
         let n = r.len();
         let last = &mut track.storming;
         let storming = last.is_some_and(|t| t_us - t <= c.storm_window_us);
-        if n >= c.storm_restarts && !storming {
+        if n >= needed && !storming {
             *last = Some(t_us);
             let p = Pattern::RestartStorm {
                 supervisor: paths.name(sup).to_string(),
