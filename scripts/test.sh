@@ -30,7 +30,7 @@ cargo test --workspace
 
 step "exports: otp-lab metrics --format prometheus parsed by prometheus_client, every scenario"
 cargo build --release -p otp-lab-cli
-.tools/venv/bin/python tests/exports/check_prometheus.py target/release/otp-lab \
+.tools/venv/bin/python tests/exports/check_prometheus.py "${CARGO_TARGET_DIR:-target}/release/otp-lab" \
   ../shared/conformance/scenarios/*.json crates/sim/tests/oracle/scenarios/*.json
 
 step "trunk build --release --offline"
