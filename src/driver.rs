@@ -136,10 +136,6 @@ impl LabHandle {
     /// A handle on a session of `exp` (the default preset if `exp` does not start).
     pub fn from_experiment(exp: Experiment) -> LabHandle {
         let seed = exp.seed;
-        let preset = match &exp.source {
-            otp_lab_session::experiment::Source::Preset(p) => p.clone(),
-            otp_lab_session::experiment::Source::Scenario(_) => "custom".to_string(),
-        };
         let (session, error) = match Session::new(exp) {
             Ok(s) => (s, None),
             Err(e) => (
@@ -150,7 +146,6 @@ impl LabHandle {
                 )),
             ),
         };
-        let preset = preset.as_str();
         let handle = LabHandle {
             session: StoredValue::new_local(session),
             log_store: StoredValue::new_local(LogStore::default()),
@@ -163,7 +158,7 @@ impl LabHandle {
                 playing: true,
                 speed: 1.0,
                 seed,
-                preset: preset.to_string(),
+                preset: String::new(),
                 forwarding: None,
             }),
             tree: RwSignal::new(Vec::new()),

@@ -181,9 +181,16 @@ fn LessonView(
     let hints_shown = RwSignal::new(0usize);
     let passed = RwSignal::new(vec![false; lesson.tasks.len()]);
     // tasks are checked against the simulation as it runs
+    // (only when something happened: checks scan the log, frames come 60 times a second)
+    let checked = StoredValue::new(None::<(usize, usize, u64)>);
     Effect::new(move |_| {
-        lab.status.track();
-        lab.console.track();
+        let key = lab.status.with(|s| s.now_us / 1_000_000);
+        let typed = lab.console.with(|c| c.len());
+        let logged = lab.with_run(|run, _| run.lab.log_len()).unwrap_or(0);
+        if checked.get_value() == Some((logged, typed, key)) {
+            return;
+        }
+        checked.set_value(Some((logged, typed, key)));
         let now = lab
             .with_run(|run, lines| lesson.passed(run, lines))
             .unwrap_or_default();

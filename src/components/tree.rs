@@ -10,7 +10,7 @@ use leptos::tachys::html::attribute::custom::custom_attribute;
 use wasm_bindgen::JsCast;
 
 use crate::driver::{LabHandle, RowCell, PULSE_MS};
-use crate::view_model::tree::{extent, key_move, visible_window, Move, TreeRow, NODE_H, NODE_W};
+use crate::view_model::tree::{extent, in_window, key_move, Move, TreeRow, NODE_H, NODE_W};
 
 #[component]
 pub fn SupervisionTree(lab: LabHandle) -> impl IntoView {
@@ -21,24 +21,18 @@ pub fn SupervisionTree(lab: LabHandle) -> impl IntoView {
         lab.tree
             .with(|cells| cells.iter().map(|c| c.row.get()).collect())
     };
+    // read the rows in place: no copy of a 10,000-row tree per frame or scroll
     let size = Memo::new(move |_| {
-        lab.tree.with(|cells| {
-            let rows: Vec<TreeRow> = cells.iter().map(|c| c.row.get()).collect();
-            extent(&rows)
-        })
+        lab.tree
+            .with(|cells| extent(cells.iter().map(|c| c.row.with(|r| (r.x, r.y)))))
     });
     // the cells whose rows are inside the viewport
     let shown = Memo::new(move |_| {
         let (top, h) = scroll.get();
         lab.tree.with(|cells| {
-            let rows: Vec<TreeRow> = cells.iter().map(|c| c.row.get()).collect();
-            let keep: std::collections::BTreeSet<String> = visible_window(&rows, top, h)
-                .into_iter()
-                .map(|r| r.path)
-                .collect();
             cells
                 .iter()
-                .filter(|c| keep.contains(&c.path))
+                .filter(|c| c.row.with(|r| in_window(r, top, h)))
                 .cloned()
                 .collect::<Vec<RowCell>>()
         })

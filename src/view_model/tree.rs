@@ -236,21 +236,31 @@ pub fn auto_collapse(nodes: &[TreeNode], threshold: usize) -> BTreeSet<String> {
         .collect()
 }
 
-/// The drawing's size for these rows.
-pub fn extent(rows: &[TreeRow]) -> (f64, f64) {
-    let w = rows.iter().map(|r| r.x + NODE_W).fold(0.0, f64::max) + PAD;
-    let h = rows.iter().map(|r| r.y + NODE_H).fold(0.0, f64::max) + PAD;
-    (w.max(NODE_W + 2.0 * PAD), h.max(NODE_H + 2.0 * PAD))
+/// The drawing's size for rows at these positions (their boxes' top-left corners).
+pub fn extent(positions: impl IntoIterator<Item = (f64, f64)>) -> (f64, f64) {
+    let (w, h) = positions
+        .into_iter()
+        .fold((0.0f64, 0.0f64), |(w, h), (x, y)| {
+            (w.max(x + NODE_W), h.max(y + NODE_H))
+        });
+    (
+        (w + PAD).max(NODE_W + 2.0 * PAD),
+        (h + PAD).max(NODE_H + 2.0 * PAD),
+    )
 }
 
-/// The rows a viewport from `top` to `top + height` (px) shows, with a margin, so a
-/// 10,000-node tree draws only what is on screen.
-pub fn visible_window(rows: &[TreeRow], top: f64, height: f64) -> Vec<TreeRow> {
-    // nodes just outside still draw the start of their edges
+/// Whether a viewport from `top` to `top + height` (px) shows `row` (with a margin: nodes
+/// just outside still draw the start of their edges), so a 10,000-node tree draws only
+/// what is on screen.
+pub fn in_window(row: &TreeRow, top: f64, height: f64) -> bool {
     let margin = 3.0 * ROW_H;
-    let (a, b) = (top - margin, top + height + margin);
+    row.y + NODE_H >= top - margin && row.y <= top + height + margin
+}
+
+/// The rows [`in_window`] keeps.
+pub fn visible_window(rows: &[TreeRow], top: f64, height: f64) -> Vec<TreeRow> {
     rows.iter()
-        .filter(|r| r.y + NODE_H >= a && r.y <= b)
+        .filter(|r| in_window(r, top, height))
         .cloned()
         .collect()
 }

@@ -223,8 +223,8 @@ impl Session {
         Ok(())
     }
 
+    /// The experiment replayed from time 0 to `stop` (it started once, so it starts again).
     fn replay_to(&self, stop: Stop) -> Run {
-        // Reuse the current view when the stop lies ahead of it.
         replay(&self.exp, stop).expect("the experiment started once, so it starts again")
     }
 }

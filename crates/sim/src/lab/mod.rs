@@ -338,17 +338,6 @@ impl Lab {
         while !self.run_toward(t, u32::MAX) {}
     }
 
-    /// Runs until the next thing happens: the pending work at this instant, or else
-    /// everything at the next scheduled time. Returns the new virtual time.
-    pub fn step_event(&mut self) -> u64 {
-        if !self.world.is_idle() {
-            self.world.step();
-        } else if let Some(t) = self.next_time() {
-            self.fire_at(t);
-        }
-        self.world.now()
-    }
-
     /// `exit(Pid, kill)` on the process at `path`.
     pub fn kill(&mut self, path: &str) -> Result<(), String> {
         self.exec(&Command::Exit {
