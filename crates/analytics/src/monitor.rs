@@ -9,7 +9,7 @@ use crate::health::{
 use crate::metrics::{Kind, MetricId, Metrics, Retention};
 use crate::paths::slot;
 use crate::patterns::{Pattern, PatternConfig, PatternDetector};
-use crate::restarts::RestartAnalytics;
+use crate::restarts::{RestartAnalytics, Seen};
 use otp_lab_sim::event::{Event, EventKind, ReportContext, StartCause};
 use otp_lab_sim::World;
 use std::collections::BTreeMap;
@@ -178,7 +178,7 @@ impl Server {
             _ => {}
         }
         // Restart analytics first: it owns the supervisor paths and the interner.
-        self.restarts.on_event(e);
+        let seen = self.restarts.observe(e);
         self.now = e.time;
         if e.time >= self.window_start + self.settings.baseline_interval_us {
             self.roll_window(e.time);
@@ -192,11 +192,7 @@ impl Server {
                 ) {
                     return;
                 }
-                let Some([otp_lab_sim::Term::Binary(label), _]) = e.term.as_tuple() else {
-                    return;
-                };
-                let child = self.restarts.report_child(e, label);
-                let sup = self.restarts.sup_path(e.pid).unwrap_or(0);
+                let Seen { sup, child } = seen;
                 let paths = self.restarts.paths();
                 let found = if ctx == Some(ReportContext::ChildTerminated) {
                     self.pending[4] += 1;
@@ -212,11 +208,7 @@ impl Server {
             EventKind::ChildStarted
                 if StartCause::from_code(e.info) == Some(StartCause::Restart) =>
             {
-                let sup = self.restarts.sup_path(e.pid).unwrap_or(0);
-                let child = match e.term.as_tuple() {
-                    Some([_, otp_lab_sim::Term::Binary(b)]) => self.restarts.resolve(e.path, b),
-                    _ => 0,
-                };
+                let Seen { sup, child } = seen;
                 self.pending[3] += 1;
                 self.window_restarts += 1;
                 if let Some(t) = slot(&mut self.failed_at, child).take() {

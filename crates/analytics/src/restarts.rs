@@ -10,13 +10,9 @@ use crate::paths::{slot, PathId, Paths};
 use otp_lab_sim::event::{Event, EventKind, ReportContext, StartCause};
 use otp_lab_sim::supervisor::children::RestartWindow;
 use otp_lab_sim::{Pid, Term};
-use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::rc::Rc;
-
-/// Dead children remembered by serial until their report (see `displaced`).
-const MAX_DISPLACED: usize = 65_536;
 
 /// Restart records kept per supervisor by default (seed 000's bound).
 pub const DEFAULT_HISTORY: usize = 1000;
@@ -117,14 +113,15 @@ pub struct RestartAnalytics {
     by_name: BTreeMap<Rc<str>, u32>,
     /// Live supervisors by process-table slot.
     sups: Vec<SupSlot>,
-    /// Supervised children by process-table slot: (serial, path), from `ChildStarted`,
-    /// kept after the child dies until its supervisor reports it.
-    children: Vec<(u32, PathId)>,
-    /// Dead children whose slot was taken by a newer child before their report (by
-    /// serial; bounded, and only a shortcut: a miss falls back to the label's bytes).
-    displaced: HashMap<u32, PathId>,
     /// Reason of the last reported exit of each child path (for the next restart).
     pending: Vec<Option<Term>>,
+}
+
+/// The supervisor and child an event was about (0: none or unknown).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Seen {
+    pub sup: PathId,
+    pub child: PathId,
 }
 
 /// A live supervisor in its process-table slot.
@@ -162,8 +159,6 @@ impl RestartAnalytics {
             stats_of: Vec::new(),
             by_name: BTreeMap::new(),
             sups: Vec::new(),
-            children: Vec::new(),
-            displaced: HashMap::default(),
             pending: Vec::new(),
         }
     }
@@ -182,28 +177,11 @@ impl RestartAnalytics {
         &self.paths
     }
 
-    /// The id of the path an event names: the world's id, or the bytes in its term.
-    #[inline]
-    pub(crate) fn resolve(&mut self, world_id: u32, bytes: &[u8]) -> PathId {
-        self.paths.resolve(world_id, bytes)
-    }
-
-    /// The path of the child a `Report` names: found by the offender's pid (an index),
-    /// or by the label's bytes when the offender is gone from the table.
+    /// The path of the child a `Report` names: by the world's path id the event carries
+    /// (an index), or by the label's bytes (`sup/id*N` labels, events read from the log).
     #[inline]
     pub(crate) fn report_child(&mut self, e: &Event<'_>, label: &[u8]) -> PathId {
-        let serial = e.other.serial();
-        let found = match self.children.get_mut(e.other.slot() as usize) {
-            Some(c) if c.0 == serial && serial != 0 => Some(std::mem::take(c).1),
-            _ => self.displaced.remove(&serial),
-        };
-        match found {
-            Some(path) => {
-                debug_assert_eq!(self.paths.name(path).as_bytes(), label);
-                path
-            }
-            None => self.paths.get(label),
-        }
+        self.paths.resolve(e.path, label)
     }
 
     fn stats_mut(&mut self, path: PathId) -> Option<&mut SupervisorStats> {
@@ -215,19 +193,38 @@ impl RestartAnalytics {
 
     /// Handles one event.
     pub fn on_event(&mut self, e: &Event<'_>) {
+        self.observe(e);
+    }
+
+    /// Handles one event and tells which supervisor and child it was about, so the
+    /// analytics server reuses the lookups instead of repeating them.
+    #[inline]
+    pub(crate) fn observe(&mut self, e: &Event<'_>) -> Seen {
         match e.kind {
             EventKind::InitStart => self.on_init(e),
-            EventKind::ChildStarted => self.on_child_started(e),
+            EventKind::ChildStarted => return self.on_child_started(e),
             EventKind::Report => {
-                if ReportContext::from_code(e.info) != Some(ReportContext::ChildTerminated) {
-                    return;
-                }
                 let Some([Term::Binary(label), reason]) = e.term.as_tuple() else {
-                    return;
+                    return Seen::default();
                 };
+                let ctx = ReportContext::from_code(e.info);
+                if !matches!(
+                    ctx,
+                    Some(ReportContext::ChildTerminated | ReportContext::Shutdown)
+                ) {
+                    return Seen::default();
+                }
                 let child = self.report_child(e, label);
+                let sup = self.sup_path(e.pid);
+                let seen = Seen {
+                    sup: sup.unwrap_or(0),
+                    child,
+                };
+                if ctx != Some(ReportContext::ChildTerminated) {
+                    return seen;
+                }
                 let history = self.history_size;
-                if let Some(sup) = self.sup_path(e.pid) {
+                if let Some(sup) = sup {
                     if let Some(s) = self.stats_mut(sup) {
                         s.failures += 1;
                         s.failure_times.push_back(e.time);
@@ -238,6 +235,7 @@ impl RestartAnalytics {
                     self.sups[e.pid.slot() as usize].last_reason = Some(reason.clone());
                 }
                 *slot(&mut self.pending, child) = Some(reason.clone());
+                return seen;
             }
             EventKind::RestartCounted => {
                 if let Some(sup) = self.sup_path(e.pid) {
@@ -256,6 +254,7 @@ impl RestartAnalytics {
             }
             _ => {}
         }
+        Seen::default()
     }
 
     fn on_init(&mut self, e: &Event<'_>) {
@@ -297,32 +296,20 @@ impl RestartAnalytics {
         s.window = RestartWindow::default();
     }
 
-    fn on_child_started(&mut self, e: &Event<'_>) {
+    fn on_child_started(&mut self, e: &Event<'_>) -> Seen {
         let child = match e.term.as_tuple() {
             Some([_, Term::Binary(b)]) => self.paths.resolve(e.path, b),
             _ => 0,
         };
-        if !e.other.is_none() {
-            let old = std::mem::replace(
-                slot(&mut self.children, e.other.slot()),
-                (e.other.serial(), child),
-            );
-            if old.0 != 0 {
-                if self.displaced.len() >= MAX_DISPLACED {
-                    self.displaced.clear();
-                }
-                self.displaced.insert(old.0, old.1);
-            }
-        }
         let cause = match StartCause::from_code(e.info) {
             Some(StartCause::Restart) => Cause::Restart,
             Some(StartCause::StartChild) => Cause::StartChild,
             Some(StartCause::RestartChild) => Cause::RestartChild,
             Some(StartCause::Resume) => Cause::Resume,
-            Some(StartCause::Init) | None => return,
+            Some(StartCause::Init) | None => return Seen { sup: 0, child },
         };
         let Some(sup) = self.sup_path(e.pid) else {
-            return;
+            return Seen { sup: 0, child };
         };
         let reason = match cause {
             Cause::Restart => Some(
@@ -336,7 +323,7 @@ impl RestartAnalytics {
         let name = self.paths.name(child).clone();
         let history = self.history_size;
         let Some(s) = self.stats_mut(sup) else {
-            return;
+            return Seen { sup, child };
         };
         if cause == Cause::Restart {
             s.restarts += 1;
@@ -351,6 +338,7 @@ impl RestartAnalytics {
             reason,
             cause,
         });
+        Seen { sup, child }
     }
 
     /// The stats of one supervisor.

@@ -238,7 +238,8 @@ pub struct Event<'a> {
     pub info: u32,
     pub term: &'a Term,
     /// Interned id of the tree path the event is about, when the world knows it: the
-    /// process's own path in `InitStart`, the child's in `ChildStarted`. 0 otherwise (and
+    /// process's own path in `InitStart`, the child's in `ChildStarted` and in a supervisor's
+    /// `Report` about a child (unless the label is not a path, as `sup/id*N`). 0 otherwise (and
     /// in events read back from the log), where consumers use the path bytes in the term.
     pub path: u32,
 }

@@ -226,6 +226,21 @@ impl World {
         self.paths.get(id as usize).map(|s| &**s).unwrap_or("")
     }
 
+    /// The id of an interned path (0 if it never was).
+    pub fn path_id(&self, path: &str) -> u32 {
+        self.path_index.get(path).copied().unwrap_or(0)
+    }
+
+    /// The bytes of the path with this id, shared (no copy).
+    pub(crate) fn path_bytes(&self, id: u32) -> Rc<[u8]> {
+        Rc::from(
+            self.paths
+                .get(id as usize)
+                .unwrap_or(&self.paths[0])
+                .clone(),
+        )
+    }
+
     /// The path id of a live process (0 if it has none or is not alive).
     fn proc_path(&self, pid: Pid) -> u32 {
         self.process(pid).map_or(0, |p| p.path)
@@ -260,6 +275,23 @@ impl World {
         self.emit_hashed(kind, pid, other, info, term, h);
     }
 
+    /// [`World::emit_owned`] for an event about the tree path `path` (a world path id),
+    /// which handlers then get in [`Event::path`] (a supervisor's report about a child
+    /// that is gone).
+    #[inline]
+    pub(crate) fn emit_about(
+        &mut self,
+        kind: EventKind,
+        pid: Pid,
+        other: Pid,
+        info: u32,
+        term: Term,
+        path: u32,
+    ) {
+        let h = crate::log::term_hash(&term);
+        self.emit_with_path(kind, pid, other, info, term, h, path);
+    }
+
     /// [`World::emit_owned`] with the term's fingerprint already known.
     #[inline]
     fn emit_hashed(
@@ -271,11 +303,28 @@ impl World {
         term: Term,
         hash: u64,
     ) {
+        self.emit_with_path(kind, pid, other, info, term, hash, 0);
+    }
+
+    /// Logs an event; handlers get `path`, or (for 0) the path the kind implies.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    fn emit_with_path(
+        &mut self,
+        kind: EventKind,
+        pid: Pid,
+        other: Pid,
+        info: u32,
+        term: Term,
+        hash: u64,
+        path: u32,
+    ) {
         let seq = self
             .log
             .push_hashed(self.now, kind, pid, other, info, term, hash);
         if self.telemetry.wants(kind) {
             let path = match kind {
+                _ if path != 0 => path,
                 EventKind::InitStart => info,
                 EventKind::ChildStarted => self.proc_path(other),
                 _ => 0,

@@ -708,19 +708,33 @@ impl Supervisor {
         spec: &ChildSpec,
         pid: Option<DynKey>,
         count: Option<usize>,
-    ) -> String {
+    ) -> Offender {
         let sup = w.path_name(self.path);
-        if self.is_simple() {
-            if let Some(n) = count {
-                return format!("{sup}/{}*{n}", spec.id_text());
-            }
-            if let Some(k) = pid {
-                if let Some(d) = self.dynamics.get(&k) {
-                    return format!("{sup}/{}", spec::id_text(&d.args));
-                }
-            }
+        if let (true, Some(n)) = (self.is_simple(), count) {
+            return Offender {
+                label: Rc::from(format!("{sup}/{}*{n}", spec.id_text()).into_bytes()),
+                path: 0,
+            };
         }
-        format!("{sup}/{}", spec.id_text())
+        let label = if let Some(d) = pid
+            .filter(|_| self.is_simple())
+            .and_then(|k| self.dynamics.get(&k))
+        {
+            format!("{sup}/{}", spec::id_text(&d.args))
+        } else {
+            // a static child's path is interned when it first starts
+            if let Some(&path) = self.child_paths.get(&spec.id) {
+                return Offender {
+                    label: w.path_bytes(path),
+                    path,
+                };
+            }
+            format!("{sup}/{}", spec.id_text())
+        };
+        Offender {
+            path: w.path_id(&label),
+            label: Rc::from(label.into_bytes()),
+        }
     }
 
     pub(crate) fn report(
@@ -728,13 +742,21 @@ impl Supervisor {
         w: &mut World,
         me: Pid,
         ctx: ReportContext,
-        label: String,
+        offender_label: Offender,
         offender: Pid,
         reason: &Term,
     ) {
-        let t = Term::pair(Term::Binary(Rc::from(label.into_bytes())), reason.clone());
-        w.emit(EventKind::Report, me, offender, ctx as u32, &t);
+        let Offender { label, path } = offender_label;
+        let t = Term::pair(Term::Binary(label), reason.clone());
+        w.emit_about(EventKind::Report, me, offender, ctx as u32, t, path);
     }
+}
+
+/// How a report names the child it is about: the label's bytes (`sup/id`) and, when the
+/// label is a tree path, its world path id (0 for labels such as `sup/id*N`).
+pub(crate) struct Offender {
+    label: Rc<[u8]>,
+    path: u32,
 }
 
 fn ack_result(ret: Term) -> Started {
