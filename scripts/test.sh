@@ -44,7 +44,7 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test -p otp-lab --target wasm32-unknown
 
 echo "everything before the end-to-end test passed in ${SECONDS} s"
 
-step "end-to-end test (tests/e2e/smoke.mjs, release build served under a sub-path)"
+step "serving the release build under a sub-path for the browser tests"
 port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 node scripts/static-server.mjs dist "$port" /otp-lab/sub/ &
 server_pid=$!
@@ -53,5 +53,13 @@ for _ in $(seq 1 50); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
   sleep 0.1
 done
+
+step "browser soak (tests/e2e/soak.mjs: a virtual hour of chaos on 1,000 workers at max speed)"
+# It fails if the hour is not reached, fewer than 10 M events run, the page errors or the
+# memory keeps growing; frame rate and click latency are printed, not asserted.
+soak_link="$("${CARGO_TARGET_DIR:-target}/release/otp-lab" soak --link)"
+(cd tests/e2e && BASE_URL="http://127.0.0.1:$port/otp-lab/sub/" SOAK_LINK="$soak_link" node soak.mjs | grep '^# soak')
+
+step "end-to-end test (tests/e2e/smoke.mjs)"
 # Its last line, "N passed, M failed", closes the run.
 BASE_URL="http://127.0.0.1:$port/otp-lab/sub/" node tests/e2e/smoke.mjs

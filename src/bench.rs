@@ -4,13 +4,8 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::driver::now_ms;
 use otp_lab_sim::bench::{self, Workload};
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
 
 /// Runs every workload at `1/divisor` of its size and reports into the page.
 #[wasm_bindgen]

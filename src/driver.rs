@@ -18,7 +18,7 @@ use crate::view_model::tree::{auto_collapse, layout};
 use crate::view_model::{format_time_us, LogFilter, LogStore, TreeRow};
 use otp_lab_analytics::export::Snapshot;
 use otp_lab_session::link::{self, Link};
-use otp_lab_session::session::{Cursor, DEFAULT_BUDGET};
+use otp_lab_session::session::Cursor;
 use otp_lab_session::{Experiment, Session};
 use otp_lab_sim::lab::inspect::ProcInfo;
 use otp_lab_sim::lab::presets::PRESETS;
@@ -31,6 +31,12 @@ pub const CONSOLE_KEPT: usize = 500;
 pub const FOLD_ABOVE: usize = 50;
 /// How long an exit signal takes to travel along a link (ms, wall clock).
 pub const PULSE_MS: f64 = 900.0;
+/// Wall-clock time the simulation may use in one animation frame, counted from the frame's
+/// start (shared by every lab on the page: the Compare sandboxes split it), so the page
+/// keeps its frame rate at any speed, including max and a fast-forward.
+pub const SIM_MS_PER_FRAME: f64 = 9.0;
+/// Steps between two looks at the clock.
+const SLICE_STEPS: u32 = 1_000;
 
 /// One tree row with a signal of its own, so that an update re-renders only the fields that
 /// changed and keeps the row's DOM (and the keyboard focus).
@@ -63,6 +69,8 @@ pub struct Pulse {
 pub struct Status {
     pub now: String,
     pub now_us: u64,
+    /// Events the simulator emitted so far (all of them, not only the ones the log keeps).
+    pub events: u64,
     pub head_us: u64,
     pub live: bool,
     pub playing: bool,
@@ -153,6 +161,7 @@ impl LabHandle {
             status: RwSignal::new(Status {
                 now: format_time_us(0),
                 now_us: 0,
+                events: 0,
                 head_us: 0,
                 live: true,
                 playing: true,
@@ -335,6 +344,7 @@ impl LabHandle {
             let status = Status {
                 now: format_time_us(now_us),
                 now_us,
+                events: run.lab.world().log.total(),
                 head_us: s.head_us(),
                 live: s.cursor() == Cursor::Live,
                 playing: s.playing,
@@ -695,20 +705,30 @@ impl LabHandle {
             f.now_ms = timestamp_ms;
             f.frames += 1;
         });
-        match forward {
-            Some((_, to)) => {
-                let done = self.session.with_value(|s| s.head_us() >= to);
-                if done {
-                    self.frame_state.update_value(|f| f.forward = None);
-                } else {
-                    self.session.update_value(|s| {
-                        s.forward_to(to, DEFAULT_BUDGET * 5);
-                    });
+        // slices of steps until the frame's simulation time is used (at least one slice)
+        let deadline = timestamp_ms + SIM_MS_PER_FRAME;
+        let mut dt_us = (dt_ms * 1000.0) as u64;
+        loop {
+            let done = match forward {
+                Some((_, to)) => {
+                    let there = self
+                        .session
+                        .try_update_value(|s| s.head_us() >= to || s.forward_to(to, SLICE_STEPS))
+                        .unwrap_or(true);
+                    if there {
+                        self.frame_state.update_value(|f| f.forward = None);
+                    }
+                    there
                 }
+                None => self
+                    .session
+                    .try_update_value(|s| s.frame(dt_us, SLICE_STEPS))
+                    .unwrap_or(true),
+            };
+            dt_us = 0;
+            if done || now_ms() >= deadline {
+                break;
             }
-            None => self
-                .session
-                .update_value(|s| s.frame((dt_ms * 1000.0) as u64, DEFAULT_BUDGET)),
         }
         self.publish(false);
         // debounced: the address bar follows twice a second
@@ -744,6 +764,13 @@ impl LabHandle {
 pub const TAB_IDS: &[&str] = &["log", "console", "analytics", "faults"];
 
 /// The static id of a tab named in a link (unknown names are ignored).
+/// The page's clock (ms), for the frame's time budget; the simulation never reads it.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 fn tab_id(name: &str) -> Option<&'static str> {
     TAB_IDS.iter().copied().find(|t| *t == name)
 }

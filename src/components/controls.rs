@@ -46,6 +46,10 @@ pub fn Controls(lab: LabHandle) -> impl IntoView {
             <label class="field">
                 <span>"Preset"</span>
                 <select aria-label="Preset" on:change=move |ev| load(event_target_value(&ev))>
+                    // a scenario from a link or the capstone editor is no preset
+                    <option value="custom" disabled=true
+                        selected=move || lab.status.with(|s| s.preset == "custom")
+                        hidden=move || lab.status.with(|s| s.preset != "custom")>"Custom scenario"</option>
                     {PRESETS.iter().map(|p| view! {
                         <option value=p.id selected=move || lab.status.with(|s| s.preset == p.id)>{p.title}</option>
                     }).collect_view()}
@@ -94,7 +98,11 @@ pub fn Controls(lab: LabHandle) -> impl IntoView {
             }}
             <span class="clock">
                 <span class="clock-label">"virtual time"</span>
-                <output class="clock-value" aria-live="off">{move || lab.status.with(|s| s.now.clone())}</output>
+                <output class="clock-value" aria-live="off"
+                    data-now-us=move || lab.status.with(|s| s.now_us.to_string())
+                    data-events=move || lab.status.with(|s| s.events.to_string())>
+                    {move || lab.status.with(|s| s.now.clone())}
+                </output>
             </span>
             <button type="button" class="control theme" aria-label="Switch colour theme" on:click=move |_| toggle_theme()>
                 "◐"

@@ -15,7 +15,7 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOC: otp_lab_sim::bench::Counting = otp_lab_sim::bench::Counting;
 
-const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab metrics FILE.json [--format json|prometheus|csv|statsd] | otp-lab bench [--quick] | otp-lab soak [--quick]";
+const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab metrics FILE.json [--format json|prometheus|csv|statsd] | otp-lab bench [--quick] | otp-lab soak [--quick|--link]";
 
 fn fail(msg: &str) -> ExitCode {
     let line = msg.replace('\n', " ");
@@ -235,6 +235,12 @@ fn main() -> ExitCode {
         ["bench", "--quick"] => run_bench(10),
         ["soak"] => run_soak(3600),
         ["soak", "--quick"] => run_soak(360),
+        ["soak", "--link"] => {
+            // the same soak as a share-link fragment, for the browser soak
+            let exp = otp_lab_session::soak::soak_experiment(50);
+            println!("#{}", otp_lab_session::link::encode(&otp_lab_session::link::Link::of(exp)));
+            ExitCode::SUCCESS
+        }
         ["bench", "--only", name] => match Workload::ALL.iter().find(|w| w.name() == *name) {
             Some(wl) => {
                 let t0 = Instant::now();

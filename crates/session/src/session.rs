@@ -85,10 +85,12 @@ impl Session {
 
     /// Runs one animation frame that lasted `dt_us` of wall-clock time: the head moves
     /// toward `now + dt × speed` with at most `budget` steps. Nothing moves while paused
-    /// or while looking at the past.
-    pub fn frame(&mut self, dt_us: u64, budget: u32) {
+    /// or while looking at the past. True when the frame's work is done (the head reached
+    /// where it was heading, or nothing moves); false when the budget ran out first — a
+    /// frame with time left calls again with `dt_us` 0 to go on toward the same target.
+    pub fn frame(&mut self, dt_us: u64, budget: u32) -> bool {
         if !self.playing || self.cursor != Cursor::Live {
-            return;
+            return true;
         }
         let now = self.live.lab.now_us();
         if self.speed.is_infinite() {
@@ -107,6 +109,7 @@ impl Session {
         if reached && self.speed.is_infinite() {
             self.target_us = self.live.lab.now_us();
         }
+        reached
     }
 
     /// Moves the head toward `t_us` (a fast-forward) with at most `budget` steps, whether

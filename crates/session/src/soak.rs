@@ -30,6 +30,15 @@ pub fn soak_scenario(every_ms: u64) -> String {
     )
 }
 
+/// The soak as an experiment (the browser soak opens it as a share link).
+pub fn soak_experiment(every_ms: u64) -> Experiment {
+    Experiment {
+        source: Source::Scenario(soak_scenario(every_ms)),
+        seed: 11,
+        actions: Vec::new(),
+    }
+}
+
 /// What the soak saw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SoakReport {
@@ -51,11 +60,7 @@ pub fn soak(
     budget: u32,
     probe: impl Fn() -> usize,
 ) -> Result<SoakReport, String> {
-    let exp = Experiment {
-        source: Source::Scenario(soak_scenario(every_ms)),
-        seed: 11,
-        actions: Vec::new(),
-    };
+    let exp = soak_experiment(every_ms);
     let mut run = exp.start()?;
     let end = virtual_s * 1_000_000;
     let mut warm = None;
