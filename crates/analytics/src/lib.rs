@@ -25,19 +25,12 @@ use std::rc::Rc;
 /// Handler id used by [`attach`].
 pub const HANDLER_ID: &str = "otp-lab-analytics";
 
-/// Attaches the whole analytics server to a world.
+/// Attaches the whole analytics server to a world ([`monitor::Server::attach`]).
 pub fn attach_server(
     world: &mut World,
     settings: monitor::Settings,
 ) -> Rc<RefCell<monitor::Server>> {
-    let a = Rc::new(RefCell::new(monitor::Server::new(settings)));
-    let h = a.clone();
-    let _ = world.telemetry.attach_many(
-        "otp-lab-analytics-server",
-        monitor::Server::KINDS,
-        move |e| h.borrow_mut().on_event(e),
-    );
-    a
+    monitor::Server::attach(world, settings)
 }
 
 /// Attaches restart analytics (keeping `history_size` records per supervisor) to a world.

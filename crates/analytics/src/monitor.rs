@@ -10,9 +10,11 @@ use crate::metrics::{Kind, MetricId, Metrics, Retention};
 use crate::paths::slot;
 use crate::patterns::{Pattern, PatternConfig, PatternDetector};
 use crate::restarts::{RestartAnalytics, Seen};
-use otp_lab_sim::event::{Event, EventKind, ReportContext, StartCause};
+use otp_lab_sim::event::{Event, EventKind, KindCounts, ReportContext, StartCause};
 use otp_lab_sim::World;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Something subscribers hear about.
 #[derive(Clone, Debug, PartialEq)]
@@ -91,7 +93,11 @@ pub struct Server {
     pub patterns: PatternDetector,
     settings: Settings,
     ids: Ids,
+    /// Spawns minus exits seen one by one (without `counted`).
     live: i64,
+    /// The bus's counters, when attached to a world: spawns, exits and sends are read
+    /// from them instead of arriving one by one.
+    counted: Option<Counted>,
     /// When each child path last failed (for recovery times).
     failed_at: Vec<Option<u64>>,
     /// Whether any subscription listens to restarts.
@@ -101,12 +107,23 @@ pub struct Server {
     window_restarts: u64,
     anomalies: Vec<(u64, Anomaly)>,
     subscriptions: Vec<Subscription>,
-    now: u64,
     /// Spawns, exits, sends, restarts and failures since `bucket_start`, recorded as one
     /// sample each per bucket (the hottest events cost an add, not a sample).
     pending: [u64; 5],
     bucket_start: u64,
 }
+
+/// The bus's kind counters and how much of them the server has taken in.
+struct Counted {
+    counts: Rc<KindCounts>,
+    /// Spawns, exits and sends counted when the server was attached / taken into
+    /// `pending` so far.
+    base: [u64; 3],
+    taken: [u64; 3],
+}
+
+/// The kinds the server reads from the bus's counters when attached to a world.
+const COUNTED: [EventKind; 3] = [EventKind::Spawn, EventKind::Exit, EventKind::Send];
 
 /// Width of the buckets in which spawns, exits and sends are counted (µs).
 pub const COUNT_BUCKET_US: u64 = 10_000;
@@ -131,6 +148,7 @@ impl Server {
             settings,
             ids,
             live: 0,
+            counted: None,
             failed_at: Vec::new(),
             wants_restarts: false,
             baseline: Baseline::default(),
@@ -138,7 +156,6 @@ impl Server {
             window_restarts: 0,
             anomalies: Vec::new(),
             subscriptions: Vec::new(),
-            now: 0,
             pending: [0; 5],
             bucket_start: 0,
         }
@@ -155,31 +172,89 @@ impl Server {
         EventKind::RestartCounted,
     ];
 
+    /// The kinds the server needs one by one when spawns, exits and sends are counted by
+    /// the bus ([`Server::attach`]).
+    pub const KINDS_WHEN_COUNTED: &'static [EventKind] = &[
+        EventKind::Exit,
+        EventKind::InitStart,
+        EventKind::ChildStarted,
+        EventKind::Report,
+        EventKind::RestartCounted,
+    ];
+
+    /// A server attached to `world`'s bus: spawns, exits and sends come from the bus's
+    /// counters, everything else as events, and the time buckets close when the clock
+    /// moves on.
+    pub fn attach(world: &mut World, settings: Settings) -> Rc<RefCell<Server>> {
+        let mut server = Server::new(settings);
+        let counts = world.telemetry.counts();
+        let base = COUNTED.map(|k| counts.get(k));
+        server.counted = Some(Counted {
+            counts,
+            base,
+            taken: base,
+        });
+        let server = Rc::new(RefCell::new(server));
+        let (a, b) = (server.clone(), server.clone());
+        let _ = world.telemetry.attach_many(
+            "otp-lab-analytics-server",
+            Server::KINDS_WHEN_COUNTED,
+            move |e| a.borrow_mut().on_event(e),
+        );
+        let _ = world
+            .telemetry
+            .attach_clock("otp-lab-analytics-server", move |t| {
+                b.borrow_mut().on_clock(t)
+            });
+        server
+    }
+
+    /// Live processes: spawns minus exits since the server started listening.
+    fn live(&self) -> i64 {
+        match &self.counted {
+            Some(c) => {
+                let spawns = c.counts.get(EventKind::Spawn) - c.base[0];
+                let exits = c.counts.get(EventKind::Exit) - c.base[1];
+                spawns as i64 - exits as i64
+            }
+            None => self.live,
+        }
+    }
+
+    /// The clock moved to `t`: closes the buckets and windows that ended.
+    pub fn on_clock(&mut self, t: u64) {
+        if t >= self.bucket_start + COUNT_BUCKET_US {
+            self.flush_counts(t);
+            self.roll_window(t);
+        }
+    }
+
     /// Handles one event.
     pub fn on_event(&mut self, e: &Event<'_>) {
         if e.time >= self.bucket_start + COUNT_BUCKET_US {
             self.flush_counts(e.time);
             self.roll_window(e.time);
         }
-        match e.kind {
-            EventKind::Send => {
-                self.pending[2] += 1;
-                return;
+        if self.counted.is_none() {
+            match e.kind {
+                EventKind::Send => {
+                    self.pending[2] += 1;
+                    return;
+                }
+                EventKind::Spawn => {
+                    self.live += 1;
+                    self.pending[0] += 1;
+                    return;
+                }
+                EventKind::Exit => {
+                    self.live -= 1;
+                    self.pending[1] += 1;
+                }
+                _ => {}
             }
-            EventKind::Spawn => {
-                self.live += 1;
-                self.pending[0] += 1;
-                return;
-            }
-            EventKind::Exit => {
-                self.live -= 1;
-                self.pending[1] += 1;
-            }
-            _ => {}
         }
         // Restart analytics first: it owns the supervisor paths and the interner.
         let seen = self.restarts.observe(e);
-        self.now = e.time;
         if e.time >= self.window_start + self.settings.baseline_interval_us {
             self.roll_window(e.time);
         }
@@ -235,14 +310,22 @@ impl Server {
     /// Records the counts of the bucket that just ended.
     fn flush_counts(&mut self, t: u64) {
         self.sync();
+        let live = self.live();
         self.metrics
-            .record(self.ids.processes, self.bucket_start, self.live as f64);
+            .record(self.ids.processes, self.bucket_start, live as f64);
         self.bucket_start = t - t % COUNT_BUCKET_US;
     }
 
     /// Records the counts gathered so far in the current bucket, so queries see every
     /// event (the queries call it; a later flush of the same bucket adds the rest).
     pub fn sync(&mut self) {
+        if let Some(c) = &mut self.counted {
+            for (i, kind) in COUNTED.into_iter().enumerate() {
+                let n = c.counts.get(kind);
+                self.pending[i] += n - c.taken[i];
+                c.taken[i] = n;
+            }
+        }
         let ids = self.ids;
         let at = self.bucket_start;
         for (i, id) in [
@@ -357,7 +440,7 @@ impl Server {
             "message_rate_per_s".into(),
             m.rate(ids.messages, from, now_us),
         );
-        d.insert("process_count".into(), self.live as f64);
+        d.insert("process_count".into(), self.live() as f64);
         d.insert("restarts_total".into(), m.current(ids.restarts));
         d.insert("failures_total".into(), m.current(ids.failures));
         for (name, p) in [
@@ -380,7 +463,7 @@ impl Server {
         let t = self.settings.health;
         let from = now_us.saturating_sub(t.restart_window_us);
         let recent = self.metrics.aggregate(self.ids.restarts, from, now_us).sum as u64;
-        let mut report = assess(recent, self.live.max(0) as u64, queue_analysis(w), &t);
+        let mut report = assess(recent, self.live().max(0) as u64, queue_analysis(w), &t);
         // a root supervisor that gave up takes its whole application down
         for s in self.restarts.all_stats() {
             if !s.alive && !s.path.contains('/') {

@@ -3,6 +3,7 @@
 //! health; bounded memory on a long run; the sketch against exact quantiles.
 
 use otp_lab_analytics::health::{AlertRule, Health, Op, Severity};
+use otp_lab_analytics::metrics::Aggregation;
 use otp_lab_analytics::monitor::{Notice, Server, Settings};
 use otp_lab_analytics::patterns::Pattern;
 use otp_lab_analytics::sketch::{exact_quantile, Sketch};
@@ -257,4 +258,42 @@ fn a_dead_root_is_critical() {
             .any(|r| r.contains("root supervisor root is down")),
         "{h:?}"
     );
+}
+
+#[test]
+fn counted_kinds_land_in_the_bucket_of_their_virtual_time() {
+    use otp_lab_sim::behaviour::Behaviour;
+    use otp_lab_sim::message::Msg;
+    use otp_lab_sim::world::SpawnOpts;
+    use otp_lab_sim::{Pid, Term};
+    // spawns and sends come from the bus's counters, not one event at a time: each must
+    // still be counted in the 10 ms bucket of the instant it happened
+    let mut w = World::new(Config::default());
+    let server = otp_lab_analytics::attach_server(&mut w, Settings::default());
+    let (a, _) = w.spawn(Pid::NONE, Behaviour::External, SpawnOpts::default());
+    let (b, _) = w.spawn(Pid::NONE, Behaviour::External, SpawnOpts::default());
+    for (t_us, sends) in [(0, 3), (25_000, 5), (25_500, 1), (70_000, 2)] {
+        w.advance_to(t_us);
+        for _ in 0..sends {
+            w.send(a, b, Msg::user(Term::Atom(otp_lab_sim::Atom::OK)));
+        }
+    }
+    w.advance_to(100_000);
+    let mut s = server.borrow_mut();
+    s.sync();
+    let id = s.metrics.id("messages").unwrap();
+    let per_bucket: Vec<f64> = s
+        .metrics
+        .series(id, 0, 79_999, 10_000, Aggregation::Sum)
+        .iter()
+        .map(|p| p.value.unwrap_or(0.0))
+        .collect();
+    assert_eq!(
+        per_bucket,
+        vec![3.0, 0.0, 6.0, 0.0, 0.0, 0.0, 0.0, 2.0],
+        "sends per 10 ms bucket"
+    );
+    let spawns = s.metrics.id("spawns").unwrap();
+    assert_eq!(s.metrics.aggregate(spawns, 0, 100_000).sum, 2.0);
+    assert_eq!(s.totals()[..3], [2, 0, 11]);
 }

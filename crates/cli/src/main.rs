@@ -238,7 +238,10 @@ fn main() -> ExitCode {
         ["soak", "--link"] => {
             // the same soak as a share-link fragment, for the browser soak
             let exp = otp_lab_session::soak::soak_experiment(50);
-            println!("#{}", otp_lab_session::link::encode(&otp_lab_session::link::Link::of(exp)));
+            println!(
+                "#{}",
+                otp_lab_session::link::encode(&otp_lab_session::link::Link::of(exp))
+            );
             ExitCode::SUCCESS
         }
         ["bench", "--only", name] => match Workload::ALL.iter().find(|w| w.name() == *name) {

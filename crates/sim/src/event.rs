@@ -8,6 +8,8 @@
 
 use crate::pid::Pid;
 use crate::term::Term;
+use std::cell::Cell;
+use std::rc::Rc;
 
 /// What happened. The meaning of an event's `pid`, `other`, `info` and `term` fields
 /// depends on its kind, as documented on each variant.
@@ -259,6 +261,25 @@ impl Event<'_> {
 pub type HandlerId = String;
 
 type Handler = Box<dyn FnMut(&Event<'_>)>;
+type ClockHandler = Box<dyn FnMut(u64)>;
+
+/// How many events of each kind were emitted since the counters were first asked for:
+/// shared with handlers that only count a kind (an add per event instead of a call).
+#[derive(Debug, Default)]
+pub struct KindCounts([Cell<u64>; EventKind::ALL.len()]);
+
+impl KindCounts {
+    /// Events of `kind` so far.
+    pub fn get(&self, kind: EventKind) -> u64 {
+        self.0[kind as usize].get()
+    }
+
+    #[inline]
+    fn bump(&self, kind: EventKind) {
+        let c = &self.0[kind as usize];
+        c.set(c.get() + 1);
+    }
+}
 
 struct Attached {
     id: HandlerId,
@@ -266,11 +287,14 @@ struct Attached {
     handler: Handler,
 }
 
-/// The bus: handlers attached by name to sets of event kinds.
+/// The bus: handlers attached by name to sets of event kinds, clock handlers told when
+/// virtual time moves on, and (once asked for) counters of every kind.
 #[derive(Default)]
 pub struct Telemetry {
     handlers: Vec<Attached>,
     mask: u32,
+    clocks: Vec<(HandlerId, ClockHandler)>,
+    counts: Option<Rc<KindCounts>>,
 }
 
 /// Error from [`Telemetry::attach`] when the id is taken (as `:telemetry` returns
@@ -309,12 +333,32 @@ impl Telemetry {
         Ok(())
     }
 
-    /// Detaches a handler; false if no handler had that id.
+    /// Attaches a handler called with the new virtual time whenever the clock moves
+    /// forward, before anything happens at that time.
+    pub fn attach_clock(
+        &mut self,
+        id: &str,
+        handler: impl FnMut(u64) + 'static,
+    ) -> Result<(), AlreadyExists> {
+        if self.clocks.iter().any(|(h, _)| h == id) {
+            return Err(AlreadyExists(id.to_string()));
+        }
+        self.clocks.push((id.to_string(), Box::new(handler)));
+        Ok(())
+    }
+
+    /// The per-kind event counters (counting starts with the first call).
+    pub fn counts(&mut self) -> Rc<KindCounts> {
+        self.counts.get_or_insert_with(Rc::default).clone()
+    }
+
+    /// Detaches a handler (event or clock); false if no handler had that id.
     pub fn detach(&mut self, id: &str) -> bool {
-        let before = self.handlers.len();
+        let before = self.handlers.len() + self.clocks.len();
         self.handlers.retain(|a| a.id != id);
+        self.clocks.retain(|(h, _)| h != id);
         self.mask = self.handlers.iter().fold(0, |m, a| m | a.mask);
-        self.handlers.len() != before
+        self.handlers.len() + self.clocks.len() != before
     }
 
     /// The ids of attached handlers, in attach order.
@@ -325,6 +369,21 @@ impl Telemetry {
     #[inline]
     pub(crate) fn wants(&self, kind: EventKind) -> bool {
         self.mask & kind.bit() != 0
+    }
+
+    #[inline]
+    pub(crate) fn count(&self, kind: EventKind) {
+        if let Some(c) = &self.counts {
+            c.bump(kind);
+        }
+    }
+
+    /// The clock moved forward to `t`.
+    #[inline]
+    pub(crate) fn tick(&mut self, t: u64) {
+        for (_, h) in &mut self.clocks {
+            h(t);
+        }
     }
 
     pub(crate) fn dispatch(&mut self, event: &Event<'_>) {

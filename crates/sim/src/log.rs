@@ -192,6 +192,17 @@ impl EventLog {
         seq
     }
 
+    /// The term of the newest event (no division, unlike `term_of`).
+    #[inline]
+    pub fn last_term(&self) -> &Term {
+        let i = if self.time.len() < self.capacity || self.next == 0 {
+            self.term.len() - 1
+        } else {
+            self.next - 1
+        };
+        &self.term[i]
+    }
+
     /// The term of a held event (the newest, right after `push`).
     #[inline]
     pub fn term_of(&self, seq: u64) -> &Term {
@@ -296,6 +307,23 @@ impl EventLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn last_term_is_the_newest_before_and_after_the_ring_wraps() {
+        let mut log = EventLog::new(3);
+        for t in 0..8 {
+            log.push(
+                t,
+                EventKind::Log,
+                Pid::NONE,
+                Pid::NONE,
+                0,
+                Term::Int(t as i64),
+            );
+            assert_eq!(log.last_term(), &Term::Int(t as i64));
+            assert_eq!(log.last_term(), log.term_of(t));
+        }
+    }
 
     #[test]
     fn ring_keeps_the_newest_events() {

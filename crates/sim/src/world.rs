@@ -322,6 +322,7 @@ impl World {
         let seq = self
             .log
             .push_hashed(self.now, kind, pid, other, info, term, hash);
+        self.telemetry.count(kind);
         if self.telemetry.wants(kind) {
             let path = match kind {
                 _ if path != 0 => path,
@@ -337,7 +338,7 @@ impl World {
                 pid,
                 other,
                 info,
-                term: self.log.term_of(seq),
+                term: self.log.last_term(),
             };
             self.telemetry.dispatch(&ev);
         }
@@ -716,9 +717,7 @@ impl World {
                 _ => break,
             }
         }
-        if t > self.now {
-            self.now = t;
-        }
+        self.move_clock(t);
     }
 
     /// Runs at most `budget` steps (activations or timer firings); returns true if
@@ -734,8 +733,15 @@ impl World {
 
     /// Moves the clock forward to `t` without running anything (no-op if `t` is past).
     pub fn advance_to(&mut self, t: u64) {
+        self.move_clock(t);
+    }
+
+    /// Sets the clock to `t` if that is later, telling the clock handlers.
+    #[inline]
+    fn move_clock(&mut self, t: u64) {
         if t > self.now {
             self.now = t;
+            self.telemetry.tick(t);
         }
     }
 
@@ -750,9 +756,7 @@ impl World {
 
     /// Advances the clock to `t` and fires every timer due then.
     pub fn fire_timers_at(&mut self, t: u64) {
-        if t > self.now {
-            self.now = t;
-        }
+        self.move_clock(t);
         while let Some(Reverse((at, _, key))) = self.timers.peek().copied() {
             if at > t {
                 break;
