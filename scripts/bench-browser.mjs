@@ -13,8 +13,11 @@ const quick = process.argv.includes('--quick');
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
+  // steady state: V8 compiles the module with its optimizing tier up front instead of
+  // starting on the baseline compiler and tiering up in the background during the run
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--js-flags=--no-liftoff'],
 });
 try {
   const page = await browser.newPage();
