@@ -1,24 +1,13 @@
 // Opens bench.html of a served release build in headless Chromium, waits for the
 // workloads to finish and prints the page's lines (the `otp-lab bench` format).
 //   BASE_URL=http://127.0.0.1:8080/ node scripts/bench-browser.mjs [--quick]
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { launchChromium } from '../tests/e2e/browser.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(root, 'tests/e2e/package.json'));
-const { chromium } = require('playwright-core');
 const base = process.env.BASE_URL || 'http://127.0.0.1:8080/';
 const quick = process.argv.includes('--quick');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  // steady state: V8 compiles the module with its optimizing tier up front instead of
-  // starting on the baseline compiler and tiering up in the background during the run
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--js-flags=--no-liftoff'],
-});
+// steady state: V8 compiles the module with its optimizing tier up front instead of
+// starting on the baseline compiler and tiering up in the background during the run
+const browser = await launchChromium(['--js-flags=--no-liftoff']);
 try {
   const page = await browser.newPage();
   const errors = [];

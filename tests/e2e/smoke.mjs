@@ -4,7 +4,7 @@
 //
 // scripts/test.sh builds the site, serves it under a sub-path and runs this. Screenshots go to
 // tests/e2e/screenshots/. The last line is "N passed, M failed"; the exit status is 1 on failure.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,19 +13,7 @@ const BASE_URL = process.env.BASE_URL || 'http://127.0.0.1:8080/';
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 
 let passed = 0;
 let failed = 0;

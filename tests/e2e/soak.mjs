@@ -9,7 +9,7 @@
 // scripts/soak-browser.sh builds, serves and runs it. The last lines start with
 // "# soak (browser):"; the exit status is 1 if the run did not reach the virtual hour,
 // logged fewer than 10 million events, errored, or kept growing its memory.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const BASE_URL = process.env.BASE_URL || 'http://127.0.0.1:8080/';
 const LINK = process.env.SOAK_LINK || '';
@@ -20,13 +20,7 @@ if (!LINK.startsWith('#v1.')) {
   process.exit(2);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--enable-precise-memory-info'],
-});
+const browser = await launchChromium(['--enable-precise-memory-info']);
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 const errors = [];
 page.on('pageerror', (e) => errors.push(String(e)));

@@ -272,7 +272,7 @@ impl World {
     #[inline]
     pub fn emit_owned(&mut self, kind: EventKind, pid: Pid, other: Pid, info: u32, term: Term) {
         let h = crate::log::term_hash(&term);
-        self.emit_hashed(kind, pid, other, info, term, h);
+        self.emit_hashed(kind, pid, other, info, term, h, 0);
     }
 
     /// [`World::emit_owned`] for an event about the tree path `path` (a world path id),
@@ -289,27 +289,14 @@ impl World {
         path: u32,
     ) {
         let h = crate::log::term_hash(&term);
-        self.emit_with_path(kind, pid, other, info, term, h, path);
+        self.emit_hashed(kind, pid, other, info, term, h, path);
     }
 
-    /// [`World::emit_owned`] with the term's fingerprint already known.
-    #[inline]
-    fn emit_hashed(
-        &mut self,
-        kind: EventKind,
-        pid: Pid,
-        other: Pid,
-        info: u32,
-        term: Term,
-        hash: u64,
-    ) {
-        self.emit_with_path(kind, pid, other, info, term, hash, 0);
-    }
-
-    /// Logs an event; handlers get `path`, or (for 0) the path the kind implies.
+    /// Logs an event whose term's fingerprint is known; handlers get `path`, or (for 0)
+    /// the path the kind implies.
     #[inline]
     #[allow(clippy::too_many_arguments)]
-    fn emit_with_path(
+    fn emit_hashed(
         &mut self,
         kind: EventKind,
         pid: Pid,
@@ -428,7 +415,7 @@ impl World {
         if let Msg::User(_, h) = &mut msg {
             *h = hash;
         }
-        self.emit_hashed(EventKind::Send, from, to, code, payload, hash);
+        self.emit_hashed(EventKind::Send, from, to, code, payload, hash, 0);
         self.push_signal(to, Signal::Msg { from, msg });
     }
 
@@ -949,7 +936,9 @@ impl World {
             }
             if let Some((code, other, payload)) = event {
                 match sent_hash {
-                    Some(h) => self.emit_hashed(EventKind::Receive, pid, other, code, payload, h),
+                    Some(h) => {
+                        self.emit_hashed(EventKind::Receive, pid, other, code, payload, h, 0)
+                    }
                     None => self.emit_owned(EventKind::Receive, pid, other, code, payload),
                 }
             }
