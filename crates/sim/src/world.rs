@@ -271,8 +271,7 @@ impl World {
     /// [`World::emit`] for a term the caller no longer needs (saves a clone).
     #[inline]
     pub fn emit_owned(&mut self, kind: EventKind, pid: Pid, other: Pid, info: u32, term: Term) {
-        let h = crate::log::term_hash(&term);
-        self.emit_hashed(kind, pid, other, info, term, h, 0);
+        self.emit_about(kind, pid, other, info, term, 0);
     }
 
     /// [`World::emit_owned`] for an event about the tree path `path` (a world path id),
