@@ -240,7 +240,7 @@ fn LessonView(
                 {(lesson.id == "capstone").then(|| view! { <TreeEditor lesson=lesson lab=lab /> })}
                 <div class="hints">
                     <button type="button" on:click=move |_| hints_shown.update(|h| *h = (*h + 1).min(lesson.hints.len()))
-                        disabled=move || hints_shown.get() >= lesson.hints.len()>"Show a hint"</button>
+                        disabled=move || { hints_shown.get() >= lesson.hints.len() }>"Show a hint"</button>
                     <ul class="plain">
                         {move || lesson.hints.iter().take(hints_shown.get()).map(|h| view! { <li class="hint">{*h}</li> }).collect_view()}
                     </ul>

@@ -396,6 +396,12 @@ await test('lessons: follow one to its last task, predict-then-run, progress per
   await page.locator('.verdict').filter({ hasText: 'Right' }).waitFor({ timeout: 5000 });
   await page.waitForSelector('.lessons-page .task.done[data-task="only_b"]', { timeout: 5000 });
   await page.screenshot({ path: join(SHOTS, 'lesson-predict.png') });
+  // hints: one more per click, then the button is disabled
+  const hintButton = page.locator('.hints button');
+  assert((await hintButton.textContent()) === 'Show a hint', `the hint button reads: ${await hintButton.textContent()}`);
+  for (let i = 0; i < 10 && !(await hintButton.isDisabled()); i += 1) await hintButton.click();
+  assert(await hintButton.isDisabled(), 'the hint button is disabled once every hint shows');
+  assert((await page.locator('.hints .hint').count()) >= 1, 'hints are shown');
   // share the lesson: a fresh browser (no saved progress) opens the same lesson and state
   await button('Share lesson').click();
   const url = await page.getByLabel('Shared lesson link').inputValue();
