@@ -129,7 +129,7 @@ pub fn EventLog(
                     aria-label="Event log"
                     style=move || format!("height: {}px", shown() as f64 * LOG_ROW_H)
                 >
-                    <For each=rows key=|(_, r)| r.index let:item>
+                    <For each=rows key=|(_, r)| (r.epoch, r.index) let:item>
                         <li
                             class=format!("log-line kind-{}", item.1.kind)
                             style=format!("top: {}px", item.0 as f64 * LOG_ROW_H)

@@ -12,6 +12,9 @@ pub const LOG_ROW_H: f64 = 22.0;
 /// One line as shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogRow {
+    /// Which run of the store the row came from: a list keyed by `(epoch, index)` does not
+    /// mistake line 3 of a new run for line 3 of the old one.
+    pub epoch: u32,
     pub index: usize,
     pub t_us: u64,
     pub time: String,
@@ -23,8 +26,9 @@ pub struct LogRow {
 }
 
 impl LogRow {
-    pub fn from_line(line: &LogLine) -> LogRow {
+    pub fn from_line(line: &LogLine, epoch: u32) -> LogRow {
         LogRow {
+            epoch,
             index: line.index,
             t_us: line.t_us,
             time: format_time_us(line.t_us),
@@ -90,6 +94,8 @@ pub struct LogStore {
     filter: LogFilter,
     /// Positions in `rows` of the lines the filter keeps.
     shown: Vec<usize>,
+    /// Bumped whenever the store starts over.
+    epoch: u32,
 }
 
 impl LogStore {
@@ -97,15 +103,13 @@ impl LogStore {
     /// arrived. A log shorter than what was pulled (another run) starts over.
     pub fn pull(&mut self, len: usize, fetch: impl FnOnce(usize, usize) -> Vec<LogLine>) -> bool {
         if len < self.next {
-            self.rows.clear();
-            self.shown.clear();
-            self.next = 0;
+            self.clear();
         }
         if len == self.next {
             return false;
         }
         for line in fetch(self.next, len) {
-            let row = LogRow::from_line(&line);
+            let row = LogRow::from_line(&line, self.epoch);
             if self.filter.matches(&row) {
                 self.shown.push(self.rows.len());
             }
@@ -125,6 +129,7 @@ impl LogStore {
         self.rows.clear();
         self.shown.clear();
         self.next = 0;
+        self.epoch = self.epoch.wrapping_add(1);
     }
 
     pub fn set_filter(&mut self, f: LogFilter) {
@@ -221,6 +226,20 @@ mod tests {
         // a shorter log is another run
         assert!(s.pull(1, |a, b| (a..b).map(|i| line(i, "exit", "x")).collect()));
         assert_eq!(s.total(), 1);
+    }
+
+    #[test]
+    fn a_new_run_gets_a_new_epoch_so_its_rows_are_not_taken_for_the_old_ones() {
+        let mut s = store(3);
+        let old = s.slice(0, 3);
+        s.clear();
+        s.pull(4, |a, b| (a..b).map(|i| line(i, "exit", "other")).collect());
+        let new = s.slice(0, 4);
+        assert_eq!(old[0].index, new[0].index);
+        assert_ne!(old[0].epoch, new[0].epoch, "same index, another run");
+        // and so does a shorter log (another run read from the start)
+        s.pull(2, |a, b| (a..b).map(|i| line(i, "exit", "x")).collect());
+        assert_ne!(s.slice(0, 1)[0].epoch, new[0].epoch);
     }
 
     #[test]

@@ -224,6 +224,12 @@ await test('presets: the application tree loads with nested supervisors', async 
   await waitTree(() => document.querySelectorAll('[role=treeitem]').length >= 10, null);
   assert((await item('app/web_sup/endpoint').count()) === 1, 'nested worker shown');
   await page.getByRole('tab', { name: 'Event log' }).click();
+  // the log is the new run's only (a keyed list once kept the old run's lines in place)
+  await page.locator('.lab .log-scroll').evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); });
+  await page.waitForTimeout(100);
+  const logText = await page.getByRole('log').innerText();
+  assert(!logText.includes('demo/'), `only the application's lines: ${logText.slice(0, 300)}`);
+  assert(logText.includes('app/'), 'the application started');
   await page.screenshot({ path: join(SHOTS, 'lab-application.png') });
 });
 
