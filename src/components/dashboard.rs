@@ -42,7 +42,8 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
                 })
             />
             <div class="charts">
-                <For each=move || lab.charts.get() key=|c| c.clone().title let:chart>
+                // redrawn whenever the charts change (a list keyed by title kept the first drawing)
+                {move || lab.charts.get().into_iter().map(|chart| view! {
                     <figure class="chart">
                         <figcaption>{chart.title}<span class="unit">{format!(" ({})", chart.unit)}</span></figcaption>
                         <svg viewBox=format!("-34 -8 {} {}", CHART_W + 42.0, CHART_H + 26.0) role="img"
@@ -61,7 +62,7 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     </figure>
-                </For>
+                }).collect_view()}
             </div>
             <figure class="chart mailboxes">
                 <figcaption>"Mailbox lengths"<span class="unit">" (messages waiting, longest first)"</span></figcaption>

@@ -216,6 +216,9 @@ await test('the analytics dashboard charts restarts and exports a CSV', async ()
   const csv = readFileSync(path, 'utf8');
   assert(csv.startsWith('path,restarts'), `CSV header: ${csv.slice(0, 40)}`);
   assert(csv.includes('demo,1,'), `one restart of demo: ${csv}`);
+  // the charts follow the run (a list keyed by title once kept its first drawing)
+  await page.waitForFunction(() => [...document.querySelectorAll('.charts svg')]
+    .some((svg) => /^Processes: processes \d/.test(svg.getAttribute('aria-label'))), null, { timeout: 5000 });
   await page.screenshot({ path: join(SHOTS, 'lab-analytics.png') });
 });
 
