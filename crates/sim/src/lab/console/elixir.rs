@@ -469,6 +469,10 @@ impl<'a> Parser<'a> {
             '-' | '+' | '0'..='9' => self.number(),
             c if c.is_ascii_uppercase() => {
                 let alias = self.alias();
+                if alias == "Process" && self.rest().starts_with(".whereis(") {
+                    self.pos += ".whereis".len();
+                    return self.whereis(start, depth);
+                }
                 if alias == "Elixir" || alias.starts_with("Elixir.") {
                     Ok(Term::atom(&alias))
                 } else {
@@ -520,6 +524,21 @@ impl<'a> Parser<'a> {
             start,
             &format!("undefined variable {word} — {hint}"),
         ))
+    }
+
+    /// `Process.whereis(:name)` as an argument: the registered process, which commands
+    /// take by its name (`Process.exit(Process.whereis(:demo), :kill)`).
+    fn whereis(&mut self, start: usize, depth: usize) -> Result<Term, String> {
+        let open = self.pos;
+        self.bump();
+        let args = self.seq(Some((')', open)), false, depth)?.into_args();
+        match &args[..] {
+            [name @ Term::Atom(_)] => Ok(name.clone()),
+            _ => Err(self.syntax(
+                start,
+                "Process.whereis takes a registered name, like Process.whereis(:demo)",
+            )),
+        }
     }
 
     /// An atom after its `:`: `:kill`, `:EXIT`, `:ok?`, `:"with space"`.

@@ -154,6 +154,18 @@ fn value(line: &str, from: usize, to: usize) -> Result<Term, String> {
             };
         }
     }
+    // whereis(demo) names the registered process, which commands take by its name
+    for f in ["whereis(", "erlang:whereis("] {
+        if let Some(inner) = t.strip_prefix(f).and_then(|r| r.strip_suffix(')')) {
+            return match parse_term(inner.trim()) {
+                Ok(name @ Term::Atom(_)) => Ok(name),
+                _ => Err(format!(
+                    "* 1:{}: whereis takes a registered name, like whereis(demo)",
+                    column(line, at)
+                )),
+            };
+        }
+    }
     for f in ["pid(", "c:pid("] {
         if let Some(inner) = t.strip_prefix(f).and_then(|r| r.strip_suffix(')')) {
             let parts: Vec<&str> = inner.split(',').map(str::trim).collect();

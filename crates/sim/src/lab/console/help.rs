@@ -315,11 +315,12 @@ fn overview() -> String {
         "clear the console"
     ));
     out.push_str(
-        "\nA process is a name (:demo), a tree path (\"demo/counter_1\") or a pid (pid(\"0.84.0\"), #PID<0.84.0>).\n\
+        "\nA process is a name (:demo, Process.whereis(:demo)), a tree path (\"demo/counter_1\") or a pid (pid(\"0.84.0\"), #PID<0.84.0>).\n\
          Erlang: supervisor:which_children/1, count_children/1, terminate_child/2, restart_child/2,\n\
          delete_child/2, start_child/2; exit/2, process_info/1, link/1, erlang:monitor(process, Pid),\n\
          Pid ! Msg, gen_server:call/2, gen_server:cast/2; lab:crash/1,2, lab:pause/1, lab:resume/1,\n\
-         lab:change_strategy/2. Pids are <0.84.0> or list_to_pid(\"<0.84.0>\"), paths \"demo/counter_1\".",
+         lab:change_strategy/2. Pids are <0.84.0> or list_to_pid(\"<0.84.0>\"), names demo or whereis(demo),\n\
+         paths \"demo/counter_1\".",
     );
     out
 }

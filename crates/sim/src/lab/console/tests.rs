@@ -482,6 +482,22 @@ fn erlang_calls() {
         assert_eq!(erl(line), Command::Info { target: p.clone() }, "{line}");
     }
     assert_eq!(erl("link(<0.84.0>)."), Command::Link { target: p.clone() });
+    // whereis(Name) as an argument is the registered process
+    assert_eq!(erl("exit(whereis(demo), kill)."), erl("exit(demo, kill)."));
+    assert_eq!(
+        erl("erlang:exit(erlang:whereis(demo), kill)."),
+        erl("exit(demo, kill).")
+    );
+    assert_eq!(
+        ex("Process.exit(Process.whereis(:demo), :kill)"),
+        ex("Process.exit(:demo, :kill)")
+    );
+    for bad in ["exit(whereis(<0.1.0>), kill).", "exit(whereis(), kill)."] {
+        let e = parse(bad).unwrap_err();
+        assert!(e.contains("whereis takes a registered name"), "{bad}: {e}");
+    }
+    let e = parse("Process.exit(Process.whereis(\"x\"), :kill)").unwrap_err();
+    assert!(e.contains("Process.whereis takes a registered name"), "{e}");
     assert_eq!(
         erl("erlang:link(pid(0,84,0))."),
         Command::Link { target: p.clone() }
