@@ -71,6 +71,8 @@ pub struct Status {
     pub now_us: u64,
     /// Events the simulator emitted so far (all of them, not only the ones the log keeps).
     pub events: u64,
+    /// Restarts so far over the whole tree (also those of subtrees that are gone).
+    pub restarts: u64,
     pub head_us: u64,
     pub live: bool,
     pub playing: bool,
@@ -162,6 +164,7 @@ impl LabHandle {
                 now: format_time_us(0),
                 now_us: 0,
                 events: 0,
+                restarts: 0,
                 head_us: 0,
                 live: true,
                 playing: true,
@@ -345,6 +348,7 @@ impl LabHandle {
                 now: format_time_us(now_us),
                 now_us,
                 events: run.lab.world().log.total(),
+                restarts: run.lab.restarts_total(),
                 head_us: s.head_us(),
                 live: s.cursor() == Cursor::Live,
                 playing: s.playing,

@@ -144,10 +144,9 @@ pub fn Compare(lab: LabHandle) -> impl IntoView {
                                 </header>
                                 <p class="sandbox-stats">
                                     {move || {
-                                        let rows = h.tree.get();
-                                        let restarts: u64 = rows.iter().map(|c| c.row.get().restarts).sum();
-                                        let root = rows.first().map(|c| c.row.get().status).unwrap_or("dead");
-                                        format!("{} · root {root} · {restarts} restarts", h.status.with(|s| s.now.clone()))
+                                        let root = h.tree.with(|rows| rows.first().map(|c| c.row.get().status)).unwrap_or("dead");
+                                        let (now, restarts) = h.status.with(|s| (s.now.clone(), s.restarts));
+                                        format!("{now} · root {root} · {restarts} restarts")
                                     }}
                                 </p>
                                 <SupervisionTree lab=h />

@@ -261,6 +261,10 @@ await test('compare: one_for_one against one_for_all on the same storm', async (
   await waitTree(() => document.querySelectorAll('.sandbox').length === 3, null);
   await page.getByRole('button', { name: 'Remove sandbox 3' }).click();
   await waitTree(() => document.querySelectorAll('.sandbox').length === 2, null);
+  // a sandbox whose root gave up still counts the restarts before (its tree is gone)
+  await waitTree(() => [...document.querySelectorAll('.sandbox-stats')].some((p) => p.textContent.includes('root dead')), null, 15000);
+  const dead = (await page.locator('.sandbox-stats').allTextContents()).find((t) => t.includes('root dead'));
+  assert(Number(/(\d+) restarts/.exec(dead)[1]) > 0, `restarts before giving up: ${dead}`);
   await page.getByRole('button', { name: 'Lab', exact: true }).click();
 });
 

@@ -536,6 +536,11 @@ impl Lab {
         }
     }
 
+    /// Restarts logged so far, over the whole tree (including subtrees that are gone).
+    pub fn restarts_total(&self) -> u64 {
+        self.log.borrow().restarts.values().sum()
+    }
+
     /// Number of log lines so far (including dropped ones).
     pub fn log_len(&self) -> usize {
         self.log.borrow().total
@@ -685,6 +690,9 @@ mod tests {
         }
         let tree = lab.tree();
         assert_eq!(tree[0].status, NodeStatus::Dead);
+        // the restarts before it gave up still count, though the subtree is gone
+        assert_eq!(lab.restarts_total(), 3);
+        assert_eq!(tree.iter().map(|n| n.restarts).sum::<u64>(), 0);
     }
 
     #[test]
