@@ -1,6 +1,8 @@
 //! The analytics server: one telemetry handler feeding the restart tracker, the metrics
 //! engine, pattern detection and anomaly baselines, plus event subscriptions with filters
-//! and the dashboard summary that alert rules read.
+//! and the dashboard summary that alert rules read. Attached to a world, it reads spawns,
+//! exits and sends from the bus's per-kind counters and closes its time buckets on the
+//! bus's clock, so the busiest kinds cost the simulator an add, not a call.
 
 use crate::health::{
     assess, check_alerts, queue_analysis, Alert, AlertRule, Anomaly, Baseline, HealthReport,
