@@ -262,16 +262,16 @@ impl Server {
         }
         match e.kind {
             EventKind::Report => {
-                let ctx = ReportContext::from_code(e.info);
-                if !matches!(
-                    ctx,
-                    Some(ReportContext::ChildTerminated | ReportContext::Shutdown)
-                ) {
+                let Seen {
+                    sup,
+                    child,
+                    report: Some(ctx),
+                } = seen
+                else {
                     return;
-                }
-                let Seen { sup, child } = seen;
+                };
                 let paths = self.restarts.paths();
-                let found = if ctx == Some(ReportContext::ChildTerminated) {
+                let found = if ctx == ReportContext::ChildTerminated {
                     self.pending[4] += 1;
                     *slot(&mut self.failed_at, child) = Some(e.time);
                     self.patterns.failure(paths, sup, child, e.time)
@@ -285,7 +285,7 @@ impl Server {
             EventKind::ChildStarted
                 if StartCause::from_code(e.info) == Some(StartCause::Restart) =>
             {
-                let Seen { sup, child } = seen;
+                let Seen { sup, child, .. } = seen;
                 self.pending[3] += 1;
                 self.window_restarts += 1;
                 if let Some(t) = slot(&mut self.failed_at, child).take() {

@@ -117,11 +117,13 @@ pub struct RestartAnalytics {
     pending: Vec<Option<Term>>,
 }
 
-/// The supervisor and child an event was about (0: none or unknown).
+/// The supervisor and child an event was about (0: none or unknown), and for a report
+/// about a child that failed or made its supervisor give up, which of the two.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Seen {
     pub sup: PathId,
     pub child: PathId,
+    pub report: Option<ReportContext>,
 }
 
 /// A live supervisor in its process-table slot.
@@ -219,6 +221,7 @@ impl RestartAnalytics {
                 let seen = Seen {
                     sup: sup.unwrap_or(0),
                     child,
+                    report: ctx,
                 };
                 if ctx != Some(ReportContext::ChildTerminated) {
                     return seen;
@@ -306,10 +309,18 @@ impl RestartAnalytics {
             Some(StartCause::StartChild) => Cause::StartChild,
             Some(StartCause::RestartChild) => Cause::RestartChild,
             Some(StartCause::Resume) => Cause::Resume,
-            Some(StartCause::Init) | None => return Seen { sup: 0, child },
+            Some(StartCause::Init) | None => {
+                return Seen {
+                    child,
+                    ..Seen::default()
+                }
+            }
         };
         let Some(sup) = self.sup_path(e.pid) else {
-            return Seen { sup: 0, child };
+            return Seen {
+                child,
+                ..Seen::default()
+            };
         };
         let reason = match cause {
             Cause::Restart => Some(
@@ -323,7 +334,11 @@ impl RestartAnalytics {
         let name = self.paths.name(child).clone();
         let history = self.history_size;
         let Some(s) = self.stats_mut(sup) else {
-            return Seen { sup, child };
+            return Seen {
+                sup,
+                child,
+                report: None,
+            };
         };
         if cause == Cause::Restart {
             s.restarts += 1;
@@ -338,7 +353,11 @@ impl RestartAnalytics {
             reason,
             cause,
         });
-        Seen { sup, child }
+        Seen {
+            sup,
+            child,
+            report: None,
+        }
     }
 
     /// The stats of one supervisor.

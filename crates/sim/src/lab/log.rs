@@ -49,6 +49,8 @@ pub(crate) struct LabLog {
     pub lines: VecDeque<LogLine>,
     pub total: usize,
     pub restarts: HashMap<String, u64>,
+    /// The sum of `restarts` (read every frame; kept, not summed).
+    pub restarts_total: u64,
     pub paths: HashMap<Pid, String>,
     /// Pids that exited, oldest first: their paths are kept a while (late 'EXIT'
     /// messages still name them), then forgotten, so an endless run stays bounded.
@@ -144,6 +146,7 @@ impl LabLog {
                 self.paths.insert(e.other, path.clone());
                 if cause == Some(StartCause::Restart) {
                     *self.restarts.entry(path.clone()).or_insert(0) += 1;
+                    self.restarts_total += 1;
                     let l = format!("{sup} restarted {path} as {}", e.other);
                     self.push_raw(e.time, "restart", l, e.other, e.pid);
                 } else {

@@ -538,7 +538,7 @@ impl Lab {
 
     /// Restarts logged so far, over the whole tree (including subtrees that are gone).
     pub fn restarts_total(&self) -> u64 {
-        self.log.borrow().restarts.values().sum()
+        self.log.borrow().restarts_total
     }
 
     /// Number of log lines so far (including dropped ones).
