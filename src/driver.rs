@@ -312,6 +312,13 @@ impl LabHandle {
             .unwrap_or_default()
     }
 
+    /// Lines in the event log of the run on screen.
+    pub fn log_len(&self) -> usize {
+        self.session
+            .try_with_value(|s| s.current().lab.log_len())
+            .unwrap_or(0)
+    }
+
     /// Reads the run on screen and the console lines given so far.
     pub fn with_run<R>(
         &self,
@@ -335,7 +342,7 @@ impl LabHandle {
 
     /// Copies the session's state into the signals, touching only what changed.
     pub fn publish(&self, full: bool) {
-        let collapsed = self.collapsed.get_untracked();
+        let collapsed = self.collapsed;
         let selected = self.selected.get_untracked();
         let (last_key, generation) = self.frame_state.with_value(|f| (f.tree_key, f.generation));
         let Some((rows, key, status, info, log_len)) = self.session.try_with_value(|s| {
@@ -343,7 +350,8 @@ impl LabHandle {
             let now_us = run.lab.now_us();
             let key = (run.lab.log_len(), now_us / 1_000_000, generation);
             // a 10,000-node tree is laid out only when something happened
-            let rows = (full || last_key != Some(key)).then(|| layout(&run.lab.tree(), &collapsed));
+            let rows = (full || last_key != Some(key))
+                .then(|| collapsed.with_untracked(|c| layout(&run.lab.tree(), c)));
             let status = Status {
                 now: format_time_us(now_us),
                 now_us,
@@ -361,7 +369,7 @@ impl LabHandle {
                 forwarding: None,
             };
             let info = selected.as_deref().and_then(|p| run.lab.inspect(p));
-            (rows, key, status, info, run.lab.log_len())
+            (rows, key, status, info, key.0)
         }) else {
             return;
         };
@@ -452,15 +460,18 @@ impl LabHandle {
             let mut server = run.analytics.borrow_mut();
             server.sync();
             let span = now.clamp(10_000_000, 60_000_000);
+            let numbers = server.dashboard(now, 10_000_000);
+            // the alert rules read the same dashboard (not computed a second time)
+            let alerts =
+                otp_lab_analytics::health::check_alerts(&otp_lab_analytics::health::default_rules(), &numbers);
             Dash {
                 charts: dashboard_charts(&server.metrics, now, span),
-                numbers: server.dashboard(now, 10_000_000),
+                numbers,
                 health: {
                     let h = server.health(run.lab.world(), now);
                     (h.status.name().to_string(), h.reasons)
                 },
-                alerts: server
-                    .alerts(&otp_lab_analytics::health::default_rules(), now, 10_000_000)
+                alerts: alerts
                     .into_iter()
                     .map(|a| {
                         let text = format!(

@@ -186,7 +186,7 @@ fn LessonView(
     Effect::new(move |_| {
         let key = lab.status.with(|s| s.now_us / 1_000_000);
         let typed = lab.console.with(|c| c.len());
-        let logged = lab.with_run(|run, _| run.lab.log_len()).unwrap_or(0);
+        let logged = lab.log_len();
         if checked.get_value() == Some((logged, typed, key)) {
             return;
         }

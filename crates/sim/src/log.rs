@@ -192,7 +192,7 @@ impl EventLog {
         seq
     }
 
-    /// The term of the newest event (no division, unlike `term_of`).
+    /// The term of the newest event (right after `push`; no division).
     #[inline]
     pub fn last_term(&self) -> &Term {
         let i = if self.time.len() < self.capacity || self.next == 0 {
@@ -201,16 +201,6 @@ impl EventLog {
             self.next - 1
         };
         &self.term[i]
-    }
-
-    /// The term of a held event (the newest, right after `push`).
-    #[inline]
-    pub fn term_of(&self, seq: u64) -> &Term {
-        if seq < self.capacity as u64 {
-            &self.term[seq as usize]
-        } else {
-            &self.term[(seq % self.capacity as u64) as usize]
-        }
     }
 
     /// Total number of events ever logged.
@@ -321,7 +311,7 @@ mod tests {
                 Term::Int(t as i64),
             );
             assert_eq!(log.last_term(), &Term::Int(t as i64));
-            assert_eq!(log.last_term(), log.term_of(t));
+            assert_eq!(log.last_term(), log.get(t).unwrap().term);
         }
     }
 
