@@ -32,7 +32,7 @@ fn main() {
         }
     });
     println!(
-        "{name} {} ops in {:.3}s, {} µs virtual",
+        "{name} {} ops in {:.6}s, {} µs virtual",
         out.ops,
         t0.elapsed().as_secs_f64(),
         _world.now()

@@ -50,7 +50,8 @@ pub struct System {
 
 impl Snapshot {
     /// Takes a snapshot; failure rates cover the `window_us` before `at_us`.
-    pub fn take(a: &RestartAnalytics, at_us: u64, window_us: u64) -> Snapshot {
+    /// `world` is the run the analytics watch (supervisors' intensity windows).
+    pub fn take(a: &RestartAnalytics, world: &World, at_us: u64, window_us: u64) -> Snapshot {
         let supervisors = a
             .all_stats()
             .map(|s| SupervisorRow {
@@ -59,7 +60,7 @@ impl Snapshot {
                 failures: s.failures,
                 incarnations: s.incarnations,
                 failure_rate_per_s: a.failure_rate(&s.path, at_us, window_us).unwrap_or(0.0),
-                intensity_budget: a.intensity_budget(&s.path, at_us).unwrap_or(0),
+                intensity_budget: a.intensity_budget(world, &s.path, at_us).unwrap_or(0),
                 intensity: s.intensity,
                 period: s.period,
                 alive: s.alive,
@@ -85,7 +86,7 @@ impl Snapshot {
         let dashboard = server.dashboard(at_us, window_us);
         let health = server.health(world, at_us);
         let alerts = crate::health::check_alerts(&default_rules(), &dashboard);
-        let mut snap = Snapshot::take(&server.restarts, at_us, window_us);
+        let mut snap = Snapshot::take(&server.restarts, world, at_us, window_us);
         snap.system = Some(System {
             dashboard,
             health,

@@ -9,10 +9,11 @@ use crate::health::{
     HealthThresholds,
 };
 use crate::metrics::{Kind, MetricId, Metrics, Retention};
-use crate::paths::slot;
 use crate::patterns::{Pattern, PatternConfig, PatternDetector};
 use crate::restarts::{RestartAnalytics, Seen};
-use otp_lab_sim::event::{Event, EventKind, KindCounts, ReportContext, StartCause};
+use otp_lab_sim::event::{
+    Event, EventKind, KindCounts, Noted, ReportContext, StartCause, SupervisorNote,
+};
 use otp_lab_sim::World;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -100,8 +101,6 @@ pub struct Server {
     /// The bus's counters, when attached to a world: spawns, exits and sends are read
     /// from them instead of arriving one by one.
     counted: Option<Counted>,
-    /// When each child path last failed (for recovery times).
-    failed_at: Vec<Option<u64>>,
     /// Whether any subscription listens to restarts.
     wants_restarts: bool,
     baseline: Baseline,
@@ -127,6 +126,9 @@ struct Counted {
 /// The kinds the server reads from the bus's counters when attached to a world.
 const COUNTED: [EventKind; 3] = [EventKind::Spawn, EventKind::Exit, EventKind::Send];
 
+/// Handler id of the server's supervisor notes (see [`Server::attach`]).
+const ID_NOTES: &str = "otp-lab-analytics-server/notes";
+
 /// Width of the buckets in which spawns, exits and sends are counted (µs).
 pub const COUNT_BUCKET_US: u64 = 10_000;
 
@@ -151,7 +153,6 @@ impl Server {
             ids,
             live: 0,
             counted: None,
-            failed_at: Vec::new(),
             wants_restarts: false,
             baseline: Baseline::default(),
             window_start: 0,
@@ -171,17 +172,15 @@ impl Server {
         EventKind::InitStart,
         EventKind::ChildStarted,
         EventKind::Report,
-        EventKind::RestartCounted,
     ];
 
     /// The kinds the server needs one by one when spawns, exits and sends are counted by
     /// the bus ([`Server::attach`]).
     pub const KINDS_WHEN_COUNTED: &'static [EventKind] = &[
-        EventKind::Exit,
+        EventKind::SupervisorExit,
         EventKind::InitStart,
         EventKind::ChildStarted,
         EventKind::Report,
-        EventKind::RestartCounted,
     ];
 
     /// A server attached to `world`'s bus: spawns, exits and sends come from the bus's
@@ -197,17 +196,22 @@ impl Server {
             taken: base,
         });
         let server = Rc::new(RefCell::new(server));
-        let (a, b) = (server.clone(), server.clone());
-        let _ = world.telemetry.attach_many(
+        // reports and child starts come as typed notes (no term to decode), supervisor
+        // inits and exits as events; no bucket check per note: the clock handler closes
+        // the buckets before anything of a later time arrives
+        let t = &mut world.telemetry;
+        let s = server.clone();
+        let _ = t.attach_notes(ID_NOTES, move |n| s.borrow_mut().on_note(n));
+        let s = server.clone();
+        let _ = t.attach_many(
             "otp-lab-analytics-server",
-            Server::KINDS_WHEN_COUNTED,
-            move |e| a.borrow_mut().on_event(e),
+            &[EventKind::InitStart, EventKind::SupervisorExit],
+            move |e| s.borrow_mut().on_event(e),
         );
-        let _ = world
-            .telemetry
-            .attach_clock("otp-lab-analytics-server", move |t| {
-                b.borrow_mut().on_clock(t)
-            });
+        let s = server.clone();
+        let _ = t.attach_clock("otp-lab-analytics-server", move |t| {
+            s.borrow_mut().on_clock(t)
+        });
         server
     }
 
@@ -255,57 +259,104 @@ impl Server {
                 _ => {}
             }
         }
-        // Restart analytics first: it owns the supervisor paths and the interner.
-        let seen = self.restarts.observe(e);
-        if e.time >= self.window_start + self.settings.baseline_interval_us {
-            self.roll_window(e.time);
-        }
         match e.kind {
             EventKind::Report => {
-                let Seen {
-                    sup,
-                    child,
-                    report: Some(ctx),
-                } = seen
-                else {
-                    return;
-                };
-                let paths = self.restarts.paths();
-                let found = if ctx == ReportContext::ChildTerminated {
-                    self.pending[4] += 1;
-                    *slot(&mut self.failed_at, child) = Some(e.time);
-                    self.patterns.failure(paths, sup, child, e.time)
-                } else {
-                    self.patterns.gave_up(paths, sup, child, e.time)
-                };
-                for p in found {
-                    self.notify(Notice::Pattern(p));
-                }
+                let seen = self.restarts.observe(e);
+                self.reported(seen, e.time);
             }
-            EventKind::ChildStarted
-                if StartCause::from_code(e.info) == Some(StartCause::Restart) =>
-            {
-                let Seen { sup, child, .. } = seen;
-                self.pending[3] += 1;
-                self.window_restarts += 1;
-                if let Some(t) = slot(&mut self.failed_at, child).take() {
-                    self.metrics
-                        .record(self.ids.recovery, e.time, (e.time - t) as f64);
-                }
-                let paths = self.restarts.paths();
-                let found = self.patterns.restart(paths, sup, child, e.time);
-                if self.wants_restarts {
-                    self.notify(Notice::Restart {
-                        supervisor: paths.name(sup).to_string(),
-                        child: paths.name(child).to_string(),
-                        at_us: e.time,
-                    });
-                }
-                for p in found {
-                    self.notify(Notice::Pattern(p));
-                }
+            EventKind::ChildStarted => {
+                let seen = self.restarts.observe(e);
+                self.started(seen, e.info == StartCause::Restart as u32, e.time);
             }
-            _ => {}
+            _ => {
+                self.restarts.observe(e);
+            }
+        }
+    }
+
+    /// Handles one supervisor note (what [`Server::attach`] listens to for reports and
+    /// child starts).
+    #[inline(always)]
+    pub fn on_note(&mut self, n: &SupervisorNote<'_>) {
+        match n.what {
+            Noted::Report(ctx) => {
+                let seen = self.restarts.report(n, ctx);
+                self.reported(seen, n.time);
+            }
+            Noted::Started(cause) => {
+                let seen = self.restarts.started(n, cause);
+                self.started(seen, cause == StartCause::Restart, n.time);
+            }
+        }
+    }
+
+    /// After a report: a failure (or a give-up) for the pattern detector.
+    #[inline(always)]
+    fn reported(&mut self, seen: Seen, t: u64) {
+        let Seen {
+            sup,
+            child,
+            report: Some(ctx),
+            ..
+        } = seen
+        else {
+            return;
+        };
+        let paths = self.restarts.paths();
+        let found = if ctx == ReportContext::ChildTerminated {
+            self.pending[4] += 1;
+            self.patterns.on_failure(paths, sup, child, t)
+        } else {
+            self.patterns.gave_up(paths, sup, child, t).len()
+        };
+        self.notify_patterns(found);
+    }
+
+    /// After a child started: for a restart, the restart counts, the recovery time and the
+    /// storm detector.
+    #[inline(always)]
+    fn started(&mut self, seen: Seen, restart: bool, t: u64) {
+        if !restart {
+            return;
+        }
+        if t >= self.window_start + self.settings.baseline_interval_us {
+            self.roll_window(t);
+        }
+        let Seen {
+            sup,
+            child,
+            failed_at,
+            ..
+        } = seen;
+        self.pending[3] += 1;
+        self.window_restarts += 1;
+        if let Some(f) = failed_at {
+            self.metrics.record(self.ids.recovery, t, (t - f) as f64);
+        }
+        let paths = self.restarts.paths();
+        let found = self.patterns.on_restart(paths, sup, child, t);
+        if self.wants_restarts {
+            self.notify(Notice::Restart {
+                supervisor: paths.name(sup).to_string(),
+                child: paths.name(child).to_string(),
+                at_us: t,
+            });
+        }
+        self.notify_patterns(found);
+    }
+
+    /// Tells subscribers about the newest `n` patterns found.
+    #[inline]
+    fn notify_patterns(&mut self, n: usize) {
+        if n > 0 {
+            self.notify_newest(n);
+        }
+    }
+
+    #[cold]
+    fn notify_newest(&mut self, n: usize) {
+        for p in self.patterns.newest(n) {
+            self.notify(Notice::Pattern(p));
         }
     }
 

@@ -14,9 +14,9 @@ pub struct PatternConfig {
     /// Default: 5 within 10 s (at most [`RING`]).
     pub storm_restarts: usize,
     pub storm_window_us: u64,
-    /// A cascade: failures of at least `cascade_children` different children of one
-    /// supervisor within `cascade_window_us`, or a supervisor giving up after a child
-    /// failure. Default: 3 within 1 s.
+    /// A cascade: failures of at least `cascade_children` (at most [`RING`]) different
+    /// children of one supervisor within `cascade_window_us`, or a supervisor giving up
+    /// after a child failure. Default: 3 within 1 s.
     pub cascade_children: usize,
     pub cascade_window_us: u64,
     /// Periodic: at least `periodic_failures` failures of one child whose intervals vary
@@ -50,6 +50,7 @@ pub enum Pattern {
     },
     CascadingFailure {
         supervisor: String,
+        /// The children that failed in the window (the newest `cascade_children`), by name.
         children: Vec<String>,
         escalated: bool,
         at_us: u64,
@@ -93,21 +94,41 @@ struct ChildTrack {
     restarts: Ring,
     /// The newest failure times (at most `periodic_failures`).
     failures: Ring,
-    /// Failures within its supervisor's cascade window (a child has one supervisor).
-    in_window: u32,
     /// When it was last reported as storming / periodic (once per episode).
     storming: Option<u64>,
     periodic: Option<u64>,
 }
 
-/// Recent failures of one supervisor's children, and how many different children they
-/// are.
+/// The children of one supervisor that failed most recently: the newest `k`
+/// (`cascade_children`) different ones, newest first, each with the time of its last
+/// failure. At least `k` different children failed within the window exactly when the
+/// `k`-th of them did.
 #[derive(Clone, Debug, Default)]
 struct Siblings {
-    recent: VecDeque<(u64, PathId)>,
-    distinct: usize,
+    recent: [(PathId, u64); RING],
+    len: u8,
     /// When a cascade was last reported (once per window).
     reported: Option<u64>,
+}
+
+impl Siblings {
+    /// `child` failed at `t`: it moves to the front (of `k` entries).
+    #[inline]
+    fn failed(&mut self, child: PathId, t: u64, k: usize) {
+        let len = self.len as usize;
+        let end = match self.recent[..len].iter().position(|(c, _)| *c == child) {
+            Some(i) => i,
+            None if len < k => {
+                self.len += 1;
+                len
+            }
+            None => k - 1,
+        };
+        for i in (0..end).rev() {
+            self.recent[i + 1] = self.recent[i];
+        }
+        self.recent[0] = (child, t);
+    }
 }
 
 const KEEP: usize = 1000;
@@ -133,10 +154,6 @@ impl Ring {
         self.t[(self.start as usize + i) % RING]
     }
 
-    fn front(&self) -> Option<u64> {
-        (self.len > 0).then(|| self.get(0))
-    }
-
     fn pop_front(&mut self) {
         if self.len > 0 {
             self.start = ((self.start as usize + 1) % RING) as u8;
@@ -156,10 +173,6 @@ impl Ring {
         (0..self.len()).map(|i| self.get(i))
     }
 }
-
-/// Failures remembered per supervisor for cascade detection: a burst of more failures
-/// than this within one window counts its newest `MAX_RECENT` (memory stays bounded).
-const MAX_RECENT: usize = 4096;
 
 impl PatternDetector {
     /// A detector with these thresholds.
@@ -185,81 +198,82 @@ impl PatternDetector {
         child: PathId,
         t_us: u64,
     ) -> Vec<Pattern> {
-        let mut out = Vec::new();
+        let n = self.on_failure(paths, sup, child, t_us);
+        self.newest(n)
+    }
+
+    /// The newest `n` patterns found, oldest first.
+    pub(crate) fn newest(&self, n: usize) -> Vec<Pattern> {
+        self.found
+            .iter()
+            .skip(self.found.len() - n)
+            .cloned()
+            .collect()
+    }
+
+    /// [`PatternDetector::failure`], telling how many patterns it added to `found`.
+    #[inline(always)]
+    pub(crate) fn on_failure(
+        &mut self,
+        paths: &Paths,
+        sup: PathId,
+        child: PathId,
+        t_us: u64,
+    ) -> usize {
         let c = self.config;
+        let mut added = 0;
         // siblings failing together
         let sib = slot(&mut self.siblings, sup);
-        sib.recent.push_back((t_us, child));
-        let n = &mut slot(&mut self.children, child).in_window;
-        *n += 1;
-        if *n == 1 {
-            sib.distinct += 1;
-        }
-        while let Some(&(t, old)) = sib.recent.front() {
-            if t_us - t <= c.cascade_window_us && sib.recent.len() <= MAX_RECENT {
-                break;
-            }
-            let n = &mut self.children[old as usize].in_window;
-            *n -= 1;
-            if *n == 0 {
-                sib.distinct -= 1;
-            }
-            sib.recent.pop_front();
-        }
-        if sib.distinct >= c.cascade_children
+        let k = c.cascade_children.clamp(1, RING);
+        sib.failed(child, t_us, k);
+        if sib.len as usize >= k
+            && t_us - sib.recent[k - 1].1 <= c.cascade_window_us
             && sib.reported.is_none_or(|r| t_us - r > c.cascade_window_us)
         {
             sib.reported = Some(t_us);
-            let mut children: Vec<PathId> = sib.recent.iter().map(|(_, c)| *c).collect();
-            children.sort_unstable();
-            children.dedup();
-            let mut children: Vec<String> = children
-                .into_iter()
-                .map(|k| paths.name(k).to_string())
+            let mut children: Vec<String> = sib.recent[..k]
+                .iter()
+                .map(|(k, _)| paths.name(*k).to_string())
                 .collect();
             children.sort();
-            out.push(Pattern::CascadingFailure {
+            self.push(Pattern::CascadingFailure {
                 supervisor: paths.name(sup).to_string(),
                 children,
                 escalated: false,
                 at_us: t_us,
             });
+            added += 1;
         }
         // a regular beat
-        let track = &mut self.children[child as usize];
+        let track = slot(&mut self.children, child);
         let beats = c.periodic_failures.clamp(2, RING);
         let f = &mut track.failures;
         if f.len() >= beats {
             f.pop_front();
         }
         f.push_back(t_us);
-        if f.len() >= beats && c.periodic_failures >= 2 {
-            let n = (f.len() - 1) as f64;
-            // evenly spaced failures: mean gap = span / gaps
-            let mean = (t_us - f.get(0)) as f64 / n;
-            let gaps = || f.iter().zip(f.iter().skip(1)).map(|(a, b)| (b - a) as f64);
-            let cv = if mean > 0.0 {
-                let var = gaps().map(|g| (g - mean).powi(2)).sum::<f64>() / n;
-                var.sqrt() / mean
-            } else {
-                f64::INFINITY
-            };
-            let last = &mut track.periodic;
-            let already = last.is_some_and(|t| t_us - t < 10 * mean as u64);
-            if cv < c.periodic_max_cv && mean > 0.0 && !already {
-                *last = Some(t_us);
-                out.push(Pattern::PeriodicFailure {
-                    supervisor: paths.name(sup).to_string(),
-                    child: paths.name(child).to_string(),
-                    period_us: mean as u64,
-                    at_us: t_us,
-                });
-            }
+        if f.len() < beats || c.periodic_failures < 2 || t_us == f.get(0) {
+            return added;
         }
-        for p in &out {
-            self.push(p.clone());
+        let n = (f.len() - 1) as f64;
+        // evenly spaced failures: mean gap = span / gaps
+        let mean = (t_us - f.get(0)) as f64 / n;
+        if track.periodic.is_some_and(|t| t_us - t < 10 * mean as u64) {
+            return added; // reported in this episode already
         }
-        out
+        let gaps = f.iter().zip(f.iter().skip(1)).map(|(a, b)| (b - a) as f64);
+        let var = gaps.map(|g| (g - mean).powi(2)).sum::<f64>() / n;
+        if var.sqrt() / mean < c.periodic_max_cv {
+            track.periodic = Some(t_us);
+            self.push(Pattern::PeriodicFailure {
+                supervisor: paths.name(sup).to_string(),
+                child: paths.name(child).to_string(),
+                period_us: mean as u64,
+                at_us: t_us,
+            });
+            added += 1;
+        }
+        added
     }
 
     /// `sup` restarted `child`.
@@ -270,6 +284,19 @@ impl PatternDetector {
         child: PathId,
         t_us: u64,
     ) -> Vec<Pattern> {
+        let n = self.on_restart(paths, sup, child, t_us);
+        self.newest(n)
+    }
+
+    /// [`PatternDetector::restart`], telling how many patterns it added to `found`.
+    #[inline(always)]
+    pub(crate) fn on_restart(
+        &mut self,
+        paths: &Paths,
+        sup: PathId,
+        child: PathId,
+        t_us: u64,
+    ) -> usize {
         let c = self.config;
         let track = slot(&mut self.children, child);
         let needed = c.storm_restarts.clamp(1, RING);
@@ -278,24 +305,24 @@ impl PatternDetector {
             r.pop_front();
         }
         r.push_back(t_us);
-        while r.front().is_some_and(|t| t_us - t > c.storm_window_us) {
-            r.pop_front();
+        // a storm: the oldest of the newest `needed` restarts is inside the window
+        if r.len() < needed || t_us - r.get(0) > c.storm_window_us {
+            return 0;
         }
-        let n = r.len();
-        let last = &mut track.storming;
-        let storming = last.is_some_and(|t| t_us - t <= c.storm_window_us);
-        if n >= needed && !storming {
-            *last = Some(t_us);
-            let p = Pattern::RestartStorm {
-                supervisor: paths.name(sup).to_string(),
-                child: paths.name(child).to_string(),
-                restarts: n,
-                at_us: t_us,
-            };
-            self.push(p.clone());
-            return vec![p];
+        if track
+            .storming
+            .is_some_and(|t| t_us - t <= c.storm_window_us)
+        {
+            return 0; // reported in this episode already
         }
-        Vec::new()
+        track.storming = Some(t_us);
+        self.push(Pattern::RestartStorm {
+            supervisor: paths.name(sup).to_string(),
+            child: paths.name(child).to_string(),
+            restarts: needed,
+            at_us: t_us,
+        });
+        1
     }
 
     /// `sup` gave up (reached its restart intensity) after `child` failed: the failure

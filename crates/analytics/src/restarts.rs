@@ -1,15 +1,16 @@
 //! Supervisor analytics (seed 000): restart history per supervisor, stats of all
-//! supervisors, failure rate over a window, and the intensity budget — computed from the
-//! simulator's telemetry events as they happen (nothing polls, no restart is missed).
+//! supervisors and failure rate over a window — computed from the simulator's telemetry
+//! events as they happen (nothing polls, no restart is missed) — and the intensity
+//! budget, read from the live supervisor's own `add_restart/1` window.
 //!
 //! Supervisors are keyed by path, so a supervisor that crashes and is restarted keeps
 //! one entry: `restarts` sums its incarnations, while the intensity window starts afresh
 //! with each incarnation, as OTP's does.
 
 use crate::paths::{slot, PathId, Paths};
-use otp_lab_sim::event::{Event, EventKind, ReportContext, StartCause};
-use otp_lab_sim::supervisor::children::RestartWindow;
-use otp_lab_sim::{Pid, Term};
+use otp_lab_sim::behaviour::Behaviour;
+use otp_lab_sim::event::{Event, EventKind, Noted, ReportContext, StartCause, SupervisorNote};
+use otp_lab_sim::{Pid, Term, World};
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::rc::Rc;
@@ -83,7 +84,8 @@ pub struct SupervisorStats {
     /// The newest records (at most the configured history size).
     pub history: VecDeque<RestartRecord>,
     failure_times: VecDeque<u64>,
-    window: RestartWindow,
+    /// The latest incarnation (its intensity window is read from the supervisor itself).
+    pid: Pid,
 }
 
 /// An analytics query about a supervisor that was never seen.
@@ -113,8 +115,34 @@ pub struct RestartAnalytics {
     by_name: BTreeMap<Rc<str>, u32>,
     /// Live supervisors by process-table slot.
     sups: Vec<SupSlot>,
-    /// Reason of the last reported exit of each child path (for the next restart).
-    pending: Vec<Option<Term>>,
+    /// What is pending for each child path until its next restart.
+    kids: Vec<Kid>,
+}
+
+/// A child path's last failure, until its restart.
+#[derive(Clone, Debug, Default)]
+struct Kid {
+    /// The reason of its last reported exit.
+    reason: Option<Term>,
+    /// When it failed, if it was not restarted since.
+    failed_at: Option<u64>,
+}
+
+/// No path (a supervisor none of whose children failed yet).
+const NO_PATH: PathId = PathId::MAX;
+
+/// A [`SupervisorNote`] for an event read from the log.
+#[inline]
+fn note<'a>(e: &Event<'a>, what: Noted, label: &'a [u8], reason: &'a Term) -> SupervisorNote<'a> {
+    SupervisorNote {
+        time: e.time,
+        supervisor: e.pid,
+        child: e.other,
+        what,
+        path: e.path,
+        label,
+        reason,
+    }
 }
 
 /// The supervisor and child an event was about (0: none or unknown), and for a report
@@ -124,16 +152,20 @@ pub(crate) struct Seen {
     pub sup: PathId,
     pub child: PathId,
     pub report: Option<ReportContext>,
+    /// For a restart: when the child failed (its recovery time starts there).
+    pub failed_at: Option<u64>,
 }
 
 /// A live supervisor in its process-table slot.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 struct SupSlot {
     /// Serial of the supervisor holding the slot (0: none).
     serial: u32,
     path: PathId,
-    /// Reason of its last reported child exit (for group restarts).
-    last_reason: Option<Term>,
+    /// Where its stats are.
+    stats: u32,
+    /// The child whose failure it reported last (for group restarts).
+    last_failed: PathId,
 }
 
 impl Default for RestartAnalytics {
@@ -148,8 +180,7 @@ impl RestartAnalytics {
         EventKind::InitStart,
         EventKind::ChildStarted,
         EventKind::Report,
-        EventKind::RestartCounted,
-        EventKind::Exit,
+        EventKind::SupervisorExit,
     ];
 
     /// A tracker keeping `history_size` records per supervisor (at least 1).
@@ -161,15 +192,15 @@ impl RestartAnalytics {
             stats_of: Vec::new(),
             by_name: BTreeMap::new(),
             sups: Vec::new(),
-            pending: Vec::new(),
+            kids: Vec::new(),
         }
     }
 
-    /// The path of the live supervisor `pid`, if it is one.
+    /// The live supervisor `pid`, if it is one.
     #[inline]
-    pub(crate) fn sup_path(&self, pid: Pid) -> Option<PathId> {
+    fn sup(&self, pid: Pid) -> Option<SupSlot> {
         match self.sups.get(pid.slot() as usize) {
-            Some(s) if s.serial == pid.serial() && s.serial != 0 => Some(s.path),
+            Some(s) if s.serial == pid.serial() && s.serial != 0 => Some(*s),
             _ => None,
         }
     }
@@ -179,23 +210,17 @@ impl RestartAnalytics {
         &self.paths
     }
 
-    /// The path of the child a `Report` names: by the world's path id the event carries
-    /// (an index), or by the label's bytes (`sup/id*N` labels, events read from the log).
-    #[inline]
-    pub(crate) fn report_child(&mut self, e: &Event<'_>, label: &[u8]) -> PathId {
-        self.paths.resolve(e.path, label)
-    }
-
-    fn stats_mut(&mut self, path: PathId) -> Option<&mut SupervisorStats> {
-        match self.stats_of.get(path as usize) {
-            Some(&i) if i != 0 => self.stats.get_mut(i as usize - 1),
-            _ => None,
-        }
-    }
-
     /// Handles one event.
     pub fn on_event(&mut self, e: &Event<'_>) {
         self.observe(e);
+    }
+
+    /// Handles one supervisor note (the typed form of a `Report` or `ChildStarted`).
+    pub fn on_note(&mut self, n: &SupervisorNote<'_>) {
+        match n.what {
+            Noted::Report(ctx) => self.report(n, ctx),
+            Noted::Started(cause) => self.started(n, cause),
+        };
     }
 
     /// Handles one event and tells which supervisor and child it was about, so the
@@ -204,60 +229,131 @@ impl RestartAnalytics {
     pub(crate) fn observe(&mut self, e: &Event<'_>) -> Seen {
         match e.kind {
             EventKind::InitStart => self.on_init(e),
-            EventKind::ChildStarted => return self.on_child_started(e),
-            EventKind::Report => {
-                let Some([Term::Binary(label), reason]) = e.term.as_tuple() else {
+            EventKind::ChildStarted => {
+                let (Some(cause), Some([_, Term::Binary(label)])) =
+                    (StartCause::from_code(e.info), e.term.as_tuple())
+                else {
                     return Seen::default();
                 };
-                let ctx = ReportContext::from_code(e.info);
-                if !matches!(
-                    ctx,
-                    Some(ReportContext::ChildTerminated | ReportContext::Shutdown)
-                ) {
-                    return Seen::default();
-                }
-                let child = self.report_child(e, label);
-                let sup = self.sup_path(e.pid);
-                let seen = Seen {
-                    sup: sup.unwrap_or(0),
-                    child,
-                    report: ctx,
-                };
-                if ctx != Some(ReportContext::ChildTerminated) {
-                    return seen;
-                }
-                let history = self.history_size;
-                if let Some(sup) = sup {
-                    if let Some(s) = self.stats_mut(sup) {
-                        s.failures += 1;
-                        s.failure_times.push_back(e.time);
-                        if s.failure_times.len() > history {
-                            s.failure_times.pop_front();
-                        }
-                    }
-                    self.sups[e.pid.slot() as usize].last_reason = Some(reason.clone());
-                }
-                *slot(&mut self.pending, child) = Some(reason.clone());
-                return seen;
+                return self.started(
+                    &note(e, Noted::Started(cause), label, &Term::UNDEFINED),
+                    cause,
+                );
             }
-            EventKind::RestartCounted => {
-                if let Some(sup) = self.sup_path(e.pid) {
-                    if let Some(s) = self.stats_mut(sup) {
-                        s.window.add(e.time / 1_000_000, s.period, s.intensity);
-                    }
-                }
+            EventKind::Report => {
+                let (Some(ctx), Some([Term::Binary(label), reason])) =
+                    (ReportContext::from_code(e.info), e.term.as_tuple())
+                else {
+                    return Seen::default();
+                };
+                return self.report(&note(e, Noted::Report(ctx), label, reason), ctx);
             }
             EventKind::Exit => {
-                if let Some(sup) = self.sup_path(e.pid) {
+                if let Some(sup) = self.sup(e.pid) {
                     self.sups[e.pid.slot() as usize] = SupSlot::default();
-                    if let Some(s) = self.stats_mut(sup) {
-                        s.alive = false;
-                    }
+                    self.stats[sup.stats as usize].alive = false;
                 }
             }
             _ => {}
         }
         Seen::default()
+    }
+
+    /// A supervisor's report: a child failed (`child_terminated`) or the supervisor gave
+    /// up (`shutdown`); other reports are not about restarts.
+    #[inline(always)]
+    pub(crate) fn report(&mut self, n: &SupervisorNote<'_>, ctx: ReportContext) -> Seen {
+        if !matches!(
+            ctx,
+            ReportContext::ChildTerminated | ReportContext::Shutdown
+        ) {
+            return Seen::default();
+        }
+        let child = self.paths.resolve(n.path, n.label);
+        let sup = self.sup(n.supervisor);
+        let seen = Seen {
+            sup: sup.map_or(0, |s| s.path),
+            child,
+            report: Some(ctx),
+            failed_at: None,
+        };
+        if ctx != ReportContext::ChildTerminated {
+            return seen;
+        }
+        if let Some(sup) = sup {
+            let s = &mut self.stats[sup.stats as usize];
+            s.failures += 1;
+            if s.failure_times.len() >= self.history_size {
+                s.failure_times.pop_front();
+            }
+            s.failure_times.push_back(n.time);
+            self.sups[n.supervisor.slot() as usize].last_failed = child;
+        }
+        let k = slot(&mut self.kids, child);
+        k.reason = Some(n.reason.clone());
+        k.failed_at = Some(n.time);
+        seen
+    }
+
+    /// A supervisor started a child: a restart (counted) or a start that was asked for.
+    #[inline(always)]
+    pub(crate) fn started(&mut self, n: &SupervisorNote<'_>, cause: StartCause) -> Seen {
+        let child = self.paths.resolve(n.path, n.label);
+        let cause = match cause {
+            StartCause::Restart => Cause::Restart,
+            StartCause::StartChild => Cause::StartChild,
+            StartCause::RestartChild => Cause::RestartChild,
+            StartCause::Resume => Cause::Resume,
+            StartCause::Init => {
+                return Seen {
+                    child,
+                    ..Seen::default()
+                }
+            }
+        };
+        let Some(sup) = self.sup(n.supervisor) else {
+            return Seen {
+                child,
+                ..Seen::default()
+            };
+        };
+        let (reason, failed_at) = if cause == Cause::Restart {
+            // its own failure's reason, or (restarted with a failed sibling) the sibling's
+            let k = slot(&mut self.kids, child);
+            let failed_at = k.failed_at.take();
+            let own = if failed_at.is_some() {
+                k.reason.clone()
+            } else {
+                None
+            };
+            let reason = own
+                .or_else(|| self.kids.get(sup.last_failed as usize)?.reason.clone())
+                .unwrap_or(Term::SHUTDOWN);
+            (Some(reason), failed_at)
+        } else {
+            (None, None)
+        };
+        let name = self.paths.name(child).clone();
+        let s = &mut self.stats[sup.stats as usize];
+        if cause == Cause::Restart {
+            s.restarts += 1;
+            s.incarnation_restarts += 1;
+        }
+        if s.history.len() >= self.history_size {
+            s.history.pop_front();
+        }
+        s.history.push_back(RestartRecord {
+            t_us: n.time,
+            child: name,
+            reason,
+            cause,
+        });
+        Seen {
+            sup: sup.path,
+            child,
+            report: None,
+            failed_at,
+        }
     }
 
     fn on_init(&mut self, e: &Event<'_>) {
@@ -267,11 +363,6 @@ impl RestartAnalytics {
             return; // a worker's init
         };
         let path = self.paths.resolve(e.path, path);
-        *slot(&mut self.sups, e.pid.slot()) = SupSlot {
-            serial: e.pid.serial(),
-            path,
-            last_reason: None,
-        };
         if *slot(&mut self.stats_of, path) == 0 {
             let name = self.paths.name(path).clone();
             self.stats.push(SupervisorStats {
@@ -285,79 +376,25 @@ impl RestartAnalytics {
                 alive: true,
                 history: VecDeque::new(),
                 failure_times: VecDeque::new(),
-                window: RestartWindow::default(),
+                pid: Pid::NONE,
             });
             self.stats_of[path as usize] = self.stats.len() as u32;
             self.by_name.insert(name, self.stats.len() as u32 - 1);
         }
-        let s = self.stats_mut(path).expect("just added");
+        let stats = self.stats_of[path as usize] - 1;
+        *slot(&mut self.sups, e.pid.slot()) = SupSlot {
+            serial: e.pid.serial(),
+            path,
+            stats,
+            last_failed: NO_PATH,
+        };
+        let s = &mut self.stats[stats as usize];
         s.incarnations += 1;
         s.incarnation_restarts = 0;
         s.intensity = (*intensity).clamp(0, u32::MAX as i64) as u32;
         s.period = (*period).clamp(1, u32::MAX as i64) as u32;
         s.alive = true;
-        s.window = RestartWindow::default();
-    }
-
-    fn on_child_started(&mut self, e: &Event<'_>) -> Seen {
-        let child = match e.term.as_tuple() {
-            Some([_, Term::Binary(b)]) => self.paths.resolve(e.path, b),
-            _ => 0,
-        };
-        let cause = match StartCause::from_code(e.info) {
-            Some(StartCause::Restart) => Cause::Restart,
-            Some(StartCause::StartChild) => Cause::StartChild,
-            Some(StartCause::RestartChild) => Cause::RestartChild,
-            Some(StartCause::Resume) => Cause::Resume,
-            Some(StartCause::Init) | None => {
-                return Seen {
-                    child,
-                    ..Seen::default()
-                }
-            }
-        };
-        let Some(sup) = self.sup_path(e.pid) else {
-            return Seen {
-                child,
-                ..Seen::default()
-            };
-        };
-        let reason = match cause {
-            Cause::Restart => Some(
-                slot(&mut self.pending, child)
-                    .take()
-                    .or_else(|| self.sups[e.pid.slot() as usize].last_reason.clone())
-                    .unwrap_or(Term::SHUTDOWN),
-            ),
-            _ => None,
-        };
-        let name = self.paths.name(child).clone();
-        let history = self.history_size;
-        let Some(s) = self.stats_mut(sup) else {
-            return Seen {
-                sup,
-                child,
-                report: None,
-            };
-        };
-        if cause == Cause::Restart {
-            s.restarts += 1;
-            s.incarnation_restarts += 1;
-        }
-        if s.history.len() >= history {
-            s.history.pop_front();
-        }
-        s.history.push_back(RestartRecord {
-            t_us: e.time,
-            child: name,
-            reason,
-            cause,
-        });
-        Seen {
-            sup,
-            child,
-            report: None,
-        }
+        s.pid = e.pid;
     }
 
     /// The stats of one supervisor.
@@ -401,13 +438,20 @@ impl RestartAnalytics {
     }
 
     /// Restarts the supervisor may still make in its current period at `now_us` (OTP's
-    /// whole-second window); 0 once it gave up.
-    pub fn intensity_budget(&self, path: &str, now_us: u64) -> Result<u64, UnknownSupervisor> {
+    /// whole-second window), as the live incarnation in `world` counts them (its own
+    /// `add_restart/1` bookkeeping); 0 once it is gone.
+    pub fn intensity_budget(
+        &self,
+        world: &World,
+        path: &str,
+        now_us: u64,
+    ) -> Result<u64, UnknownSupervisor> {
         let s = self.stats(path)?;
-        if !s.alive {
-            return Ok(0);
-        }
-        let used = s.window.count_at(now_us / 1_000_000, s.period);
-        Ok((s.intensity as u64).saturating_sub(used))
+        Ok(match world.process(s.pid).map(|p| &p.behaviour) {
+            Some(Behaviour::Supervisor(sup)) if s.alive => {
+                (sup.intensity() as u64).saturating_sub(sup.restarts_in_window(now_us))
+            }
+            _ => 0,
+        })
     }
 }

@@ -5,17 +5,18 @@ use otp_lab_analytics::export::{csv_field, Snapshot};
 use otp_lab_analytics::restarts::{Cause, RestartAnalytics};
 use otp_lab_sim::scenario::{self, runner};
 use otp_lab_sim::world::Config;
+use otp_lab_sim::World;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-fn run(json: &str, history: usize) -> (Rc<RefCell<RestartAnalytics>>, u64) {
+fn run(json: &str, history: usize) -> (Rc<RefCell<RestartAnalytics>>, u64, World) {
     let scn = scenario::parse(json).unwrap();
     let mut a = None;
-    let out = runner::run_with(&scn, Config::default(), |w| {
+    let (out, w) = runner::run_world(&scn, Config::default(), |w| {
         a = Some(otp_lab_analytics::attach(w, history))
     })
     .unwrap();
-    (a.unwrap(), out.end_us)
+    (a.unwrap(), out.end_us, w)
 }
 
 const TREE: &str = r#""tree":{"id":"root","strategy":"one_for_one","intensity":5,"period":10,"children":[
@@ -25,7 +26,7 @@ const TREE: &str = r#""tree":{"id":"root","strategy":"one_for_one","intensity":5
 
 #[test]
 fn history_stats_rate_and_budget() {
-    let (a, end) = run(
+    let (a, end, w) = run(
         &format!(
             r#"{{{TREE},"steps":[
             {{"op":"exit","target":"root/a","reason":"kill"}},
@@ -72,10 +73,10 @@ fn history_stats_rate_and_budget() {
         (sub.restarts, sub.incarnations, sub.incarnation_restarts),
         (1, 2, 0)
     );
-    assert_eq!(a.intensity_budget("root/sub", end).unwrap(), 1);
+    assert_eq!(a.intensity_budget(&w, "root/sub", end).unwrap(), 1);
     // root: 3 restarts inside its 10 s period, intensity 5
-    assert_eq!(a.intensity_budget("root", end).unwrap(), 2);
-    assert_eq!(a.intensity_budget("root", end + 20_000_000).unwrap(), 5);
+    assert_eq!(a.intensity_budget(&w, "root", end).unwrap(), 2);
+    assert_eq!(a.intensity_budget(&w, "root", end + 20_000_000).unwrap(), 5);
     // failures: 3 child_terminated reports over the run
     let rate = a.failure_rate("root", end, end).unwrap();
     assert!((rate - 3.0 / (end as f64 / 1e6)).abs() < 1e-9, "{rate}");
@@ -93,7 +94,7 @@ fn history_stats_rate_and_budget() {
 
 #[test]
 fn history_is_bounded_and_a_dead_supervisor_has_no_budget() {
-    let (a, end) = run(
+    let (a, end, w) = run(
         r#"{"tree":{"id":"root","intensity":1000,"period":1,"children":[{"id":"a"}]},
             "faults":[{"every":10,"until":2000,"op":"kill","target":"root/a"}],
             "steps":[{"op":"sleep","ms":2500},{"op":"exit","target":"root","reason":"kill"}]}"#,
@@ -104,18 +105,18 @@ fn history_is_bounded_and_a_dead_supervisor_has_no_budget() {
     assert_eq!(s.restarts, 200);
     assert_eq!(s.history.len(), 50);
     assert!(!s.alive);
-    assert_eq!(a.intensity_budget("root", end).unwrap(), 0);
+    assert_eq!(a.intensity_budget(&w, "root", end).unwrap(), 0);
 }
 
 #[test]
 fn exports_are_well_formed() {
-    let (a, end) = run(
+    let (a, end, w) = run(
         &format!(
             r#"{{{TREE},"steps":[{{"op":"crash","target":"root/a","reason":"{{bad,\"x,y\"}}"}}]}}"#
         ),
         1000,
     );
-    let snap = Snapshot::take(&a.borrow(), end, 1_000_000);
+    let snap = Snapshot::take(&a.borrow(), &w, end, 1_000_000);
     let prom = snap.to_prometheus();
     assert!(
         prom.contains("otp_lab_supervisor_restarts_total{supervisor=\"root\"} 1\n"),

@@ -68,6 +68,10 @@ pub enum EventKind {
     /// `info` = restarts now inside the period; `term` = the intensity (the period came
     /// with the supervisor's `InitStart`).
     RestartCounted = 22,
+    /// Not logged: a subscription to the `Exit` events of supervisors only (handlers get
+    /// them with kind `Exit`), for analytics that need to know when a supervisor is gone
+    /// without hearing about every worker's exit.
+    SupervisorExit = 23,
 }
 
 impl EventKind {
@@ -129,10 +133,11 @@ impl EventKind {
             EventKind::Log => "log.line",
             EventKind::Handle => "behaviour.handle",
             EventKind::RestartCounted => "supervisor.restart_counted",
+            EventKind::SupervisorExit => "supervisor.exit",
         }
     }
 
-    fn bit(self) -> u32 {
+    pub(crate) fn bit(self) -> u32 {
         1 << (self as u8)
     }
 }
@@ -257,11 +262,39 @@ impl Event<'_> {
     }
 }
 
+/// What a supervisor tells note observers as it reports on a child or starts one: the
+/// typed counterpart of its `Report` and `ChildStarted` events (the way a `:telemetry`
+/// event carries measurements and metadata), so analytics read the child and the reason
+/// as they are instead of decoding every event's term.
+#[derive(Clone, Copy, Debug)]
+pub struct SupervisorNote<'a> {
+    /// Virtual time in microseconds.
+    pub time: u64,
+    pub supervisor: Pid,
+    /// The child the report is about, or the child just started.
+    pub child: Pid,
+    pub what: Noted,
+    /// The child's world path id (0 when its label is not a tree path, as `sup/id*N`).
+    pub path: u32,
+    /// The child's label, as the event names it (`sup/id`, `sup/id*N`).
+    pub label: &'a [u8],
+    /// A report's reason (`Term::UNDEFINED` for a start).
+    pub reason: &'a Term,
+}
+
+/// Which event a [`SupervisorNote`] stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Noted {
+    Report(ReportContext),
+    Started(StartCause),
+}
+
 /// A handler's identity, for [`Telemetry::detach`].
 pub type HandlerId = String;
 
 type Handler = Box<dyn FnMut(&Event<'_>)>;
 type ClockHandler = Box<dyn FnMut(u64)>;
+type NoteHandler = Box<dyn FnMut(&SupervisorNote<'_>)>;
 
 /// How many events of each kind were emitted since the counters were first asked for:
 /// shared with handlers that only count a kind (an add per event instead of a call).
@@ -287,13 +320,19 @@ struct Attached {
     handler: Handler,
 }
 
+/// Kinds a handler can attach to (the logged ones and `SupervisorExit`).
+const KINDS: usize = EventKind::ALL.len() + 1;
+
 /// The bus: handlers attached by name to sets of event kinds, clock handlers told when
 /// virtual time moves on, and (once asked for) counters of every kind.
 #[derive(Default)]
 pub struct Telemetry {
     handlers: Vec<Attached>,
     mask: u32,
+    /// The handlers of each kind (indices into `handlers`, in attach order).
+    by_kind: [Vec<u16>; KINDS],
     clocks: Vec<(HandlerId, ClockHandler)>,
+    notes: Vec<(HandlerId, NoteHandler)>,
     counts: Option<Rc<KindCounts>>,
 }
 
@@ -329,8 +368,20 @@ impl Telemetry {
             mask,
             handler: Box::new(handler),
         });
-        self.mask |= mask;
+        self.reindex();
         Ok(())
+    }
+
+    /// Rebuilds the mask and the per-kind handler lists.
+    fn reindex(&mut self) {
+        self.mask = self.handlers.iter().fold(0, |m, a| m | a.mask);
+        for (k, list) in self.by_kind.iter_mut().enumerate() {
+            list.clear();
+            list.extend(
+                (0..self.handlers.len() as u16)
+                    .filter(|&i| self.handlers[i as usize].mask & (1 << k) != 0),
+            );
+        }
     }
 
     /// Attaches a handler called with the new virtual time whenever the clock moves
@@ -347,6 +398,34 @@ impl Telemetry {
         Ok(())
     }
 
+    /// Attaches `handler` to supervisors' notes ([`SupervisorNote`]): every report and
+    /// child start, typed.
+    pub fn attach_notes(
+        &mut self,
+        id: &str,
+        handler: impl FnMut(&SupervisorNote<'_>) + 'static,
+    ) -> Result<(), AlreadyExists> {
+        if self.notes.iter().any(|(h, _)| h == id) {
+            return Err(AlreadyExists(id.to_string()));
+        }
+        self.notes.push((id.to_string(), Box::new(handler)));
+        Ok(())
+    }
+
+    /// True if a handler listens to supervisors' notes.
+    #[inline]
+    pub(crate) fn wants_notes(&self) -> bool {
+        !self.notes.is_empty()
+    }
+
+    /// Hands a supervisor's note to its handlers.
+    #[inline]
+    pub(crate) fn note(&mut self, note: &SupervisorNote<'_>) {
+        for (_, h) in &mut self.notes {
+            h(note);
+        }
+    }
+
     /// The per-kind event counters (counting starts with the first call).
     pub fn counts(&mut self) -> Rc<KindCounts> {
         self.counts.get_or_insert_with(Rc::default).clone()
@@ -354,11 +433,12 @@ impl Telemetry {
 
     /// Detaches a handler (event or clock); false if no handler had that id.
     pub fn detach(&mut self, id: &str) -> bool {
-        let before = self.handlers.len() + self.clocks.len();
+        let before = self.handlers.len() + self.clocks.len() + self.notes.len();
         self.handlers.retain(|a| a.id != id);
         self.clocks.retain(|(h, _)| h != id);
-        self.mask = self.handlers.iter().fold(0, |m, a| m | a.mask);
-        self.handlers.len() + self.clocks.len() != before
+        self.notes.retain(|(h, _)| h != id);
+        self.reindex();
+        self.handlers.len() + self.clocks.len() + self.notes.len() != before
     }
 
     /// The ids of attached handlers, in attach order.
@@ -366,9 +446,10 @@ impl Telemetry {
         self.handlers.iter().map(|a| a.id.clone()).collect()
     }
 
+    /// True if a handler is attached to any kind in `bits`.
     #[inline]
-    pub(crate) fn wants(&self, kind: EventKind) -> bool {
-        self.mask & kind.bit() != 0
+    pub(crate) fn wants_any(&self, bits: u32) -> bool {
+        self.mask & bits != 0
     }
 
     #[inline]
@@ -386,11 +467,21 @@ impl Telemetry {
         }
     }
 
-    pub(crate) fn dispatch(&mut self, event: &Event<'_>) {
-        let bit = event.kind.bit();
-        for a in &mut self.handlers {
-            if a.mask & bit != 0 {
-                (a.handler)(event);
+    /// Hands `event` to every handler attached to a kind in `bits` (once each).
+    #[inline]
+    pub(crate) fn dispatch(&mut self, event: &Event<'_>, bits: u32) {
+        if bits == event.kind.bit() {
+            let Telemetry {
+                handlers, by_kind, ..
+            } = self;
+            for &i in &by_kind[event.kind as usize] {
+                (handlers[i as usize].handler)(event);
+            }
+        } else {
+            for a in &mut self.handlers {
+                if a.mask & bits != 0 {
+                    (a.handler)(event);
+                }
             }
         }
     }

@@ -242,6 +242,11 @@ impl World {
     }
 
     /// The path id of a live process (0 if it has none or is not alive).
+    /// The world path id of a live process (0 if none).
+    pub fn path_id_of(&self, pid: Pid) -> u32 {
+        self.proc_path(pid)
+    }
+
     fn proc_path(&self, pid: Pid) -> u32 {
         self.process(pid).map_or(0, |p| p.path)
     }
@@ -305,11 +310,29 @@ impl World {
         hash: u64,
         path: u32,
     ) {
+        self.emit_to(kind.bit(), kind, pid, other, info, term, hash, path);
+    }
+
+    /// [`World::emit_hashed`] for the handlers attached to any kind in `bits` (the
+    /// `Exit` of a supervisor also goes to [`EventKind::SupervisorExit`]).
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    fn emit_to(
+        &mut self,
+        bits: u32,
+        kind: EventKind,
+        pid: Pid,
+        other: Pid,
+        info: u32,
+        term: Term,
+        hash: u64,
+        path: u32,
+    ) {
         let seq = self
             .log
             .push_hashed(self.now, kind, pid, other, info, term, hash);
         self.telemetry.count(kind);
-        if self.telemetry.wants(kind) {
+        if self.telemetry.wants_any(bits) {
             let path = match kind {
                 _ if path != 0 => path,
                 EventKind::InitStart => info,
@@ -326,7 +349,7 @@ impl World {
                 info,
                 term: self.log.last_term(),
             };
-            self.telemetry.dispatch(&ev);
+            self.telemetry.dispatch(&ev, bits);
         }
     }
 
@@ -969,7 +992,23 @@ impl World {
         if let Some(name) = p.registered {
             self.names.remove(&name);
         }
-        self.emit(EventKind::Exit, pid, p.parent, p.path, &reason);
+        let bits = if p.supervisor {
+            EventKind::Exit.bit() | EventKind::SupervisorExit.bit()
+        } else {
+            EventKind::Exit.bit()
+        };
+        let hash = crate::log::term_hash(&reason);
+        let (parent, path) = (p.parent, p.path);
+        self.emit_to(
+            bits,
+            EventKind::Exit,
+            pid,
+            parent,
+            path,
+            reason.clone(),
+            hash,
+            0,
+        );
         for other in p.links.iter() {
             if self.is_alive(other) {
                 self.emit(EventKind::ExitSignal, pid, other, 1, &reason);

@@ -9,7 +9,7 @@
 use super::{Stage, Started, Supervisor, Wait};
 use crate::atom::Atom;
 use crate::behaviour::Flow;
-use crate::event::{EventKind, ReportContext, StartCause};
+use crate::event::{EventKind, Noted, ReportContext, StartCause, SupervisorNote};
 use crate::message::{Cast, Msg};
 use crate::pid::{Pid, Ref};
 use crate::supervisor::children::{Child, ChildPid, DynChild, DynKey};
@@ -485,7 +485,40 @@ impl Supervisor {
                 t
             }
         };
-        w.emit_owned(EventKind::ChildStarted, me, child, cause as u32, term);
+        Self::started(w, me, child, cause, term);
+    }
+
+    /// Logs a `ChildStarted` event (and tells note observers).
+    #[inline]
+    fn started(w: &mut World, me: Pid, child: Pid, cause: StartCause, term: Term) {
+        if !w.telemetry.wants_notes() {
+            w.emit_owned(EventKind::ChildStarted, me, child, cause as u32, term);
+        } else {
+            Self::started_noted(w, me, child, cause, term);
+        }
+    }
+
+    /// [`Supervisor::started`] with note observers attached.
+    fn started_noted(w: &mut World, me: Pid, child: Pid, cause: StartCause, term: Term) {
+        w.emit_owned(
+            EventKind::ChildStarted,
+            me,
+            child,
+            cause as u32,
+            term.clone(),
+        );
+        if let Some([_, Term::Binary(label)]) = term.as_tuple() {
+            let (time, path) = (w.now(), w.path_id_of(child));
+            w.telemetry.note(&SupervisorNote {
+                time,
+                supervisor: me,
+                child,
+                what: Noted::Started(cause),
+                path,
+                label,
+                reason: &Term::UNDEFINED,
+            });
+        }
     }
 
     /// Logs a `ChildStarted` event for a dynamic child started with `args`.
@@ -510,7 +543,7 @@ impl Supervisor {
                 t
             }
         };
-        w.emit_owned(EventKind::ChildStarted, me, child, cause as u32, term);
+        Self::started(w, me, child, cause, term);
     }
 
     // ------------------------------------------------------------ jobs

@@ -18,7 +18,7 @@ pub mod spec;
 
 use crate::atom::Atom;
 use crate::behaviour::{Behaviour, Flow};
-use crate::event::{EventKind, ReportContext};
+use crate::event::{EventKind, Noted, ReportContext, SupervisorNote};
 use crate::message::{Cast, ChildRef, Msg, Request, StartChildArg, SystemReq};
 use crate::pid::{Pid, Ref};
 use crate::term::Term;
@@ -747,8 +747,23 @@ impl Supervisor {
         reason: &Term,
     ) {
         let Offender { label, path } = offender_label;
-        let t = Term::pair(Term::Binary(label), reason.clone());
+        if !w.telemetry.wants_notes() {
+            let t = Term::pair(Term::Binary(label), reason.clone());
+            w.emit_about(EventKind::Report, me, offender, ctx as u32, t, path);
+            return;
+        }
+        let t = Term::pair(Term::Binary(label.clone()), reason.clone());
         w.emit_about(EventKind::Report, me, offender, ctx as u32, t, path);
+        let time = w.now();
+        w.telemetry.note(&SupervisorNote {
+            time,
+            supervisor: me,
+            child: offender,
+            what: Noted::Report(ctx),
+            path,
+            label: &label,
+            reason,
+        });
     }
 }
 
