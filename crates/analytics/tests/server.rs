@@ -297,3 +297,49 @@ fn counted_kinds_land_in_the_bucket_of_their_virtual_time() {
     assert_eq!(s.metrics.aggregate(spawns, 0, 100_000).sum, 2.0);
     assert_eq!(s.totals()[..3], [2, 0, 11]);
 }
+
+#[test]
+fn notes_and_events_feed_the_server_alike() {
+    // The attached server hears reports and child starts as typed notes; a server fed
+    // every event one by one must come to the same analytics.
+    let json = r#"{"tree":{"id":"root","strategy":"rest_for_one","intensity":50,"period":1,"children":[
+          {"id":"a"},{"id":"b"},
+          {"id":"sub","kind":"supervisor","intensity":2,"period":5,"children":[{"id":"x"}]},
+          {"id":"pool","kind":"supervisor","strategy":"simple_one_for_one","children":[{"id":"w","restart":"transient"}]}]},
+        "faults":[{"every":70,"until":3000,"op":"kill","target":"root/a"},
+                  {"every":450,"until":3000,"op":"kill","target":"root/sub/x"},
+                  {"every":230,"until":3000,"op":"crash","target":"root/b","reason":"boom"}],
+        "steps":[{"op":"start_child","sup":"root/pool","args":"w1"},
+                 {"op":"start_child","sup":"root/pool","args":"w2"},
+                 {"op":"crash","target":"root/pool/w1","reason":"oops"},
+                 {"op":"sleep","ms":3500}]}"#;
+    let scn = scenario::parse(json).unwrap();
+    let mut attached = None;
+    let by_events = Rc::new(RefCell::new(Server::new(Settings::default())));
+    let e = by_events.clone();
+    let (out, world) = runner::run_world(&scn, Config::default(), |w| {
+        attached = Some(otp_lab_analytics::attach_server(w, Settings::default()));
+        w.telemetry
+            .attach_many(
+                "by-events",
+                &otp_lab_sim::event::EventKind::ALL,
+                move |ev| e.borrow_mut().on_event(ev),
+            )
+            .unwrap();
+    })
+    .unwrap();
+    let (a, b) = (attached.unwrap(), by_events);
+    let (mut a, mut b) = (a.borrow_mut(), b.borrow_mut());
+    let end = out.end_us;
+    let snap = |s: &mut Server| {
+        otp_lab_analytics::export::Snapshot::take_all(s, &world, end, 1_000_000)
+            .to_json()
+            .to_string()
+    };
+    let (sa, sb) = (snap(&mut a), snap(&mut b));
+    assert!(sa.contains("\"restart_history\""), "{sa}");
+    assert!(a.restarts.stats("root").unwrap().restarts > 40);
+    assert_eq!(sa, sb);
+    assert_eq!(a.patterns.found, b.patterns.found);
+    assert_eq!(a.totals()[3..], b.totals()[3..], "restarts and failures");
+}

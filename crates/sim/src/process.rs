@@ -188,8 +188,6 @@ pub struct Process {
     pub links: LinkSet,
     pub monitors: Monitors,
     pub registered: Option<Atom>,
-    /// Started as a supervisor (its `Exit` also goes to `SupervisorExit` handlers).
-    pub supervisor: bool,
 }
 
 impl Process {
@@ -202,7 +200,6 @@ impl Process {
             links: LinkSet::default(),
             monitors: Monitors::default(),
             registered: None,
-            supervisor: matches!(behaviour, Behaviour::Supervisor(_)),
             path: 0,
             trap_exit: false,
             queued: false,

@@ -818,7 +818,10 @@ impl World {
                 spent += 1;
                 match flow {
                     Flow::Exit(reason) => {
-                        drop(b);
+                        // back in place: `die` tells a supervisor's exit by it
+                        if let Some(p) = self.process_mut(pid) {
+                            p.behaviour = b;
+                        }
                         self.die(pid, reason);
                         return;
                     }
@@ -992,7 +995,7 @@ impl World {
         if let Some(name) = p.registered {
             self.names.remove(&name);
         }
-        let bits = if p.supervisor {
+        let bits = if matches!(p.behaviour, Behaviour::Supervisor(_)) {
             EventKind::Exit.bit() | EventKind::SupervisorExit.bit()
         } else {
             EventKind::Exit.bit()

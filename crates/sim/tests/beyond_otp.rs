@@ -177,3 +177,125 @@ fn step_run_until_and_run_for_drive_the_same_run() {
     };
     assert_eq!(lab_a, lab_b);
 }
+
+#[test]
+fn supervisor_exit_handlers_hear_only_supervisors_exits() {
+    // the nested supervisor gives up at once (intensity 0); then root gives up too
+    let scn = scenario::parse(
+        r#"{"tree":{"id":"root","intensity":1,"period":5,"children":[
+              {"id":"w"},
+              {"id":"sub","kind":"supervisor","intensity":0,"children":[{"id":"x"}]}]},
+            "steps":[{"op":"exit","target":"root/w","reason":"kill"},
+                     {"op":"exit","target":"root/sub/x","reason":"kill"}]}"#,
+    )
+    .unwrap();
+    let sups = Rc::new(RefCell::new(Vec::new()));
+    let exits = Rc::new(RefCell::new(Vec::new()));
+    let (s, x) = (sups.clone(), exits.clone());
+    let (_, world) = runner::run_world(&scn, Config::default(), move |w| {
+        w.telemetry
+            .attach("sups", EventKind::SupervisorExit, move |e| {
+                assert_eq!(e.kind, EventKind::Exit, "delivered as the Exit it is");
+                s.borrow_mut().push((e.seq, e.info))
+            })
+            .unwrap();
+        // attached to both: still one call per exit
+        w.telemetry
+            .attach_many(
+                "exits",
+                &[EventKind::Exit, EventKind::SupervisorExit],
+                move |e| x.borrow_mut().push((e.seq, e.info)),
+            )
+            .unwrap();
+    })
+    .unwrap();
+    let name = |(_, path): &(u64, u32)| world.path_name(*path).to_string();
+    let exits = exits.borrow();
+    let mut seqs: Vec<u64> = exits.iter().map(|e| e.0).collect();
+    seqs.dedup();
+    assert_eq!(seqs.len(), exits.len(), "no exit delivered twice");
+    let sup_names: Vec<String> = sups.borrow().iter().map(name).collect();
+    assert_eq!(sup_names, ["root/sub", "root"], "{sup_names:?}");
+    let all: Vec<String> = exits.iter().map(name).collect();
+    assert!(all.contains(&"root/w".to_string()), "{all:?}");
+    assert!(all.contains(&"root/sub/x".to_string()), "{all:?}");
+    for e in sups.borrow().iter() {
+        assert!(exits.contains(e));
+    }
+}
+
+#[test]
+fn supervisor_notes_mirror_reports_and_child_starts() {
+    let scn = scenario::parse(
+        r#"{"tree":{"id":"root","strategy":"rest_for_one","intensity":10,"children":[
+              {"id":"a"},{"id":"b"},
+              {"id":"pool","kind":"supervisor","strategy":"simple_one_for_one","children":[{"id":"w"}]}]},
+            "faults":[{"every":300,"until":1000,"op":"kill","target":"root/b"}],
+            "steps":[{"op":"start_child","sup":"root/pool","args":"w1"},
+                     {"op":"crash","target":"root/pool/w1","reason":"boom"},
+                     {"op":"sleep","ms":1000}]}"#,
+    )
+    .unwrap();
+    type Seen = Vec<(
+        u64,
+        otp_lab_sim::Pid,
+        otp_lab_sim::Pid,
+        String,
+        Vec<u8>,
+        String,
+    )>;
+    let notes: Rc<RefCell<Seen>> = Rc::default();
+    let events: Rc<RefCell<Seen>> = Rc::default();
+    let (n, e) = (notes.clone(), events.clone());
+    runner::run_world(&scn, Config::default(), move |w| {
+        w.telemetry
+            .attach_notes("notes", move |note| {
+                n.borrow_mut().push((
+                    note.time,
+                    note.supervisor,
+                    note.child,
+                    format!("{:?}", note.what),
+                    note.label.to_vec(),
+                    note.reason.to_text(),
+                ))
+            })
+            .unwrap();
+        w.telemetry
+            .attach_many(
+                "events",
+                &[EventKind::Report, EventKind::ChildStarted],
+                move |ev| {
+                    let (what, label, reason) = match (ev.kind, ev.term.as_tuple()) {
+                        (EventKind::Report, Some([otp_lab_sim::Term::Binary(l), r])) => (
+                            format!(
+                                "Report({:?})",
+                                otp_lab_sim::event::ReportContext::from_code(ev.info).unwrap()
+                            ),
+                            l.to_vec(),
+                            r.to_text(),
+                        ),
+                        (_, Some([_, otp_lab_sim::Term::Binary(l)])) => (
+                            format!("Started({:?})", StartCause::from_code(ev.info).unwrap()),
+                            l.to_vec(),
+                            "undefined".to_string(),
+                        ),
+                        _ => panic!("unexpected {ev:?}"),
+                    };
+                    e.borrow_mut()
+                        .push((ev.time, ev.pid, ev.other, what, label, reason))
+                },
+            )
+            .unwrap();
+    })
+    .unwrap();
+    let (notes, events) = (notes.borrow(), events.borrow());
+    assert!(notes.iter().any(|n| n.3 == "Started(Restart)"));
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.3 == "Report(ChildTerminated)" && n.5.contains("boom")),
+        "{notes:?}"
+    );
+    assert!(notes.len() > 10, "{notes:?}");
+    assert_eq!(*notes, *events);
+}
