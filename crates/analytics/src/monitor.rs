@@ -1,8 +1,10 @@
-//! The analytics server: one telemetry handler feeding the restart tracker, the metrics
+//! The analytics server: telemetry handlers feeding the restart tracker, the metrics
 //! engine, pattern detection and anomaly baselines, plus event subscriptions with filters
 //! and the dashboard summary that alert rules read. Attached to a world, it reads spawns,
-//! exits and sends from the bus's per-kind counters and closes its time buckets on the
-//! bus's clock, so the busiest kinds cost the simulator an add, not a call.
+//! exits and sends from the bus's per-kind counters, hears supervisors' reports and child
+//! starts as typed notes (one call each, nothing to decode) and supervisor inits and
+//! exits as events, and closes its time buckets on the bus's clock. [`Server::on_event`]
+//! takes the same events one by one (a log, a test) and comes to the same analytics.
 
 use crate::health::{
     assess, check_alerts, queue_analysis, Alert, AlertRule, Anomaly, Baseline, HealthReport,

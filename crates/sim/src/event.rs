@@ -5,6 +5,12 @@
 //! starts) is one [`Event`]. The world appends each event to its columnar log and hands it,
 //! synchronously and in order, to every handler attached for that [`EventKind`] — the way
 //! `:telemetry.attach_many/4` works, so nothing polls and nothing is missed.
+//!
+//! Two subscriptions are narrower than a kind, for analytics that would otherwise hear
+//! every event to use a few: [`EventKind::SupervisorExit`] (the `Exit` events of
+//! supervisors only) and supervisor notes ([`SupervisorNote`]: each report and child
+//! start, typed, so the reason and the child need no decoding). Per-kind counters
+//! ([`Telemetry::counts`]) and clock handlers complete the bus.
 
 use crate::pid::Pid;
 use crate::term::Term;
