@@ -489,7 +489,7 @@ impl Supervisor {
     }
 
     /// Logs a `ChildStarted` event (and tells note observers).
-    #[inline]
+    #[inline(always)]
     fn started(w: &mut World, me: Pid, child: Pid, cause: StartCause, term: Term) {
         if !w.telemetry.wants_notes() {
             w.emit_owned(EventKind::ChildStarted, me, child, cause as u32, term);

@@ -750,8 +750,21 @@ impl Supervisor {
         if !w.telemetry.wants_notes() {
             let t = Term::pair(Term::Binary(label), reason.clone());
             w.emit_about(EventKind::Report, me, offender, ctx as u32, t, path);
-            return;
+        } else {
+            Self::report_noted(w, me, ctx, label, path, offender, reason);
         }
+    }
+
+    /// [`Supervisor::report`] with note observers attached.
+    fn report_noted(
+        w: &mut World,
+        me: Pid,
+        ctx: ReportContext,
+        label: Rc<[u8]>,
+        path: u32,
+        offender: Pid,
+        reason: &Term,
+    ) {
         let t = Term::pair(Term::Binary(label.clone()), reason.clone());
         w.emit_about(EventKind::Report, me, offender, ctx as u32, t, path);
         let time = w.now();
