@@ -1,15 +1,12 @@
 //! The metrics engine (seed 001): counters, gauges and histograms keyed by name, samples in
-//! plain `Vec` columns (time, metric, value, count — what the web app exposes as typed
-//! arrays), mergeable aggregates, exact and sketched percentiles, rates and time-series
-//! queries, with retention that keeps memory bounded on an endless run.
+//! plain `Vec` columns (time, metric, value — what the web app exposes as typed arrays),
+//! mergeable aggregates, exact and sketched percentiles, rates and time-series queries,
+//! with retention that keeps memory bounded on an endless run.
 //!
-//! Recording is `record(id, t, value)`: four column pushes and an aggregate update — or,
-//! when the sample repeats the newest row (same metric, instant and value, as the
-//! recovery times of a restart storm do), one more on that row's count. Every query
-//! weighs a row by its count, so it answers exactly as over the samples one by one.
+//! Recording is `record(id, t, value)`: three column pushes and an aggregate update.
 //! Names are resolved once, with [`Metrics::register`].
 
-use crate::sketch::Sketch;
+use crate::sketch::{exact_quantile, Sketch};
 use std::collections::HashMap;
 
 /// What a metric measures.
@@ -51,25 +48,6 @@ impl Aggregate {
         self.count += 1;
         self.sum += x;
         self.sum_sq += x * x;
-    }
-
-    /// Adds `n` equal values.
-    #[inline]
-    pub fn add_n(&mut self, x: f64, n: u32) {
-        if n == 0 {
-            return;
-        }
-        if self.count == 0 {
-            self.min = x;
-            self.max = x;
-        } else {
-            self.min = self.min.min(x);
-            self.max = self.max.max(x);
-        }
-        let k = n as f64;
-        self.count += n as u64;
-        self.sum += x * k;
-        self.sum_sq += x * x * k;
     }
 
     /// The aggregate of both.
@@ -146,8 +124,7 @@ pub struct Point {
 pub struct Retention {
     /// Samples older than this (virtual µs before the newest) are dropped.
     pub max_age_us: u64,
-    /// At most this many rows (a row is a sample, or a run of equal samples recorded at
-    /// the same instant) are kept.
+    /// At most this many samples are kept.
     pub max_samples: usize,
 }
 
@@ -175,12 +152,8 @@ pub struct Metrics {
     t: Vec<u64>,
     metric: Vec<u32>,
     value: Vec<f64>,
-    /// How many equal samples each row stands for.
-    count: Vec<u32>,
     start: usize,
     retention: Retention,
-    /// Samples recorded, and dropped by retention.
-    recorded: u64,
     dropped: u64,
 }
 
@@ -225,70 +198,51 @@ impl Metrics {
     #[inline]
     pub fn record(&mut self, id: MetricId, t_us: u64, value: f64) {
         let m = id.0 as usize;
-        let n = self.t.len();
-        if n > self.start
-            && self.t[n - 1] == t_us
-            && self.metric[n - 1] == id.0
-            && self.value[n - 1].to_bits() == value.to_bits()
-            && self.count[n - 1] < u32::MAX
-        {
-            self.count[n - 1] += 1;
-        } else {
-            self.t.push(t_us);
-            self.metric.push(id.0);
-            self.value.push(value);
-            self.count.push(1);
-            if self.t.len() - self.start > self.retention.max_samples
-                || t_us.saturating_sub(self.t[self.start]) > self.retention.max_age_us
-            {
-                self.expire(t_us);
-            }
-        }
-        self.recorded += 1;
+        self.t.push(t_us);
+        self.metric.push(id.0);
+        self.value.push(value);
         self.totals[m].add(value);
         self.last[m] = value;
         if self.kinds[m] == Kind::Histogram {
             self.sketches[m].add(value);
         }
+        if self.t.len() - self.start > self.retention.max_samples
+            || t_us.saturating_sub(self.t[self.start]) > self.retention.max_age_us
+        {
+            self.expire(t_us);
+        }
     }
 
-    /// Drops rows past the retention limits (amortised: the columns are compacted once
-    /// half of them is dead).
+    /// Drops samples past the retention limits (amortised: the columns are compacted
+    /// once half of them is dead).
     fn expire(&mut self, now_us: u64) {
         let cutoff = now_us.saturating_sub(self.retention.max_age_us);
         while self.start < self.t.len()
             && (self.t.len() - self.start > self.retention.max_samples
                 || self.t[self.start] < cutoff)
         {
-            self.dropped += self.count[self.start] as u64;
             self.start += 1;
+            self.dropped += 1;
         }
         if self.start > 4096 && self.start * 2 > self.t.len() {
             self.t.drain(..self.start);
             self.metric.drain(..self.start);
             self.value.drain(..self.start);
-            self.count.drain(..self.start);
             self.start = 0;
         }
     }
 
     /// Samples kept / dropped by retention.
-    pub fn sample_counts(&self) -> (u64, u64) {
-        (self.recorded - self.dropped, self.dropped)
+    pub fn sample_counts(&self) -> (usize, u64) {
+        (self.t.len() - self.start, self.dropped)
     }
 
-    /// Rows kept (the columns' length).
-    pub fn rows(&self) -> usize {
-        self.t.len() - self.start
-    }
-
-    /// The time, metric, value and count columns of the rows kept (typed-array views).
-    pub fn columns(&self) -> (&[u64], &[u32], &[f64], &[u32]) {
+    /// The time, metric and value columns of the samples kept (typed-array views).
+    pub fn columns(&self) -> (&[u64], &[u32], &[f64]) {
         (
             &self.t[self.start..],
             &self.metric[self.start..],
             &self.value[self.start..],
-            &self.count[self.start..],
         )
     }
 
@@ -312,36 +266,32 @@ impl Metrics {
         self.sketches[id.0 as usize].quantile(q)
     }
 
-    /// The rows of one metric in `[from_us, to_us]`: time, value and count.
     fn samples(
         &self,
         id: MetricId,
         from_us: u64,
         to_us: u64,
-    ) -> impl Iterator<Item = (u64, f64, u32)> + '_ {
+    ) -> impl Iterator<Item = (u64, f64)> + '_ {
         let lo = self.start + self.t[self.start..].partition_point(|t| *t < from_us);
         let hi = self.start + self.t[self.start..].partition_point(|t| *t <= to_us);
         (lo..hi)
             .filter(move |i| self.metric[*i] == id.0)
-            .map(move |i| (self.t[i], self.value[i], self.count[i]))
+            .map(move |i| (self.t[i], self.value[i]))
     }
 
     /// Aggregate of the samples in `[from_us, to_us]`.
     pub fn aggregate(&self, id: MetricId, from_us: u64, to_us: u64) -> Aggregate {
         let mut a = Aggregate::default();
-        for (_, v, n) in self.samples(id, from_us, to_us) {
-            a.add_n(v, n);
+        for (_, v) in self.samples(id, from_us, to_us) {
+            a.add(v);
         }
         a
     }
 
     /// Exact percentile (0–100) of the samples in `[from_us, to_us]`.
     pub fn percentile(&self, id: MetricId, from_us: u64, to_us: u64, p: f64) -> Option<f64> {
-        let mut v: Vec<(f64, u32)> = self
-            .samples(id, from_us, to_us)
-            .map(|(_, x, n)| (x, n))
-            .collect();
-        weighted_quantile(&mut v, p / 100.0)
+        let mut v: Vec<f64> = self.samples(id, from_us, to_us).map(|(_, x)| x).collect();
+        exact_quantile(&mut v, p / 100.0)
     }
 
     /// Per-second rate over `[from_us, to_us]`: counters, the sum of increments; other
@@ -366,27 +316,27 @@ impl Metrics {
     ) -> Vec<Point> {
         let bucket_us = bucket_us.max(1);
         let n = ((to_us.saturating_sub(from_us)) / bucket_us + 1).min(100_000) as usize;
-        let mut groups: Vec<Vec<(f64, u32)>> = vec![Vec::new(); n];
-        for (t, v, k) in self.samples(id, from_us, to_us) {
+        let mut groups: Vec<Vec<f64>> = vec![Vec::new(); n];
+        for (t, v) in self.samples(id, from_us, to_us) {
             let b = ((t - from_us) / bucket_us) as usize;
             if b < n {
-                groups[b].push((v, k));
+                groups[b].push(v);
             }
         }
         groups
             .into_iter()
             .enumerate()
             .map(|(i, mut g)| {
+                let count = g.len() as u64;
                 let mut a = Aggregate::default();
-                g.iter().for_each(|(x, k)| a.add_n(*x, *k));
-                let count = a.count;
+                g.iter().for_each(|x| a.add(*x));
                 let value = match agg {
                     Aggregation::Avg => a.mean(),
                     Aggregation::Sum => Some(a.sum),
                     Aggregation::Min => (count > 0).then_some(a.min),
                     Aggregation::Max => (count > 0).then_some(a.max),
                     Aggregation::Count => Some(count as f64),
-                    Aggregation::P(p) => weighted_quantile(&mut g, p / 100.0),
+                    Aggregation::P(p) => exact_quantile(&mut g, p / 100.0),
                 };
                 Point {
                     start_us: from_us + i as u64 * bucket_us,
@@ -396,26 +346,6 @@ impl Metrics {
             })
             .collect()
     }
-}
-
-/// The exact quantile `q` (0–1) of values given with their counts: what
-/// [`exact_quantile`](crate::sketch::exact_quantile) answers over every value repeated
-/// its count times.
-pub fn weighted_quantile(values: &mut [(f64, u32)], q: f64) -> Option<f64> {
-    let total: u64 = values.iter().map(|(_, n)| *n as u64).sum();
-    if total == 0 || !(0.0..=1.0).contains(&q) {
-        return None;
-    }
-    values.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let rank = (q * (total - 1) as f64).floor() as u64;
-    let mut seen = 0;
-    for (v, n) in values.iter() {
-        seen += *n as u64;
-        if seen > rank {
-            return Some(*v);
-        }
-    }
-    values.last().map(|(v, _)| *v)
 }
 
 #[cfg(test)]
@@ -451,39 +381,6 @@ mod tests {
     }
 
     #[test]
-    fn equal_samples_at_one_instant_share_a_row_and_count_as_many() {
-        let mut m = Metrics::new(Retention::default());
-        let h = m.register("recovery_us", Kind::Histogram);
-        let c = m.register("restarts", Kind::Counter);
-        // a burst at t=0: 1000 recoveries of 0 µs, then 10 of 5 µs, then 0 again
-        let mut all = Vec::new();
-        for (v, n) in [(0.0, 1000), (5.0, 10), (0.0, 3)] {
-            for _ in 0..n {
-                m.record(h, 0, v);
-                all.push(v);
-            }
-        }
-        m.record(c, 0, 1.0);
-        m.record(c, 0, 1.0);
-        assert_eq!(m.rows(), 4, "runs of equal samples are one row each");
-        assert_eq!(m.columns().3, &[1000, 10, 3, 2]);
-        assert_eq!(m.sample_counts(), (1015, 0));
-        let a = m.aggregate(h, 0, 0);
-        assert_eq!((a.count, a.sum, a.min, a.max), (1013, 50.0, 0.0, 5.0));
-        assert_eq!(m.rate(c, 0, 1_000_000), 2.0);
-        for p in [0.0, 50.0, 98.7, 99.0, 99.5, 100.0] {
-            assert_eq!(
-                m.percentile(h, 0, 0, p),
-                crate::sketch::exact_quantile(&mut all.clone(), p / 100.0),
-                "p{p}"
-            );
-        }
-        let s = m.series(h, 0, 9, 10, Aggregation::Count);
-        assert_eq!((s[0].value, s[0].count), (Some(1013.0), 1013));
-        assert_eq!(m.current(h), 1013.0);
-    }
-
-    #[test]
     fn aggregates_merge() {
         let mut a = Aggregate::default();
         let mut b = Aggregate::default();
@@ -512,34 +409,12 @@ mod tests {
         }
         let (kept, dropped) = m.sample_counts();
         assert!(kept <= 1_001, "{kept}");
-        assert_eq!(kept + dropped, 1_000_000);
+        assert_eq!(kept as u64 + dropped, 1_000_000);
         assert!(m.columns().0.len() <= 1_001);
         assert_eq!(
             m.current(c),
             1_000_000.0,
             "totals are kept whatever the retention"
         );
-    }
-}
-
-#[cfg(test)]
-mod weighted {
-    use super::weighted_quantile;
-    use crate::sketch::exact_quantile;
-    use proptest::prelude::*;
-
-    proptest! {
-        #[test]
-        fn weighted_quantile_is_the_quantile_of_the_expanded_values(
-            rows in prop::collection::vec((-50i32..50, 1u32..20), 1..40),
-            q in 0.0f64..=1.0,
-        ) {
-            let mut rows: Vec<(f64, u32)> = rows.into_iter().map(|(v, n)| (v as f64, n)).collect();
-            let mut all: Vec<f64> = rows
-                .iter()
-                .flat_map(|(v, n)| std::iter::repeat_n(*v, *n as usize))
-                .collect();
-            prop_assert_eq!(weighted_quantile(&mut rows, q), exact_quantile(&mut all, q));
-        }
     }
 }
