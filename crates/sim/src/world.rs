@@ -293,28 +293,13 @@ impl World {
         path: u32,
     ) {
         let h = crate::log::term_hash(&term);
-        self.emit_hashed(kind, pid, other, info, term, h, path);
+        self.emit_to(kind.bit(), kind, pid, other, info, term, h, path);
     }
 
-    /// Logs an event whose term's fingerprint is known; handlers get `path`, or (for 0)
-    /// the path the kind implies.
-    #[inline]
-    #[allow(clippy::too_many_arguments)]
-    fn emit_hashed(
-        &mut self,
-        kind: EventKind,
-        pid: Pid,
-        other: Pid,
-        info: u32,
-        term: Term,
-        hash: u64,
-        path: u32,
-    ) {
-        self.emit_to(kind.bit(), kind, pid, other, info, term, hash, path);
-    }
-
-    /// [`World::emit_hashed`] for the handlers attached to any kind in `bits` (the
-    /// `Exit` of a supervisor also goes to [`EventKind::SupervisorExit`]).
+    /// Logs an event whose term's fingerprint is known, for the handlers attached to any
+    /// kind in `bits` (the `Exit` of a supervisor also goes to
+    /// [`EventKind::SupervisorExit`]); handlers get `path`, or (for 0) the path the kind
+    /// implies.
     #[inline]
     #[allow(clippy::too_many_arguments)]
     fn emit_to(
@@ -437,7 +422,16 @@ impl World {
         if let Msg::User(_, h) = &mut msg {
             *h = hash;
         }
-        self.emit_hashed(EventKind::Send, from, to, code, payload, hash, 0);
+        self.emit_to(
+            EventKind::Send.bit(),
+            EventKind::Send,
+            from,
+            to,
+            code,
+            payload,
+            hash,
+            0,
+        );
         self.push_signal(to, Signal::Msg { from, msg });
     }
 
@@ -961,9 +955,16 @@ impl World {
             }
             if let Some((code, other, payload)) = event {
                 match sent_hash {
-                    Some(h) => {
-                        self.emit_hashed(EventKind::Receive, pid, other, code, payload, h, 0)
-                    }
+                    Some(h) => self.emit_to(
+                        EventKind::Receive.bit(),
+                        EventKind::Receive,
+                        pid,
+                        other,
+                        code,
+                        payload,
+                        h,
+                        0,
+                    ),
                     None => self.emit_owned(EventKind::Receive, pid, other, code, payload),
                 }
             }
