@@ -17,6 +17,7 @@ pub mod patterns;
 pub mod restarts;
 pub mod sketch;
 
+use otp_lab_sim::event::EventKind;
 use otp_lab_sim::World;
 use restarts::RestartAnalytics;
 use std::cell::RefCell;
@@ -36,12 +37,15 @@ pub fn attach_server(
 /// Attaches restart analytics (keeping `history_size` records per supervisor) to a world.
 pub fn attach(world: &mut World, history_size: usize) -> Rc<RefCell<RestartAnalytics>> {
     let a = Rc::new(RefCell::new(RestartAnalytics::new(history_size)));
-    let h = a.clone();
+    // Reports and child starts as supervisor notes, supervisor inits and exits as events.
     // A second attach on the same world is a programming error: keep the first.
+    let (h, n) = (a.clone(), a.clone());
+    let kinds = [EventKind::InitStart, EventKind::SupervisorExit];
     let _ = world
         .telemetry
-        .attach_many(HANDLER_ID, RestartAnalytics::KINDS, move |e| {
-            h.borrow_mut().on_event(e)
-        });
+        .attach_many(HANDLER_ID, &kinds, move |e| h.borrow_mut().on_event(e));
+    let _ = world
+        .telemetry
+        .attach_notes(HANDLER_ID, move |note| n.borrow_mut().on_note(note));
     a
 }

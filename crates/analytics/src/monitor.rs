@@ -166,7 +166,7 @@ impl Server {
         }
     }
 
-    /// The event kinds the server listens to.
+    /// The event kinds the server needs when fed events one by one ([`Server::on_event`]).
     pub const KINDS: &'static [EventKind] = &[
         EventKind::Spawn,
         EventKind::Exit,
@@ -176,18 +176,9 @@ impl Server {
         EventKind::Report,
     ];
 
-    /// The kinds the server needs one by one when spawns, exits and sends are counted by
-    /// the bus ([`Server::attach`]).
-    pub const KINDS_WHEN_COUNTED: &'static [EventKind] = &[
-        EventKind::SupervisorExit,
-        EventKind::InitStart,
-        EventKind::ChildStarted,
-        EventKind::Report,
-    ];
-
     /// A server attached to `world`'s bus: spawns, exits and sends come from the bus's
-    /// counters, everything else as events, and the time buckets close when the clock
-    /// moves on.
+    /// counters, reports and child starts as supervisor notes, supervisor inits and exits
+    /// as events, and the time buckets close when the clock moves on.
     pub fn attach(world: &mut World, settings: Settings) -> Rc<RefCell<Server>> {
         let mut server = Server::new(settings);
         let counts = world.telemetry.counts();

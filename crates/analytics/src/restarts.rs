@@ -175,7 +175,7 @@ impl Default for RestartAnalytics {
 }
 
 impl RestartAnalytics {
-    /// The event kinds the tracker needs.
+    /// The event kinds the tracker needs when fed events one by one.
     pub const KINDS: &'static [EventKind] = &[
         EventKind::InitStart,
         EventKind::ChildStarted,
