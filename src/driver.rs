@@ -105,6 +105,9 @@ pub struct LabHandle {
     pub alerts: RwSignal<Vec<(String, String)>>,
     /// Restart-rate anomalies: (when, text), newest first.
     pub anomalies: RwSignal<Vec<(String, String)>>,
+    /// Restart patterns found (storms, cascades, periodic failures): (when, text), newest
+    /// first.
+    pub patterns: RwSignal<Vec<(String, String)>>,
     /// The longest mailboxes: (process, messages waiting), longest first.
     pub mailboxes: RwSignal<Vec<(String, usize)>>,
     /// The open tab of the bottom panel (part of a share link).
@@ -187,6 +190,7 @@ impl LabHandle {
             alerts: RwSignal::new(Vec::new()),
             mailboxes: RwSignal::new(Vec::new()),
             anomalies: RwSignal::new(Vec::new()),
+            patterns: RwSignal::new(Vec::new()),
             tab: RwSignal::new("log"),
             follows_url: RwSignal::new(false),
             embed: RwSignal::new(false),
@@ -481,6 +485,14 @@ impl LabHandle {
                         (a.severity.name().to_string(), text)
                     })
                     .collect(),
+                patterns: server
+                    .patterns
+                    .found
+                    .iter()
+                    .rev()
+                    .take(10)
+                    .map(|p| (format_time_us(p.at_us()), p.describe()))
+                    .collect(),
                 anomalies: server
                     .anomalies()
                     .iter()
@@ -503,6 +515,7 @@ impl LabHandle {
             set_if_changed(self.health, d.health);
             set_if_changed(self.alerts, d.alerts);
             set_if_changed(self.anomalies, d.anomalies);
+            set_if_changed(self.patterns, d.patterns);
             set_if_changed(self.mailboxes, d.mailboxes);
         }
     }
@@ -797,6 +810,7 @@ struct Dash {
     health: (String, Vec<String>),
     alerts: Vec<(String, String)>,
     anomalies: Vec<(String, String)>,
+    patterns: Vec<(String, String)>,
     mailboxes: Vec<(String, usize)>,
 }
 

@@ -35,6 +35,13 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
                 })
             />
             <NoticeList
+                title="Restart patterns"
+                empty="No restart storm, cascade or periodic failure so far."
+                items=Signal::derive(move || {
+                    lab.patterns.get().into_iter().map(|(t, text)| ("alert-info".to_string(), t, text)).collect()
+                })
+            />
+            <NoticeList
                 title="Anomalies"
                 empty="The restart rate follows its moving baseline."
                 items=Signal::derive(move || {

@@ -216,6 +216,9 @@ await test('the analytics dashboard charts restarts and exports a CSV', async ()
   const csv = readFileSync(path, 'utf8');
   assert(csv.startsWith('path,restarts'), `CSV header: ${csv.slice(0, 40)}`);
   assert(csv.includes('demo,1,'), `one restart of demo: ${csv}`);
+  const patterns = page.locator('.alerts').filter({ has: page.getByRole('heading', { name: 'Restart patterns' }) });
+  assert((await patterns.innerText()).includes('No restart storm, cascade or periodic failure so far.'),
+    `one kill is no pattern: ${await patterns.innerText()}`);
   // the charts follow the run (a list keyed by title once kept its first drawing)
   await page.waitForFunction(() => [...document.querySelectorAll('.charts svg')]
     .some((svg) => /^Processes: processes \d/.test(svg.getAttribute('aria-label'))), null, { timeout: 5000 });
@@ -234,6 +237,20 @@ await test('presets: the application tree loads with nested supervisors', async 
   assert(!logText.includes('demo/'), `only the application's lines: ${logText.slice(0, 300)}`);
   assert(logText.includes('app/'), 'the application started');
   await page.screenshot({ path: join(SHOTS, 'lab-application.png') });
+});
+
+await test('the analytics name the cascade and the escalation of the storm preset', async () => {
+  await page.getByLabel('Preset').selectOption('restart_storm');
+  await page.getByRole('tab', { name: 'Analytics' }).click();
+  // the chaos script takes root past its intensity within a few virtual seconds
+  await button('+60 s').click();
+  await page.waitForFunction(() => {
+    const items = [...document.querySelectorAll('.alerts li.alert')].map((li) => li.textContent);
+    return items.some((t) => /Cascading failure: root\/w\d(, root\/w\d)+ under root failed together/.test(t))
+      && items.some((t) => t.includes('Escalation: root gave up after root/w'));
+  }, null, { timeout: 15000 });
+  await page.getByRole('heading', { name: 'Restart patterns' }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'lab-patterns.png') });
 });
 
 await test('fast-forward shows progress and lands 60 virtual seconds later', async () => {

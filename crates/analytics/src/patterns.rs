@@ -72,6 +72,58 @@ impl Pattern {
             Pattern::PeriodicFailure { .. } => "periodic_failure",
         }
     }
+
+    /// When it was seen (virtual µs).
+    pub fn at_us(&self) -> u64 {
+        match self {
+            Pattern::RestartStorm { at_us, .. }
+            | Pattern::CascadingFailure { at_us, .. }
+            | Pattern::PeriodicFailure { at_us, .. } => *at_us,
+        }
+    }
+
+    /// What it means, in a sentence.
+    pub fn describe(&self) -> String {
+        match self {
+            Pattern::RestartStorm {
+                supervisor,
+                child,
+                restarts,
+                ..
+            } => format!("Restart storm: {supervisor} restarted {child} {restarts} times in quick succession"),
+            Pattern::CascadingFailure {
+                supervisor,
+                children,
+                escalated: true,
+                ..
+            } => format!(
+                "Escalation: {supervisor} gave up after {} failed (restart intensity reached); {}",
+                children.join(", "),
+                if supervisor.contains('/') {
+                    "its own supervisor now handles its exit"
+                } else {
+                    "it was the root, so the whole tree is down"
+                }
+            ),
+            Pattern::CascadingFailure {
+                supervisor,
+                children,
+                ..
+            } => format!(
+                "Cascading failure: {} under {supervisor} failed together",
+                children.join(", ")
+            ),
+            Pattern::PeriodicFailure {
+                supervisor,
+                child,
+                period_us,
+                ..
+            } => format!(
+                "Periodic failure: {child} (under {supervisor}) fails every {:.1} s",
+                *period_us as f64 / 1e6
+            ),
+        }
+    }
 }
 
 /// The detector: feed it failures, restarts and give-ups as they happen, naming
@@ -374,6 +426,45 @@ mod tests {
     fn gave(d: &mut PatternDetector, sup: &str, child: &str, t: u64) -> Vec<Pattern> {
         let (s, c) = (p(sup), p(child));
         d.gave_up(&names(), s, c, t)
+    }
+
+    #[test]
+    fn each_pattern_says_what_it_means() {
+        let storm = Pattern::RestartStorm {
+            supervisor: "root".into(),
+            child: "root/a".into(),
+            restarts: 5,
+            at_us: 7,
+        };
+        assert_eq!(
+            storm.describe(),
+            "Restart storm: root restarted root/a 5 times in quick succession"
+        );
+        assert_eq!(storm.at_us(), 7);
+        let cascade = |escalated| Pattern::CascadingFailure {
+            supervisor: "root".into(),
+            children: vec!["root/a".into(), "root/b".into()],
+            escalated,
+            at_us: 1,
+        };
+        assert_eq!(
+            cascade(false).describe(),
+            "Cascading failure: root/a, root/b under root failed together"
+        );
+        assert_eq!(
+            cascade(true).describe(),
+            "Escalation: root gave up after root/a, root/b failed (restart intensity reached); it was the root, so the whole tree is down"
+        );
+        let beat = Pattern::PeriodicFailure {
+            supervisor: "root".into(),
+            child: "root/a".into(),
+            period_us: 2_500_000,
+            at_us: 9,
+        };
+        assert_eq!(
+            beat.describe(),
+            "Periodic failure: root/a (under root) fails every 2.5 s"
+        );
     }
 
     #[test]
