@@ -302,8 +302,14 @@ fn prometheus_system(sys: &System, out: &mut String) {
     }
 }
 
-/// A pattern as JSON.
+/// A pattern as JSON (with its sentence, `description`).
 fn pattern_json(p: &Pattern) -> Value {
+    let mut v = pattern_fields(p);
+    v["description"] = p.describe().into();
+    v
+}
+
+fn pattern_fields(p: &Pattern) -> Value {
     match p {
         Pattern::RestartStorm {
             supervisor,

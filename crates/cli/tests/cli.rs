@@ -229,7 +229,34 @@ fn metrics_prints_every_format_and_rejects_bad_ones() {
     assert_eq!(root["restart_history"][0]["reason"], "killed");
     assert!(root["restart_history"][0]["t_us"].is_u64());
     assert!(root["failure_rate_per_s"].is_f64());
-    assert!(root["intensity_budget"].is_u64());
+    // the default intensity is 3 restarts in 5 s: one is used
+    assert_eq!(root["intensity_budget"], 2);
+    assert_eq!(
+        v["patterns"],
+        serde_json::json!([]),
+        "one kill is no pattern"
+    );
+    // four kills within the period: root gives up, which the patterns name
+    let gave_up = dir.join("g.json");
+    let kill = r#"{"op":"exit","target":"root/a","reason":"kill"}"#;
+    std::fs::write(
+        &gave_up,
+        format!(r#"{{{TREE},"steps":[{kill},{kill},{kill},{kill}]}}"#),
+    )
+    .unwrap();
+    let out = run(&["metrics", gave_up.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let escalation = v["patterns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["escalated"] == true)
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(
+        escalation["description"],
+        "Escalation: root gave up after root/a failed (restart intensity reached); it was the root, so the whole tree is down"
+    );
+    assert_eq!(v["supervisors"][0]["intensity_budget"], 0);
     let prom = String::from_utf8(run(&["metrics", p, "--format", "prometheus"]).stdout).unwrap();
     assert!(prom.contains("otp_lab_supervisor_restarts_total{supervisor=\"root\"} 1"));
     let csv = String::from_utf8(run(&["metrics", p, "--format", "csv"]).stdout).unwrap();
