@@ -189,9 +189,8 @@ impl Server {
             taken: base,
         });
         let server = Rc::new(RefCell::new(server));
-        // reports and child starts come as typed notes (no term to decode), supervisor
-        // inits and exits as events; no bucket check per note: the clock handler closes
-        // the buckets before anything of a later time arrives
+        // no bucket check per note: the clock handler closes the buckets before anything
+        // of a later time arrives
         let t = &mut world.telemetry;
         let s = server.clone();
         let _ = t.attach_notes(ID_NOTES, move |n| s.borrow_mut().on_note(n));
@@ -298,9 +297,10 @@ impl Server {
         let paths = self.restarts.paths();
         let found = if ctx == ReportContext::ChildTerminated {
             self.pending[4] += 1;
-            self.patterns.on_failure(paths, sup, child, t)
+            self.patterns.failure(paths, sup, child, t)
         } else {
-            self.patterns.gave_up(paths, sup, child, t).len()
+            self.patterns.gave_up(paths, sup, child, t);
+            1
         };
         self.notify_patterns(found);
     }
@@ -327,7 +327,7 @@ impl Server {
             self.metrics.record(self.ids.recovery, t, (t - f) as f64);
         }
         let paths = self.restarts.paths();
-        let found = self.patterns.on_restart(paths, sup, child, t);
+        let found = self.patterns.restart(paths, sup, child, t);
         if self.wants_restarts {
             self.notify(Notice::Restart {
                 supervisor: paths.name(sup).to_string(),

@@ -242,20 +242,8 @@ impl PatternDetector {
         }
     }
 
-    /// A child of `sup` failed (the supervisor reported `child_terminated`).
-    pub fn failure(
-        &mut self,
-        paths: &Paths,
-        sup: PathId,
-        child: PathId,
-        t_us: u64,
-    ) -> Vec<Pattern> {
-        let n = self.on_failure(paths, sup, child, t_us);
-        self.newest(n)
-    }
-
     /// The newest `n` patterns found, oldest first.
-    pub(crate) fn newest(&self, n: usize) -> Vec<Pattern> {
+    pub fn newest(&self, n: usize) -> Vec<Pattern> {
         self.found
             .iter()
             .skip(self.found.len() - n)
@@ -263,15 +251,10 @@ impl PatternDetector {
             .collect()
     }
 
-    /// [`PatternDetector::failure`], telling how many patterns it added to `found`.
+    /// A child of `sup` failed (the supervisor reported `child_terminated`); returns how
+    /// many patterns that added to `found`.
     #[inline(always)]
-    pub(crate) fn on_failure(
-        &mut self,
-        paths: &Paths,
-        sup: PathId,
-        child: PathId,
-        t_us: u64,
-    ) -> usize {
+    pub fn failure(&mut self, paths: &Paths, sup: PathId, child: PathId, t_us: u64) -> usize {
         let c = self.config;
         let mut added = 0;
         // siblings failing together
@@ -328,27 +311,9 @@ impl PatternDetector {
         added
     }
 
-    /// `sup` restarted `child`.
-    pub fn restart(
-        &mut self,
-        paths: &Paths,
-        sup: PathId,
-        child: PathId,
-        t_us: u64,
-    ) -> Vec<Pattern> {
-        let n = self.on_restart(paths, sup, child, t_us);
-        self.newest(n)
-    }
-
-    /// [`PatternDetector::restart`], telling how many patterns it added to `found`.
+    /// `sup` restarted `child`; returns how many patterns that added to `found`.
     #[inline(always)]
-    pub(crate) fn on_restart(
-        &mut self,
-        paths: &Paths,
-        sup: PathId,
-        child: PathId,
-        t_us: u64,
-    ) -> usize {
+    pub fn restart(&mut self, paths: &Paths, sup: PathId, child: PathId, t_us: u64) -> usize {
         let c = self.config;
         let track = slot(&mut self.children, child);
         let needed = c.storm_restarts.clamp(1, RING);
@@ -378,22 +343,14 @@ impl PatternDetector {
     }
 
     /// `sup` gave up (reached its restart intensity) after `child` failed: the failure
-    /// travels up the tree.
-    pub fn gave_up(
-        &mut self,
-        paths: &Paths,
-        sup: PathId,
-        child: PathId,
-        t_us: u64,
-    ) -> Vec<Pattern> {
-        let p = Pattern::CascadingFailure {
+    /// travels up the tree. Adds one pattern to `found`.
+    pub fn gave_up(&mut self, paths: &Paths, sup: PathId, child: PathId, t_us: u64) {
+        self.push(Pattern::CascadingFailure {
             supervisor: paths.name(sup).to_string(),
             children: vec![paths.name(child).to_string()],
             escalated: true,
             at_us: t_us,
-        };
-        self.push(p.clone());
-        vec![p]
+        });
     }
 }
 
@@ -415,17 +372,20 @@ mod tests {
 
     fn fail(d: &mut PatternDetector, sup: &str, child: &str, t: u64) -> Vec<Pattern> {
         let (s, c) = (p(sup), p(child));
-        d.failure(&names(), s, c, t)
+        let n = d.failure(&names(), s, c, t);
+        d.newest(n)
     }
 
     fn rs(d: &mut PatternDetector, sup: &str, child: &str, t: u64) -> Vec<Pattern> {
         let (s, c) = (p(sup), p(child));
-        d.restart(&names(), s, c, t)
+        let n = d.restart(&names(), s, c, t);
+        d.newest(n)
     }
 
     fn gave(d: &mut PatternDetector, sup: &str, child: &str, t: u64) -> Vec<Pattern> {
         let (s, c) = (p(sup), p(child));
-        d.gave_up(&names(), s, c, t)
+        d.gave_up(&names(), s, c, t);
+        d.newest(1)
     }
 
     #[test]

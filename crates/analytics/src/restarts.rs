@@ -321,12 +321,8 @@ impl RestartAnalytics {
             // its own failure's reason, or (restarted with a failed sibling) the sibling's
             let k = slot(&mut self.kids, child);
             let failed_at = k.failed_at.take();
-            let own = if failed_at.is_some() {
-                k.reason.clone()
-            } else {
-                None
-            };
-            let reason = own
+            let reason = failed_at
+                .and_then(|_| k.reason.clone())
                 .or_else(|| self.kids.get(sup.last_failed as usize)?.reason.clone())
                 .unwrap_or(Term::SHUTDOWN);
             (Some(reason), failed_at)

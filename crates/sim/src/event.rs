@@ -326,17 +326,12 @@ struct Attached {
     handler: Handler,
 }
 
-/// Kinds a handler can attach to (the logged ones and `SupervisorExit`).
-const KINDS: usize = EventKind::ALL.len() + 1;
-
 /// The bus: handlers attached by name to sets of event kinds, clock handlers told when
 /// virtual time moves on, and (once asked for) counters of every kind.
 #[derive(Default)]
 pub struct Telemetry {
     handlers: Vec<Attached>,
     mask: u32,
-    /// The handlers of each kind (indices into `handlers`, in attach order).
-    by_kind: [Vec<u16>; KINDS],
     clocks: Vec<(HandlerId, ClockHandler)>,
     notes: Vec<(HandlerId, NoteHandler)>,
     counts: Option<Rc<KindCounts>>,
@@ -374,20 +369,8 @@ impl Telemetry {
             mask,
             handler: Box::new(handler),
         });
-        self.reindex();
+        self.mask |= mask;
         Ok(())
-    }
-
-    /// Rebuilds the mask and the per-kind handler lists.
-    fn reindex(&mut self) {
-        self.mask = self.handlers.iter().fold(0, |m, a| m | a.mask);
-        for (k, list) in self.by_kind.iter_mut().enumerate() {
-            list.clear();
-            list.extend(
-                (0..self.handlers.len() as u16)
-                    .filter(|&i| self.handlers[i as usize].mask & (1 << k) != 0),
-            );
-        }
     }
 
     /// Attaches a handler called with the new virtual time whenever the clock moves
@@ -437,13 +420,13 @@ impl Telemetry {
         self.counts.get_or_insert_with(Rc::default).clone()
     }
 
-    /// Detaches a handler (event or clock); false if no handler had that id.
+    /// Detaches a handler (event, clock or note); false if no handler had that id.
     pub fn detach(&mut self, id: &str) -> bool {
         let before = self.handlers.len() + self.clocks.len() + self.notes.len();
         self.handlers.retain(|a| a.id != id);
         self.clocks.retain(|(h, _)| h != id);
         self.notes.retain(|(h, _)| h != id);
-        self.reindex();
+        self.mask = self.handlers.iter().fold(0, |m, a| m | a.mask);
         self.handlers.len() + self.clocks.len() + self.notes.len() != before
     }
 
@@ -476,18 +459,9 @@ impl Telemetry {
     /// Hands `event` to every handler attached to a kind in `bits` (once each).
     #[inline]
     pub(crate) fn dispatch(&mut self, event: &Event<'_>, bits: u32) {
-        if bits == event.kind.bit() {
-            let Telemetry {
-                handlers, by_kind, ..
-            } = self;
-            for &i in &by_kind[event.kind as usize] {
-                (handlers[i as usize].handler)(event);
-            }
-        } else {
-            for a in &mut self.handlers {
-                if a.mask & bits != 0 {
-                    (a.handler)(event);
-                }
+        for a in &mut self.handlers {
+            if a.mask & bits != 0 {
+                (a.handler)(event);
             }
         }
     }

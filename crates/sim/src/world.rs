@@ -242,12 +242,7 @@ impl World {
     }
 
     /// The path id of a live process (0 if it has none or is not alive).
-    /// The world path id of a live process (0 if none).
-    pub fn path_id_of(&self, pid: Pid) -> u32 {
-        self.proc_path(pid)
-    }
-
-    fn proc_path(&self, pid: Pid) -> u32 {
+    pub(crate) fn path_id_of(&self, pid: Pid) -> u32 {
         self.process(pid).map_or(0, |p| p.path)
     }
 
@@ -321,7 +316,7 @@ impl World {
             let path = match kind {
                 _ if path != 0 => path,
                 EventKind::InitStart => info,
-                EventKind::ChildStarted => self.proc_path(other),
+                EventKind::ChildStarted => self.path_id_of(other),
                 _ => 0,
             };
             let ev = Event {

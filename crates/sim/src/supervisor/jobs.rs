@@ -491,22 +491,15 @@ impl Supervisor {
     /// Logs a `ChildStarted` event (and tells note observers).
     #[inline(always)]
     fn started(w: &mut World, me: Pid, child: Pid, cause: StartCause, term: Term) {
-        if !w.telemetry.wants_notes() {
-            w.emit_owned(EventKind::ChildStarted, me, child, cause as u32, term);
-        } else {
-            Self::started_noted(w, me, child, cause, term);
+        let noted = w.telemetry.wants_notes().then(|| term.clone());
+        w.emit_owned(EventKind::ChildStarted, me, child, cause as u32, term);
+        if let Some(term) = noted {
+            Self::note_started(w, me, child, cause, &term);
         }
     }
 
-    /// [`Supervisor::started`] with note observers attached.
-    fn started_noted(w: &mut World, me: Pid, child: Pid, cause: StartCause, term: Term) {
-        w.emit_owned(
-            EventKind::ChildStarted,
-            me,
-            child,
-            cause as u32,
-            term.clone(),
-        );
+    /// Tells note observers about a child start (its event's term: `{Id, Path}`).
+    fn note_started(w: &mut World, me: Pid, child: Pid, cause: StartCause, term: &Term) {
         if let Some([_, Term::Binary(label)]) = term.as_tuple() {
             let (time, path) = (w.now(), w.path_id_of(child));
             w.telemetry.note(&SupervisorNote {

@@ -747,36 +747,21 @@ impl Supervisor {
         reason: &Term,
     ) {
         let Offender { label, path } = offender_label;
-        if !w.telemetry.wants_notes() {
-            let t = Term::pair(Term::Binary(label), reason.clone());
-            w.emit_about(EventKind::Report, me, offender, ctx as u32, t, path);
-        } else {
-            Self::report_noted(w, me, ctx, label, path, offender, reason);
-        }
-    }
-
-    /// [`Supervisor::report`] with note observers attached.
-    fn report_noted(
-        w: &mut World,
-        me: Pid,
-        ctx: ReportContext,
-        label: Rc<[u8]>,
-        path: u32,
-        offender: Pid,
-        reason: &Term,
-    ) {
-        let t = Term::pair(Term::Binary(label.clone()), reason.clone());
+        let noted = w.telemetry.wants_notes().then(|| label.clone());
+        let t = Term::pair(Term::Binary(label), reason.clone());
         w.emit_about(EventKind::Report, me, offender, ctx as u32, t, path);
-        let time = w.now();
-        w.telemetry.note(&SupervisorNote {
-            time,
-            supervisor: me,
-            child: offender,
-            what: Noted::Report(ctx),
-            path,
-            label: &label,
-            reason,
-        });
+        if let Some(label) = noted {
+            let time = w.now();
+            w.telemetry.note(&SupervisorNote {
+                time,
+                supervisor: me,
+                child: offender,
+                what: Noted::Report(ctx),
+                path,
+                label: &label,
+                reason,
+            });
+        }
     }
 }
 
