@@ -54,7 +54,7 @@ pub struct LogFilter {
     pub path: Option<String>,
     /// Kinds to hide.
     pub hidden: BTreeSet<&'static str>,
-    /// Only lines containing this text (case-insensitive), if not empty.
+    /// Only lines containing this text (ASCII letters in any case), if not empty.
     pub text: String,
 }
 
@@ -74,7 +74,12 @@ impl LogFilter {
                 return false;
             }
         }
-        if !self.text.is_empty() && !row.text.to_lowercase().contains(&self.text.to_lowercase()) {
+        if !self.text.is_empty()
+            && !row
+                .text
+                .to_ascii_lowercase()
+                .contains(&self.text.to_ascii_lowercase())
+        {
             return false;
         }
         true

@@ -468,6 +468,22 @@ await test('the layout fits a tablet without horizontal scrolling', async () => 
   await page.screenshot({ path: join(SHOTS, 'lab-tablet.png'), fullPage: true });
 });
 
+await test('the wasm module arrives packed (xz); without the packed file the plain one loads', async () => {
+  // the whole session above loaded the packed module only
+  for (const packed of [true, false]) {
+    const fresh = await context.newPage();
+    const wasm = [];
+    fresh.on('request', (req) => { if (/\.wasm(\.xz)?$/.test(req.url())) wasm.push(req.url().split('/').pop()); });
+    if (!packed) await fresh.route(/\.wasm\.xz$/, (route) => route.abort());
+    await fresh.goto(BASE_URL, { waitUntil: 'load' });
+    await fresh.getByRole('treeitem').nth(3).waitFor({ state: 'visible', timeout: 15000 });
+    const kinds = wasm.map((u) => (u.endsWith('.xz') ? 'packed' : 'plain'));
+    const want = packed ? ['packed'] : ['packed', 'plain'];
+    assert(JSON.stringify([...new Set(kinds)]) === JSON.stringify(want), `modules fetched: ${wasm.join(', ')}`);
+    await fresh.close();
+  }
+});
+
 await test('no console errors and no requests to other origins', async () => {
   assert(consoleErrors.length === 0, `console errors:\n${consoleErrors.join('\n')}`);
   assert(foreignRequests.length === 0, `foreign requests:\n${foreignRequests.join('\n')}`);

@@ -3,10 +3,14 @@
 //! mergeable aggregates, exact and sketched percentiles, rates and time-series queries,
 //! with retention that keeps memory bounded on an endless run.
 //!
-//! Recording is `record(id, t, value)`: three column pushes and an aggregate update.
-//! Names are resolved once, with [`Metrics::register`].
+//! Recording is `record(id, t, value)`: three column pushes and an aggregate update — or,
+//! when the sample repeats the newest row (same metric, instant and value, as the recovery
+//! times of a restart storm do), one more on that row's run. Runs are sparse (a row of one
+//! sample costs nothing more), and every query weighs a row by its run, so it answers
+//! exactly as over the samples one by one. Names are resolved once, with
+//! [`Metrics::register`].
 
-use crate::sketch::{exact_quantile, Sketch};
+use crate::sketch::Sketch;
 use std::collections::HashMap;
 
 /// What a metric measures.
@@ -48,6 +52,24 @@ impl Aggregate {
         self.count += 1;
         self.sum += x;
         self.sum_sq += x * x;
+    }
+
+    /// Adds `n` equal values.
+    pub fn add_n(&mut self, x: f64, n: u64) {
+        if n == 0 {
+            return;
+        }
+        if self.count == 0 {
+            self.min = x;
+            self.max = x;
+        } else {
+            self.min = self.min.min(x);
+            self.max = self.max.max(x);
+        }
+        let k = n as f64;
+        self.count += n;
+        self.sum += x * k;
+        self.sum_sq += x * x * k;
     }
 
     /// The aggregate of both.
@@ -124,12 +146,13 @@ pub struct Point {
 pub struct Retention {
     /// Samples older than this (virtual µs before the newest) are dropped.
     pub max_age_us: u64,
-    /// At most this many samples are kept.
+    /// At most this many rows are kept (a row is a sample, or a run of equal samples
+    /// recorded at one instant).
     pub max_samples: usize,
 }
 
 impl Default for Retention {
-    /// One virtual hour, one million samples.
+    /// One virtual hour, one million rows.
     fn default() -> Self {
         Retention {
             max_age_us: 3_600_000_000,
@@ -153,7 +176,15 @@ pub struct Metrics {
     metric: Vec<u32>,
     value: Vec<f64>,
     start: usize,
+    /// Rows standing for more than one sample, oldest first from `runs_start`: the row's
+    /// number (counted from the first row ever recorded) and how many samples it adds.
+    runs: Vec<(u64, u32)>,
+    runs_start: usize,
+    /// The number of the row at `t[0]`.
+    base: u64,
     retention: Retention,
+    /// Samples recorded, and dropped by retention.
+    recorded: u64,
     dropped: u64,
 }
 
@@ -198,14 +229,47 @@ impl Metrics {
     #[inline]
     pub fn record(&mut self, id: MetricId, t_us: u64, value: f64) {
         let m = id.0 as usize;
-        self.t.push(t_us);
-        self.metric.push(id.0);
-        self.value.push(value);
+        if !self.repeat(id, t_us, value) {
+            self.push_row(id, t_us, value);
+        }
+        self.recorded += 1;
         self.totals[m].add(value);
         self.last[m] = value;
         if self.kinds[m] == Kind::Histogram {
             self.sketches[m].add(value);
         }
+    }
+
+    /// Counts the sample on the newest row if it repeats it; false if it does not.
+    #[inline]
+    fn repeat(&mut self, id: MetricId, t_us: u64, value: f64) -> bool {
+        let n = self.t.len();
+        if n == self.start
+            || self.t[n - 1] != t_us
+            || self.metric[n - 1] != id.0
+            || self.value[n - 1].to_bits() != value.to_bits()
+        {
+            return false;
+        }
+        let row = self.base + (n - 1) as u64;
+        match self.runs.last_mut() {
+            Some((r, more)) if *r == row => {
+                if *more == u32::MAX {
+                    return false;
+                }
+                *more += 1;
+            }
+            _ => self.runs.push((row, 1)),
+        }
+        true
+    }
+
+    /// Adds a row of one sample (and drops what retention no longer keeps).
+    #[inline]
+    fn push_row(&mut self, id: MetricId, t_us: u64, value: f64) {
+        self.t.push(t_us);
+        self.metric.push(id.0);
+        self.value.push(value);
         if self.t.len() - self.start > self.retention.max_samples
             || t_us.saturating_sub(self.t[self.start]) > self.retention.max_age_us
         {
@@ -221,23 +285,48 @@ impl Metrics {
             && (self.t.len() - self.start > self.retention.max_samples
                 || self.t[self.start] < cutoff)
         {
+            let mut n = 1;
+            if let Some(&(r, more)) = self.runs.get(self.runs_start) {
+                if r == self.base + self.start as u64 {
+                    n += more as u64;
+                    self.runs_start += 1;
+                }
+            }
             self.start += 1;
-            self.dropped += 1;
+            self.dropped += n;
         }
         if self.start > 4096 && self.start * 2 > self.t.len() {
             self.t.drain(..self.start);
             self.metric.drain(..self.start);
             self.value.drain(..self.start);
+            self.runs.drain(..self.runs_start);
+            self.base += self.start as u64;
             self.start = 0;
+            self.runs_start = 0;
         }
     }
 
     /// Samples kept / dropped by retention.
     pub fn sample_counts(&self) -> (usize, u64) {
-        (self.t.len() - self.start, self.dropped)
+        ((self.recorded - self.dropped) as usize, self.dropped)
     }
 
-    /// The time, metric and value columns of the samples kept (typed-array views).
+    /// Rows kept (the columns' length; a run of equal samples is one row).
+    pub fn rows(&self) -> usize {
+        self.t.len() - self.start
+    }
+
+    /// The rows kept that stand for more than one sample: each one's index into
+    /// [`Metrics::columns`] and how many samples it stands for.
+    pub fn runs(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        let first = self.base + self.start as u64;
+        self.runs[self.runs_start..]
+            .iter()
+            .map(move |&(r, more)| ((r - first) as usize, 1 + more as u64))
+    }
+
+    /// The time, metric and value columns of the rows kept (typed-array views; see
+    /// [`Metrics::runs`] for the rows that stand for several samples).
     pub fn columns(&self) -> (&[u64], &[u32], &[f64]) {
         (
             &self.t[self.start..],
@@ -271,27 +360,43 @@ impl Metrics {
         id: MetricId,
         from_us: u64,
         to_us: u64,
-    ) -> impl Iterator<Item = (u64, f64)> + '_ {
+    ) -> impl Iterator<Item = (u64, f64, u64)> + '_ {
         let lo = self.start + self.t[self.start..].partition_point(|t| *t < from_us);
         let hi = self.start + self.t[self.start..].partition_point(|t| *t <= to_us);
+        // the runs of rows lo.. are walked alongside the rows
+        let mut k = self.runs_start
+            + self.runs[self.runs_start..].partition_point(|r| r.0 < self.base + lo as u64);
         (lo..hi)
-            .filter(move |i| self.metric[*i] == id.0)
-            .map(move |i| (self.t[i], self.value[i]))
+            .map(move |i| {
+                let mut n = 1;
+                if let Some(&(r, more)) = self.runs.get(k) {
+                    if r == self.base + i as u64 {
+                        n += more as u64;
+                        k += 1;
+                    }
+                }
+                (i, n)
+            })
+            .filter(move |(i, _)| self.metric[*i] == id.0)
+            .map(move |(i, n)| (self.t[i], self.value[i], n))
     }
 
     /// Aggregate of the samples in `[from_us, to_us]`.
     pub fn aggregate(&self, id: MetricId, from_us: u64, to_us: u64) -> Aggregate {
         let mut a = Aggregate::default();
-        for (_, v) in self.samples(id, from_us, to_us) {
-            a.add(v);
+        for (_, v, n) in self.samples(id, from_us, to_us) {
+            a.add_n(v, n);
         }
         a
     }
 
     /// Exact percentile (0–100) of the samples in `[from_us, to_us]`.
     pub fn percentile(&self, id: MetricId, from_us: u64, to_us: u64, p: f64) -> Option<f64> {
-        let mut v: Vec<f64> = self.samples(id, from_us, to_us).map(|(_, x)| x).collect();
-        exact_quantile(&mut v, p / 100.0)
+        let mut v: Vec<(f64, u64)> = self
+            .samples(id, from_us, to_us)
+            .map(|(_, x, n)| (x, n))
+            .collect();
+        weighted_quantile(&mut v, p / 100.0)
     }
 
     /// Per-second rate over `[from_us, to_us]`: counters, the sum of increments; other
@@ -316,27 +421,27 @@ impl Metrics {
     ) -> Vec<Point> {
         let bucket_us = bucket_us.max(1);
         let n = ((to_us.saturating_sub(from_us)) / bucket_us + 1).min(100_000) as usize;
-        let mut groups: Vec<Vec<f64>> = vec![Vec::new(); n];
-        for (t, v) in self.samples(id, from_us, to_us) {
+        let mut groups: Vec<Vec<(f64, u64)>> = vec![Vec::new(); n];
+        for (t, v, k) in self.samples(id, from_us, to_us) {
             let b = ((t - from_us) / bucket_us) as usize;
             if b < n {
-                groups[b].push(v);
+                groups[b].push((v, k));
             }
         }
         groups
             .into_iter()
             .enumerate()
             .map(|(i, mut g)| {
-                let count = g.len() as u64;
                 let mut a = Aggregate::default();
-                g.iter().for_each(|x| a.add(*x));
+                g.iter().for_each(|&(x, k)| a.add_n(x, k));
+                let count = a.count;
                 let value = match agg {
                     Aggregation::Avg => a.mean(),
                     Aggregation::Sum => Some(a.sum),
                     Aggregation::Min => (count > 0).then_some(a.min),
                     Aggregation::Max => (count > 0).then_some(a.max),
                     Aggregation::Count => Some(count as f64),
-                    Aggregation::P(p) => exact_quantile(&mut g, p / 100.0),
+                    Aggregation::P(p) => weighted_quantile(&mut g, p / 100.0),
                 };
                 Point {
                     start_us: from_us + i as u64 * bucket_us,
@@ -346,6 +451,25 @@ impl Metrics {
             })
             .collect()
     }
+}
+
+/// The `q` quantile (0 ≤ q ≤ 1) of values given with their multiplicities: the value of
+/// rank `floor(q × (count − 1))`, as [`crate::sketch::exact_quantile`] over the values one by one.
+pub fn weighted_quantile(values: &mut [(f64, u64)], q: f64) -> Option<f64> {
+    let count: u64 = values.iter().map(|v| v.1).sum();
+    if count == 0 || !(0.0..=1.0).contains(&q) {
+        return None;
+    }
+    values.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let rank = (q * (count - 1) as f64).floor() as u64;
+    let mut seen = 0;
+    for &(x, n) in values.iter() {
+        seen += n;
+        if seen > rank {
+            return Some(x);
+        }
+    }
+    values.last().map(|v| v.0)
 }
 
 #[cfg(test)]

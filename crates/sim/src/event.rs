@@ -388,7 +388,7 @@ impl Telemetry {
     }
 
     /// Attaches `handler` to supervisors' notes ([`SupervisorNote`]): every report and
-    /// child start, typed.
+    /// child start, typed, told right before its event is logged.
     pub fn attach_notes(
         &mut self,
         id: &str,

@@ -12,6 +12,27 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::rc::Rc;
 
+/// `text` as a double-quoted literal, the way Elixir and Rust read it back:
+/// `"`, `\\` and control characters escaped (`\n`, `\t`, `\r`, `\u{7}`), everything else as
+/// it is. (Unlike `{:?}`, it needs no Unicode tables in the web app's module.)
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// An Erlang term.
 #[derive(Clone)]
 pub enum Term {

@@ -21,7 +21,7 @@ impl Target {
     /// The target as the console writes it: `"demo/x"`, `pid("0.84.0")`, `:demo`.
     pub fn to_elixir(&self) -> String {
         match self {
-            Target::Path(p) => format!("{:?}", p),
+            Target::Path(p) => crate::term::quoted(p),
             Target::Pid(n) => format!("pid(\"0.{n}.0\")"),
             Target::Name(n) => elixir_atom(n),
         }
@@ -224,7 +224,7 @@ pub fn elixir_atom(name: &str) -> String {
             if plain {
                 format!(":{name}")
             } else {
-                format!(":{:?}", name)
+                format!(":{}", crate::term::quoted(name))
             }
         }
     }
@@ -310,7 +310,7 @@ fn write_elixir(t: &Term, out: &mut String) {
             out.push('}');
         }
         Term::Binary(b) if std::str::from_utf8(b).is_ok() => {
-            let _ = write!(out, "{:?}", String::from_utf8_lossy(b));
+            out.push_str(&crate::term::quoted(&String::from_utf8_lossy(b)));
         }
         other => out.push_str(&other.to_text()),
     }

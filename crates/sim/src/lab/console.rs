@@ -50,7 +50,7 @@ pub use help::help;
 
 use super::command::{elixir_term, Command};
 use crate::pid::Pid;
-use crate::term::{exact_eq, Term};
+use crate::term::{exact_eq, quoted, Term};
 use std::rc::Rc;
 
 /// The longest line the console reads, in characters; a longer one is an error.
@@ -206,7 +206,10 @@ fn has_send_bang(line: &str) -> bool {
                 let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
                 let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
                 let before_ok = before.is_some_and(|b| {
-                    b.is_alphanumeric() || matches!(b, '_' | '>' | ')' | '}' | ']' | '"' | '\'')
+                    // a name's letter (any non-ASCII one counts as a letter)
+                    b.is_ascii_alphanumeric()
+                        || !b.is_ascii()
+                        || matches!(b, '_' | '>' | ')' | '}' | ']' | '"' | '\'')
                 });
                 let after_ok =
                     after.is_some_and(|a| !matches!(a, '=' | ')' | ',' | '}' | ']' | ':' | '('));
@@ -514,9 +517,15 @@ fn pid_serial(text: &str) -> Result<u32, String> {
             (Some(_), Some(_), Some(_)) => Err(format!(
                 "<{t}> is not a pid of this node: the lab's pids look like <0.84.0>"
             )),
-            _ => Err(format!("{text:?} is not a pid: write it like 0.84.0")),
+            _ => Err(format!(
+                "{} is not a pid: write it like 0.84.0",
+                quoted(text)
+            )),
         },
-        _ => Err(format!("{text:?} is not a pid: write it like 0.84.0")),
+        _ => Err(format!(
+            "{} is not a pid: write it like 0.84.0",
+            quoted(text)
+        )),
     }
 }
 

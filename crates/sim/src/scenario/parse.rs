@@ -8,7 +8,7 @@ use super::*;
 use crate::atom::Atom;
 use crate::behaviour::gen_server::{InitResult, WorkerKind, WorkerSpec};
 use crate::supervisor::spec::{AutoShutdown, ChildType, RestartType, Shutdown, StartFn, SupFlags};
-use crate::term::parse_term;
+use crate::term::{parse_term, quoted};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -129,7 +129,7 @@ fn get_uint(m: &Map<String, Value>, key: &str, path: &str, max: u64) -> R<Option
 }
 
 fn term_at(s: &str, path: &str) -> R<Term> {
-    parse_term(s).or_else(|e| err(path, format!("not an Erlang term ({e}): {s:?}")))
+    parse_term(s).or_else(|e| err(path, format!("not an Erlang term ({e}): {}", quoted(s))))
 }
 
 fn get_term(m: &Map<String, Value>, key: &str, path: &str) -> R<Option<Term>> {
@@ -152,7 +152,11 @@ fn check_name(s: &str, path: &str, what: &str) -> R<()> {
     {
         return err(
             path,
-            format!("{what} {s:?} contains {c:?}, which names cannot contain"),
+            format!(
+                "{what} {} contains {}, which names cannot contain",
+                quoted(s),
+                quoted(&c.to_string())
+            ),
         );
     }
     Ok(())
@@ -420,7 +424,10 @@ fn parse_init(v: &Value, path: &str) -> R<(Vec<InitResult>, Option<InitResult>)>
             Some([tag, r]) if tag.is_atom(Atom::STOP) => Ok(InitResult::Stop(r.clone())),
             _ => err(
                 p,
-                format!("expected \"ok\", \"ignore\" or \"{{stop,Reason}}\", found {s:?}"),
+                format!(
+                    "expected \"ok\", \"ignore\" or \"{{stop,Reason}}\", found {}",
+                    quoted(s)
+                ),
             ),
         }
     };

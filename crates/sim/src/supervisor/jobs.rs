@@ -488,14 +488,14 @@ impl Supervisor {
         Self::started(w, me, child, cause, term);
     }
 
-    /// Logs a `ChildStarted` event (and tells note observers).
+    /// Logs a `ChildStarted` event (note observers hear of it first: the note borrows
+    /// the term that the event then takes).
     #[inline(always)]
     fn started(w: &mut World, me: Pid, child: Pid, cause: StartCause, term: Term) {
-        let noted = w.telemetry.wants_notes().then(|| term.clone());
-        w.emit_owned(EventKind::ChildStarted, me, child, cause as u32, term);
-        if let Some(term) = noted {
+        if w.telemetry.wants_notes() {
             Self::note_started(w, me, child, cause, &term);
         }
+        w.emit_owned(EventKind::ChildStarted, me, child, cause as u32, term);
     }
 
     /// Tells note observers about a child start (its event's term: `{Id, Path}`).

@@ -747,10 +747,8 @@ impl Supervisor {
         reason: &Term,
     ) {
         let Offender { label, path } = offender_label;
-        let noted = w.telemetry.wants_notes().then(|| label.clone());
-        let t = Term::pair(Term::Binary(label), reason.clone());
-        w.emit_about(EventKind::Report, me, offender, ctx as u32, t, path);
-        if let Some(label) = noted {
+        // note observers hear of it first: the note borrows what the event then takes
+        if w.telemetry.wants_notes() {
             let time = w.now();
             w.telemetry.note(&SupervisorNote {
                 time,
@@ -762,6 +760,8 @@ impl Supervisor {
                 reason,
             });
         }
+        let t = Term::pair(Term::Binary(label), reason.clone());
+        w.emit_about(EventKind::Report, me, offender, ctx as u32, t, path);
     }
 }
 
