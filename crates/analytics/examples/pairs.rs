@@ -1,3 +1,8 @@
+//! `otp-lab bench`'s analytics-overhead measure for one workload, with more pairs: plain
+//! and analytics-on runs interleaved in one process after a warm-up, the median ratio, its
+//! range, and the ratio of the fastest runs of each kind.
+//! `cargo run --release -p otp-lab-analytics --example pairs -- restart_storm 21`
+
 use otp_lab_sim::bench::{self, Workload};
 use std::time::Instant;
 fn main() {

@@ -475,6 +475,119 @@ pub fn weighted_quantile(values: &mut [(f64, u64)], q: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The engine's rows as a dense list: (time, metric, value, samples), with the same
+    /// merging of equal samples and the same retention.
+    #[derive(Default)]
+    struct Dense {
+        rows: Vec<(u64, u32, f64, u64)>,
+        dropped: u64,
+    }
+
+    impl Dense {
+        fn record(&mut self, r: Retention, m: u32, t: u64, v: f64) {
+            if let Some(last) = self.rows.last_mut() {
+                if (last.0, last.1, last.2.to_bits()) == (t, m, v.to_bits()) {
+                    last.3 += 1;
+                    return;
+                }
+            }
+            self.rows.push((t, m, v, 1));
+            let cutoff = t.saturating_sub(r.max_age_us);
+            while self.rows.len() > r.max_samples || self.rows[0].0 < cutoff {
+                self.dropped += self.rows.remove(0).3;
+            }
+        }
+
+        /// The samples of metric `m` in `[from, to]`, one by one.
+        fn samples(&self, m: u32, from: u64, to: u64) -> Vec<(u64, f64)> {
+            let rows = self
+                .rows
+                .iter()
+                .filter(|r| r.1 == m && r.0 >= from && r.0 <= to);
+            rows.flat_map(|r| std::iter::repeat_n((r.0, r.2), r.3 as usize))
+                .collect()
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn runs_of_equal_samples_answer_as_the_samples_one_by_one(
+            steps in prop::collection::vec(
+                (0u32..3, prop_oneof![Just(0u64), Just(0), Just(0), Just(1), Just(700)],
+                 prop_oneof![Just(0.0f64), Just(0.0), Just(1.0), Just(2.5), Just(-4.0)]),
+                1..600),
+            max_samples in 1usize..40,
+            max_age_us in 1u64..3_000,
+        ) {
+            let r = Retention { max_age_us, max_samples };
+            let mut m = Metrics::new(r);
+            let ids = [
+                m.register("c", Kind::Counter),
+                m.register("g", Kind::Gauge),
+                m.register("h", Kind::Histogram),
+            ];
+            let mut dense = Dense::default();
+            let mut t = 0;
+            for (k, dt, v) in steps {
+                t += dt;
+                m.record(ids[k as usize], t, v);
+                dense.record(r, k, t, v);
+            }
+            prop_assert_eq!(m.rows(), dense.rows.len());
+            let kept: u64 = dense.rows.iter().map(|r| r.3).sum();
+            prop_assert_eq!(m.sample_counts(), (kept as usize, dense.dropped));
+            let runs: Vec<(usize, u64)> = dense.rows.iter().enumerate()
+                .filter(|(_, r)| r.3 > 1).map(|(i, r)| (i, r.3)).collect();
+            prop_assert_eq!(m.runs().collect::<Vec<_>>(), runs);
+            for (k, id) in ids.iter().enumerate() {
+                let (from, to) = (t.saturating_sub(1_000), t);
+                let one_by_one = dense.samples(k as u32, from, to);
+                let mut want = Aggregate::default();
+                one_by_one.iter().for_each(|s| want.add(s.1));
+                let got = m.aggregate(*id, from, to);
+                prop_assert_eq!((got.count, got.min, got.max), (want.count, want.min, want.max));
+                prop_assert!((got.sum - want.sum).abs() < 1e-9);
+                for p in [0.0, 50.0, 90.0, 100.0] {
+                    let mut v: Vec<f64> = one_by_one.iter().map(|s| s.1).collect();
+                    prop_assert_eq!(
+                        m.percentile(*id, from, to, p),
+                        crate::sketch::exact_quantile(&mut v, p / 100.0)
+                    );
+                }
+                let series = m.series(*id, from, to, 250, Aggregation::Count);
+                let counted: u64 = series.iter().map(|p| p.count).sum();
+                prop_assert_eq!(counted, want.count);
+            }
+        }
+    }
+
+    #[test]
+    fn runs_survive_compaction() {
+        // more than 4,096 dead rows compact the columns; runs before and after keep their
+        // rows' counts
+        let mut m = Metrics::new(Retention {
+            max_age_us: u64::MAX,
+            max_samples: 3_000,
+        });
+        let h = m.register("h", Kind::Histogram);
+        for t in 0..20_000u64 {
+            for _ in 0..=(t % 3) {
+                m.record(h, t, 1.0);
+            }
+        }
+        assert_eq!(m.rows(), 3_000);
+        let (kept, dropped) = m.sample_counts();
+        assert_eq!(
+            kept as u64 + dropped,
+            (0..20_000u64).map(|t| t % 3 + 1).sum::<u64>()
+        );
+        let want: u64 = (17_000..20_000u64).map(|t| t % 3 + 1).sum();
+        assert_eq!(kept as u64, want);
+        assert_eq!(m.aggregate(h, 0, u64::MAX).count, want);
+        assert_eq!(m.runs().count(), 2_000);
+    }
 
     #[test]
     fn counters_gauges_histograms_and_queries() {
