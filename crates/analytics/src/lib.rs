@@ -40,7 +40,7 @@ pub fn attach(world: &mut World, history_size: usize) -> Rc<RefCell<RestartAnaly
     // Reports and child starts as supervisor notes, supervisor inits and exits as events.
     // A second attach on the same world is a programming error: keep the first.
     let (h, n) = (a.clone(), a.clone());
-    let kinds = [EventKind::InitStart, EventKind::SupervisorExit];
+    let kinds = [EventKind::SupervisorInit, EventKind::SupervisorExit];
     let _ = world
         .telemetry
         .attach_many(HANDLER_ID, &kinds, move |e| h.borrow_mut().on_event(e));

@@ -197,7 +197,7 @@ impl Server {
         let s = server.clone();
         let _ = t.attach_many(
             "otp-lab-analytics-server",
-            &[EventKind::InitStart, EventKind::SupervisorExit],
+            &[EventKind::SupervisorInit, EventKind::SupervisorExit],
             move |e| s.borrow_mut().on_event(e),
         );
         let s = server.clone();

@@ -6,9 +6,9 @@
 //! synchronously and in order, to every handler attached for that [`EventKind`] — the way
 //! `:telemetry.attach_many/4` works, so nothing polls and nothing is missed.
 //!
-//! Two subscriptions are narrower than a kind, for analytics that would otherwise hear
-//! every event to use a few: [`EventKind::SupervisorExit`] (the `Exit` events of
-//! supervisors only) and supervisor notes ([`SupervisorNote`]: each report and child
+//! Three subscriptions are narrower than a kind, for analytics that would otherwise hear
+//! every event to use a few: [`EventKind::SupervisorInit`] and [`EventKind::SupervisorExit`]
+//! (the `InitStart` and `Exit` events of supervisors only) and supervisor notes ([`SupervisorNote`]: each report and child
 //! start, typed, so the reason and the child need no decoding). Per-kind counters
 //! ([`Telemetry::counts`]) and clock handlers complete the bus.
 
@@ -78,6 +78,10 @@ pub enum EventKind {
     /// them with kind `Exit`), for analytics that need to know when a supervisor is gone
     /// without hearing about every worker's exit.
     SupervisorExit = 23,
+    /// Not logged: a subscription to the `InitStart` events of supervisors only (handlers
+    /// get them with kind `InitStart`), for analytics that need to know when a supervisor
+    /// starts without hearing about every worker's init.
+    SupervisorInit = 24,
 }
 
 impl EventKind {
@@ -140,6 +144,7 @@ impl EventKind {
             EventKind::Handle => "behaviour.handle",
             EventKind::RestartCounted => "supervisor.restart_counted",
             EventKind::SupervisorExit => "supervisor.exit",
+            EventKind::SupervisorInit => "supervisor.init",
         }
     }
 

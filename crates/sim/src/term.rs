@@ -1059,6 +1059,17 @@ impl Parser<'_> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn quoted_escapes_what_a_string_literal_must_and_nothing_else() {
+        assert_eq!(quoted("demo/x"), r#""demo/x""#);
+        assert_eq!(quoted("a\"b\\c\n\t\r\u{7}"), r#""a\"b\\c\n\t\r\u{7}""#);
+        assert_eq!(quoted("é <script>"), "\"é <script>\"");
+        // as Rust's own {:?} writes it, for everything printable
+        for s in ["", "x y", "a\"b", "ü\\", "\u{1b}[0m"] {
+            assert_eq!(quoted(s), format!("{s:?}"));
+        }
+    }
+
     fn rt(s: &str) -> String {
         parse_term(s).unwrap().to_text()
     }

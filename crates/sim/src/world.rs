@@ -274,6 +274,21 @@ impl World {
         self.emit_about(kind, pid, other, info, term, 0);
     }
 
+    /// [`World::emit_owned`] for an event that also goes to the handlers of `also` (a
+    /// narrower subscription, as [`EventKind::SupervisorInit`]).
+    pub(crate) fn emit_also(
+        &mut self,
+        also: EventKind,
+        kind: EventKind,
+        pid: Pid,
+        other: Pid,
+        info: u32,
+        term: Term,
+    ) {
+        let h = crate::log::term_hash(&term);
+        self.emit_to(kind.bit() | also.bit(), kind, pid, other, info, term, h, 0);
+    }
+
     /// [`World::emit_owned`] for an event about the tree path `path` (a world path id),
     /// which handlers then get in [`Event::path`] (a supervisor's report about a child
     /// that is gone).

@@ -179,6 +179,58 @@ fn step_run_until_and_run_for_drive_the_same_run() {
 }
 
 #[test]
+fn supervisor_init_handlers_hear_only_supervisors_inits() {
+    // gen_server workers log an InitStart too; the subscription hears the supervisors'
+    let scn = scenario::parse(
+        r#"{"tree":{"id":"root","children":[
+              {"id":"w","behaviour":"counter"},
+              {"id":"sub","kind":"supervisor","children":[{"id":"x","behaviour":"counter"}]}]},
+            "steps":[{"op":"exit","target":"root/sub","reason":"kill"}]}"#,
+    )
+    .unwrap();
+    let sups = Rc::new(RefCell::new(Vec::new()));
+    let inits = Rc::new(RefCell::new(Vec::new()));
+    let (s, i) = (sups.clone(), inits.clone());
+    let (_, world) = runner::run_world(&scn, Config::default(), move |w| {
+        w.telemetry
+            .attach("sups", EventKind::SupervisorInit, move |e| {
+                assert_eq!(
+                    e.kind,
+                    EventKind::InitStart,
+                    "delivered as the InitStart it is"
+                );
+                s.borrow_mut().push((e.seq, e.path))
+            })
+            .unwrap();
+        w.telemetry
+            .attach_many(
+                "inits",
+                &[EventKind::InitStart, EventKind::SupervisorInit],
+                move |e| i.borrow_mut().push((e.seq, e.path)),
+            )
+            .unwrap();
+    })
+    .unwrap();
+    let name = |(_, path): &(u64, u32)| world.path_name(*path).to_string();
+    let sup_names: Vec<String> = sups.borrow().iter().map(name).collect();
+    // root, sub, and sub again after the kill
+    assert_eq!(sup_names, ["root", "root/sub", "root/sub"], "{sup_names:?}");
+    let all: Vec<String> = inits.borrow().iter().map(name).collect();
+    assert_eq!(
+        all,
+        [
+            "root",
+            "root/w",
+            "root/sub",
+            "root/sub/x",
+            "root/sub",
+            "root/sub/x"
+        ],
+        "every init once, in order"
+    );
+}
+
+#[test]
 fn supervisor_exit_handlers_hear_only_supervisors_exits() {
     // the nested supervisor gives up at once (intensity 0); then root gives up too
     let scn = scenario::parse(

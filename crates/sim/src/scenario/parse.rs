@@ -150,12 +150,14 @@ fn check_name(s: &str, path: &str, what: &str) -> R<()> {
         .chars()
         .find(|c| *c == '/' || c.is_whitespace() || c.is_control())
     {
+        // the character between single quotes, escaped as in a string ('/', ' ', '\t')
+        let c = quoted(&c.to_string());
+        let c = &c[1..c.len() - 1];
         return err(
             path,
             format!(
-                "{what} {} contains {}, which names cannot contain",
-                quoted(s),
-                quoted(&c.to_string())
+                "{what} {} contains '{c}', which names cannot contain",
+                quoted(s)
             ),
         );
     }

@@ -218,7 +218,8 @@ impl Supervisor {
             Term::Int(self.intensity as i64),
             Term::Int(self.period as i64),
         ]);
-        w.emit(EventKind::InitStart, me, Pid::NONE, self.path, &tag);
+        let (also, kind) = (EventKind::SupervisorInit, EventKind::InitStart);
+        w.emit_also(also, kind, me, Pid::NONE, self.path, tag);
         if let Some(name) = self.spec.register {
             if !w.register(name, me) {
                 let holder = w.whereis(name).map(Term::Pid).unwrap_or(Term::UNDEFINED);
