@@ -44,8 +44,9 @@ const unpack = `// The module ships xz-compressed (scripts/pack-wasm.mjs): it is
 // downloads and compiled as it unpacks; the plain module is the fallback.
 async function packed() {
   const xz = self['xz-decompress'];
+  if (!xz) throw new Error('no xz decoder');
   const res = await fetch('./${wasm}.xz');
-  if (!xz || !res.ok || !res.body) throw new Error(\`no packed module (\${res.status})\`);
+  if (!res.ok || !res.body) throw new Error(\`no packed module (\${res.status})\`);
   return new Response(new xz.XzReadableStream(res.body), {
     headers: { 'Content-Type': 'application/wasm' },
   });
