@@ -42,19 +42,11 @@ impl Aggregate {
     /// Adds one value.
     #[inline]
     pub fn add(&mut self, x: f64) {
-        if self.count == 0 {
-            self.min = x;
-            self.max = x;
-        } else {
-            self.min = self.min.min(x);
-            self.max = self.max.max(x);
-        }
-        self.count += 1;
-        self.sum += x;
-        self.sum_sq += x * x;
+        self.add_n(x, 1);
     }
 
     /// Adds `n` equal values.
+    #[inline]
     pub fn add_n(&mut self, x: f64, n: u64) {
         if n == 0 {
             return;

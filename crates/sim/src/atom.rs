@@ -226,19 +226,15 @@ pub fn quote_atom(name: &str) -> String {
     if plain {
         return name.to_string();
     }
-    let mut out = String::with_capacity(name.len() + 2);
-    out.push('\'');
-    for c in name.chars() {
-        match c {
-            '\'' => out.push_str("\\'"),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
+    crate::term::quote_with(name, '\'', |c| {
+        Some(std::borrow::Cow::Borrowed(match c {
+            '\'' => "\\'",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\t' => "\\t",
+            _ => return None,
+        }))
+    })
 }
 
 #[cfg(test)]

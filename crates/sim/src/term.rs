@@ -12,25 +12,37 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::rc::Rc;
 
+/// `text` between `quote`s, each character as `escape` writes it (None: as it is).
+pub(crate) fn quote_with(
+    text: &str,
+    quote: char,
+    escape: fn(char) -> Option<Cow<'static, str>>,
+) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for c in text.chars() {
+        match escape(c) {
+            Some(e) => out.push_str(&e),
+            None => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
 /// `text` as a double-quoted literal, the way Elixir and Rust read it back:
 /// `"`, `\\` and control characters escaped (`\n`, `\t`, `\r`, `\u{7}`), everything else as
 /// it is. (Unlike `{:?}`, it needs no Unicode tables in the web app's module.)
 pub fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    quote_with(text, '"', |c| match c {
+        '"' => Some("\\\"".into()),
+        '\\' => Some("\\\\".into()),
+        '\n' => Some("\\n".into()),
+        '\t' => Some("\\t".into()),
+        '\r' => Some("\\r".into()),
+        c if c.is_control() => Some(format!("\\u{{{:x}}}", c as u32).into()),
+        _ => None,
+    })
 }
 
 /// An Erlang term.
@@ -522,24 +534,20 @@ fn printable_string(items: &[Term]) -> Option<String> {
 }
 
 fn quote_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{0b}' => out.push_str("\\v"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            '\u{1b}' => out.push_str("\\e"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    quote_with(s, '"', |c| {
+        Some(Cow::Borrowed(match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{0b}' => "\\v",
+            '\u{08}' => "\\b",
+            '\u{0c}' => "\\f",
+            '\u{1b}' => "\\e",
+            _ => return None,
+        }))
+    })
 }
 
 /// Formats a float the way `~p` does: the shortest text that reads back exactly.

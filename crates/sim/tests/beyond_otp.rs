@@ -178,101 +178,87 @@ fn step_run_until_and_run_for_drive_the_same_run() {
     assert_eq!(lab_a, lab_b);
 }
 
+/// Runs `json` with one handler on the narrow subscription `narrow` (which must deliver
+/// events of kind `kind`) and one on both `kind` and `narrow`; the paths each heard (an
+/// event's path id read by `path`), in order, and whether the second heard any event twice.
+fn heard(
+    json: &str,
+    narrow: EventKind,
+    kind: EventKind,
+    path: fn(&otp_lab_sim::Event<'_>) -> u32,
+) -> (Vec<String>, Vec<String>, bool) {
+    let scn = scenario::parse(json).unwrap();
+    let few = Rc::new(RefCell::new(Vec::new()));
+    let all = Rc::new(RefCell::new(Vec::new()));
+    let (f, a) = (few.clone(), all.clone());
+    let (_, world) = runner::run_world(&scn, Config::default(), move |w| {
+        w.telemetry
+            .attach("few", narrow, move |e| {
+                assert_eq!(e.kind, kind, "delivered as the event it is");
+                f.borrow_mut().push((e.seq, path(e)))
+            })
+            .unwrap();
+        w.telemetry
+            .attach_many("all", &[kind, narrow], move |e| {
+                a.borrow_mut().push((e.seq, path(e)))
+            })
+            .unwrap();
+    })
+    .unwrap();
+    let names = |v: &[(u64, u32)]| -> Vec<String> {
+        v.iter()
+            .map(|(_, p)| world.path_name(*p).to_string())
+            .collect()
+    };
+    let (few, all) = (few.borrow().clone(), all.borrow().clone());
+    let mut seqs: Vec<u64> = all.iter().map(|e| e.0).collect();
+    seqs.dedup();
+    (names(&few), names(&all), seqs.len() != all.len())
+}
+
 #[test]
 fn supervisor_init_handlers_hear_only_supervisors_inits() {
     // gen_server workers log an InitStart too; the subscription hears the supervisors'
-    let scn = scenario::parse(
+    let (sups, all, twice) = heard(
         r#"{"tree":{"id":"root","children":[
               {"id":"w","behaviour":"counter"},
               {"id":"sub","kind":"supervisor","children":[{"id":"x","behaviour":"counter"}]}]},
             "steps":[{"op":"exit","target":"root/sub","reason":"kill"}]}"#,
-    )
-    .unwrap();
-    let sups = Rc::new(RefCell::new(Vec::new()));
-    let inits = Rc::new(RefCell::new(Vec::new()));
-    let (s, i) = (sups.clone(), inits.clone());
-    let (_, world) = runner::run_world(&scn, Config::default(), move |w| {
-        w.telemetry
-            .attach("sups", EventKind::SupervisorInit, move |e| {
-                assert_eq!(
-                    e.kind,
-                    EventKind::InitStart,
-                    "delivered as the InitStart it is"
-                );
-                s.borrow_mut().push((e.seq, e.path))
-            })
-            .unwrap();
-        w.telemetry
-            .attach_many(
-                "inits",
-                &[EventKind::InitStart, EventKind::SupervisorInit],
-                move |e| i.borrow_mut().push((e.seq, e.path)),
-            )
-            .unwrap();
-    })
-    .unwrap();
-    let name = |(_, path): &(u64, u32)| world.path_name(*path).to_string();
-    let sup_names: Vec<String> = sups.borrow().iter().map(name).collect();
-    // root, sub, and sub again after the kill
-    assert_eq!(sup_names, ["root", "root/sub", "root/sub"], "{sup_names:?}");
-    let all: Vec<String> = inits.borrow().iter().map(name).collect();
-    assert_eq!(
-        all,
-        [
-            "root",
-            "root/w",
-            "root/sub",
-            "root/sub/x",
-            "root/sub",
-            "root/sub/x"
-        ],
-        "every init once, in order"
+        EventKind::SupervisorInit,
+        EventKind::InitStart,
+        |e| e.path,
     );
+    // root, sub, and sub again after the kill
+    assert_eq!(sups, ["root", "root/sub", "root/sub"], "{sups:?}");
+    let want = [
+        "root",
+        "root/w",
+        "root/sub",
+        "root/sub/x",
+        "root/sub",
+        "root/sub/x",
+    ];
+    assert_eq!(all, want, "every init once, in order");
+    assert!(!twice);
 }
 
 #[test]
 fn supervisor_exit_handlers_hear_only_supervisors_exits() {
     // the nested supervisor gives up at once (intensity 0); then root gives up too
-    let scn = scenario::parse(
+    let (sups, all, twice) = heard(
         r#"{"tree":{"id":"root","intensity":1,"period":5,"children":[
               {"id":"w"},
               {"id":"sub","kind":"supervisor","intensity":0,"children":[{"id":"x"}]}]},
             "steps":[{"op":"exit","target":"root/w","reason":"kill"},
                      {"op":"exit","target":"root/sub/x","reason":"kill"}]}"#,
-    )
-    .unwrap();
-    let sups = Rc::new(RefCell::new(Vec::new()));
-    let exits = Rc::new(RefCell::new(Vec::new()));
-    let (s, x) = (sups.clone(), exits.clone());
-    let (_, world) = runner::run_world(&scn, Config::default(), move |w| {
-        w.telemetry
-            .attach("sups", EventKind::SupervisorExit, move |e| {
-                assert_eq!(e.kind, EventKind::Exit, "delivered as the Exit it is");
-                s.borrow_mut().push((e.seq, e.info))
-            })
-            .unwrap();
-        // attached to both: still one call per exit
-        w.telemetry
-            .attach_many(
-                "exits",
-                &[EventKind::Exit, EventKind::SupervisorExit],
-                move |e| x.borrow_mut().push((e.seq, e.info)),
-            )
-            .unwrap();
-    })
-    .unwrap();
-    let name = |(_, path): &(u64, u32)| world.path_name(*path).to_string();
-    let exits = exits.borrow();
-    let mut seqs: Vec<u64> = exits.iter().map(|e| e.0).collect();
-    seqs.dedup();
-    assert_eq!(seqs.len(), exits.len(), "no exit delivered twice");
-    let sup_names: Vec<String> = sups.borrow().iter().map(name).collect();
-    assert_eq!(sup_names, ["root/sub", "root"], "{sup_names:?}");
-    let all: Vec<String> = exits.iter().map(name).collect();
-    assert!(all.contains(&"root/w".to_string()), "{all:?}");
-    assert!(all.contains(&"root/sub/x".to_string()), "{all:?}");
-    for e in sups.borrow().iter() {
-        assert!(exits.contains(e));
+        EventKind::SupervisorExit,
+        EventKind::Exit,
+        |e| e.info, // an Exit's path id
+    );
+    assert_eq!(sups, ["root/sub", "root"], "{sups:?}");
+    assert!(!twice, "attached to both: still one call per exit");
+    for name in ["root/w", "root/sub/x", "root/sub", "root"] {
+        assert!(all.iter().any(|a| a == name), "{name} in {all:?}");
     }
 }
 
