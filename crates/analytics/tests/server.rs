@@ -200,7 +200,10 @@ fn memory_stays_bounded_on_a_long_chaotic_run() {
     let s = s.borrow();
     assert!(s.restarts.stats("root").unwrap().history.len() <= 1000);
     assert!(s.patterns.found.len() <= 1000);
-    assert!(s.metrics.rows() <= 1_000_001, "the metrics' rows are what take memory");
+    assert!(
+        s.metrics.rows() <= 1_000_001,
+        "the metrics' rows are what take memory"
+    );
     assert!(s.restarts.stats("root").unwrap().restarts > 1000);
 }
 
