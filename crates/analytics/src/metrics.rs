@@ -5,10 +5,11 @@
 //!
 //! Recording is `record(id, t, value)`: three column pushes and an aggregate update — or,
 //! when the sample repeats the newest row (same metric, instant and value, as the recovery
-//! times of a restart storm do), one more on that row's run. Runs are sparse (a row of one
-//! sample costs nothing more), and every query weighs a row by its run, so it answers
-//! exactly as over the samples one by one. Names are resolved once, with
-//! [`Metrics::register`].
+//! times of a restart storm do), one more on that row's run, the run's samples going into
+//! the all-time aggregate and sketch together when the next row is written. Runs are
+//! sparse (a row of one sample costs nothing more), and every query weighs a row by its
+//! run (and counts the samples not yet in the aggregate), so it answers exactly as over
+//! the samples one by one. Names are resolved once, with [`Metrics::register`].
 
 use crate::sketch::Sketch;
 use std::collections::HashMap;
@@ -178,6 +179,9 @@ pub struct Metrics {
     /// Samples recorded, and dropped by retention.
     recorded: u64,
     dropped: u64,
+    /// Samples that repeated the newest row since it was written, not yet in its
+    /// metric's totals and sketch.
+    unsettled: u64,
 }
 
 impl Metrics {
@@ -221,10 +225,12 @@ impl Metrics {
     #[inline]
     pub fn record(&mut self, id: MetricId, t_us: u64, value: f64) {
         let m = id.0 as usize;
-        if !self.repeat(id, t_us, value) {
-            self.push_row(id, t_us, value);
-        }
         self.recorded += 1;
+        if self.repeat(id, t_us, value) {
+            self.unsettled += 1;
+            return;
+        }
+        self.push_row(id, t_us, value);
         self.totals[m].add(value);
         self.last[m] = value;
         if self.kinds[m] == Kind::Histogram {
@@ -256,9 +262,13 @@ impl Metrics {
         true
     }
 
-    /// Adds a row of one sample (and drops what retention no longer keeps).
+    /// Adds a row of one sample (and drops what retention no longer keeps), after the
+    /// newest row's run is settled.
     #[inline]
     fn push_row(&mut self, id: MetricId, t_us: u64, value: f64) {
+        if self.unsettled > 0 {
+            self.settle();
+        }
         self.t.push(t_us);
         self.metric.push(id.0);
         self.value.push(value);
@@ -267,6 +277,24 @@ impl Metrics {
         {
             self.expire(t_us);
         }
+    }
+
+    /// Adds the newest row's unsettled samples to its metric's totals and sketch.
+    #[cold]
+    fn settle(&mut self) {
+        if let Some((m, v, n)) = self.unsettled() {
+            self.totals[m].add_n(v, n);
+            if self.kinds[m] == Kind::Histogram {
+                self.sketches[m].add_n(v, n);
+            }
+        }
+        self.unsettled = 0;
+    }
+
+    /// The newest row's metric and value and how many of its samples are unsettled.
+    fn unsettled(&self) -> Option<(usize, f64, u64)> {
+        let n = self.t.len().checked_sub(1)?;
+        (self.unsettled > 0).then(|| (self.metric[n] as usize, self.value[n], self.unsettled))
     }
 
     /// Drops samples past the retention limits (amortised: the columns are compacted
@@ -331,20 +359,34 @@ impl Metrics {
     pub fn current(&self, id: MetricId) -> f64 {
         let m = id.0 as usize;
         match self.kinds[m] {
-            Kind::Counter => self.totals[m].sum,
+            Kind::Counter => self.total(id).sum,
             Kind::Gauge => self.last[m],
-            Kind::Histogram => self.totals[m].count as f64,
+            Kind::Histogram => self.total(id).count as f64,
         }
     }
 
     /// All-time aggregate of a metric's samples.
     pub fn total(&self, id: MetricId) -> Aggregate {
-        self.totals[id.0 as usize]
+        let mut a = self.totals[id.0 as usize];
+        if let Some((m, v, n)) = self.unsettled() {
+            if m == id.0 as usize {
+                a.add_n(v, n);
+            }
+        }
+        a
     }
 
     /// All-time sketched quantile of a histogram (relative error ≤ 1 %).
     pub fn sketch_quantile(&self, id: MetricId, q: f64) -> Option<f64> {
-        self.sketches[id.0 as usize].quantile(q)
+        let m = id.0 as usize;
+        match self.unsettled() {
+            Some((u, v, n)) if u == m => {
+                let mut s = self.sketches[m].clone();
+                s.add_n(v, n);
+                s.quantile(q)
+            }
+            _ => self.sketches[m].quantile(q),
+        }
     }
 
     fn samples(
@@ -521,11 +563,29 @@ mod tests {
                 m.register("h", Kind::Histogram),
             ];
             let mut dense = Dense::default();
+            let mut every: [Vec<f64>; 3] = Default::default();
             let mut t = 0;
             for (k, dt, v) in steps {
                 t += dt;
                 m.record(ids[k as usize], t, v);
                 dense.record(r, k, t, v);
+                every[k as usize].push(v);
+            }
+            // all time, whatever the retention: totals, levels, sketches
+            for (k, id) in ids.iter().enumerate() {
+                let mut want = Aggregate::default();
+                every[k].iter().for_each(|v| want.add(*v));
+                let got = m.total(*id);
+                prop_assert_eq!((got.count, got.min, got.max), (want.count, want.min, want.max));
+                prop_assert!((got.sum - want.sum).abs() < 1e-9);
+                let level = every[k].last().copied().unwrap_or(0.0);
+                let current = [want.sum, level, want.count as f64][k];
+                prop_assert!((m.current(*id) - current).abs() < 1e-9);
+            }
+            let mut sketch = Sketch::default();
+            every[2].iter().for_each(|v| sketch.add(*v));
+            for q in [0.0, 0.5, 0.99, 1.0] {
+                prop_assert_eq!(m.sketch_quantile(ids[2], q), sketch.quantile(q));
             }
             prop_assert_eq!(m.rows(), dense.rows.len());
             let kept: u64 = dense.rows.iter().map(|r| r.3).sum();

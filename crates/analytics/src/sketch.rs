@@ -66,16 +66,21 @@ impl Sketch {
 
     /// Adds one value (NaN is ignored).
     pub fn add(&mut self, x: f64) {
+        self.add_n(x, 1);
+    }
+
+    /// Adds `n` equal values (NaN is ignored).
+    pub fn add_n(&mut self, x: f64, n: u64) {
         if x.is_nan() {
             return;
         }
-        self.count += 1;
+        self.count += n;
         if x > MIN_POSITIVE {
-            *self.positive.entry(self.key(x)).or_insert(0) += 1;
+            *self.positive.entry(self.key(x)).or_insert(0) += n;
         } else if x < -MIN_POSITIVE {
-            *self.negative.entry(self.key(-x)).or_insert(0) += 1;
+            *self.negative.entry(self.key(-x)).or_insert(0) += n;
         } else {
-            self.zeros += 1;
+            self.zeros += n;
         }
     }
 
