@@ -83,7 +83,9 @@ pub struct SupervisorStats {
     pub alive: bool,
     /// The newest records (at most the configured history size).
     pub history: VecDeque<RestartRecord>,
-    failure_times: VecDeque<u64>,
+    /// When children failed: each instant with its count (the newest `history_size`
+    /// instants; a burst at one instant is one entry).
+    failure_times: VecDeque<(u64, u32)>,
     /// The latest incarnation (its intensity window is read from the supervisor itself).
     pid: Pid,
 }
@@ -283,10 +285,15 @@ impl RestartAnalytics {
         if let Some(sup) = sup {
             let s = &mut self.stats[sup.stats as usize];
             s.failures += 1;
-            if s.failure_times.len() >= self.history_size {
-                s.failure_times.pop_front();
+            match s.failure_times.back_mut() {
+                Some((t, k)) if *t == n.time && *k < u32::MAX => *k += 1,
+                _ => {
+                    if s.failure_times.len() >= self.history_size {
+                        s.failure_times.pop_front();
+                    }
+                    s.failure_times.push_back((n.time, 1));
+                }
             }
-            s.failure_times.push_back(n.time);
             self.sups[n.supervisor.slot() as usize].last_failed = child;
         }
         let k = slot(&mut self.kids, child);
@@ -424,11 +431,12 @@ impl RestartAnalytics {
     ) -> Result<f64, UnknownSupervisor> {
         let s = self.stats(path)?;
         let from = now_us.saturating_sub(window_us);
-        let n = s
+        let n: u64 = s
             .failure_times
             .iter()
-            .filter(|t| **t >= from && **t <= now_us)
-            .count();
+            .filter(|(t, _)| *t >= from && *t <= now_us)
+            .map(|(_, k)| *k as u64)
+            .sum();
         // over the part of the window that has happened (as the metrics engine's rates)
         Ok(n as f64 / ((now_us - from).max(1) as f64 / 1e6))
     }

@@ -93,6 +93,31 @@ fn history_stats_rate_and_budget() {
 }
 
 #[test]
+fn a_burst_of_failures_at_one_instant_counts_whole_in_the_failure_rate() {
+    // three faults kill the three children at one virtual instant; with room for two
+    // records, the rate still sees three failures
+    let (a, end, _) = run(
+        r#"{"tree":{"id":"root","intensity":10,"children":[{"id":"a"},{"id":"b"},{"id":"c"}]},
+            "faults":[{"at":1000,"op":"kill","target":"root/a"},
+                      {"at":1000,"op":"kill","target":"root/b"},
+                      {"at":1000,"op":"kill","target":"root/c"}],
+            "steps":[{"op":"sleep","ms":2000}]}"#,
+        2,
+    );
+    let a = a.borrow();
+    let s = a.stats("root").unwrap();
+    assert_eq!((s.failures, s.history.len()), (3, 2));
+    assert!(
+        s.history.iter().all(|r| r.t_us == 1_000_000),
+        "{:?}",
+        s.history
+    );
+    let rate = a.failure_rate("root", end, end).unwrap();
+    let want = 3.0 / (end as f64 / 1e6);
+    assert!((rate - want).abs() < 1e-9, "3 failures in {end} µs: {rate}");
+}
+
+#[test]
 fn history_is_bounded_and_a_dead_supervisor_has_no_budget() {
     let (a, end, w) = run(
         r#"{"tree":{"id":"root","intensity":1000,"period":1,"children":[{"id":"a"}]},
