@@ -64,9 +64,8 @@ impl Snapshot {
                 intensity: s.intensity,
                 period: s.period,
                 alive: s.alive,
-                history: s
-                    .history
-                    .iter()
+                history: a
+                    .history(s)
                     .map(|r| (r.t_us, r.child.to_string(), r.reason_text(), r.cause.name()))
                     .collect(),
             })

@@ -65,6 +65,16 @@ impl RestartRecord {
     }
 }
 
+/// A restart as the history keeps it: the child by path id, named when the history is
+/// read (no shared name to count references to on every restart).
+#[derive(Clone, Debug, PartialEq)]
+struct Row {
+    t_us: u64,
+    child: PathId,
+    reason: Option<Term>,
+    cause: Cause,
+}
+
 /// Everything known about one supervisor (by path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SupervisorStats {
@@ -81,8 +91,9 @@ pub struct SupervisorStats {
     pub period: u32,
     /// Whether the latest incarnation is alive.
     pub alive: bool,
-    /// The newest records (at most the configured history size).
-    pub history: VecDeque<RestartRecord>,
+    /// The newest records (at most the configured history size; read them with
+    /// [`RestartAnalytics::history`]).
+    history: VecDeque<Row>,
     /// When children failed: each instant with its count (the newest `history_size`
     /// instants; a burst at one instant is one entry).
     failure_times: VecDeque<(u64, u32)>,
@@ -336,7 +347,6 @@ impl RestartAnalytics {
         } else {
             (None, None)
         };
-        let name = self.paths.name(child).clone();
         let s = &mut self.stats[sup.stats as usize];
         if cause == Cause::Restart {
             s.restarts += 1;
@@ -345,9 +355,9 @@ impl RestartAnalytics {
         if s.history.len() >= self.history_size {
             s.history.pop_front();
         }
-        s.history.push_back(RestartRecord {
+        s.history.push_back(Row {
             t_us: n.time,
-            child: name,
+            child,
             reason,
             cause,
         });
@@ -414,11 +424,21 @@ impl RestartAnalytics {
     }
 
     /// The restart history of one supervisor, oldest first.
-    pub fn restart_history(
-        &self,
-        path: &str,
-    ) -> Result<&VecDeque<RestartRecord>, UnknownSupervisor> {
-        self.stats(path).map(|s| &s.history)
+    pub fn restart_history(&self, path: &str) -> Result<Vec<RestartRecord>, UnknownSupervisor> {
+        self.stats(path).map(|s| self.history(s).collect())
+    }
+
+    /// The restart records of `s` (one of this tracker's supervisors), oldest first.
+    pub fn history<'a>(
+        &'a self,
+        s: &'a SupervisorStats,
+    ) -> impl ExactSizeIterator<Item = RestartRecord> + 'a {
+        s.history.iter().map(|r| RestartRecord {
+            t_us: r.t_us,
+            child: self.paths.name(r.child).clone(),
+            reason: r.reason.clone(),
+            cause: r.cause,
+        })
     }
 
     /// Child failures per second over the `window_us` before `now_us` (or since time 0,

@@ -198,7 +198,8 @@ fn memory_stays_bounded_on_a_long_chaotic_run() {
         |_| {},
     );
     let s = s.borrow();
-    assert!(s.restarts.stats("root").unwrap().history.len() <= 1000);
+    let root = s.restarts.stats("root").unwrap();
+    assert!(s.restarts.history(root).len() <= 1000);
     assert!(s.patterns.found.len() <= 1000);
     assert!(
         s.metrics.rows() <= 1_000_001,
