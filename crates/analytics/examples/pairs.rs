@@ -5,16 +5,17 @@
 
 use otp_lab_sim::bench::{self, Workload};
 use std::time::Instant;
+
 fn main() {
     let name = std::env::args().nth(1).unwrap_or("restart_storm".into());
     let n: usize = std::env::args()
         .nth(2)
         .and_then(|v| v.parse().ok())
         .unwrap_or(11);
-    let wl = Workload::ALL
-        .into_iter()
-        .find(|w| w.name() == name)
-        .unwrap();
+    let Some(wl) = Workload::ALL.into_iter().find(|w| w.name() == name) else {
+        eprintln!("unknown workload {name}");
+        std::process::exit(2);
+    };
     drop(bench::run_keep(wl, 1));
     let mut r = vec![];
     let (mut mp, mut ms) = (f64::MAX, f64::MAX);
