@@ -791,7 +791,6 @@ impl LabHandle {
 /// The tab ids a link may name.
 pub const TAB_IDS: &[&str] = &["log", "console", "analytics", "faults"];
 
-/// The static id of a tab named in a link (unknown names are ignored).
 /// The page's clock (ms), for the frame's time budget; the simulation never reads it.
 pub fn now_ms() -> f64 {
     web_sys::window()
@@ -799,6 +798,7 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// The static id of a tab named in a link (unknown names are ignored).
 fn tab_id(name: &str) -> Option<&'static str> {
     TAB_IDS.iter().copied().find(|t| *t == name)
 }

@@ -74,20 +74,18 @@ impl LogFilter {
                 return false;
             }
         }
-        if !self.text.is_empty()
-            && !row
-                .text
-                .to_ascii_lowercase()
-                .contains(&self.text.to_ascii_lowercase())
-        {
-            return false;
-        }
-        true
+        self.text.is_empty() || contains_ignoring_ascii_case(&row.text, &self.text)
     }
 
     pub fn is_empty(&self) -> bool {
         self.path.is_none() && self.hidden.is_empty() && self.text.is_empty()
     }
+}
+
+/// Whether `hay` contains `needle`, ASCII letters in either case (no copy of either).
+fn contains_ignoring_ascii_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// All lines pulled from a run so far, and the filtered view of them.

@@ -229,10 +229,7 @@ impl Server {
 
     /// Handles one event.
     pub fn on_event(&mut self, e: &Event<'_>) {
-        if e.time >= self.bucket_start + COUNT_BUCKET_US {
-            self.flush_counts(e.time);
-            self.roll_window(e.time);
-        }
+        self.on_clock(e.time);
         if self.counted.is_none() {
             match e.kind {
                 EventKind::Send => {

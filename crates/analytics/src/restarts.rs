@@ -188,14 +188,6 @@ impl Default for RestartAnalytics {
 }
 
 impl RestartAnalytics {
-    /// The event kinds the tracker needs when fed events one by one.
-    pub const KINDS: &'static [EventKind] = &[
-        EventKind::InitStart,
-        EventKind::ChildStarted,
-        EventKind::Report,
-        EventKind::SupervisorExit,
-    ];
-
     /// A tracker keeping `history_size` records per supervisor (at least 1).
     pub fn new(history_size: usize) -> RestartAnalytics {
         RestartAnalytics {

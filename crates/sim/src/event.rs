@@ -7,10 +7,11 @@
 //! `:telemetry.attach_many/4` works, so nothing polls and nothing is missed.
 //!
 //! Three subscriptions are narrower than a kind, for analytics that would otherwise hear
-//! every event to use a few: [`EventKind::SupervisorInit`] and [`EventKind::SupervisorExit`]
-//! (the `InitStart` and `Exit` events of supervisors only) and supervisor notes ([`SupervisorNote`]: each report and child
-//! start, typed, so the reason and the child need no decoding). Per-kind counters
-//! ([`Telemetry::counts`]) and clock handlers complete the bus.
+//! every event to use a few: [`EventKind::SupervisorInit`] and
+//! [`EventKind::SupervisorExit`] (the `InitStart` and `Exit` events of supervisors only)
+//! and supervisor notes ([`SupervisorNote`]: each report and child start, typed, so the
+//! reason and the child need no decoding). Per-kind counters ([`Telemetry::counts`]) and
+//! clock handlers complete the bus.
 
 use crate::pid::Pid;
 use crate::term::Term;

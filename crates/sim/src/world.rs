@@ -274,11 +274,11 @@ impl World {
         self.emit_about(kind, pid, other, info, term, 0);
     }
 
-    /// [`World::emit_owned`] for an event that also goes to the handlers of `also` (a
-    /// narrower subscription, as [`EventKind::SupervisorInit`]).
-    pub(crate) fn emit_also(
+    /// [`World::emit_owned`] for the handlers attached to any kind in `bits` (the event's
+    /// own kind and a narrower subscription, as [`EventKind::SupervisorInit`]).
+    pub(crate) fn emit_for(
         &mut self,
-        also: EventKind,
+        bits: u32,
         kind: EventKind,
         pid: Pid,
         other: Pid,
@@ -286,7 +286,7 @@ impl World {
         term: Term,
     ) {
         let h = crate::log::term_hash(&term);
-        self.emit_to(kind.bit() | also.bit(), kind, pid, other, info, term, h, 0);
+        self.emit_to(bits, kind, pid, other, info, term, h, 0);
     }
 
     /// [`World::emit_owned`] for an event about the tree path `path` (a world path id),
@@ -1011,18 +1011,8 @@ impl World {
         } else {
             EventKind::Exit.bit()
         };
-        let hash = crate::log::term_hash(&reason);
         let (parent, path) = (p.parent, p.path);
-        self.emit_to(
-            bits,
-            EventKind::Exit,
-            pid,
-            parent,
-            path,
-            reason.clone(),
-            hash,
-            0,
-        );
+        self.emit_for(bits, EventKind::Exit, pid, parent, path, reason.clone());
         for other in p.links.iter() {
             if self.is_alive(other) {
                 self.emit(EventKind::ExitSignal, pid, other, 1, &reason);

@@ -218,8 +218,8 @@ impl Supervisor {
             Term::Int(self.intensity as i64),
             Term::Int(self.period as i64),
         ]);
-        let (also, kind) = (EventKind::SupervisorInit, EventKind::InitStart);
-        w.emit_also(also, kind, me, Pid::NONE, self.path, tag);
+        let bits = EventKind::InitStart.bit() | EventKind::SupervisorInit.bit();
+        w.emit_for(bits, EventKind::InitStart, me, Pid::NONE, self.path, tag);
         if let Some(name) = self.spec.register {
             if !w.register(name, me) {
                 let holder = w.whereis(name).map(Term::Pid).unwrap_or(Term::UNDEFINED);
@@ -819,6 +819,7 @@ mod tests {
         let sup = Behaviour::Supervisor(Box::new(Supervisor::new(Rc::new(spec), parent)));
         let (pid, _) = w.spawn(parent, sup, SpawnOpts::default());
         w.run_until_idle(u64::MAX);
+        // bound first: the log's iterator must be dropped before the world
         let reason = w
             .log
             .iter()
