@@ -276,6 +276,7 @@ impl World {
 
     /// [`World::emit_owned`] for the handlers attached to any kind in `bits` (the event's
     /// own kind and a narrower subscription, as [`EventKind::SupervisorInit`]).
+    #[inline(always)]
     pub(crate) fn emit_for(
         &mut self,
         bits: u32,
