@@ -22,6 +22,11 @@ fn main() {
         "restarts" => {
             otp_lab_analytics::attach(w, otp_lab_analytics::restarts::DEFAULT_HISTORY);
         }
+        "notes" => {
+            let _ = w.telemetry.attach_notes("noop", |n| {
+                std::hint::black_box(n);
+            });
+        }
         "noop" => {
             let _ =
                 w.telemetry

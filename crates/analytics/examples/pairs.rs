@@ -12,6 +12,7 @@ fn main() {
         .nth(2)
         .and_then(|v| v.parse().ok())
         .unwrap_or(11);
+    let mode = std::env::args().nth(3).unwrap_or("server".into());
     let Some(wl) = Workload::ALL.into_iter().find(|w| w.name() == name) else {
         eprintln!("unknown workload {name}");
         std::process::exit(2);
@@ -25,8 +26,21 @@ fn main() {
         let p = t0.elapsed().as_secs_f64();
         drop(w);
         let t0 = Instant::now();
-        let (_, w) = bench::run_with(wl, 1, |w| {
-            otp_lab_analytics::attach_server(w, otp_lab_analytics::monitor::Settings::default());
+        let (_, w) = bench::run_with(wl, 1, |w| match mode.as_str() {
+            "notes" => {
+                let _ = w.telemetry.attach_notes("noop", |n| {
+                    std::hint::black_box(n);
+                });
+            }
+            "restarts" => {
+                otp_lab_analytics::attach(w, otp_lab_analytics::restarts::DEFAULT_HISTORY);
+            }
+            _ => {
+                otp_lab_analytics::attach_server(
+                    w,
+                    otp_lab_analytics::monitor::Settings::default(),
+                );
+            }
         });
         let s = t0.elapsed().as_secs_f64();
         drop(w);

@@ -8,12 +8,14 @@
 //! [`audit`].
 
 pub mod audit;
+mod bounded;
 pub mod export;
 pub mod health;
 pub mod metrics;
 pub mod monitor;
 pub mod paths;
 pub mod patterns;
+mod reasons;
 pub mod restarts;
 pub mod sketch;
 

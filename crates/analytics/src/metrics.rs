@@ -238,6 +238,35 @@ impl Metrics {
         }
     }
 
+    /// Records `n` samples of one value at one instant: what `n` calls of
+    /// [`Metrics::record`] would, in one.
+    pub fn record_n(&mut self, id: MetricId, t_us: u64, value: f64, n: u64) {
+        let mut left = n;
+        while left > 0 {
+            // one sample (a new row or a repeat of the newest), then the rest on its run
+            self.record(id, t_us, value);
+            left -= 1;
+            let row = self.base + (self.t.len() - 1) as u64;
+            let k = match self.runs.last_mut() {
+                Some((r, more)) if *r == row => {
+                    let k = left.min((u32::MAX - *more) as u64);
+                    *more += k as u32;
+                    k
+                }
+                _ => {
+                    let k = left.min(u32::MAX as u64);
+                    if k > 0 {
+                        self.runs.push((row, k as u32));
+                    }
+                    k
+                }
+            };
+            self.recorded += k;
+            self.unsettled += k;
+            left -= k;
+        }
+    }
+
     /// Counts the sample on the newest row if it repeats it; false if it does not.
     #[inline]
     fn repeat(&mut self, id: MetricId, t_us: u64, value: f64) -> bool {
@@ -613,6 +642,57 @@ mod tests {
                 prop_assert_eq!(counted, want.count);
             }
         }
+    }
+
+    /// Everything an engine holds but its name index (a hash map, printed in any order).
+    fn columns(m: &Metrics) -> String {
+        format!(
+            "{:?}",
+            (
+                (&m.totals, &m.last, &m.sketches),
+                (&m.t, &m.metric, &m.value, m.start),
+                (&m.runs, m.runs_start, m.base),
+                (m.recorded, m.dropped, m.unsettled),
+            )
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn recording_n_samples_at_once_is_recording_them_one_by_one(
+            steps in prop::collection::vec(
+                (0u32..2, 0u64..3, prop_oneof![Just(0.0f64), Just(1.0), Just(2.5)], 0u64..5),
+                1..200),
+            max_samples in 1usize..30,
+        ) {
+            let r = Retention { max_age_us: 1_000, max_samples };
+            let (mut one, mut many) = (Metrics::new(r), Metrics::new(r));
+            for m in [&mut one, &mut many] {
+                m.register("c", Kind::Counter);
+                m.register("h", Kind::Histogram);
+            }
+            let mut t = 0;
+            for (k, dt, v, n) in steps {
+                t += dt;
+                for _ in 0..n {
+                    one.record(MetricId(k), t, v);
+                }
+                many.record_n(MetricId(k), t, v, n);
+                prop_assert_eq!(columns(&one), columns(&many));
+            }
+        }
+    }
+
+    #[test]
+    fn a_run_longer_than_a_row_holds_continues_on_a_new_row() {
+        let mut m = Metrics::new(Retention::default());
+        let h = m.register("h", Kind::Histogram);
+        let n = u32::MAX as u64 + 5;
+        m.record_n(h, 7, 1.5, n);
+        assert_eq!(m.total(h).count, n);
+        assert_eq!(m.rows(), 2);
+        assert_eq!(m.sample_counts(), (n as usize, 0));
+        assert_eq!(m.aggregate(h, 0, 10).count, n);
     }
 
     #[test]

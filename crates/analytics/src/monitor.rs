@@ -114,6 +114,17 @@ pub struct Server {
     /// sample each per bucket (the hottest events cost an add, not a sample).
     pending: [u64; 5],
     bucket_start: u64,
+    /// Recovery times not recorded yet: a run of equal ones at one instant (the
+    /// restarts of a burst), recorded as one call when it ends or a query syncs.
+    recovery: Recovery,
+}
+
+/// A run of equal recovery samples at one instant.
+#[derive(Clone, Copy, Debug, Default)]
+struct Recovery {
+    t: u64,
+    us: u64,
+    n: u64,
 }
 
 /// The bus's kind counters and how much of them the server has taken in.
@@ -163,6 +174,7 @@ impl Server {
             subscriptions: Vec::new(),
             pending: [0; 5],
             bucket_start: 0,
+            recovery: Recovery::default(),
         }
     }
 
@@ -321,7 +333,13 @@ impl Server {
         self.pending[3] += 1;
         self.window_restarts += 1;
         if let Some(f) = failed_at {
-            self.metrics.record(self.ids.recovery, t, (t - f) as f64);
+            let r = &mut self.recovery;
+            if r.n > 0 && r.t == t && r.us == t - f {
+                r.n += 1;
+            } else {
+                self.record_recovery();
+                self.recovery = Recovery { t, us: t - f, n: 1 };
+            }
         }
         let paths = self.restarts.paths();
         let found = self.patterns.restart(paths, sup, child, t);
@@ -359,8 +377,17 @@ impl Server {
         self.bucket_start = t - t % COUNT_BUCKET_US;
     }
 
-    /// Records the counts gathered so far in the current bucket, so queries see every
-    /// event (the queries call it; a later flush of the same bucket adds the rest).
+    /// Records the pending run of recovery times.
+    fn record_recovery(&mut self) {
+        let Recovery { t, us, n } = std::mem::take(&mut self.recovery);
+        if n > 0 {
+            self.metrics.record_n(self.ids.recovery, t, us as f64, n);
+        }
+    }
+
+    /// Records the counts gathered so far in the current bucket and the pending recovery
+    /// times, so queries see every event (the queries call it; a later flush of the same
+    /// bucket adds the rest).
     pub fn sync(&mut self) {
         if let Some(c) = &mut self.counted {
             for (i, kind) in COUNTED.into_iter().enumerate() {
@@ -386,6 +413,7 @@ impl Server {
                 self.pending[i] = 0;
             }
         }
+        self.record_recovery();
     }
 
     /// Closes restart-rate windows up to `t` and feeds them to the anomaly baseline.

@@ -187,42 +187,42 @@ const KEEP: usize = 1000;
 
 /// Times a child's ring holds: storms and periodic beats look at most this many.
 pub const RING: usize = 8;
+const _: () = assert!(RING.is_power_of_two() && RING <= u8::MAX as usize);
 
-/// The newest (at most [`RING`]) times, oldest first, stored inline: a child's whole
-/// record stays in two cache lines.
+/// The newest (at most [`RING`]) times, stored inline: a child's whole record stays in a
+/// few cache lines. Once full, each new time takes the oldest one's place.
 #[derive(Clone, Copy, Debug, Default)]
 struct Ring {
     t: [u64; RING],
-    start: u8,
+    /// Where the next time goes.
+    next: u8,
     len: u8,
 }
 
 impl Ring {
+    #[inline]
     fn len(&self) -> usize {
         self.len as usize
     }
 
-    fn get(&self, i: usize) -> u64 {
-        self.t[(self.start as usize + i) % RING]
+    /// The `k`-th newest time (0: the newest), for `k < len`.
+    #[inline]
+    fn back(&self, k: usize) -> u64 {
+        self.t[(self.next as usize + RING - 1 - k) & (RING - 1)]
     }
 
-    fn pop_front(&mut self) {
-        if self.len > 0 {
-            self.start = ((self.start as usize + 1) % RING) as u8;
-            self.len -= 1;
+    #[inline]
+    fn push(&mut self, x: u64) {
+        self.t[self.next as usize & (RING - 1)] = x;
+        self.next = ((self.next as usize + 1) & (RING - 1)) as u8;
+        if self.len() < RING {
+            self.len += 1;
         }
     }
 
-    fn push_back(&mut self, x: u64) {
-        if self.len() == RING {
-            self.pop_front();
-        }
-        self.t[(self.start as usize + self.len()) % RING] = x;
-        self.len += 1;
-    }
-
-    fn iter(&self) -> impl Iterator<Item = u64> + '_ {
-        (0..self.len()).map(|i| self.get(i))
+    /// The newest `n` (at most `len`) times, oldest first.
+    fn newest(&self, n: usize) -> impl Iterator<Item = u64> + '_ {
+        (0..n).rev().map(|k| self.back(k))
     }
 }
 
@@ -283,20 +283,24 @@ impl PatternDetector {
         let track = slot(&mut self.children, child);
         let beats = c.periodic_failures.clamp(2, RING);
         let f = &mut track.failures;
-        if f.len() >= beats {
-            f.pop_front();
-        }
-        f.push_back(t_us);
-        if f.len() < beats || c.periodic_failures < 2 || t_us == f.get(0) {
+        f.push(t_us);
+        if f.len() < beats || c.periodic_failures < 2 {
             return added;
         }
-        let n = (f.len() - 1) as f64;
+        let first = f.back(beats - 1);
+        if t_us == first {
+            return added;
+        }
+        let n = (beats - 1) as f64;
         // evenly spaced failures: mean gap = span / gaps
-        let mean = (t_us - f.get(0)) as f64 / n;
+        let mean = (t_us - first) as f64 / n;
         if track.periodic.is_some_and(|t| t_us - t < 10 * mean as u64) {
             return added; // reported in this episode already
         }
-        let gaps = f.iter().zip(f.iter().skip(1)).map(|(a, b)| (b - a) as f64);
+        let gaps = f
+            .newest(beats)
+            .zip(f.newest(beats).skip(1))
+            .map(|(a, b)| (b - a) as f64);
         let var = gaps.map(|g| (g - mean).powi(2)).sum::<f64>() / n;
         if var.sqrt() / mean < c.periodic_max_cv {
             track.periodic = Some(t_us);
@@ -318,12 +322,9 @@ impl PatternDetector {
         let track = slot(&mut self.children, child);
         let needed = c.storm_restarts.clamp(1, RING);
         let r = &mut track.restarts;
-        if r.len() >= needed {
-            r.pop_front();
-        }
-        r.push_back(t_us);
+        r.push(t_us);
         // a storm: the oldest of the newest `needed` restarts is inside the window
-        if r.len() < needed || t_us - r.get(0) > c.storm_window_us {
+        if r.len() < needed || t_us - r.back(needed - 1) > c.storm_window_us {
             return 0;
         }
         if track

@@ -7,11 +7,13 @@
 //! one entry: `restarts` sums its incarnations, while the intensity window starts afresh
 //! with each incarnation, as OTP's does.
 
+use crate::bounded::Bounded;
 use crate::paths::{slot, PathId, Paths};
+use crate::reasons::{ReasonId, Reasons, NO_REASON};
 use otp_lab_sim::behaviour::Behaviour;
 use otp_lab_sim::event::{Event, EventKind, Noted, ReportContext, StartCause, SupervisorNote};
 use otp_lab_sim::{Pid, Term, World};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -65,13 +67,14 @@ impl RestartRecord {
     }
 }
 
-/// A restart as the history keeps it: the child by path id, named when the history is
-/// read (no shared name to count references to on every restart).
-#[derive(Clone, Debug, PartialEq)]
+/// A restart as the history keeps it: the child by path id and the reason by id, named
+/// when the history is read (nothing to count references to or drop on every restart).
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Row {
     t_us: u64,
     child: PathId,
-    reason: Option<Term>,
+    /// [`NO_REASON`] for starts that were asked for.
+    reason: ReasonId,
     cause: Cause,
 }
 
@@ -93,10 +96,10 @@ pub struct SupervisorStats {
     pub alive: bool,
     /// The newest records (at most the configured history size; read them with
     /// [`RestartAnalytics::history`]).
-    history: VecDeque<Row>,
+    history: Bounded<Row>,
     /// When children failed: each instant with its count (the newest `history_size`
     /// instants; a burst at one instant is one entry).
-    failure_times: VecDeque<(u64, u32)>,
+    failure_times: Bounded<(u64, u32)>,
     /// The latest incarnation (its intensity window is read from the supervisor itself).
     pid: Pid,
 }
@@ -130,15 +133,29 @@ pub struct RestartAnalytics {
     sups: Vec<SupSlot>,
     /// What is pending for each child path until its next restart.
     kids: Vec<Kid>,
+    /// The exit reasons that rows and kids refer to.
+    reasons: Reasons,
 }
 
 /// A child path's last failure, until its restart.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 struct Kid {
-    /// The reason of its last reported exit.
-    reason: Option<Term>,
-    /// When it failed, if it was not restarted since.
-    failed_at: Option<u64>,
+    /// The reason of its last reported exit ([`NO_REASON`]: it never failed).
+    reason: ReasonId,
+    /// When it failed, if it was not restarted since ([`NOT_FAILED`] otherwise).
+    failed_at: u64,
+}
+
+/// [`Kid::failed_at`] of a child restarted since its last failure (or never failed).
+const NOT_FAILED: u64 = u64::MAX;
+
+impl Default for Kid {
+    fn default() -> Kid {
+        Kid {
+            reason: NO_REASON,
+            failed_at: NOT_FAILED,
+        }
+    }
 }
 
 /// No path (a supervisor none of whose children failed yet).
@@ -198,14 +215,55 @@ impl RestartAnalytics {
             by_name: BTreeMap::new(),
             sups: Vec::new(),
             kids: Vec::new(),
+            reasons: Reasons::default(),
         }
     }
 
-    /// The live supervisor `pid`, if it is one.
+    /// The id of an exit reason, interning it the first time.
     #[inline]
-    fn sup(&self, pid: Pid) -> Option<SupSlot> {
-        match self.sups.get(pid.slot() as usize) {
-            Some(s) if s.serial == pid.serial() && s.serial != 0 => Some(*s),
+    fn reason_id(&mut self, t: &Term) -> ReasonId {
+        match self.reasons.find(t) {
+            Some(id) => id,
+            None => self.new_reason(t),
+        }
+    }
+
+    /// Interns a reason seen for the first time, compacting the table first if it is full.
+    #[cold]
+    fn new_reason(&mut self, t: &Term) -> ReasonId {
+        if self.reasons.is_full() {
+            self.compact_reasons();
+        }
+        self.reasons.insert(t)
+    }
+
+    /// Rebuilds the reason table from the ids the history rows and kids still use.
+    fn compact_reasons(&mut self) {
+        let mut live = vec![false; self.reasons.len()];
+        let mut mark = |id: ReasonId| {
+            if let Some(l) = live.get_mut(id as usize) {
+                *l = true;
+            }
+        };
+        self.stats
+            .iter()
+            .flat_map(|s| s.history.iter())
+            .for_each(|r| mark(r.reason));
+        self.kids.iter().for_each(|k| mark(k.reason));
+        let map = self.reasons.compact(&live);
+        let new = |id: ReasonId| map.get(id as usize).copied().unwrap_or(NO_REASON);
+        for s in &mut self.stats {
+            s.history.iter_mut().for_each(|r| r.reason = new(r.reason));
+        }
+        self.kids.iter_mut().for_each(|k| k.reason = new(k.reason));
+    }
+
+    /// Where the live supervisor `pid` is in `sups`, if it is one.
+    #[inline]
+    fn sup(&self, pid: Pid) -> Option<usize> {
+        let i = pid.slot() as usize;
+        match self.sups.get(i) {
+            Some(s) if s.serial == pid.serial() && s.serial != 0 => Some(i),
             _ => None,
         }
     }
@@ -254,8 +312,8 @@ impl RestartAnalytics {
                 return self.report(&note(e, Noted::Report(ctx), label, reason), ctx);
             }
             EventKind::Exit => {
-                if let Some(sup) = self.sup(e.pid) {
-                    self.sups[e.pid.slot() as usize] = SupSlot::default();
+                if let Some(i) = self.sup(e.pid) {
+                    let sup = std::mem::take(&mut self.sups[i]);
                     self.stats[sup.stats as usize].alive = false;
                 }
             }
@@ -277,7 +335,7 @@ impl RestartAnalytics {
         let child = self.paths.resolve(n.path, n.label);
         let sup = self.sup(n.supervisor);
         let seen = Seen {
-            sup: sup.map_or(0, |s| s.path),
+            sup: sup.map_or(0, |i| self.sups[i].path),
             child,
             report: Some(ctx),
             failed_at: None,
@@ -285,23 +343,20 @@ impl RestartAnalytics {
         if ctx != ReportContext::ChildTerminated {
             return seen;
         }
-        if let Some(sup) = sup {
-            let s = &mut self.stats[sup.stats as usize];
+        if let Some(i) = sup {
+            let slot = &mut self.sups[i];
+            slot.last_failed = child;
+            let s = &mut self.stats[slot.stats as usize];
             s.failures += 1;
-            match s.failure_times.back_mut() {
+            match s.failure_times.newest_mut() {
                 Some((t, k)) if *t == n.time && *k < u32::MAX => *k += 1,
-                _ => {
-                    if s.failure_times.len() >= self.history_size {
-                        s.failure_times.pop_front();
-                    }
-                    s.failure_times.push_back((n.time, 1));
-                }
+                _ => s.failure_times.push((n.time, 1)),
             }
-            self.sups[n.supervisor.slot() as usize].last_failed = child;
         }
+        let reason = self.reason_id(n.reason);
         let k = slot(&mut self.kids, child);
-        k.reason = Some(n.reason.clone());
-        k.failed_at = Some(n.time);
+        k.reason = reason;
+        k.failed_at = n.time;
         seen
     }
 
@@ -321,33 +376,41 @@ impl RestartAnalytics {
                 }
             }
         };
-        let Some(sup) = self.sup(n.supervisor) else {
+        let Some(i) = self.sup(n.supervisor) else {
             return Seen {
                 child,
                 ..Seen::default()
             };
         };
+        let sup = self.sups[i];
         let (reason, failed_at) = if cause == Cause::Restart {
             // its own failure's reason, or (restarted with a failed sibling) the sibling's
             let k = slot(&mut self.kids, child);
-            let failed_at = k.failed_at.take();
-            let reason = failed_at
-                .and_then(|_| k.reason.clone())
-                .or_else(|| self.kids.get(sup.last_failed as usize)?.reason.clone())
-                .unwrap_or(Term::SHUTDOWN);
-            (Some(reason), failed_at)
+            let failed_at = std::mem::replace(&mut k.failed_at, NOT_FAILED);
+            let mut reason = if failed_at != NOT_FAILED {
+                k.reason
+            } else {
+                NO_REASON
+            };
+            if reason == NO_REASON {
+                reason = self
+                    .kids
+                    .get(sup.last_failed as usize)
+                    .map_or(NO_REASON, |k| k.reason);
+            }
+            if reason == NO_REASON {
+                reason = self.reason_id(&Term::SHUTDOWN);
+            }
+            (reason, (failed_at != NOT_FAILED).then_some(failed_at))
         } else {
-            (None, None)
+            (NO_REASON, None)
         };
         let s = &mut self.stats[sup.stats as usize];
         if cause == Cause::Restart {
             s.restarts += 1;
             s.incarnation_restarts += 1;
         }
-        if s.history.len() >= self.history_size {
-            s.history.pop_front();
-        }
-        s.history.push_back(Row {
+        s.history.push(Row {
             t_us: n.time,
             child,
             reason,
@@ -379,8 +442,8 @@ impl RestartAnalytics {
                 intensity: 0,
                 period: 1,
                 alive: true,
-                history: VecDeque::new(),
-                failure_times: VecDeque::new(),
+                history: Bounded::new(self.history_size),
+                failure_times: Bounded::new(self.history_size),
                 pid: Pid::NONE,
             });
             self.stats_of[path as usize] = self.stats.len() as u32;
@@ -428,7 +491,7 @@ impl RestartAnalytics {
         s.history.iter().map(|r| RestartRecord {
             t_us: r.t_us,
             child: self.paths.name(r.child).clone(),
-            reason: r.reason.clone(),
+            reason: self.reasons.get(r.reason).cloned(),
             cause: r.cause,
         })
     }

@@ -129,6 +129,13 @@ impl Atom {
         TABLE.with(|t| Atom(t.borrow_mut().intern(name)))
     }
 
+    /// The atom's place in the atom table (dense, from 0: a table index for callers
+    /// that keep something per atom).
+    #[inline]
+    pub fn index(self) -> u32 {
+        self.0
+    }
+
     /// The atom's name.
     pub fn name(self) -> Rc<str> {
         TABLE.with(|t| t.borrow().names[self.0 as usize].clone())
