@@ -257,11 +257,17 @@ impl PatternDetector {
     pub fn failure(&mut self, paths: &Paths, sup: PathId, child: PathId, t_us: u64) -> usize {
         let c = self.config;
         let mut added = 0;
-        // siblings failing together
+        // siblings failing together; once a cascade is reported, failures at that same
+        // instant change nothing the next report could see (it comes after the window,
+        // when they are outside it), so a burst skips them
         let sib = slot(&mut self.siblings, sup);
         let k = c.cascade_children.clamp(1, RING);
-        sib.failed(child, t_us, k);
-        if sib.len as usize >= k
+        let seen_now = sib.reported == Some(t_us);
+        if !seen_now {
+            sib.failed(child, t_us, k);
+        }
+        if !seen_now
+            && sib.len as usize >= k
             && t_us - sib.recent[k - 1].1 <= c.cascade_window_us
             && sib.reported.is_none_or(|r| t_us - r > c.cascade_window_us)
         {
@@ -320,6 +326,11 @@ impl PatternDetector {
     pub fn restart(&mut self, paths: &Paths, sup: PathId, child: PathId, t_us: u64) -> usize {
         let c = self.config;
         let track = slot(&mut self.children, child);
+        if track.storming == Some(t_us) {
+            // reported at this very instant: restarts at it are outside the window by
+            // the time another report can come, so a burst skips them
+            return 0;
+        }
         let needed = c.storm_restarts.clamp(1, RING);
         let r = &mut track.restarts;
         r.push(t_us);
