@@ -131,24 +131,55 @@ impl Pattern {
 #[derive(Clone, Debug, Default)]
 pub struct PatternDetector {
     config: PatternConfig,
-    /// What is tracked of each child path (one record: one cache line or two per event).
+    /// What is tracked of each child path: a small record, and its rings' times (one
+    /// cache line per ring), in two tables indexed alike.
     children: Vec<ChildTrack>,
+    times: Vec<Times>,
     /// Recent child failures per supervisor path.
     siblings: Vec<Siblings>,
     /// Patterns found, oldest first (bounded).
     pub found: VecDeque<Pattern>,
 }
 
-/// One child path's recent history.
-#[derive(Clone, Debug, Default)]
+/// Where one child path's rings stand, and what a burst at one instant needs to know
+/// without reading them: 32 bytes, so the table of a thousand children stays close to
+/// the cache, and a restart or failure in a burst at one instant touches only this.
+#[derive(Clone, Copy, Debug)]
 struct ChildTrack {
-    /// The newest restart times (at most `storm_restarts`: enough to see a storm).
     restarts: Ring,
-    /// The newest failure times (at most `periodic_failures`).
     failures: Ring,
-    /// When it was last reported as storming / periodic (once per episode).
-    storming: Option<u64>,
-    periodic: Option<u64>,
+    /// How many of the newest failures happened at `last_failure` (saturating).
+    burst: u8,
+    last_failure: u64,
+    /// When it was last reported as storming / periodic (once per episode; [`NEVER`]:
+    /// not yet).
+    storming: u64,
+    periodic: u64,
+}
+
+/// Not reported yet.
+const NEVER: u64 = u64::MAX;
+
+impl Default for ChildTrack {
+    fn default() -> Self {
+        ChildTrack {
+            restarts: Ring::default(),
+            failures: Ring::default(),
+            burst: 0,
+            last_failure: NEVER,
+            storming: NEVER,
+            periodic: NEVER,
+        }
+    }
+}
+
+/// One child path's newest restart times (enough to see a storm) and newest failure
+/// times (enough to see a beat), a cache line each.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(64))]
+struct Times {
+    restarts: [u64; RING],
+    failures: [u64; RING],
 }
 
 /// The children of one supervisor that failed most recently: the newest `k`
@@ -189,11 +220,10 @@ const KEEP: usize = 1000;
 pub const RING: usize = 8;
 const _: () = assert!(RING.is_power_of_two() && RING <= u8::MAX as usize);
 
-/// The newest (at most [`RING`]) times, stored inline: a child's whole record stays in a
-/// few cache lines. Once full, each new time takes the oldest one's place.
+/// Where a ring of the newest (at most [`RING`]) times stands; the times are kept apart
+/// ([`Times`]). Once full, each new time takes the oldest one's place.
 #[derive(Clone, Copy, Debug, Default)]
 struct Ring {
-    t: [u64; RING],
     /// Where the next time goes.
     next: u8,
     len: u8,
@@ -201,28 +231,28 @@ struct Ring {
 
 impl Ring {
     #[inline]
-    fn len(&self) -> usize {
+    fn len(self) -> usize {
         self.len as usize
     }
 
-    /// The `k`-th newest time (0: the newest), for `k < len`.
+    /// The `k`-th newest time (0: the newest) in `t`, for `k < len`.
     #[inline]
-    fn back(&self, k: usize) -> u64 {
-        self.t[(self.next as usize + RING - 1 - k) & (RING - 1)]
+    fn back(self, t: &[u64; RING], k: usize) -> u64 {
+        t[(self.next as usize + RING - 1 - k) & (RING - 1)]
     }
 
     #[inline]
-    fn push(&mut self, x: u64) {
-        self.t[self.next as usize & (RING - 1)] = x;
+    fn push(&mut self, t: &mut [u64; RING], x: u64) {
+        t[self.next as usize & (RING - 1)] = x;
         self.next = ((self.next as usize + 1) & (RING - 1)) as u8;
         if self.len() < RING {
             self.len += 1;
         }
     }
 
-    /// The newest `n` (at most `len`) times, oldest first.
-    fn newest(&self, n: usize) -> impl Iterator<Item = u64> + '_ {
-        (0..n).rev().map(|k| self.back(k))
+    /// The newest `n` (at most `len`) times in `t`, oldest first.
+    fn newest(self, t: &[u64; RING], n: usize) -> impl Iterator<Item = u64> + '_ {
+        (0..n).rev().map(move |k| self.back(t, k))
     }
 }
 
@@ -233,6 +263,22 @@ impl PatternDetector {
             config,
             ..PatternDetector::default()
         }
+    }
+
+    /// `child`'s record, growing the tables.
+    #[inline(always)]
+    fn track(&mut self, child: PathId) -> &mut ChildTrack {
+        let i = child as usize;
+        if self.children.len() <= i {
+            self.grow(i);
+        }
+        &mut self.children[i]
+    }
+
+    #[cold]
+    fn grow(&mut self, i: usize) {
+        self.children.resize(i + 1, ChildTrack::default());
+        self.times.resize(i + 1, Times::default());
     }
 
     fn push(&mut self, p: Pattern) {
@@ -286,30 +332,43 @@ impl PatternDetector {
             added += 1;
         }
         // a regular beat
-        let track = slot(&mut self.children, child);
         let beats = c.periodic_failures.clamp(2, RING);
+        let track = self.track(child);
+        if track.last_failure == t_us {
+            if track.burst as usize >= beats {
+                // the newest `beats` failures are all at this instant already: one more
+                // changes nothing the detector reads
+                return added;
+            }
+            track.burst += 1;
+        } else {
+            track.last_failure = t_us;
+            track.burst = 1;
+        }
+        let ft = &mut self.times[child as usize].failures;
+        let track = &mut self.children[child as usize];
         let f = &mut track.failures;
-        f.push(t_us);
+        f.push(ft, t_us);
         if f.len() < beats || c.periodic_failures < 2 {
             return added;
         }
-        let first = f.back(beats - 1);
+        let first = f.back(ft, beats - 1);
         if t_us == first {
             return added;
         }
         let n = (beats - 1) as f64;
         // evenly spaced failures: mean gap = span / gaps
         let mean = (t_us - first) as f64 / n;
-        if track.periodic.is_some_and(|t| t_us - t < 10 * mean as u64) {
+        if track.periodic != NEVER && t_us - track.periodic < 10 * mean as u64 {
             return added; // reported in this episode already
         }
         let gaps = f
-            .newest(beats)
-            .zip(f.newest(beats).skip(1))
+            .newest(ft, beats)
+            .zip(f.newest(ft, beats).skip(1))
             .map(|(a, b)| (b - a) as f64);
         let var = gaps.map(|g| (g - mean).powi(2)).sum::<f64>() / n;
         if var.sqrt() / mean < c.periodic_max_cv {
-            track.periodic = Some(t_us);
+            track.periodic = t_us;
             self.push(Pattern::PeriodicFailure {
                 supervisor: paths.name(sup).to_string(),
                 child: paths.name(child).to_string(),
@@ -325,26 +384,25 @@ impl PatternDetector {
     #[inline(always)]
     pub fn restart(&mut self, paths: &Paths, sup: PathId, child: PathId, t_us: u64) -> usize {
         let c = self.config;
-        let track = slot(&mut self.children, child);
-        if track.storming == Some(t_us) {
+        let track = self.track(child);
+        if track.storming == t_us {
             // reported at this very instant: restarts at it are outside the window by
             // the time another report can come, so a burst skips them
             return 0;
         }
         let needed = c.storm_restarts.clamp(1, RING);
+        let rt = &mut self.times[child as usize].restarts;
+        let track = &mut self.children[child as usize];
         let r = &mut track.restarts;
-        r.push(t_us);
+        r.push(rt, t_us);
         // a storm: the oldest of the newest `needed` restarts is inside the window
-        if r.len() < needed || t_us - r.back(needed - 1) > c.storm_window_us {
+        if r.len() < needed || t_us - r.back(rt, needed - 1) > c.storm_window_us {
             return 0;
         }
-        if track
-            .storming
-            .is_some_and(|t| t_us - t <= c.storm_window_us)
-        {
+        if track.storming != NEVER && t_us - track.storming <= c.storm_window_us {
             return 0; // reported in this episode already
         }
-        track.storming = Some(t_us);
+        track.storming = t_us;
         self.push(Pattern::RestartStorm {
             supervisor: paths.name(sup).to_string(),
             child: paths.name(child).to_string(),
