@@ -26,6 +26,8 @@ pub(crate) struct Reasons {
     by_term: HashMap<Term, ReasonId>,
     /// Compact before interning a new reason past this size.
     limit: usize,
+    /// The least limit.
+    floor: usize,
 }
 
 impl Default for Reasons {
@@ -35,11 +37,22 @@ impl Default for Reasons {
             by_atom: Vec::new(),
             by_term: HashMap::default(),
             limit: MIN_LIMIT,
+            floor: MIN_LIMIT,
         }
     }
 }
 
 impl Reasons {
+    /// A table that compacts once it holds `floor` reasons (at least), for tests.
+    #[cfg(test)]
+    pub fn with_floor(floor: usize) -> Reasons {
+        Reasons {
+            limit: floor,
+            floor,
+            ..Reasons::default()
+        }
+    }
+
     /// The id of `t` if it is interned.
     #[inline]
     pub fn find(&self, t: &Term) -> Option<ReasonId> {
@@ -94,7 +107,7 @@ impl Reasons {
                 map[i] = self.insert(&t);
             }
         }
-        self.limit = (2 * self.terms.len()).max(MIN_LIMIT);
+        self.limit = (2 * self.terms.len()).max(self.floor);
         map
     }
 

@@ -534,3 +534,51 @@ impl RestartAnalytics {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use otp_lab_sim::scenario::{self, runner};
+    use otp_lab_sim::world::Config;
+    use std::cell::RefCell;
+
+    #[test]
+    fn ever_new_reasons_keep_the_reason_table_bounded_and_the_history_right() {
+        // forty exits of root/a, each with a reason of its own, through a table that
+        // compacts once it holds eight
+        let exits: Vec<String> = (0..40)
+            .map(|i| format!(r#"{{"op":"exit","target":"root/a","reason":"{{boom,{i}}}"}}"#))
+            .collect();
+        let json = format!(
+            r#"{{"tree":{{"id":"root","intensity":1000,"period":1,"children":[{{"id":"a"}},{{"id":"b"}}]}},
+                "steps":[{}]}}"#,
+            exits.join(",")
+        );
+        let scn = scenario::parse(&json).unwrap();
+        let a = Rc::new(RefCell::new(RestartAnalytics::new(5)));
+        a.borrow_mut().reasons = Reasons::with_floor(8);
+        runner::run_world(&scn, Config::default(), |w| {
+            let (h, n) = (a.clone(), a.clone());
+            let kinds = [EventKind::SupervisorInit, EventKind::SupervisorExit];
+            let _ = w
+                .telemetry
+                .attach_many("t", &kinds, move |e| h.borrow_mut().on_event(e));
+            let _ = w
+                .telemetry
+                .attach_notes("t", move |note| n.borrow_mut().on_note(note));
+        })
+        .unwrap();
+        let a = a.borrow();
+        let reasons: Vec<String> = a
+            .restart_history("root")
+            .unwrap()
+            .iter()
+            .map(|r| r.reason_text())
+            .collect();
+        let want: Vec<String> = (35..40).map(|i| format!("{{boom,{i}}}")).collect();
+        assert_eq!(reasons, want);
+        assert_eq!(a.stats("root").unwrap().restarts, 40);
+        // live: five history rows and root/a's last failure (one of them)
+        assert!(a.reasons.len() <= 12, "{} reasons kept", a.reasons.len());
+    }
+}
