@@ -139,7 +139,7 @@ fn run_bench(divisor: u64) -> ExitCode {
         // against a plain run made right before it, in PAIRS interleaved pairs (after a
         // warm-up run, so both find the allocator in the same state); the median pair
         // is reported, as one pair is at the mercy of the machine's other work.
-        const PAIRS: usize = 5;
+        const PAIRS: usize = 11;
         drop(bench::run_keep(wl, divisor));
         let mut pairs = Vec::with_capacity(PAIRS);
         let mut ops = 0;
