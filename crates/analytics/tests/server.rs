@@ -346,3 +346,32 @@ fn notes_and_events_feed_the_server_alike() {
     assert_eq!(a.patterns.found, b.patterns.found);
     assert_eq!(a.totals()[3..], b.totals()[3..], "restarts and failures");
 }
+
+#[test]
+fn rows_stay_in_time_order_when_queries_sync_in_the_middle_of_a_bucket() {
+    // The UI syncs the server on every frame: a bucket's counts, recorded at the bucket's
+    // start, then follow recovery times recorded later in the same bucket. Windowed
+    // queries search the time column, so it must stay sorted.
+    let json = r#"{"tree":{"id":"root","intensity":100000,"period":1,"children":[{"id":"a"},{"id":"b"}]},
+        "faults":[{"every":3,"until":200,"op":"kill","target":"root/a"}],
+        "steps":[{"op":"sleep","ms":250}]}"#;
+    let scn = scenario::parse(json).unwrap();
+    let mut attached = None;
+    runner::run_world(&scn, Config::default(), |w| {
+        let s = otp_lab_analytics::attach_server(w, Settings::default());
+        let q = s.clone();
+        w.telemetry
+            .attach_clock("query", move |_| q.borrow_mut().sync())
+            .unwrap();
+        attached = Some(s);
+    })
+    .unwrap();
+    let s = attached.unwrap();
+    let mut s = s.borrow_mut();
+    s.sync();
+    let (t, _, _) = s.metrics.columns();
+    let recovery = s.metrics.id("recovery_time_us").unwrap();
+    assert!(s.metrics.total(recovery).count >= 60, "restarts happened");
+    let behind = t.windows(2).filter(|p| p[1] < p[0]).count();
+    assert_eq!(behind, 0, "rows recorded before an older one: {t:?}");
+}
