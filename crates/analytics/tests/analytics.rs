@@ -173,3 +173,42 @@ fn exports_are_well_formed() {
     assert!(statsd.contains("otp_lab.supervisor.root.restarts:1|c\n"));
     assert!(statsd.contains("otp_lab.supervisor.root.sub.intensity_budget:1|g\n"));
 }
+
+#[test]
+fn a_group_restart_records_each_sibling_with_the_failed_childs_reason() {
+    // one_for_all: b crashes, a, b and c are restarted; rest_for_one: b crashes, b and c
+    // are; each row carries the reason that caused it, and only b's failure counts
+    for (strategy, want) in [
+        ("one_for_all", vec!["root/a", "root/b", "root/c"]),
+        ("rest_for_one", vec!["root/b", "root/c"]),
+    ] {
+        let (a, _, _) = run(
+            &format!(
+                r#"{{"tree":{{"id":"root","strategy":"{strategy}","intensity":10,"children":[{{"id":"a"}},{{"id":"b"}},{{"id":"c"}}]}},
+                    "steps":[{{"op":"crash","target":"root/b","reason":"{{boom,1}}"}},
+                             {{"op":"exit","target":"root/c","reason":"kill"}}]}}"#
+            ),
+            10,
+        );
+        let a = a.borrow();
+        let s = a.stats("root").unwrap();
+        let rows: Vec<(String, String)> = a
+            .history(s)
+            .map(|r| (r.child.to_string(), r.reason_text()))
+            .collect();
+        let mut expect: Vec<(String, String)> = want
+            .iter()
+            .map(|c| (c.to_string(), "{boom,1}".to_string()))
+            .collect();
+        // then c is killed: one_for_all restarts the group again, rest_for_one c alone
+        let again: Vec<&str> = if strategy == "one_for_all" {
+            vec!["root/a", "root/b", "root/c"]
+        } else {
+            vec!["root/c"]
+        };
+        expect.extend(again.iter().map(|c| (c.to_string(), "killed".to_string())));
+        assert_eq!(rows, expect, "{strategy}");
+        assert_eq!(s.failures, 2, "{strategy}");
+        assert_eq!(s.restarts, expect.len() as u64, "{strategy}");
+    }
+}
