@@ -1,5 +1,8 @@
 //! Runs one `otp-lab bench` workload with the analytics server attached, for profiling:
-//! `cargo run --release -p otp-lab-analytics --example overhead -- restart_storm [plain|noop|restarts|server]`.
+//! `cargo run --release -p otp-lab-analytics --example overhead -- restart_storm [plain|noop|notes|restarts|server]`.
+
+#[path = "support/mode.rs"]
+mod mode;
 
 use otp_lab_sim::bench::{self, Workload};
 use std::time::Instant;
@@ -17,25 +20,7 @@ fn main() {
         std::process::exit(2);
     };
     let t0 = Instant::now();
-    let (out, _world) = bench::run_with(wl, 1, |w| match mode.as_str() {
-        "plain" => {}
-        "restarts" => {
-            otp_lab_analytics::attach(w, otp_lab_analytics::restarts::DEFAULT_HISTORY);
-        }
-        "notes" => {
-            let _ = w.telemetry.attach_notes("noop", |n| {
-                std::hint::black_box(n);
-            });
-        }
-        "noop" => {
-            let _ =
-                w.telemetry
-                    .attach_many("noop", otp_lab_analytics::monitor::Server::KINDS, |_| {});
-        }
-        _ => {
-            otp_lab_analytics::attach_server(w, otp_lab_analytics::monitor::Settings::default());
-        }
-    });
+    let (out, _world) = bench::run_with(wl, 1, |w| mode::attach(w, &mode));
     println!(
         "{name} {} ops in {:.6}s, {} µs virtual",
         out.ops,

@@ -1,7 +1,11 @@
 //! `otp-lab bench`'s analytics-overhead measure for one workload, with more pairs: plain
 //! and analytics-on runs interleaved in one process after a warm-up, the median ratio, its
 //! range, and the ratio of the fastest runs of each kind.
-//! `cargo run --release -p otp-lab-analytics --example pairs -- restart_storm 21`
+//! `cargo run --release -p otp-lab-analytics --example pairs -- restart_storm 21 [MODE]`
+//! (MODE as for the `overhead` example; `server` by default).
+
+#[path = "support/mode.rs"]
+mod mode;
 
 use otp_lab_sim::bench::{self, Workload};
 use std::time::Instant;
@@ -26,22 +30,7 @@ fn main() {
         let p = t0.elapsed().as_secs_f64();
         drop(w);
         let t0 = Instant::now();
-        let (_, w) = bench::run_with(wl, 1, |w| match mode.as_str() {
-            "notes" => {
-                let _ = w.telemetry.attach_notes("noop", |n| {
-                    std::hint::black_box(n);
-                });
-            }
-            "restarts" => {
-                otp_lab_analytics::attach(w, otp_lab_analytics::restarts::DEFAULT_HISTORY);
-            }
-            _ => {
-                otp_lab_analytics::attach_server(
-                    w,
-                    otp_lab_analytics::monitor::Settings::default(),
-                );
-            }
-        });
+        let (_, w) = bench::run_with(wl, 1, |w| mode::attach(w, &mode));
         let s = t0.elapsed().as_secs_f64();
         drop(w);
         r.push(s / p);

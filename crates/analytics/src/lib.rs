@@ -39,8 +39,14 @@ pub fn attach_server(
 /// Attaches restart analytics (keeping `history_size` records per supervisor) to a world.
 pub fn attach(world: &mut World, history_size: usize) -> Rc<RefCell<RestartAnalytics>> {
     let a = Rc::new(RefCell::new(RestartAnalytics::new(history_size)));
-    // Reports and child starts as supervisor notes, supervisor inits and exits as events.
-    // A second attach on the same world is a programming error: keep the first.
+    attach_tracker(world, &a);
+    a
+}
+
+/// Feeds `a` from `world`'s bus: reports and child starts as supervisor notes,
+/// supervisor inits and exits as events. A second attach on the same world is a
+/// programming error: the first is kept.
+pub(crate) fn attach_tracker(world: &mut World, a: &Rc<RefCell<RestartAnalytics>>) {
     let (h, n) = (a.clone(), a.clone());
     let kinds = [EventKind::SupervisorInit, EventKind::SupervisorExit];
     let _ = world
@@ -49,5 +55,4 @@ pub fn attach(world: &mut World, history_size: usize) -> Rc<RefCell<RestartAnaly
     let _ = world
         .telemetry
         .attach_notes(HANDLER_ID, move |note| n.borrow_mut().on_note(note));
-    a
 }

@@ -253,21 +253,7 @@ impl Metrics {
             // one sample (a new row or a repeat of the newest), then the rest on its run
             self.record(id, t_us, value);
             left -= 1;
-            let row = self.base + (self.t.len() - 1) as u64;
-            let k = match self.runs.last_mut() {
-                Some((r, more)) if *r == row => {
-                    let k = left.min((u32::MAX - *more) as u64);
-                    *more += k as u32;
-                    k
-                }
-                _ => {
-                    let k = left.min(u32::MAX as u64);
-                    if k > 0 {
-                        self.runs.push((row, k as u32));
-                    }
-                    k
-                }
-            };
+            let k = self.extend_run(left);
             self.recorded += k;
             self.unsettled += k;
             left -= k;
@@ -285,17 +271,28 @@ impl Metrics {
         {
             return false;
         }
-        let row = self.base + (n - 1) as u64;
+        self.extend_run(1) == 1
+    }
+
+    /// Adds up to `k` samples to the newest row's run, as far as its count goes; returns
+    /// how many it took.
+    #[inline]
+    fn extend_run(&mut self, k: u64) -> u64 {
+        let row = self.base + (self.t.len() - 1) as u64;
         match self.runs.last_mut() {
             Some((r, more)) if *r == row => {
-                if *more == u32::MAX {
-                    return false;
-                }
-                *more += 1;
+                let k = k.min((u32::MAX - *more) as u64);
+                *more += k as u32;
+                k
             }
-            _ => self.runs.push((row, 1)),
+            _ => {
+                let k = k.min(u32::MAX as u64);
+                if k > 0 {
+                    self.runs.push((row, k as u32));
+                }
+                k
+            }
         }
-        true
     }
 
     /// Adds a row of one sample (and drops what retention no longer keeps), after the

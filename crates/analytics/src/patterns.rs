@@ -265,14 +265,14 @@ impl PatternDetector {
         }
     }
 
-    /// `child`'s record, growing the tables.
+    /// `child`'s record and ring times, growing the tables.
     #[inline(always)]
-    fn track(&mut self, child: PathId) -> &mut ChildTrack {
+    fn track(&mut self, child: PathId) -> (&mut ChildTrack, &mut Times) {
         let i = child as usize;
         if self.children.len() <= i {
             self.grow(i);
         }
-        &mut self.children[i]
+        (&mut self.children[i], &mut self.times[i])
     }
 
     #[cold]
@@ -333,7 +333,7 @@ impl PatternDetector {
         }
         // a regular beat
         let beats = c.periodic_failures.clamp(2, RING);
-        let track = self.track(child);
+        let (track, times) = self.track(child);
         if track.last_failure == t_us {
             if track.burst as usize >= beats {
                 // the newest `beats` failures are all at this instant already: one more
@@ -345,8 +345,7 @@ impl PatternDetector {
             track.last_failure = t_us;
             track.burst = 1;
         }
-        let ft = &mut self.times[child as usize].failures;
-        let track = &mut self.children[child as usize];
+        let ft = &mut times.failures;
         let f = &mut track.failures;
         f.push(ft, t_us);
         if f.len() < beats || c.periodic_failures < 2 {
@@ -384,15 +383,14 @@ impl PatternDetector {
     #[inline(always)]
     pub fn restart(&mut self, paths: &Paths, sup: PathId, child: PathId, t_us: u64) -> usize {
         let c = self.config;
-        let track = self.track(child);
+        let (track, times) = self.track(child);
         if track.storming == t_us {
             // reported at this very instant: restarts at it are outside the window by
             // the time another report can come, so a burst skips them
             return 0;
         }
         let needed = c.storm_restarts.clamp(1, RING);
-        let rt = &mut self.times[child as usize].restarts;
-        let track = &mut self.children[child as usize];
+        let rt = &mut times.restarts;
         let r = &mut track.restarts;
         r.push(rt, t_us);
         // a storm: the oldest of the newest `needed` restarts is inside the window

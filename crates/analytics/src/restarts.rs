@@ -386,12 +386,9 @@ impl RestartAnalytics {
         let (reason, failed_at) = if cause == Cause::Restart {
             // its own failure's reason, or (restarted with a failed sibling) the sibling's
             let k = slot(&mut self.kids, child);
-            let failed_at = std::mem::replace(&mut k.failed_at, NOT_FAILED);
-            let mut reason = if failed_at != NOT_FAILED {
-                k.reason
-            } else {
-                NO_REASON
-            };
+            let failed_at =
+                Some(std::mem::replace(&mut k.failed_at, NOT_FAILED)).filter(|&f| f != NOT_FAILED);
+            let mut reason = failed_at.map_or(NO_REASON, |_| k.reason);
             if reason == NO_REASON {
                 reason = self
                     .kids
@@ -401,7 +398,7 @@ impl RestartAnalytics {
             if reason == NO_REASON {
                 reason = self.reason_id(&Term::SHUTDOWN);
             }
-            (reason, (failed_at != NOT_FAILED).then_some(failed_at))
+            (reason, failed_at)
         } else {
             (NO_REASON, None)
         };
@@ -557,17 +554,7 @@ mod tests {
         let scn = scenario::parse(&json).unwrap();
         let a = Rc::new(RefCell::new(RestartAnalytics::new(5)));
         a.borrow_mut().reasons = Reasons::with_floor(8);
-        runner::run_world(&scn, Config::default(), |w| {
-            let (h, n) = (a.clone(), a.clone());
-            let kinds = [EventKind::SupervisorInit, EventKind::SupervisorExit];
-            let _ = w
-                .telemetry
-                .attach_many("t", &kinds, move |e| h.borrow_mut().on_event(e));
-            let _ = w
-                .telemetry
-                .attach_notes("t", move |note| n.borrow_mut().on_note(note));
-        })
-        .unwrap();
+        runner::run_world(&scn, Config::default(), |w| crate::attach_tracker(w, &a)).unwrap();
         let a = a.borrow();
         let reasons: Vec<String> = a
             .restart_history("root")

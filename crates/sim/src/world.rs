@@ -274,22 +274,6 @@ impl World {
         self.emit_about(kind, pid, other, info, term, 0);
     }
 
-    /// [`World::emit_owned`] for the handlers attached to any kind in `bits` (the event's
-    /// own kind and a narrower subscription, as [`EventKind::SupervisorInit`]).
-    #[inline(always)]
-    pub(crate) fn emit_for(
-        &mut self,
-        bits: u32,
-        kind: EventKind,
-        pid: Pid,
-        other: Pid,
-        info: u32,
-        term: Term,
-    ) {
-        let h = crate::log::term_hash(&term);
-        self.emit_to(bits, kind, pid, other, info, term, h, 0);
-    }
-
     /// [`World::emit_owned`] for an event about the tree path `path` (a world path id),
     /// which handlers then get in [`Event::path`] (a supervisor's report about a child
     /// that is gone).
@@ -303,8 +287,25 @@ impl World {
         term: Term,
         path: u32,
     ) {
+        self.emit_for(kind.bit(), kind, pid, other, info, term, path);
+    }
+
+    /// [`World::emit_about`] for the handlers attached to any kind in `bits` (the event's
+    /// own kind and a narrower subscription, as [`EventKind::SupervisorInit`]).
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn emit_for(
+        &mut self,
+        bits: u32,
+        kind: EventKind,
+        pid: Pid,
+        other: Pid,
+        info: u32,
+        term: Term,
+        path: u32,
+    ) {
         let h = crate::log::term_hash(&term);
-        self.emit_to(kind.bit(), kind, pid, other, info, term, h, path);
+        self.emit_to(bits, kind, pid, other, info, term, h, path);
     }
 
     /// Logs an event whose term's fingerprint is known, for the handlers attached to any
@@ -1013,7 +1014,7 @@ impl World {
             EventKind::Exit.bit()
         };
         let (parent, path) = (p.parent, p.path);
-        self.emit_for(bits, EventKind::Exit, pid, parent, path, reason.clone());
+        self.emit_for(bits, EventKind::Exit, pid, parent, path, reason.clone(), 0);
         for other in p.links.iter() {
             if self.is_alive(other) {
                 self.emit(EventKind::ExitSignal, pid, other, 1, &reason);

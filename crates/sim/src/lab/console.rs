@@ -511,17 +511,15 @@ fn pid_serial(text: &str) -> Result<u32, String> {
             None
         }
     };
-    match parts[..] {
-        [a, b, c] => match (num(a), num(b), num(c)) {
-            (Some(0), Some(n), Some(0)) => Ok(n),
-            (Some(_), Some(_), Some(_)) => Err(format!(
-                "<{t}> is not a pid of this node: the lab's pids look like <0.84.0>"
-            )),
-            _ => Err(format!(
-                "{} is not a pid: write it like 0.84.0",
-                quoted(text)
-            )),
-        },
+    let three = match parts[..] {
+        [a, b, c] => (num(a), num(b), num(c)),
+        _ => (None, None, None),
+    };
+    match three {
+        (Some(0), Some(n), Some(0)) => Ok(n),
+        (Some(_), Some(_), Some(_)) => Err(format!(
+            "<{t}> is not a pid of this node: the lab's pids look like <0.84.0>"
+        )),
         _ => Err(format!(
             "{} is not a pid: write it like 0.84.0",
             quoted(text)

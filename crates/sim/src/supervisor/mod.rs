@@ -219,7 +219,7 @@ impl Supervisor {
             Term::Int(self.period as i64),
         ]);
         let bits = EventKind::InitStart.bit() | EventKind::SupervisorInit.bit();
-        w.emit_for(bits, EventKind::InitStart, me, Pid::NONE, self.path, tag);
+        w.emit_for(bits, EventKind::InitStart, me, Pid::NONE, self.path, tag, 0);
         if let Some(name) = self.spec.register {
             if !w.register(name, me) {
                 let holder = w.whereis(name).map(Term::Pid).unwrap_or(Term::UNDEFINED);
