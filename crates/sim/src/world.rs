@@ -271,27 +271,13 @@ impl World {
     /// [`World::emit`] for a term the caller no longer needs (saves a clone).
     #[inline]
     pub fn emit_owned(&mut self, kind: EventKind, pid: Pid, other: Pid, info: u32, term: Term) {
-        self.emit_about(kind, pid, other, info, term, 0);
+        self.emit_for(kind.bit(), kind, pid, other, info, term, 0);
     }
 
-    /// [`World::emit_owned`] for an event about the tree path `path` (a world path id),
-    /// which handlers then get in [`Event::path`] (a supervisor's report about a child
-    /// that is gone).
-    #[inline]
-    pub(crate) fn emit_about(
-        &mut self,
-        kind: EventKind,
-        pid: Pid,
-        other: Pid,
-        info: u32,
-        term: Term,
-        path: u32,
-    ) {
-        self.emit_for(kind.bit(), kind, pid, other, info, term, path);
-    }
-
-    /// [`World::emit_about`] for the handlers attached to any kind in `bits` (the event's
-    /// own kind and a narrower subscription, as [`EventKind::SupervisorInit`]).
+    /// [`World::emit_owned`] for the handlers attached to any kind in `bits` (the event's
+    /// own kind and a narrower subscription, as [`EventKind::SupervisorInit`]), about the
+    /// tree path `path` (a world path id, which handlers then get in [`Event::path`]: a
+    /// supervisor's report about a child that is gone; 0 for the path the kind implies).
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn emit_for(

@@ -762,7 +762,8 @@ impl Supervisor {
             });
         }
         let t = Term::pair(Term::Binary(label), reason.clone());
-        w.emit_about(EventKind::Report, me, offender, ctx as u32, t, path);
+        let bits = EventKind::Report.bit();
+        w.emit_for(bits, EventKind::Report, me, offender, ctx as u32, t, path);
     }
 }
 
