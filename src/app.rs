@@ -15,15 +15,8 @@ use crate::components::lessons::Lessons;
 use crate::components::timeline::Timeline;
 use crate::components::tree::SupervisionTree;
 use crate::driver::LabHandle;
-use otp_lab_sim::lab::presets::preset;
-
-/// The bottom panel's tabs.
-const TABS: &[(&str, &str)] = &[
-    ("log", "Event log"),
-    ("console", "Console"),
-    ("analytics", "Analytics"),
-    ("faults", "Faults"),
-];
+use crate::view_model::nav::{Page, Tab};
+use otp_lab_lab::presets::preset;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -48,12 +41,12 @@ pub fn App() -> impl IntoView {
         shared.set(Some(text));
     };
     let page = RwSignal::new(if shared_lesson.is_some() {
-        "lessons"
+        Page::Lessons
     } else {
-        "lab"
+        Page::Lab
     });
     // the address bar follows the main lab only while it is shown
-    Effect::new(move |_| lab.follows_url.set(page.get() == "lab"));
+    Effect::new(move |_| lab.follows_url.set(page.get() == Page::Lab));
     let summary = move || {
         lab.status
             .with(|s| preset(&s.preset).map(|p| p.summary).unwrap_or(""))
@@ -68,22 +61,22 @@ pub fn App() -> impl IntoView {
                     <h1>"OTP Lab"</h1>
                     <p class="tagline">"Learn OTP supervision in a deterministic simulator"</p>
                 </div>
-                <div class="share" role="group" aria-label="Share" hidden=move || page.get() == "lessons">
+                <div class="share" role="group" aria-label="Share" hidden=move || page.get() == Page::Lessons>
                     <button type="button" on:click=move |_| copy(false)>"Share"</button>
                     <button type="button" on:click=move |_| copy(true)>"Copy embed code"</button>
                 </div>
                 <nav class="pages" aria-label="Pages">
-                    {[("lab", "Lab"), ("lessons", "Lessons"), ("compare", "Compare")].into_iter().map(|(id, label)| view! {
+                    {Page::all().map(|p| view! {
                         <button type="button"
-                            aria-current=move || (page.get() == id).then_some("page")
-                            on:click=move |_| page.set(id)>{label}</button>
+                            aria-current=move || (page.get() == p).then_some("page")
+                            on:click=move |_| page.set(p)>{p.label()}</button>
                     }).collect_view()}
                 </nav>
-                <div class="controls-slot" hidden=move || page.get() == "lessons">
+                <div class="controls-slot" hidden=move || page.get() == Page::Lessons>
                     <Controls lab=lab />
                 </div>
             </header>
-            <div hidden=move || page.get() != "lab">
+            <div hidden=move || page.get() != Page::Lab>
                 <Timeline lab=lab />
             </div>
             <Show when=move || shared.with(|s| s.is_some())>
@@ -95,15 +88,15 @@ pub fn App() -> impl IntoView {
                 </div>
             </Show>
             <p class="notice" role="alert">{move || lab.error.get()}</p>
-            <main class="lessons-page" hidden=move || page.get() != "lessons">
-                <Show when=move || page.get() == "lessons">
+            <main class="lessons-page" hidden=move || page.get() != Page::Lessons>
+                <Show when=move || page.get() == Page::Lessons>
                     <Lessons shared=shared_lesson.clone() />
                 </Show>
             </main>
-            <main class="compare-page" hidden=move || page.get() != "compare">
+            <main class="compare-page" hidden=move || page.get() != Page::Compare>
                 <Compare lab=lab />
             </main>
-            <main class="lab" hidden=move || page.get() != "lab">
+            <main class="lab" hidden=move || page.get() != Page::Lab>
                 <section class="panel tree-panel" aria-labelledby="tree-title">
                     <div class="panel-head">
                         <h2 id="tree-title">"Supervision tree"</h2>
@@ -121,34 +114,31 @@ pub fn App() -> impl IntoView {
                 <Inspector lab=lab />
                 <section class="panel bottom-panel">
                     <div class="tabs" role="tablist" aria-label="Views">
-                        {TABS.iter().map(|(id, label)| {
-                            let id: &'static str = id;
-                            view! {
-                                <button
-                                    type="button"
-                                    role="tab"
-                                    id=format!("tab-{id}")
-                                    aria-controls=format!("tabpanel-{id}")
-                                    aria-selected=move || if tab.get() == id { "true" } else { "false" }
-                                    tabindex=move || if tab.get() == id { 0 } else { -1 }
-                                    on:click=move |_| {
-                                        tab.set(id);
-                                        if id == "analytics" { lab.publish_analytics(); }
-                                    }
-                                >{*label}</button>
-                            }
+                        {Tab::all().map(|t| view! {
+                            <button
+                                type="button"
+                                role="tab"
+                                id=format!("tab-{}", t.id())
+                                aria-controls=format!("tabpanel-{}", t.id())
+                                aria-selected=move || if tab.get() == t { "true" } else { "false" }
+                                tabindex=move || if tab.get() == t { 0 } else { -1 }
+                                on:click=move |_| {
+                                    tab.set(t);
+                                    if t == Tab::Analytics { lab.publish_analytics(); }
+                                }
+                            >{t.label()}</button>
                         }).collect_view()}
                     </div>
-                    <div role="tabpanel" id="tabpanel-log" aria-labelledby="tab-log" hidden=move || tab.get() != "log">
-                        <EventLog lab=lab visible=Signal::derive(move || tab.get() == "log" && page.get() == "lab") />
+                    <div role="tabpanel" id="tabpanel-log" aria-labelledby="tab-log" hidden=move || tab.get() != Tab::Log>
+                        <EventLog lab=lab visible=Signal::derive(move || tab.get() == Tab::Log && page.get() == Page::Lab) />
                     </div>
-                    <div role="tabpanel" id="tabpanel-console" aria-labelledby="tab-console" hidden=move || tab.get() != "console">
+                    <div role="tabpanel" id="tabpanel-console" aria-labelledby="tab-console" hidden=move || tab.get() != Tab::Console>
                         <Console lab=lab />
                     </div>
-                    <div role="tabpanel" id="tabpanel-analytics" aria-labelledby="tab-analytics" hidden=move || tab.get() != "analytics">
+                    <div role="tabpanel" id="tabpanel-analytics" aria-labelledby="tab-analytics" hidden=move || tab.get() != Tab::Analytics>
                         <Dashboard lab=lab />
                     </div>
-                    <div role="tabpanel" id="tabpanel-faults" aria-labelledby="tab-faults" hidden=move || tab.get() != "faults">
+                    <div role="tabpanel" id="tabpanel-faults" aria-labelledby="tab-faults" hidden=move || tab.get() != Tab::Faults>
                         <FaultEditor lab=lab />
                     </div>
                 </section>
@@ -181,8 +171,8 @@ pub fn EmbedBar(lab: LabHandle) -> impl IntoView {
 }
 
 /// The lesson, experiment and progress of a link shared from the Lessons page.
-fn shared_lesson_in_location() -> Option<otp_lab_session::link::Link> {
+fn shared_lesson_in_location() -> Option<otp_lab_session::share::ShareLink> {
     let hash = web_sys::window()?.location().hash().ok()?;
-    let l = otp_lab_session::link::decode(hash.trim_start_matches('#')).ok()?;
+    let l = otp_lab_session::share::decode(hash.trim_start_matches('#')).ok()?;
     l.lesson.is_some().then_some(l)
 }

@@ -115,8 +115,8 @@ async fn kill_from_the_inspector_restarts_the_worker() {
 /// here in wasm, equal the ones recorded natively (crates/sim/tests/fingerprints.rs).
 #[wasm_bindgen_test]
 fn wasm_runs_match_the_native_fingerprints() {
-    let want = include_str!("../crates/sim/tests/fingerprints.txt");
-    let got = otp_lab_sim::fingerprint::fingerprint_text();
+    let want = include_str!("../crates/lab/tests/fingerprints.txt");
+    let got = otp_lab_lab::fingerprint::fingerprint_text();
     assert_eq!(got, want);
     assert!(got.lines().count() >= 15);
 }

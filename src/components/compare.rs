@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::components::tree::SupervisionTree;
 use crate::driver::LabHandle;
 use otp_lab_session::experiment::Source;
-use otp_lab_session::variant::{root_of, with_root};
+use otp_lab_session::variant::{checked, root_of, with_root};
 use otp_lab_session::Experiment;
 
 /// Most sandboxes side by side.
@@ -29,8 +29,7 @@ fn make(
     strategy: &str,
     intensity: u32,
 ) -> Result<Sandbox, String> {
-    let text = with_root(base, Some(strategy), Some(intensity), None)?;
-    otp_lab_sim::scenario::parse(&text).map_err(|e| e.to_string())?;
+    let text = checked(with_root(base, Some(strategy), Some(intensity), None)?)?;
     let owner = Owner::new();
     let handle = owner.with(|| {
         let h = LabHandle::from_experiment(Experiment {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::driver::LabHandle;
-use otp_lab_sim::lab::presets::PRESETS;
+use otp_lab_lab::presets::PRESETS;
 
 /// Speeds offered: virtual seconds per wall-clock second (∞: as fast as possible).
 const SPEEDS: &[(&str, f64)] = &[

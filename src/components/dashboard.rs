@@ -11,8 +11,8 @@ use crate::view_model::charts::{format_value, CHART_H, CHART_W};
 #[component]
 pub fn Dashboard(lab: LabHandle) -> impl IntoView {
     let download = move |format: &'static str| {
-        if let Some((name, mime, text)) = lab.export(format) {
-            if let Err(e) = save_file(&name, mime, &text) {
+        if let Some(file) = lab.export(format) {
+            if let Err(e) = save_file(file.file_name, file.mime, &file.text) {
                 lab.error.set(Some(format!("The download failed: {e}")));
             }
         }

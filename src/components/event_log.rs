@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::driver::LabHandle;
 use crate::view_model::log::{window, LOG_ROW_H};
-use otp_lab_sim::lab::LOG_KINDS;
+use otp_lab_lab::LOG_KINDS;
 
 #[component]
 pub fn EventLog(

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::driver::LabHandle;
 use otp_lab_session::experiment::Source;
-use otp_lab_session::variant::{faults_of, with_chaos, with_faults, FaultRow};
+use otp_lab_session::variant::{checked, faults_of, with_chaos, with_faults, FaultRow};
 use otp_lab_session::Experiment;
 
 #[component]
@@ -22,17 +22,15 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
         rows.set(faults_of(&lab.scenario_text()).unwrap_or_default());
     });
     let apply = move |text: Result<String, String>| {
-        let text = match text {
+        let checked = text
+            .and_then(|t| checked(t).map_err(|e| format!("The fault script is not valid: {e}")));
+        let text = match checked {
             Ok(t) => t,
             Err(e) => {
                 problem.set(Some(e));
                 return;
             }
         };
-        if let Err(e) = otp_lab_sim::scenario::parse(&text) {
-            problem.set(Some(format!("The fault script is not valid: {e}")));
-            return;
-        }
         problem.set(None);
         let seed = lab.status.with_untracked(|s| s.seed);
         lab.load_experiment(Experiment {

@@ -1,41 +1,40 @@
 //! The inspector: everything about the selected process (pid, name, status, mailbox,
 //! links, monitors, `trap_exit`, state, reductions) and what can be done to it. Every
-//! action is a console line, so it shows in the console and replays in a shared link.
+//! action is a typed command of the lab's ([`otp_lab_lab::actions`]); the session records
+//! it as its console line, so it shows in the console and replays in a shared link.
 
 use leptos::prelude::*;
 
 use crate::driver::LabHandle;
-use otp_lab_sim::lab::command::{Command, StartSpec, Target};
-use otp_lab_sim::lab::console::parse as parse_line;
-use otp_lab_sim::term::{parse_term, Term};
-
-/// Exit reasons offered by the Exit action.
-const REASONS: &[&str] = &[
-    "normal",
-    "shutdown",
-    "kill",
-    "crash",
-    "{shutdown,maintenance}",
-];
+use otp_lab_lab::actions::{self, EXIT_REASONS, STRATEGIES};
+use otp_lab_lab::command::Command;
 
 #[component]
 pub fn Inspector(lab: LabHandle) -> impl IntoView {
-    let target = move || lab.selected.get().map(Target::Path);
-    let run = move |cmd: Command| lab.run_line(&cmd.to_elixir());
+    let selected = move || lab.selected.get_untracked();
+    let run = move |cmd: Command| lab.run_command(&cmd);
     let reason = RwSignal::new("normal".to_string());
     let message = RwSignal::new("{print, hello}".to_string());
     let new_child = RwSignal::new("worker_4".to_string());
     let strategy = RwSignal::new("one_for_all".to_string());
     let msg_error = RwSignal::new(None::<String>);
-    let term_of = move |text: String| -> Option<Term> {
-        match parse_term(&text) {
-            Ok(t) => {
-                msg_error.set(None);
-                Some(t)
-            }
-            Err(e) => {
-                msg_error.set(Some(format!("not an Erlang term: {e}")));
-                None
+    // a command built from what was typed next to the button, or the reason it is wrong
+    let checked = move |cmd: Result<Command, String>| match cmd {
+        Ok(c) => {
+            msg_error.set(None);
+            Some(c)
+        }
+        Err(e) => {
+            msg_error.set(Some(e));
+            None
+        }
+    };
+    // a child API call by the id typed: a malformed id is the page's error
+    let child_call = move |make: fn(&str, &str) -> Result<Command, String>| {
+        if let Some(sup) = selected() {
+            match make(&sup, &new_child.get_untracked()) {
+                Ok(c) => run(c),
+                Err(e) => lab.error.set(Some(e)),
             }
         }
     };
@@ -80,24 +79,24 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                         </dl>
                         <div class="actions" role="group" aria-label="Process actions">
                             <button type="button" class="danger" on:click=move |_| {
-                                if let Some(t) = target() { run(Command::Exit { target: t, reason: Term::KILL }) }
+                                if let Some(p) = selected() { run(actions::kill(&p)) }
                             }>"Kill"</button>
                             <span class="action-with">
                                 <label class="sr-only" for="exit-reason">"Exit reason"</label>
                                 <input id="exit-reason" list="exit-reasons" class="small" prop:value=move || reason.get()
                                     on:input=move |ev| reason.set(event_target_value(&ev)) />
                                 <datalist id="exit-reasons">
-                                    {REASONS.iter().map(|r| view! { <option value=*r></option> }).collect_view()}
+                                    {EXIT_REASONS.iter().map(|r| view! { <option value=*r></option> }).collect_view()}
                                 </datalist>
                                 <button type="button" on:click=move |_| {
-                                    if let (Some(t), Some(r)) = (target(), term_of(reason.get_untracked())) {
-                                        run(Command::Exit { target: t, reason: r })
+                                    if let Some(c) = selected().and_then(|p| checked(actions::exit(&p, &reason.get_untracked()))) {
+                                        run(c)
                                     }
                                 }>"Exit"</button>
                             </span>
                             {is_worker.then(|| view! {
                                 <button type="button" on:click=move |_| {
-                                    if let Some(t) = target() { run(Command::Crash { target: t, reason: Term::atom("crash") }) }
+                                    if let Some(p) = selected() { run(actions::crash(&p)) }
                                 }>"Crash"</button>
                             })}
                             <span class="action-with">
@@ -105,8 +104,8 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                                 <input id="send-msg" class="small" prop:value=move || message.get()
                                     on:input=move |ev| message.set(event_target_value(&ev)) />
                                 <button type="button" on:click=move |_| {
-                                    if let (Some(t), Some(m)) = (target(), term_of(message.get_untracked())) {
-                                        run(Command::Send { target: t, msg: m })
+                                    if let Some(c) = selected().and_then(|p| checked(actions::send(&p, &message.get_untracked()))) {
+                                        run(c)
                                     }
                                 }>"Send"</button>
                             </span>
@@ -123,25 +122,25 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                         {is_sup.then(|| view! {
                             <div class="actions" role="group" aria-label="Supervisor actions">
                                 <button type="button" on:click=move |_| {
-                                    if let Some(t) = target() { run(Command::WhichChildren { sup: t }) }
+                                    if let Some(p) = selected() { run(actions::which_children(&p)) }
                                 }>"Which children"</button>
                                 <button type="button" on:click=move |_| {
-                                    if let Some(t) = target() { run(Command::Pause { sup: t }) }
+                                    if let Some(p) = selected() { run(actions::pause(&p)) }
                                 }>"Pause"</button>
                                 <button type="button" on:click=move |_| {
-                                    if let Some(t) = target() { run(Command::Resume { sup: t }) }
+                                    if let Some(p) = selected() { run(actions::resume(&p)) }
                                 }>"Resume"</button>
                                 <span class="action-with">
                                     <label class="sr-only" for="strategy">"Strategy"</label>
                                     <select id="strategy" class="small" on:change=move |ev| strategy.set(event_target_value(&ev))>
-                                        {["one_for_one", "one_for_all", "rest_for_one"].iter().map(|s| view! {
+                                        {STRATEGIES.iter().map(|s| view! {
                                             <option value=*s selected=move || strategy.get() == *s>{*s}</option>
                                         }).collect_view()}
                                     </select>
                                     <button type="button" on:click=move |_| {
-                                        let line = format!("Lab.change_strategy({}, :{})",
-                                            target().map(|t| t.to_elixir()).unwrap_or_default(), strategy.get_untracked());
-                                        lab.run_line(&line);
+                                        if let Some(c) = selected().and_then(|p| checked(actions::change_strategy(&p, &strategy.get_untracked()))) {
+                                            run(c)
+                                        }
                                     }>"Change strategy"</button>
                                 </span>
                                 <span class="action-with">
@@ -149,17 +148,13 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                                     <input id="child-id" class="small" prop:value=move || new_child.get()
                                         on:input=move |ev| new_child.set(event_target_value(&ev)) />
                                     <button type="button" on:click=move |_| {
-                                        if let Some(t) = target() {
-                                            run(Command::StartChild { sup: t, spec: StartSpec::Worker {
-                                                id: Term::atom(new_child.get_untracked().trim()),
-                                                kind: otp_lab_sim::behaviour::gen_server::WorkerKind::Counter,
-                                                restart: otp_lab_sim::supervisor::spec::RestartType::Permanent,
-                                            }})
+                                        if let Some(p) = selected() {
+                                            run(actions::start_counter(&p, &new_child.get_untracked()))
                                         }
                                     }>"Start child"</button>
-                                    <button type="button" on:click=move |_| child_call(lab, "terminate_child", new_child.get_untracked())>"Terminate child"</button>
-                                    <button type="button" on:click=move |_| child_call(lab, "restart_child", new_child.get_untracked())>"Restart child"</button>
-                                    <button type="button" on:click=move |_| child_call(lab, "delete_child", new_child.get_untracked())>"Delete child"</button>
+                                    <button type="button" on:click=move |_| child_call(actions::terminate_child)>"Terminate child"</button>
+                                    <button type="button" on:click=move |_| child_call(actions::restart_child)>"Restart child"</button>
+                                    <button type="button" on:click=move |_| child_call(actions::delete_child)>"Delete child"</button>
                                 </span>
                             </div>
                         })}
@@ -167,24 +162,5 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                 })}
             </Show>
         </section>
-    }
-}
-
-/// `Supervisor.<fun>(sup, :id)` for the selected supervisor.
-fn child_call(lab: LabHandle, fun: &str, id: String) {
-    let Some(sup) = lab.selected.get_untracked() else {
-        return;
-    };
-    let line = format!(
-        "Supervisor.{fun}({}, {})",
-        Target::Path(sup).to_elixir(),
-        otp_lab_sim::lab::command::elixir_atom(id.trim())
-    );
-    // a malformed id shows the console's own error
-    if parse_line(&line).is_ok() {
-        lab.run_line(&line);
-    } else {
-        lab.error
-            .set(Some(format!("\"{}\" is not a child id", id.trim())));
     }
 }

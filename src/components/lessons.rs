@@ -12,9 +12,9 @@ use crate::components::event_log::EventLog;
 use crate::components::tree::SupervisionTree;
 use crate::driver::LabHandle;
 use otp_lab_lessons::progress::{Progress, STORAGE_KEY};
-use otp_lab_lessons::{grade, lesson, Block, Lesson, LESSONS};
-use otp_lab_session::experiment::{replay, Experiment, Stop};
-use otp_lab_session::link::Link;
+use otp_lab_lessons::{lesson, Block, Lesson, Prediction, LESSONS};
+use otp_lab_session::experiment::Experiment;
+use otp_lab_session::share::ShareLink;
 
 /// Loads the saved progress; a damaged store is reset (and the learner told).
 fn load_progress() -> (Progress, Option<String>) {
@@ -66,7 +66,7 @@ fn paragraph(text: &'static str) -> impl IntoView {
 #[component]
 pub fn Lessons(
     /// A link shared from a lesson: its lesson, experiment and progress.
-    shared: Option<Link>,
+    shared: Option<ShareLink>,
 ) -> impl IntoView {
     let (saved, problem) = load_progress();
     let progress = RwSignal::new(saved);
@@ -161,7 +161,7 @@ fn LessonView(
     lab.start();
     let shared = RwSignal::new(None::<String>);
     let share = move |_| {
-        let mut l = lab.link();
+        let mut l = lab.share_link();
         l.lesson = Some(lesson.id.to_string());
         l.progress = Some(progress.get_untracked().to_text());
         l.tab = None;
@@ -171,7 +171,7 @@ fn LessonView(
         let url = format!(
             "{}#{}",
             base.split('#').next().unwrap_or(""),
-            otp_lab_session::link::encode(&l)
+            otp_lab_session::share::encode(&l)
         );
         if let Some(w) = web_sys::window() {
             let _ = w.navigator().clipboard().write_text(&url);
@@ -236,7 +236,7 @@ fn LessonView(
                 <p class="lesson-status" role="status">
                     {move || if passed.with(|p| p.iter().all(|x| *x)) { "All tasks done. On to the next lesson!" } else { "" }}
                 </p>
-                {lesson.prediction.map(|p| view! { <Predict lesson=lesson lab=lab question=p.question line=p.line /> })}
+                {lesson.prediction.map(|p| view! { <Predict prediction=p lab=lab /> })}
                 {(lesson.id == "capstone").then(|| view! { <TreeEditor lesson=lesson lab=lab /> })}
                 <div class="hints">
                     <button type="button" on:click=move |_| hints_shown.update(|h| *h = (*h + 1).min(lesson.hints.len()))
@@ -273,12 +273,7 @@ fn LessonView(
 
 /// Predict, then run: tick the processes that will get a new pid, then Run.
 #[component]
-fn Predict(
-    lesson: &'static Lesson,
-    lab: LabHandle,
-    question: &'static str,
-    line: &'static str,
-) -> impl IntoView {
+fn Predict(prediction: Prediction, lab: LabHandle) -> impl IntoView {
     let guess = RwSignal::new(BTreeSet::<String>::new());
     let verdict = RwSignal::new(None::<(bool, BTreeSet<String>)>);
     let paths = move || {
@@ -294,33 +289,15 @@ fn Predict(
         // the truth, from a replay of the experiment so far plus the line
         let exp = lab.experiment();
         let now = lab.status.with_untracked(|s| s.head_us);
-        let truth = replay(
-            &exp,
-            Stop {
-                t_us: now,
-                log_len: None,
-            },
-        )
-        .ok()
-        .and_then(|mut r| {
-            let snap = |r: &otp_lab_session::experiment::Run| -> Vec<(String, Option<String>)> {
-                r.lab.tree().into_iter().map(|n| (n.path, n.pid)).collect()
-            };
-            let before = snap(&r);
-            r.exec_line(line).ok()?;
-            r.lab.advance(100_000);
-            Some(grade(&before, &snap(&r), &guess.get_untracked()))
-        });
-        if let Some((truth, ok)) = truth {
+        if let Some((truth, ok)) = prediction.check(&exp, now, &guess.get_untracked()) {
             verdict.set(Some((ok, truth)));
         }
-        lab.run_line(line);
-        let _ = lesson;
+        lab.run_line(prediction.line);
     };
     view! {
         <fieldset class="predict">
             <legend>"Predict, then run"</legend>
-            <p>{question}</p>
+            <p>{prediction.question}</p>
             <div class="choices">
                 <For each=paths key=|p| p.clone() let:p>
                     <label>
@@ -331,7 +308,7 @@ fn Predict(
                     </label>
                 </For>
             </div>
-            <button type="button" class="primary" on:click=run>"Run: " <code>{line}</code></button>
+            <button type="button" class="primary" on:click=run>"Run: " <code>{prediction.line}</code></button>
             <p class="verdict" role="status">
                 {move || verdict.get().map(|(ok, truth)| {
                     let names: Vec<String> = truth.into_iter().collect();

@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::custom_attribute;
 use wasm_bindgen::JsCast;
 
-use crate::driver::{LabHandle, RowCell, PULSE_MS};
+use crate::driver::{LabHandle, RowCell};
+use crate::view_model::pulses::PULSE_MS;
 use crate::view_model::tree::{extent, in_window, key_move, Move, TreeRow, NODE_H, NODE_W};
 
 #[component]

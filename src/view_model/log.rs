@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use otp_lab_sim::lab::LogLine;
+use otp_lab_lab::LogLine;
 
 /// Height of one log row (px); the component's CSS uses the same.
 pub const LOG_ROW_H: f64 = 22.0;
@@ -119,8 +119,8 @@ impl LogStore {
             self.rows.push(row);
         }
         self.next = len;
-        if self.rows.len() > otp_lab_sim::lab::LOG_LINES_KEPT {
-            let drop = self.rows.len() - otp_lab_sim::lab::LOG_LINES_KEPT;
+        if self.rows.len() > otp_lab_lab::LOG_LINES_KEPT {
+            let drop = self.rows.len() - otp_lab_lab::LOG_LINES_KEPT;
             self.rows.drain(..drop);
             self.refilter();
         }

@@ -5,7 +5,10 @@
 //! checked by native unit tests.
 
 pub mod charts;
+pub mod dashboard;
 pub mod log;
+pub mod nav;
+pub mod pulses;
 pub mod tree;
 
 pub use log::{format_time_us, LogFilter, LogRow, LogStore};

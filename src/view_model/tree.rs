@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use otp_lab_sim::lab::{NodeKind, NodeStatus, TreeNode};
+use otp_lab_lab::{NodeKind, NodeStatus, TreeNode};
 
 /// Horizontal distance between depths (px).
 pub const COL_W: f64 = 200.0;
@@ -327,7 +327,7 @@ pub fn key_move(rows: &[TreeRow], current: &str, m: Move) -> KeyOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use otp_lab_sim::lab::Meter;
+    use otp_lab_lab::Meter;
 
     fn node(path: &str, kind: NodeKind) -> TreeNode {
         TreeNode {

@@ -3,7 +3,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use otp_lab_analytics::metrics::{Kind, Metrics, Retention};
-use otp_lab_analytics::monitor::{Server, Settings};
+use otp_lab_analytics::server::{Server, Settings};
 use otp_lab_sim::event::{Event, EventKind};
 use otp_lab_sim::{Pid, Term};
 

@@ -2,7 +2,7 @@
 //! independent counting handler on the same event bus, and compares what each saw.
 //! `otp-lab bench` runs it over ten million events; a test runs a small one.
 
-use crate::monitor::{Server, Settings};
+use crate::server::{Server, Settings};
 use otp_lab_sim::bench::{self, Workload};
 use otp_lab_sim::event::{EventKind, ReportContext, StartCause};
 use std::cell::RefCell;

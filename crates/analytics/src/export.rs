@@ -2,9 +2,9 @@
 //! (RFC 4180) and StatsD lines. All of them describe the same [`Snapshot`].
 
 use crate::health::{default_rules, Alert, HealthReport, QueueAnalysis};
-use crate::monitor::Server;
 use crate::patterns::Pattern;
 use crate::restarts::RestartAnalytics;
+use crate::server::Server;
 use otp_lab_sim::World;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

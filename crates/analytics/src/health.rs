@@ -1,12 +1,12 @@
-//! Health, anomalies and alerts (seeds 001 and 002).
+//! Health, anomalies and alerts.
 //!
 //! - [`assess`]: healthy / warning / critical against documented thresholds.
-//! - [`queue_analysis`]: message-queue lengths over the live processes.
+//! - [`queue_analysis`]: message-queue lengths over the live processes ([`queue_lengths`]).
 //! - [`Baseline`]: exponential moving average and variance; a value more than `k`
 //!   standard deviations from the baseline is an anomaly.
 //! - [`AlertRule`]: a threshold on any dashboard field, with a severity.
 
-use otp_lab_sim::World;
+use otp_lab_sim::{Pid, World};
 use std::collections::BTreeMap;
 
 /// Overall health.
@@ -28,7 +28,7 @@ impl Health {
     }
 }
 
-/// Health thresholds. Defaults (seed 002): restarts in the last 5 minutes above 5 warn,
+/// Health thresholds. Defaults: restarts in the last 5 minutes above 5 warn,
 /// above 10 are critical; processes above 75 % / 90 % of `process_limit`; a mailbox longer than
 /// 100 messages warning, 1,000 critical.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -63,13 +63,18 @@ pub struct QueueAnalysis {
     pub long_queues: usize,
 }
 
+/// Every live process with its message-queue length (`message_queue_len`), in
+/// process-table order: the scan [`queue_analysis`] sums up and the Lab ranks.
+pub fn queue_lengths(w: &World) -> impl Iterator<Item = (Pid, usize)> + '_ {
+    w.processes().map(|p| (p.pid, p.message_queue_len()))
+}
+
 /// Scans every live process's mailbox.
 pub fn queue_analysis(w: &World) -> QueueAnalysis {
     let mut a = QueueAnalysis::default();
     let mut n = 0usize;
     let mut sum = 0usize;
-    for p in w.processes() {
-        let len = p.message_queue_len();
+    for (_, len) in queue_lengths(w) {
         n += 1;
         sum += len;
         a.max = a.max.max(len);
@@ -235,9 +240,9 @@ impl Severity {
     }
 }
 
-/// The rules the Lab and `otp-lab metrics` check by default (seed 001's three levels,
-/// on supervision fields): restart rate above 1/s warns and above 10/s is critical;
-/// recovery p99 above 1 s warns; any restart-rate anomaly is worth a look (info).
+/// The rules the Lab and `otp-lab metrics` check by default (three levels, on supervision
+/// fields): restart rate above 1/s warns and above 10/s is critical; recovery p99 above
+/// 1 s warns; any restart-rate anomaly is worth a look (info).
 pub fn default_rules() -> Vec<AlertRule> {
     let rule = |name: &str, field: &str, op, threshold, severity| AlertRule {
         name: name.into(),

@@ -4,7 +4,7 @@
 //! does; the analytics then see every event synchronously, in order: supervisor restart
 //! analytics ([`restarts`]), the metrics engine ([`metrics`], [`sketch`]), restart
 //! patterns ([`patterns`]), health, anomalies and alerts ([`health`]), the server that
-//! ties them to the event bus ([`monitor`]), exports ([`export`]) and the no-event-lost
+//! ties them to the event bus ([`server`]), exports ([`export`]) and the no-event-lost
 //! [`audit`].
 
 pub mod audit;
@@ -12,11 +12,11 @@ mod bounded;
 pub mod export;
 pub mod health;
 pub mod metrics;
-pub mod monitor;
 pub mod paths;
 pub mod patterns;
 mod reasons;
 pub mod restarts;
+pub mod server;
 pub mod sketch;
 
 use otp_lab_sim::event::EventKind;
@@ -28,12 +28,9 @@ use std::rc::Rc;
 /// Handler id used by [`attach`].
 pub const HANDLER_ID: &str = "otp-lab-analytics";
 
-/// Attaches the whole analytics server to a world ([`monitor::Server::attach`]).
-pub fn attach_server(
-    world: &mut World,
-    settings: monitor::Settings,
-) -> Rc<RefCell<monitor::Server>> {
-    monitor::Server::attach(world, settings)
+/// Attaches the whole analytics server to a world ([`server::Server::attach`]).
+pub fn attach_server(world: &mut World, settings: server::Settings) -> Rc<RefCell<server::Server>> {
+    server::Server::attach(world, settings)
 }
 
 /// Attaches restart analytics (keeping `history_size` records per supervisor) to a world.

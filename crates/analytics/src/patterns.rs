@@ -1,4 +1,4 @@
-//! Restart pattern detection (seed 002): restart storms, cascading failures and periodic
+//! Restart pattern detection: restart storms, cascading failures and periodic
 //! failures, from the failures and restarts a supervisor reports, in virtual time.
 //!
 //! Thresholds are fields of [`PatternConfig`] (documented defaults); each detection is a

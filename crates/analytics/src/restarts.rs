@@ -1,4 +1,4 @@
-//! Supervisor analytics (seed 000): restart history per supervisor, stats of all
+//! Supervisor analytics: restart history per supervisor, stats of all
 //! supervisors and failure rate over a window — computed from the simulator's telemetry
 //! events as they happen (nothing polls, no restart is missed) — and the intensity
 //! budget, read from the live supervisor's own `add_restart/1` window.
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
-/// Restart records kept per supervisor by default (seed 000's bound).
+/// Restart records kept per supervisor by default (the history is bounded: oldest go first).
 pub const DEFAULT_HISTORY: usize = 1000;
 
 /// Why a child (re)started.

@@ -4,8 +4,8 @@
 
 use otp_lab_analytics::health::{AlertRule, Health, Op, Severity};
 use otp_lab_analytics::metrics::Aggregation;
-use otp_lab_analytics::monitor::{Notice, Server, Settings};
 use otp_lab_analytics::patterns::Pattern;
+use otp_lab_analytics::server::{Notice, Server, Settings};
 use otp_lab_analytics::sketch::{exact_quantile, Sketch};
 use otp_lab_sim::scenario::{self, runner};
 use otp_lab_sim::world::Config;

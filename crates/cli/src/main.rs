@@ -80,7 +80,7 @@ fn metrics(path: &str, format: &str) -> ExitCode {
     let run = runner::run_world(&scn, otp_lab_sim::Config::default(), |w| {
         analytics = Some(otp_lab_analytics::attach_server(
             w,
-            otp_lab_analytics::monitor::Settings::default(),
+            otp_lab_analytics::server::Settings::default(),
         ));
     });
     let (out, world) = match run {
@@ -150,10 +150,7 @@ fn run_bench(divisor: u64) -> ExitCode {
             drop(world);
             let t0 = Instant::now();
             let (_, world) = bench::run_with(wl, divisor, |w| {
-                otp_lab_analytics::attach_server(
-                    w,
-                    otp_lab_analytics::monitor::Settings::default(),
-                );
+                otp_lab_analytics::attach_server(w, otp_lab_analytics::server::Settings::default());
             });
             let with = t0.elapsed().as_secs_f64().max(1e-9);
             drop(world);
@@ -258,7 +255,7 @@ fn main() -> ExitCode {
             let exp = otp_lab_session::soak::soak_experiment(50);
             println!(
                 "#{}",
-                otp_lab_session::link::encode(&otp_lab_session::link::Link::of(exp))
+                otp_lab_session::share::encode(&otp_lab_session::share::ShareLink::of(exp))
             );
             ExitCode::SUCCESS
         }

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use otp_lab_sim::lab::console::{parse, Input};
+use otp_lab_lab::console::{parse, Input};
 
 fuzz_target!(|data: &[u8]| {
     let line = String::from_utf8_lossy(data);

@@ -7,6 +7,6 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     if let Ok(scn) = otp_lab_sim::scenario::parse(&text) {
-        let _ = otp_lab_sim::lab::Lab::from_scenario(&scn, None, |_| {});
+        let _ = otp_lab_lab::Lab::from_scenario(&scn, None, |_| {});
     }
 });

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use otp_lab_session::link::{decode, encode};
+use otp_lab_session::share::{decode, encode};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

@@ -4,8 +4,8 @@ use crate::{
     is_dead, is_running, logged, node, restarts, state, typed, Block::Code, Block::P, Lesson,
     Prediction, Step, Task,
 };
+use otp_lab_lab::{NodeKind, NodeStatus};
 use otp_lab_session::experiment::Run;
-use otp_lab_sim::lab::{NodeKind, NodeStatus};
 
 const RESTART_TYPES: &str = r#"{"name":"restart_types","tree":{"id":"root","strategy":"one_for_one","intensity":5,"period":5,"children":[
     {"id":"perm","behaviour":"counter","restart":"permanent"},

@@ -12,8 +12,8 @@ pub mod progress;
 
 pub use course::LESSONS;
 
-use otp_lab_session::experiment::{Experiment, Run, Source};
-use otp_lab_sim::lab::NodeStatus;
+use otp_lab_lab::NodeStatus;
+use otp_lab_session::experiment::{replay, Experiment, Run, Source, Stop};
 use std::collections::BTreeSet;
 
 /// A block of a lesson's prose.
@@ -46,6 +46,35 @@ pub struct Prediction {
     pub question: &'static str,
     /// The console line that the Run button executes.
     pub line: &'static str,
+}
+
+/// How long after the line the Run button checks who restarted (virtual µs).
+pub const PREDICTION_SETTLE_US: u64 = 100_000;
+
+impl Prediction {
+    /// Grades `guess` against the truth: the experiment replayed to `at_us`, then the line
+    /// run and [`PREDICTION_SETTLE_US`] of virtual time let pass — the processes whose pid
+    /// changed, and whether `guess` names exactly those. `None` if the experiment or the
+    /// line cannot run.
+    pub fn check(
+        &self,
+        exp: &Experiment,
+        at_us: u64,
+        guess: &BTreeSet<String>,
+    ) -> Option<(BTreeSet<String>, bool)> {
+        let stop = Stop {
+            t_us: at_us,
+            log_len: None,
+        };
+        let mut run = replay(exp, stop).ok()?;
+        let pids = |r: &Run| -> Vec<(String, Option<String>)> {
+            r.lab.tree().into_iter().map(|n| (n.path, n.pid)).collect()
+        };
+        let before = pids(&run);
+        run.exec_line(self.line).ok()?;
+        run.lab.advance(PREDICTION_SETTLE_US);
+        Some(grade(&before, &pids(&run), guess))
+    }
 }
 
 /// One step of a lesson's reference solution.
@@ -145,7 +174,7 @@ pub fn grade(
 // ------------------------------------------------------------ helpers for checks
 
 /// The tree node at `path`.
-pub fn node(run: &Run, path: &str) -> Option<otp_lab_sim::lab::TreeNode> {
+pub fn node(run: &Run, path: &str) -> Option<otp_lab_lab::TreeNode> {
     run.lab.tree().into_iter().find(|n| n.path == path)
 }
 
@@ -307,26 +336,13 @@ mod tests {
     fn predictions_are_graded_by_the_simulation() {
         for l in LESSONS {
             let Some(p) = l.prediction else { continue };
-            let (mut run, _) = play(l, &[]);
-            let snap = |run: &Run| -> Vec<(String, Option<String>)> {
-                run.lab
-                    .tree()
-                    .into_iter()
-                    .map(|n| (n.path, n.pid))
-                    .collect()
-            };
-            let before = snap(&run);
-            run.exec_line(p.line).unwrap();
-            run.lab.advance(100_000);
-            let after = snap(&run);
-            let (truth, ok) = grade(&before, &after, &BTreeSet::new());
+            let exp = l.experiment();
+            let (truth, ok) = p.check(&exp, 0, &BTreeSet::new()).expect("the line runs");
             assert!(!truth.is_empty(), "{}: something restarts", l.id);
             assert!(!ok, "{}: an empty guess is wrong", l.id);
-            assert!(
-                grade(&before, &after, &truth).1,
-                "{}: the truth is right",
-                l.id
-            );
+            let (again, right) = p.check(&exp, 0, &truth).unwrap();
+            assert_eq!(again, truth, "{}: grading replays the same run", l.id);
+            assert!(right, "{}: the truth is right", l.id);
         }
     }
 }

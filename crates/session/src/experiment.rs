@@ -5,10 +5,10 @@
 //! everything due at or before that instant has run (work, timers, faults) — the same
 //! point at which the live lab executes it.
 
-use otp_lab_analytics::monitor::{Server, Settings};
-use otp_lab_sim::lab::console::{self, Input};
-use otp_lab_sim::lab::presets;
-use otp_lab_sim::lab::Lab;
+use otp_lab_analytics::server::{Server, Settings};
+use otp_lab_lab::console::{self, Input};
+use otp_lab_lab::presets;
+use otp_lab_lab::Lab;
 use otp_lab_sim::scenario::{self, Scenario};
 use std::cell::RefCell;
 use std::rc::Rc;

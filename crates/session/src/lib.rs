@@ -6,9 +6,10 @@
 //! instant by replaying the experiment up to it (the simulator is deterministic, so the
 //! replay is the same run). Everything here is plain Rust, tested natively.
 
+pub mod analytics;
 pub mod experiment;
-pub mod link;
 pub mod session;
+pub mod share;
 pub mod soak;
 pub mod variant;
 

@@ -4,6 +4,7 @@
 //! continue from there (a new branch), as an editor's undo history does.
 
 use crate::experiment::{replay, Action, Experiment, Run, Stop};
+use otp_lab_lab::command::Command;
 
 /// Scheduler steps per frame by default: keeps a frame short however busy the tree is.
 pub const DEFAULT_BUDGET: u32 = 20_000;
@@ -129,7 +130,7 @@ impl Session {
     /// after that instant and makes the cursor's run the new head. Returns what the
     /// console prints; `Err` for lines that do not parse (nothing is recorded).
     pub fn exec(&mut self, line: &str) -> Result<String, String> {
-        otp_lab_sim::lab::console::parse(line)?;
+        otp_lab_lab::console::parse(line)?;
         if let Some(view) = self.view.take() {
             let keep = view.next_action;
             self.exp.actions.truncate(keep);
@@ -147,6 +148,12 @@ impl Session {
         let out = self.live.exec_line(line);
         self.target_us = self.target_us.max(self.live.lab.now_us());
         out
+    }
+
+    /// Runs a typed command (an inspector's button) as [`Session::exec`] runs its console
+    /// line: the line is what the experiment records and a share link replays.
+    pub fn exec_command(&mut self, cmd: &Command) -> Result<String, String> {
+        self.exec(&cmd.to_elixir())
     }
 
     /// Shows the instant `t_us` (the head if `t_us` is at or past it).
@@ -340,6 +347,6 @@ mod tests {
             s.frame(16_000, DEFAULT_BUDGET);
         }
         let t = s.current().lab.tree();
-        assert_eq!(t[0].status, otp_lab_sim::lab::NodeStatus::Dead, "{t:?}");
+        assert_eq!(t[0].status, otp_lab_lab::NodeStatus::Dead, "{t:?}");
     }
 }

@@ -1,6 +1,6 @@
 //! Variants of an experiment's tree: the same scenario with another root strategy or
 //! intensity (for Compare), or another fault script (the Faults editor and chaos mode).
-//! Scenarios stay JSON text, validated by the simulator's parser on use.
+//! Scenarios stay JSON text, validated by the simulator's parser on use ([`checked`]).
 
 use serde_json::{json, Value};
 
@@ -122,6 +122,14 @@ pub fn faults_of(scenario: &str) -> Result<Vec<FaultRow>, String> {
         .collect())
 }
 
+/// `scenario` if the simulator's scenario parser accepts it; its reason if not.
+pub fn checked(scenario: String) -> Result<String, String> {
+    match otp_lab_sim::scenario::parse(&scenario) {
+        Ok(_) => Ok(scenario),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// Chaos mode: a seeded fault that kills a random child of the root every `every_ms`
 /// with probability `p`, added to the script.
 pub fn with_chaos(scenario: &str, every_ms: u64, p: f64) -> Result<String, String> {
@@ -146,7 +154,7 @@ pub fn with_chaos(scenario: &str, every_ms: u64, p: f64) -> Result<String, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use otp_lab_sim::lab::presets::preset;
+    use otp_lab_lab::presets::preset;
     use otp_lab_sim::scenario::parse as parse_scenario;
 
     #[test]
@@ -200,5 +208,8 @@ mod tests {
         }];
         let s = with_faults(base, &rows).unwrap();
         assert!(parse_scenario(&s).is_err());
+        let why = checked(s).unwrap_err();
+        assert!(why.contains("explode"), "{why}");
+        assert!(checked(base.to_string()).is_ok());
     }
 }

@@ -233,7 +233,7 @@ pub fn quote_atom(name: &str) -> String {
     if plain {
         return name.to_string();
     }
-    crate::term::quote_with(name, '\'', |c| {
+    crate::quote::quote_with(name, '\'', |c| {
         Some(std::borrow::Cow::Borrowed(match c {
             '\'' => "\\'",
             '\\' => "\\\\",

@@ -9,6 +9,7 @@
 
 use crate::event::{Event, EventKind};
 use crate::pid::Pid;
+use crate::term::hash::{mix, term_hash, HASH_START};
 use crate::term::Term;
 
 /// Default number of events kept: small enough that the ring stays in a core's cache while
@@ -32,92 +33,6 @@ pub struct EventLog {
     hash: u64,
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const MIX: u64 = 0x100_0000_01b3;
-
-#[inline]
-fn mix(h: u64, v: u64) -> u64 {
-    (h ^ v).wrapping_mul(MIX).rotate_left(29)
-}
-
-/// Elements of a compound term that its fingerprint looks at (the length always counts).
-const HASHED_ELEMENTS: usize = 8;
-
-/// A structural 64-bit fingerprint of a term that does not depend on interning order.
-///
-/// Compound terms contribute their kind, length and first [`HASHED_ELEMENTS`] elements,
-/// two levels deep: enough to tell runs apart (any divergence shows in many events), and
-/// cheap for big payloads such as a `which_children` reply.
-#[inline]
-pub fn term_hash(t: &Term) -> u64 {
-    match scalar_hash(t) {
-        Some(h) => h,
-        None => hash_depth(t, 2),
-    }
-}
-
-#[inline(always)]
-fn scalar_hash(t: &Term) -> Option<u64> {
-    Some(match t {
-        Term::Atom(a) => mix(1, crate::atom::atom_hash(*a)),
-        Term::Int(i) => mix(2, *i as u64),
-        Term::BigInt(d) => d.bytes().fold(2, |h, b| mix(h, b as u64)),
-        Term::Float(f) => mix(3, f.to_bits()),
-        Term::Pid(p) => mix(4, p.serial() as u64),
-        Term::Ref(r) => mix(5, r.id()),
-        Term::Stack => 10,
-        _ => return None,
-    })
-}
-
-fn hash_depth(t: &Term, depth: u32) -> u64 {
-    match t {
-        Term::Tuple(items) => hash_elements(6, items, depth),
-        Term::List(items) => hash_elements(7, items, depth),
-        Term::Improper(raw) => {
-            let (items, tail) = crate::term::improper_parts(raw);
-            mix(
-                hash_elements(11, items, depth),
-                hash_depth(tail, depth.saturating_sub(1)),
-            )
-        }
-        Term::Bits(raw) => raw
-            .iter()
-            .take(64)
-            .fold(mix(12, raw.len() as u64), |h, x| mix(h, *x as u64)),
-        Term::Binary(b) => b
-            .iter()
-            .take(64)
-            .fold(mix(8, b.len() as u64), |h, x| mix(h, *x as u64)),
-        Term::Map(e) => {
-            let h = mix(9, e.len() as u64);
-            if depth == 0 {
-                return h;
-            }
-            e.iter().take(HASHED_ELEMENTS).fold(h, |h, (k, v)| {
-                mix(mix(h, hash_depth(k, depth - 1)), hash_depth(v, depth - 1))
-            })
-        }
-        scalar => scalar_hash(scalar).unwrap_or(0),
-    }
-}
-
-#[inline]
-fn hash_elements(seed: u64, items: &[Term], depth: u32) -> u64 {
-    let mut h = mix(seed, items.len() as u64);
-    if depth == 0 {
-        return h;
-    }
-    for x in &items[..items.len().min(HASHED_ELEMENTS)] {
-        let v = match scalar_hash(x) {
-            Some(v) => v,
-            None => hash_depth(x, depth - 1),
-        };
-        h = mix(h, v);
-    }
-    h
-}
-
 impl EventLog {
     /// An empty log keeping at most `capacity` events (at least 1).
     pub fn new(capacity: usize) -> EventLog {
@@ -131,7 +46,7 @@ impl EventLog {
             other: Vec::new(),
             info: Vec::new(),
             term: Vec::new(),
-            hash: FNV_OFFSET,
+            hash: HASH_START,
         }
     }
 
@@ -276,21 +191,6 @@ impl EventLog {
     /// The raw time column (ring order, not sequence order once the ring has wrapped).
     pub fn time_column(&self) -> &[u64] {
         &self.time
-    }
-
-    /// The raw kind column (ring order).
-    pub fn kind_column(&self) -> &[u8] {
-        &self.kind
-    }
-
-    /// Approximate bytes held by the columns (terms counted by their inline size).
-    pub fn memory_bytes(&self) -> usize {
-        self.time.capacity() * 8
-            + self.kind.capacity()
-            + self.pid.capacity() * 8
-            + self.other.capacity() * 8
-            + self.info.capacity() * 4
-            + self.term.capacity() * std::mem::size_of::<Term>()
     }
 }
 

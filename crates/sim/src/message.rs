@@ -7,7 +7,7 @@
 
 use crate::atom::Atom;
 use crate::pid::{Pid, Ref};
-use crate::supervisor::spec::{ChildSpec, Strategy};
+use crate::supervisor::api::SupervisorCall;
 use crate::term::Term;
 use std::rc::Rc;
 
@@ -24,38 +24,11 @@ pub enum Signal {
     Timeout(Ref),
 }
 
-/// How a child is named in `terminate_child`.
-#[derive(Clone, Debug)]
-pub enum ChildRef {
-    Id(Term),
-    Pid(Pid),
-}
-
-/// The argument of `supervisor:start_child/2`.
-#[derive(Clone, Debug)]
-pub enum StartChildArg {
-    /// A child spec (any strategy but `simple_one_for_one`).
-    Spec(Rc<ChildSpec>),
-    /// Extra arguments for a `simple_one_for_one` child: the instance name.
-    Args(Term),
-}
-
 /// A `gen_server` call request.
 #[derive(Clone, Debug)]
 pub enum Request {
-    WhichChildren,
-    CountChildren,
-    StartChild(StartChildArg),
-    TerminateChild(ChildRef),
-    RestartChild(Term),
-    DeleteChild(Term),
-    GetChildspec(Term),
-    /// Beyond OTP: stop restarting children until resumed.
-    Pause,
-    /// Beyond OTP: restart what the pause left stopped.
-    Resume,
-    /// Beyond OTP: change the restart strategy at run time.
-    ChangeStrategy(Strategy),
+    /// A call of the supervisor's API (`supervisor:which_children/1`…).
+    Supervisor(SupervisorCall),
     /// Anything else (worker calls such as `get`).
     Term(Term),
 }
@@ -78,9 +51,9 @@ pub enum SystemReq {
     Terminate(Term),
 }
 
-/// A command for a raw-family puppet process (see `scenario::raw`).
+/// A command for a raw-family puppet process (see `scenario::runner`'s raw family).
 #[derive(Clone, Debug)]
-pub enum Command {
+pub enum PuppetCommand {
     Spawn {
         name: Rc<str>,
         trap_exit: bool,
@@ -122,7 +95,7 @@ pub enum Msg {
     Command {
         from: Pid,
         tag: Ref,
-        cmd: Rc<Command>,
+        cmd: Rc<PuppetCommand>,
     },
     /// Any other term, with its event-log fingerprint (filled in when it is sent, so
     /// the receive event does not compute it again).
@@ -220,28 +193,7 @@ impl Term {
 
 fn request_term(req: &Request) -> Term {
     match req {
-        Request::WhichChildren => Term::atom("which_children"),
-        Request::CountChildren => Term::atom("count_children"),
-        Request::StartChild(StartChildArg::Spec(spec)) => {
-            Term::pair(Term::atom("start_child"), spec.id.clone())
-        }
-        Request::StartChild(StartChildArg::Args(a)) => {
-            Term::pair(Term::atom("start_child"), Term::list(vec![a.clone()]))
-        }
-        Request::TerminateChild(ChildRef::Id(id)) => {
-            Term::pair(Term::atom("terminate_child"), id.clone())
-        }
-        Request::TerminateChild(ChildRef::Pid(p)) => {
-            Term::pair(Term::atom("terminate_child"), Term::Pid(*p))
-        }
-        Request::RestartChild(id) => Term::pair(Term::atom("restart_child"), id.clone()),
-        Request::DeleteChild(id) => Term::pair(Term::atom("delete_child"), id.clone()),
-        Request::GetChildspec(id) => Term::pair(Term::atom("get_childspec"), id.clone()),
-        Request::Pause => Term::atom("pause"),
-        Request::Resume => Term::atom("resume"),
-        Request::ChangeStrategy(s) => {
-            Term::pair(Term::atom("change_strategy"), Term::atom(s.name()))
-        }
+        Request::Supervisor(call) => call.to_term(),
         Request::Term(t) => t.clone(),
     }
 }

@@ -84,6 +84,11 @@ impl fmt::Display for Pid {
 pub struct Ref(pub(crate) u64);
 
 impl Ref {
+    /// The reference numbered `id` (as a console reads `#Ref<0.0.0.N>` back).
+    pub fn from_id(id: u64) -> Ref {
+        Ref(id)
+    }
+
     /// The reference's number.
     pub fn id(self) -> u64 {
         self.0

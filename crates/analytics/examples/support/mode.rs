@@ -19,10 +19,10 @@ pub fn attach(w: &mut World, mode: &str) {
         "noop" => {
             let _ =
                 w.telemetry
-                    .attach_many("noop", otp_lab_analytics::monitor::Server::KINDS, |_| {});
+                    .attach_many("noop", otp_lab_analytics::server::Server::KINDS, |_| {});
         }
         _ => {
-            otp_lab_analytics::attach_server(w, otp_lab_analytics::monitor::Settings::default());
+            otp_lab_analytics::attach_server(w, otp_lab_analytics::server::Settings::default());
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::atom::Atom;
 use crate::behaviour::{Behaviour, Flow};
 use crate::message::{Msg, Request};
 use crate::pid::{Pid, Ref};
+use crate::supervisor::api::SupervisorCall;
 use crate::supervisor::spec::{
     ChildSpec, ChildType, RestartType, Shutdown, StartFn, Strategy, SupFlags, SupSpec,
 };
@@ -275,7 +276,7 @@ impl Storm {
                     Msg::Call {
                         from: me,
                         tag,
-                        req: Request::WhichChildren,
+                        req: Request::Supervisor(SupervisorCall::WhichChildren),
                     },
                 );
                 self.phase = StormPhase::AwaitChildren(mref, tag);

@@ -8,7 +8,7 @@
 use crate::atom::Atom;
 use crate::behaviour::{Behaviour, Flow};
 use crate::event::EventKind;
-use crate::message::{Command, Msg};
+use crate::message::{Msg, PuppetCommand};
 use crate::pid::Pid;
 use crate::term::Term;
 use crate::world::{SpawnOpts, World};
@@ -65,7 +65,7 @@ impl Puppet {
             Some(Msg::Command { from, tag, cmd }) => {
                 let flow = self.exec(w, me, &cmd);
                 match flow {
-                    Flow::Exit(r) if !matches!(*cmd, Command::Return) => Flow::Exit(r),
+                    Flow::Exit(r) if !matches!(*cmd, PuppetCommand::Return) => Flow::Exit(r),
                     other => {
                         w.send(
                             me,
@@ -86,9 +86,9 @@ impl Puppet {
         }
     }
 
-    fn exec(&mut self, w: &mut World, me: Pid, cmd: &Command) -> Flow {
+    fn exec(&mut self, w: &mut World, me: Pid, cmd: &PuppetCommand) -> Flow {
         match cmd {
-            Command::Spawn {
+            PuppetCommand::Spawn {
                 name,
                 trap_exit,
                 link,
@@ -122,7 +122,7 @@ impl Puppet {
                 };
                 log_line(w, me, vec![text(&format!("do {kind}{name} -> ")), res]);
             }
-            Command::Link(p) => {
+            PuppetCommand::Link(p) => {
                 let r = if w.link_bif(me, *p) {
                     Term::TRUE
                 } else {
@@ -138,7 +138,7 @@ impl Puppet {
                     vec![text("do link "), Term::Pid(*p), text(" -> "), r],
                 );
             }
-            Command::Unlink(p) => {
+            PuppetCommand::Unlink(p) => {
                 w.unlink(me, *p);
                 log_line(
                     w,
@@ -146,7 +146,7 @@ impl Puppet {
                     vec![text("do unlink "), Term::Pid(*p), text(" -> "), Term::TRUE],
                 );
             }
-            Command::Monitor(p, rname) => {
+            PuppetCommand::Monitor(p, rname) => {
                 let r = w.monitor(me, *p);
                 let t = Term::pair(Term::Ref(r), Term::Binary(Rc::from(rname.as_bytes())));
                 w.emit(EventKind::Log, me, Pid::NONE, LOG_NAME_REF, &t);
@@ -161,7 +161,7 @@ impl Puppet {
                     ],
                 );
             }
-            Command::Demonitor(r, flush, info) => {
+            PuppetCommand::Demonitor(r, flush, info) => {
                 let active = w.demonitor(me, *r, *flush);
                 let mut opts = Vec::new();
                 if *flush {
@@ -188,7 +188,7 @@ impl Puppet {
                     ],
                 );
             }
-            Command::TrapExit(v) => {
+            PuppetCommand::TrapExit(v) => {
                 let old = w.set_trap_exit(me, *v);
                 log_line(
                     w,
@@ -196,7 +196,7 @@ impl Puppet {
                     vec![text(&format!("do trap_exit {v} -> ")), Term::bool(old)],
                 );
             }
-            Command::Exit(p, reason) => {
+            PuppetCommand::Exit(p, reason) => {
                 log_line(
                     w,
                     me,
@@ -204,19 +204,19 @@ impl Puppet {
                 );
                 w.send_exit(me, *p, reason.clone());
             }
-            Command::ExitSelf(reason) => {
+            PuppetCommand::ExitSelf(reason) => {
                 log_line(w, me, vec![text("do exit/1 "), reason.clone()]);
                 return Flow::Exit(reason.clone());
             }
-            Command::Error(reason) => {
+            PuppetCommand::Error(reason) => {
                 log_line(w, me, vec![text("do error/1 "), reason.clone()]);
                 return Flow::Exit(Term::pair(reason.clone(), Term::Stack));
             }
-            Command::Return => {
+            PuppetCommand::Return => {
                 log_line(w, me, vec![text("do return")]);
                 return Flow::Exit(Term::NORMAL);
             }
-            Command::Send(p, msg) => {
+            PuppetCommand::Send(p, msg) => {
                 log_line(
                     w,
                     me,

@@ -8,18 +8,28 @@
 //! shutdown protocol (monitor, `exit(Child, shutdown)`, kill after the timeout,
 //! `unlink_flush`), reports, and every reply of the child API.
 //!
-//! Beyond OTP (seed 003): pause/resume, changing strategy at run time, and a restart
+//! Beyond OTP: pause/resume, changing strategy at run time, and a restart
 //! counter kept by the supervisor itself.
+//!
+//! This file holds the state, init and the receive loop; the rest is in rooms of its own:
+//! [`spec`] (child specs and flags, plain data), [`api`] (what the API calls send),
+//! `calls.rs` (their `handle_call` clauses), `restart.rs` (a child's exit, the intensity
+//! rule, the strategies), `jobs.rs` (multi-step work resumed after each blocking step),
+//! `shutdown.rs` (stopping children) and [`children`] (child records and the restart
+//! window).
 
+pub mod api;
+mod calls;
 pub mod children;
 mod jobs;
+mod restart;
 mod shutdown;
 pub mod spec;
 
 use crate::atom::Atom;
 use crate::behaviour::{Behaviour, Flow};
 use crate::event::{EventKind, Noted, ReportContext, SupervisorNote};
-use crate::message::{Cast, ChildRef, Msg, Request, StartChildArg, SystemReq};
+use crate::message::{Cast, Msg, Request, SystemReq};
 use crate::pid::{Pid, Ref};
 use crate::term::Term;
 use crate::world::{SpawnOpts, World};
@@ -27,7 +37,7 @@ use children::{Child, ChildPid, DynChild, DynKey, RestartWindow};
 use jobs::Job;
 use rustc_hash::FxHashMap as HashMap;
 use shutdown::DynShutdown;
-use spec::{AutoShutdown, ChildSpec, ChildType, RestartType, StartFn, Strategy, SupSpec};
+use spec::{AutoShutdown, ChildSpec, RestartType, StartFn, Strategy, SupSpec};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -287,7 +297,16 @@ impl Supervisor {
                 }
                 self.restart_child(w, me, from, reason)
             }
-            Msg::Call { from, tag, req } => self.handle_call(w, me, from, tag, req),
+            Msg::Call {
+                from,
+                tag,
+                req: Request::Supervisor(call),
+            } => self.handle_call(w, me, from, tag, call),
+            Msg::Call {
+                from,
+                tag,
+                req: Request::Term(_),
+            } => Self::reply(w, me, from, tag, Term::error(Term::atom("badcall"))),
             Msg::Cast(Cast::TryAgainRestart(key)) => self.try_again(w, me, key),
             Msg::System {
                 from,
@@ -306,271 +325,6 @@ impl Supervisor {
             }
             // Anything else: "Supervisor received unexpected message" (logged, ignored).
             _ => Flow::Continue,
-        }
-    }
-
-    // ------------------------------------------------------------ child API
-
-    fn reply(w: &mut World, me: Pid, to: Pid, tag: Ref, value: Term) -> Flow {
-        w.send(me, to, Msg::Reply { tag, value });
-        Flow::Continue
-    }
-
-    fn find_by_id(&self, id: &Term) -> Option<usize> {
-        self.children.iter().position(|c| &c.spec.id == id)
-    }
-
-    fn handle_call(&mut self, w: &mut World, me: Pid, from: Pid, tag: Ref, req: Request) -> Flow {
-        let simple = self.is_simple();
-        let err = |a: Atom| Term::error(Term::Atom(a));
-        match req {
-            Request::WhichChildren => {
-                let v = self.which_children_term();
-                Self::reply(w, me, from, tag, v)
-            }
-            Request::CountChildren => {
-                let v = self.count_children_term(w);
-                Self::reply(w, me, from, tag, v)
-            }
-            Request::StartChild(StartChildArg::Args(args)) if simple => {
-                self.stage = Stage::Job(Job::CallStartDyn {
-                    from,
-                    tag,
-                    args: args.clone(),
-                });
-                let template = self.children[0].spec.clone();
-                let path = self.dyn_path(w, &args);
-                self.start_and_resume(w, me, &template, path)
-            }
-            Request::StartChild(StartChildArg::Spec(spec)) if !simple => {
-                if let Err(e) = spec::check_childspec(&spec, self.auto_shutdown) {
-                    return Self::reply(w, me, from, tag, Term::error(e));
-                }
-                match self.find_by_id(&spec.id) {
-                    Some(i) => {
-                        let v = match self.children[i].pid {
-                            ChildPid::Running(p) => Term::error(Term::pair(
-                                Term::Atom(Atom::ALREADY_STARTED),
-                                Term::Pid(p),
-                            )),
-                            _ => err(Atom::ALREADY_PRESENT),
-                        };
-                        Self::reply(w, me, from, tag, v)
-                    }
-                    None => {
-                        self.stage = Stage::Job(Job::CallStart {
-                            from,
-                            tag,
-                            spec: spec.clone(),
-                        });
-                        let path = self.child_path(w, &spec);
-                        self.start_and_resume(w, me, &spec, path)
-                    }
-                }
-            }
-            Request::StartChild(_) => Self::reply(w, me, from, tag, err(Atom::BAD_ARG)),
-            Request::TerminateChild(ChildRef::Id(_)) if simple => {
-                Self::reply(w, me, from, tag, err(Atom::SIMPLE_ONE_FOR_ONE))
-            }
-            Request::TerminateChild(target) => {
-                let found = match &target {
-                    ChildRef::Id(id) => self.find_by_id(id).map(jobs::Target::Index),
-                    ChildRef::Pid(p) if simple => self.find_dynamic_for_api(w, *p),
-                    ChildRef::Pid(_) => None,
-                };
-                match found {
-                    None => Self::reply(w, me, from, tag, err(Atom::NOT_FOUND)),
-                    Some(t) => {
-                        self.stage = Stage::Job(Job::CallTerminate {
-                            from,
-                            tag,
-                            target: t,
-                        });
-                        self.resume(w, me, jobs::Outcome::None)
-                    }
-                }
-            }
-            Request::RestartChild(_) | Request::DeleteChild(_) if simple => {
-                Self::reply(w, me, from, tag, err(Atom::SIMPLE_ONE_FOR_ONE))
-            }
-            Request::RestartChild(id) => match self.find_by_id(&id) {
-                Some(i) => match self.children[i].pid {
-                    ChildPid::Undefined => {
-                        self.stage = Stage::Job(Job::CallRestart { from, tag, idx: i });
-                        let spec = self.children[i].spec.clone();
-                        let path = self.child_path(w, &spec);
-                        self.start_and_resume(w, me, &spec, path)
-                    }
-                    ChildPid::Restarting(_) => Self::reply(w, me, from, tag, err(Atom::RESTARTING)),
-                    ChildPid::Running(_) => Self::reply(w, me, from, tag, err(Atom::RUNNING)),
-                },
-                None => Self::reply(w, me, from, tag, err(Atom::NOT_FOUND)),
-            },
-            Request::DeleteChild(id) => {
-                let v = match self.find_by_id(&id) {
-                    Some(i) => match self.children[i].pid {
-                        ChildPid::Undefined => {
-                            self.children.remove(i);
-                            self.reindex();
-                            Term::OK
-                        }
-                        ChildPid::Restarting(_) => err(Atom::RESTARTING),
-                        ChildPid::Running(_) => err(Atom::RUNNING),
-                    },
-                    None => err(Atom::NOT_FOUND),
-                };
-                Self::reply(w, me, from, tag, v)
-            }
-            Request::GetChildspec(id) => {
-                let v = if simple {
-                    match id {
-                        Term::Pid(p) if self.dynamics.contains_key(&DynKey::Pid(p)) => {
-                            Term::ok(self.children[0].spec.to_term())
-                        }
-                        _ => err(Atom::NOT_FOUND),
-                    }
-                } else {
-                    match self.find_by_id(&id) {
-                        Some(i) => Term::ok(self.children[i].spec.to_term()),
-                        None => err(Atom::NOT_FOUND),
-                    }
-                };
-                Self::reply(w, me, from, tag, v)
-            }
-            Request::Pause => {
-                let v = if self.paused {
-                    Term::error(Term::atom("already_paused"))
-                } else {
-                    self.paused = true;
-                    w.emit(EventKind::Paused, me, Pid::NONE, 1, &Term::TRUE);
-                    Term::OK
-                };
-                Self::reply(w, me, from, tag, v)
-            }
-            Request::Resume => {
-                if !self.paused {
-                    return Self::reply(w, me, from, tag, Term::error(Term::atom("not_paused")));
-                }
-                self.paused = false;
-                w.emit(EventKind::Paused, me, Pid::NONE, 0, &Term::FALSE);
-                w.send(
-                    me,
-                    from,
-                    Msg::Reply {
-                        tag,
-                        value: Term::OK,
-                    },
-                );
-                let pending = std::mem::take(&mut self.pending);
-                self.stage = Stage::Job(Job::Resume { pending, pos: 0 });
-                self.resume(w, me, jobs::Outcome::None)
-            }
-            Request::ChangeStrategy(s) => {
-                let v = if s == Strategy::SimpleOneForOne || simple {
-                    Term::error(Term::Atom(Atom::BAD_STRATEGY))
-                } else {
-                    self.strategy = s;
-                    w.emit(
-                        EventKind::StrategyChanged,
-                        me,
-                        Pid::NONE,
-                        0,
-                        &Term::atom(s.name()),
-                    );
-                    Term::OK
-                };
-                Self::reply(w, me, from, tag, v)
-            }
-            Request::Term(_) => Self::reply(w, me, from, tag, err(Atom::new("badcall"))),
-        }
-    }
-
-    fn which_children_term(&self) -> Term {
-        let module = |c: &ChildSpec| -> Term { c.modules() };
-        if self.is_simple() {
-            let Some(t) = self.template() else {
-                return Term::list(vec![]);
-            };
-            let ty = Term::Atom(t.spec.child_type.atom());
-            let m = module(&t.spec);
-            let items = self
-                .dynamics
-                .keys()
-                .map(|k| {
-                    let p = match k {
-                        DynKey::Restarting(_) => Term::Atom(Atom::RESTARTING),
-                        DynKey::Pid(p) => Term::Pid(*p),
-                        DynKey::Undefined => Term::UNDEFINED,
-                    };
-                    Term::tuple(vec![Term::UNDEFINED, p, ty.clone(), m.clone()])
-                })
-                .collect();
-            return Term::list(items);
-        }
-        let items = self
-            .children
-            .iter()
-            .rev()
-            .map(|c| {
-                let t: Rc<[Term]> = Rc::new([
-                    c.spec.id.clone(),
-                    c.pid.to_term(),
-                    Term::Atom(c.spec.child_type.atom()),
-                    module(&c.spec),
-                ]);
-                Term::Tuple(t)
-            })
-            .collect();
-        Term::list(items)
-    }
-
-    fn count_children_term(&self, w: &World) -> Term {
-        let (specs, active, sups, workers) = if self.is_simple() {
-            let sz = self.dynamics.len() as i64;
-            let active = sz - self.dynamic_restarts as i64;
-            let is_sup = self
-                .template()
-                .map(|t| t.spec.child_type == ChildType::Supervisor);
-            if is_sup == Some(true) {
-                (1, active, sz, 0)
-            } else {
-                (1, active, 0, sz)
-            }
-        } else {
-            let mut r = (0i64, 0i64, 0i64, 0i64);
-            for c in &self.children {
-                r.0 += 1;
-                if c.pid.pid().is_some_and(|p| w.is_alive(p)) {
-                    r.1 += 1;
-                }
-                match c.spec.child_type {
-                    ChildType::Supervisor => r.2 += 1,
-                    ChildType::Worker => r.3 += 1,
-                }
-            }
-            r
-        };
-        let kv = |a: Atom, n: i64| Term::pair(Term::Atom(a), Term::Int(n));
-        Term::list(vec![
-            kv(Atom::SPECS, specs),
-            kv(Atom::ACTIVE, active),
-            kv(Atom::SUPERVISORS, sups),
-            kv(Atom::WORKERS, workers),
-        ])
-    }
-
-    /// `find_child(Pid, State)` for a `simple_one_for_one` API call.
-    fn find_dynamic_for_api(&self, w: &World, p: Pid) -> Option<jobs::Target> {
-        if self.dynamics.contains_key(&DynKey::Pid(p)) {
-            return Some(jobs::Target::Dyn(DynKey::Pid(p)));
-        }
-        if self.dynamics.contains_key(&DynKey::Restarting(Some(p))) {
-            return Some(jobs::Target::Dyn(DynKey::Restarting(Some(p))));
-        }
-        if w.is_alive(p) {
-            None
-        } else {
-            Some(jobs::Target::Dyn(DynKey::Undefined))
         }
     }
 
@@ -795,7 +549,7 @@ fn ack_result(ret: Term) -> Started {
 mod tests {
     use super::*;
     use crate::event::EventKind;
-    use crate::supervisor::spec::{ChildSpec, Shutdown, SupFlags};
+    use crate::supervisor::spec::{ChildSpec, ChildType, Shutdown, SupFlags};
 
     fn worker(id: i64) -> Rc<ChildSpec> {
         Rc::new(ChildSpec {

@@ -5,7 +5,7 @@
 //! reproduces `supervisor:check_childspec/2`'s `bad_combination` errors exactly.
 
 use crate::atom::Atom;
-use crate::behaviour::gen_server::WorkerSpec;
+use crate::behaviour::gen_server::spec::WorkerSpec;
 use crate::pid::Pid;
 use crate::term::Term;
 use std::rc::Rc;
@@ -229,9 +229,9 @@ impl ChildSpec {
         }
         let i = match &self.start {
             StartFn::Worker(ws) => match ws.kind {
-                crate::behaviour::gen_server::WorkerKind::Generic => 0,
-                crate::behaviour::gen_server::WorkerKind::Counter => 1,
-                crate::behaviour::gen_server::WorkerKind::Printer => 2,
+                crate::behaviour::gen_server::spec::WorkerKind::Generic => 0,
+                crate::behaviour::gen_server::spec::WorkerKind::Counter => 1,
+                crate::behaviour::gen_server::spec::WorkerKind::Printer => 2,
             },
             StartFn::Supervisor(_) => 3,
             StartFn::SpawnLoop { .. } => 4,

@@ -1,0 +1,177 @@
+//! The inspector's actions as typed [`Command`]s, built from what the learner picked or
+//! typed next to each button (a reason, a message, a child id, a strategy) for the process
+//! at a tree path. Each checks its input and says plainly what is wrong, so the web app
+//! never builds terms or console text itself.
+
+use crate::command::{ChildSel, Command, StartSpec, Target};
+use otp_lab_sim::behaviour::gen_server::spec::WorkerKind;
+use otp_lab_sim::supervisor::spec::{RestartType, Strategy};
+use otp_lab_sim::term::{parse_term, Term};
+
+/// Exit reasons the Exit action offers.
+pub const EXIT_REASONS: &[&str] = &[
+    "normal",
+    "shutdown",
+    "kill",
+    "crash",
+    "{shutdown,maintenance}",
+];
+
+/// The strategies a running supervisor can change to.
+pub const STRATEGIES: &[&str] = &["one_for_one", "one_for_all", "rest_for_one"];
+
+fn at(path: &str) -> Target {
+    Target::Path(path.to_string())
+}
+
+/// A term the learner typed, or why it is not one.
+pub fn read_term(text: &str) -> Result<Term, String> {
+    parse_term(text).map_err(|e| format!("not an Erlang term: {e}"))
+}
+
+/// `Process.exit(pid, :kill)`.
+pub fn kill(path: &str) -> Command {
+    Command::Exit {
+        target: at(path),
+        reason: Term::KILL,
+    }
+}
+
+/// `Process.exit(pid, reason)` with a reason the learner typed.
+pub fn exit(path: &str, reason: &str) -> Result<Command, String> {
+    Ok(Command::Exit {
+        target: at(path),
+        reason: read_term(reason)?,
+    })
+}
+
+/// The worker crashes (stops itself with `crash`).
+pub fn crash(path: &str) -> Command {
+    Command::Crash {
+        target: at(path),
+        reason: Term::atom("crash"),
+    }
+}
+
+/// `send(pid, msg)` with a message the learner typed.
+pub fn send(path: &str, msg: &str) -> Result<Command, String> {
+    Ok(Command::Send {
+        target: at(path),
+        msg: read_term(msg)?,
+    })
+}
+
+/// `Supervisor.which_children/1`.
+pub fn which_children(path: &str) -> Command {
+    Command::WhichChildren { sup: at(path) }
+}
+
+/// `Lab.pause/1`.
+pub fn pause(path: &str) -> Command {
+    Command::Pause { sup: at(path) }
+}
+
+/// `Lab.resume/1`.
+pub fn resume(path: &str) -> Command {
+    Command::Resume { sup: at(path) }
+}
+
+/// `Lab.change_strategy/2` to one of [`STRATEGIES`].
+pub fn change_strategy(path: &str, strategy: &str) -> Result<Command, String> {
+    let strategy = Strategy::parse(strategy)
+        .filter(|s| *s != Strategy::SimpleOneForOne)
+        .ok_or_else(|| format!("\"{strategy}\" is not a strategy a running supervisor can take"))?;
+    Ok(Command::ChangeStrategy {
+        sup: at(path),
+        strategy,
+    })
+}
+
+/// `Supervisor.start_child/2` of a permanent Counter worker with the id the learner typed.
+pub fn start_counter(path: &str, id: &str) -> Command {
+    Command::StartChild {
+        sup: at(path),
+        spec: StartSpec::Worker {
+            id: Term::atom(id.trim()),
+            kind: WorkerKind::Counter,
+            restart: RestartType::Permanent,
+        },
+    }
+}
+
+/// `Supervisor.terminate_child/2` by the child id the learner typed.
+pub fn terminate_child(path: &str, id: &str) -> Result<Command, String> {
+    checked(Command::TerminateChild {
+        sup: at(path),
+        child: ChildSel::Id(Term::atom(id.trim())),
+    })
+    .ok_or_else(|| not_an_id(id))
+}
+
+/// `Supervisor.restart_child/2` by the child id the learner typed.
+pub fn restart_child(path: &str, id: &str) -> Result<Command, String> {
+    checked(Command::RestartChild {
+        sup: at(path),
+        id: Term::atom(id.trim()),
+    })
+    .ok_or_else(|| not_an_id(id))
+}
+
+/// `Supervisor.delete_child/2` by the child id the learner typed.
+pub fn delete_child(path: &str, id: &str) -> Result<Command, String> {
+    checked(Command::DeleteChild {
+        sup: at(path),
+        id: Term::atom(id.trim()),
+    })
+    .ok_or_else(|| not_an_id(id))
+}
+
+/// The command, if the console reads its line back (a share link replays the line).
+fn checked(cmd: Command) -> Option<Command> {
+    crate::console::parse(&cmd.to_elixir())
+        .is_ok()
+        .then_some(cmd)
+}
+
+fn not_an_id(id: &str) -> String {
+    format!("\"{}\" is not a child id", id.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_are_the_console_lines_the_inspector_always_recorded() {
+        assert_eq!(
+            kill("demo/counter_1").to_elixir(),
+            "Process.exit(\"demo/counter_1\", :kill)"
+        );
+        assert_eq!(
+            exit("demo/printer", "{shutdown,maintenance}")
+                .unwrap()
+                .to_elixir(),
+            "Process.exit(\"demo/printer\", {:shutdown, :maintenance})"
+        );
+        assert!(exit("demo", "{a,")
+            .unwrap_err()
+            .starts_with("not an Erlang term"));
+        assert_eq!(
+            change_strategy("demo", "rest_for_one").unwrap().to_elixir(),
+            "Lab.change_strategy(\"demo\", :rest_for_one)"
+        );
+        assert!(change_strategy("demo", "simple_one_for_one").is_err());
+        assert_eq!(
+            start_counter("demo", " worker_4 ").to_elixir(),
+            "Supervisor.start_child(\"demo\", %{id: :worker_4, start: {Counter, :start_link, []}, restart: :permanent})"
+        );
+        assert_eq!(
+            terminate_child("demo", "printer").unwrap().to_elixir(),
+            "Supervisor.terminate_child(\"demo\", :printer)"
+        );
+        assert_eq!(
+            delete_child("demo", "with space").unwrap().to_elixir(),
+            "Supervisor.delete_child(\"demo\", :\"with space\")"
+        );
+    }
+}

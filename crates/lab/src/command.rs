@@ -1,0 +1,349 @@
+//! Commands a learner gives the lab — from the inspector's buttons, the console, or a
+//! replayed share link — as data. [`crate::Lab::exec`] runs them and answers with
+//! the term OTP would return; the console prints it in Elixir or Erlang syntax.
+
+use otp_lab_sim::behaviour::gen_server::spec::WorkerKind;
+use otp_lab_sim::supervisor::spec::{RestartType, Strategy};
+use otp_lab_sim::term::Term;
+
+/// How a command names a process.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// A tree path (`demo/counter_1`), as in the conformance traces.
+    Path(String),
+    /// A pid by its serial: `<0.84.0>` is `Pid(84)`.
+    Pid(u32),
+    /// A registered name or, failing that, a root's path (`:demo`).
+    Name(String),
+}
+
+impl Target {
+    /// The target as the console writes it: `"demo/x"`, `pid("0.84.0")`, `:demo`.
+    pub fn to_elixir(&self) -> String {
+        match self {
+            Target::Path(p) => otp_lab_sim::quote::quoted(p),
+            Target::Pid(n) => format!("pid(\"0.{n}.0\")"),
+            Target::Name(n) => elixir_atom(n),
+        }
+    }
+}
+
+/// Which child `terminate_child` means.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ChildSel {
+    /// By child id (static supervisors).
+    Id(Term),
+    /// By pid (simple_one_for_one instances, or any child).
+    Pid(Target),
+}
+
+/// What `start_child` starts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StartSpec {
+    /// A new worker child with this id and behaviour.
+    Worker {
+        id: Term,
+        kind: WorkerKind,
+        restart: RestartType,
+    },
+    /// An instance of a simple_one_for_one (DynamicSupervisor) template, named by `args`.
+    Args(Term),
+}
+
+/// A command.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// `Process.exit(pid, reason)`: an exit signal from the shell (`:kill` kills).
+    Exit {
+        target: Target,
+        reason: Term,
+    },
+    /// The worker stops itself with `reason` (`{stop, Reason, State}` from a callback).
+    Crash {
+        target: Target,
+        reason: Term,
+    },
+    /// `send(pid, msg)`.
+    Send {
+        target: Target,
+        msg: Term,
+    },
+    /// `GenServer.call(pid, msg)`.
+    Call {
+        target: Target,
+        msg: Term,
+    },
+    /// `GenServer.cast(pid, msg)`.
+    Cast {
+        target: Target,
+        msg: Term,
+    },
+    /// `Process.info(pid)`.
+    Info {
+        target: Target,
+    },
+    /// `Process.link(pid)` from the shell.
+    Link {
+        target: Target,
+    },
+    /// `Process.monitor(pid)` from the shell.
+    Monitor {
+        target: Target,
+    },
+    WhichChildren {
+        sup: Target,
+    },
+    CountChildren {
+        sup: Target,
+    },
+    TerminateChild {
+        sup: Target,
+        child: ChildSel,
+    },
+    RestartChild {
+        sup: Target,
+        id: Term,
+    },
+    DeleteChild {
+        sup: Target,
+        id: Term,
+    },
+    StartChild {
+        sup: Target,
+        spec: StartSpec,
+    },
+    /// Beyond OTP: the supervisor stops restarting until resumed.
+    Pause {
+        sup: Target,
+    },
+    Resume {
+        sup: Target,
+    },
+    /// Beyond OTP: a new restart strategy from now on.
+    ChangeStrategy {
+        sup: Target,
+        strategy: Strategy,
+    },
+}
+
+impl Command {
+    /// The command as a console line (Elixir syntax) that parses back to it.
+    pub fn to_elixir(&self) -> String {
+        let t = |x: &Target| x.to_elixir();
+        let e = |x: &Term| elixir_term(x);
+        match self {
+            Command::Exit { target, reason } => {
+                format!("Process.exit({}, {})", t(target), e(reason))
+            }
+            Command::Crash { target, reason } => {
+                format!("Lab.crash({}, {})", t(target), e(reason))
+            }
+            Command::Send { target, msg } => format!("send({}, {})", t(target), e(msg)),
+            Command::Call { target, msg } => format!("GenServer.call({}, {})", t(target), e(msg)),
+            Command::Cast { target, msg } => format!("GenServer.cast({}, {})", t(target), e(msg)),
+            Command::Info { target } => format!("Process.info({})", t(target)),
+            Command::Link { target } => format!("Process.link({})", t(target)),
+            Command::Monitor { target } => format!("Process.monitor({})", t(target)),
+            Command::WhichChildren { sup } => format!("Supervisor.which_children({})", t(sup)),
+            Command::CountChildren { sup } => format!("Supervisor.count_children({})", t(sup)),
+            Command::TerminateChild { sup, child } => {
+                let c = match child {
+                    ChildSel::Id(id) => e(id),
+                    ChildSel::Pid(p) => t(p),
+                };
+                format!("Supervisor.terminate_child({}, {c})", t(sup))
+            }
+            Command::RestartChild { sup, id } => {
+                format!("Supervisor.restart_child({}, {})", t(sup), e(id))
+            }
+            Command::DeleteChild { sup, id } => {
+                format!("Supervisor.delete_child({}, {})", t(sup), e(id))
+            }
+            Command::StartChild { sup, spec } => match spec {
+                StartSpec::Worker { id, kind, restart } => format!(
+                    "Supervisor.start_child({}, %{{id: {}, start: {{{}, :start_link, []}}, restart: :{}}})",
+                    t(sup),
+                    e(id),
+                    module_name(*kind),
+                    restart.name()
+                ),
+                StartSpec::Args(a) => {
+                    format!("DynamicSupervisor.start_child({}, {})", t(sup), e(a))
+                }
+            },
+            Command::Pause { sup } => format!("Lab.pause({})", t(sup)),
+            Command::Resume { sup } => format!("Lab.resume({})", t(sup)),
+            Command::ChangeStrategy { sup, strategy } => {
+                format!("Lab.change_strategy({}, :{})", t(sup), strategy.name())
+            }
+        }
+    }
+}
+
+/// The Elixir module name of a worker behaviour (`Counter`, `Printer`, `Worker`).
+pub fn module_name(kind: WorkerKind) -> &'static str {
+    match kind {
+        WorkerKind::Generic => "Worker",
+        WorkerKind::Counter => "Counter",
+        WorkerKind::Printer => "Printer",
+    }
+}
+
+/// An atom in Elixir syntax: `:kill`, `:"with space"`, `true`, `nil`.
+pub fn elixir_atom(name: &str) -> String {
+    match name {
+        "true" | "false" | "nil" => name.to_string(),
+        "undefined" => ":undefined".to_string(),
+        // an Elixir module is an alias: `Counter`
+        _ if name.strip_prefix("Elixir.").is_some_and(|m| {
+            !m.is_empty()
+                && m.split('.').all(|part| {
+                    part.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                        && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+        }) =>
+        {
+            name["Elixir.".len()..].to_string()
+        }
+        _ => {
+            let plain = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '@')
+                || name.trim_end_matches(['?', '!']).len() + 1 == name.len()
+                    && name
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+                    && name[..name.len() - 1]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if plain {
+                format!(":{name}")
+            } else {
+                format!(":{}", otp_lab_sim::quote::quoted(name))
+            }
+        }
+    }
+}
+
+/// True for atoms a keyword list or map prints as `name: value`.
+fn is_keyword_key(name: &str) -> bool {
+    let a = elixir_atom(name);
+    a.starts_with(':') && !a.starts_with(":\"")
+}
+
+/// A term in Elixir syntax, as IEx prints it: `{:ok, #PID<0.84.0>}`, `[1, 2]`,
+/// `%{a: 1}`, `"text"`, `:undefined`.
+pub fn elixir_term(t: &Term) -> String {
+    let mut out = String::new();
+    write_elixir(t, &mut out);
+    out
+}
+
+fn write_elixir(t: &Term, out: &mut String) {
+    use std::fmt::Write;
+    match t {
+        Term::Atom(a) => out.push_str(&elixir_atom(&a.name())),
+        Term::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Term::Pid(p) => {
+            let _ = write!(out, "#PID<0.{}.0>", p.serial());
+        }
+        Term::Tuple(items) => {
+            out.push('{');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_elixir(x, out);
+            }
+            out.push('}');
+        }
+        Term::List(items) => {
+            // A keyword list prints as `[a: 1, b: 2]`.
+            let keyword = !items.is_empty()
+                && items.iter().all(|x| {
+                    matches!(x.as_tuple(), Some([Term::Atom(a), _]) if is_keyword_key(&a.name()))
+                });
+            out.push('[');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                match x.as_tuple() {
+                    Some([Term::Atom(a), v]) if keyword => {
+                        out.push_str(&a.name());
+                        out.push_str(": ");
+                        write_elixir(v, out);
+                    }
+                    _ => write_elixir(x, out),
+                }
+            }
+            out.push(']');
+        }
+        Term::Map(pairs) => {
+            out.push_str("%{");
+            let keyword = pairs
+                .iter()
+                .all(|(k, _)| matches!(k, Term::Atom(a) if is_keyword_key(&a.name())));
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                match k {
+                    Term::Atom(a) if keyword => {
+                        out.push_str(&a.name());
+                        out.push_str(": ");
+                    }
+                    _ => {
+                        write_elixir(k, out);
+                        out.push_str(" => ");
+                    }
+                }
+                write_elixir(v, out);
+            }
+            out.push('}');
+        }
+        Term::Binary(b) if std::str::from_utf8(b).is_ok() => {
+            out.push_str(&otp_lab_sim::quote::quoted(&String::from_utf8_lossy(b)));
+        }
+        other => out.push_str(&other.to_text()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use otp_lab_sim::term::parse_term;
+
+    #[test]
+    fn elixir_printing() {
+        let t = parse_term("{ok, [{a,1},{b,<<\"x\">>}], undefined, 'Hello world', true}").unwrap();
+        assert_eq!(
+            elixir_term(&t),
+            "{:ok, [a: 1, b: \"x\"], :undefined, :\"Hello world\", true}"
+        );
+        assert_eq!(elixir_atom("kill"), ":kill");
+        assert_eq!(elixir_atom("ok?"), ":ok?");
+        assert_eq!(elixir_atom("Elixir.Counter"), "Counter");
+        assert_eq!(elixir_atom("Elixir.lower"), ":\"Elixir.lower\"");
+    }
+
+    #[test]
+    fn commands_print_as_console_lines() {
+        let c = Command::Exit {
+            target: Target::Path("demo/counter_1".into()),
+            reason: Term::KILL,
+        };
+        assert_eq!(c.to_elixir(), "Process.exit(\"demo/counter_1\", :kill)");
+        let c = Command::WhichChildren {
+            sup: Target::Name("demo".into()),
+        };
+        assert_eq!(c.to_elixir(), "Supervisor.which_children(:demo)");
+    }
+}

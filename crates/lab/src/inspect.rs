@@ -1,0 +1,153 @@
+//! What the inspector shows about one process, and `Process.info/1`'s answer.
+
+use crate::Lab;
+use otp_lab_sim::atom::Atom;
+use otp_lab_sim::behaviour::Behaviour;
+use otp_lab_sim::pid::Pid;
+use otp_lab_sim::process::Process;
+use otp_lab_sim::term::Term;
+
+/// Messages of a mailbox the inspector lists (the rest are counted).
+pub const MAILBOX_SHOWN: usize = 50;
+
+/// One process, as the inspector shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcInfo {
+    pub pid: String,
+    pub path: Option<String>,
+    pub registered_name: Option<String>,
+    /// `supervisor`, `gen_server`, `shell`…
+    pub behaviour: String,
+    /// `running` (runnable) or `waiting`.
+    pub status: &'static str,
+    pub message_queue_len: usize,
+    /// The first [`MAILBOX_SHOWN`] messages, as Erlang terms.
+    pub mailbox: Vec<String>,
+    /// Linked pids, each with its path when known.
+    pub links: Vec<String>,
+    /// Processes it monitors and processes monitoring it.
+    pub monitors: Vec<String>,
+    pub monitored_by: Vec<String>,
+    pub trap_exit: bool,
+    pub reductions: u64,
+    /// The callback state, as `:sys.get_state/1` would show it.
+    pub state: String,
+    pub is_supervisor: bool,
+    pub is_worker: bool,
+}
+
+impl Lab {
+    /// The inspector's view of the live process at `path` (or `None`).
+    pub fn inspect(&self, path: &str) -> Option<ProcInfo> {
+        let pid = self.world().whereis_path(path)?;
+        self.inspect_pid(pid)
+    }
+
+    /// The inspector's view of a live pid.
+    pub fn inspect_pid(&self, pid: Pid) -> Option<ProcInfo> {
+        let p = self.world().process(pid)?;
+        let named = |q: Pid| match self.path_of(q) {
+            Some(path) => format!("{q} {path}"),
+            None => q.to_string(),
+        };
+        let mailbox: Vec<String> = p
+            .mailbox()
+            .take(MAILBOX_SHOWN)
+            .map(|m| m.to_term().to_text())
+            .collect();
+        Some(ProcInfo {
+            pid: pid.to_string(),
+            path: self.path_of(pid),
+            registered_name: p.registered.map(|a| a.name().to_string()),
+            behaviour: behaviour_name(p, pid == self.shell()),
+            status: if p.queued { "runnable" } else { "waiting" },
+            message_queue_len: p.message_queue_len(),
+            mailbox,
+            links: p.links.iter().map(named).collect(),
+            monitors: p
+                .monitors
+                .iter()
+                .filter(|m| m.watching)
+                .map(|m| named(m.other))
+                .collect(),
+            monitored_by: p
+                .monitors
+                .iter()
+                .filter(|m| !m.watching)
+                .map(|m| named(m.other))
+                .collect(),
+            trap_exit: p.trap_exit,
+            reductions: p.reductions as u64,
+            state: state_text(&p.behaviour),
+            is_supervisor: p.behaviour.as_supervisor().is_some(),
+            is_worker: p.behaviour.as_server().is_some(),
+        })
+    }
+}
+
+fn behaviour_name(p: &Process, shell: bool) -> String {
+    if shell {
+        return "shell".to_string();
+    }
+    match &p.behaviour {
+        Behaviour::Server(s) => format!("gen_server ({})", s.spec().kind.module()),
+        Behaviour::Supervisor(_) => "supervisor".to_string(),
+        b => b.name().name().to_string(),
+    }
+}
+
+/// The callback state as text: a counter's value, a printer's count, a supervisor's
+/// `#state{}` summary.
+fn state_text(b: &Behaviour) -> String {
+    match b {
+        Behaviour::Server(s) => s.state_term().to_text(),
+        Behaviour::Supervisor(s) => format!(
+            "#state{{strategy={}, intensity={}, period={}, children={}{}}}",
+            s.strategy().name(),
+            s.intensity(),
+            s.period(),
+            s.children().len() + s.dynamic_children().count(),
+            if s.is_paused() { ", paused" } else { "" }
+        ),
+        _ => "-".to_string(),
+    }
+}
+
+/// `process_info/1`'s list for a live pid (the items OTP lists first).
+pub fn process_info(lab: &Lab, pid: Pid) -> Term {
+    let Some(p) = lab.world().process(pid) else {
+        return Term::UNDEFINED;
+    };
+    let kv = |k: &str, v: Term| Term::pair(Term::atom(k), v);
+    let mut items = Vec::new();
+    if let Some(a) = p.registered {
+        items.push(kv("registered_name", Term::Atom(a)));
+    }
+    let (module, function) = match &p.behaviour {
+        Behaviour::Server(_) | Behaviour::Supervisor(_) => ("gen_server", "loop"),
+        Behaviour::External => ("shell", "eval_loop"),
+        _ => ("proc_lib", "loop"),
+    };
+    items.push(kv(
+        "current_function",
+        Term::tuple(vec![Term::atom(module), Term::atom(function), Term::Int(7)]),
+    ));
+    items.push(kv(
+        "status",
+        Term::atom(if p.queued { "runnable" } else { "waiting" }),
+    ));
+    items.push(kv(
+        "message_queue_len",
+        Term::Int(p.message_queue_len() as i64),
+    ));
+    items.push(kv(
+        "links",
+        Term::list(p.links.iter().map(Term::Pid).collect()),
+    ));
+    items.push(kv(
+        "trap_exit",
+        Term::Atom(if p.trap_exit { Atom::TRUE } else { Atom::FALSE }),
+    ));
+    items.push(kv("reductions", Term::Int(p.reductions as i64)));
+    Term::list(items)
+}

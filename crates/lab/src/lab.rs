@@ -1,0 +1,461 @@
+//! The [`Lab`]: a running supervision tree the learner works on. It owns a [`World`],
+//! starts a preset or scenario tree under a "shell" process (the way an IEx session
+//! starts an application), runs its fault script in virtual time, and executes learner
+//! [`Command`]s from the shell with OTP's answers (calls go through the engine's one way
+//! of calling from outside, [`otp_lab_sim::external`]).
+
+use crate::command::{ChildSel, Command, StartSpec, Target};
+use crate::log::{LabLog, LogLine};
+use otp_lab_sim::behaviour::gen_server::spec::WorkerSpec;
+use otp_lab_sim::behaviour::Behaviour;
+use otp_lab_sim::event::EventKind;
+use otp_lab_sim::external::{self, Answer, Drive};
+use otp_lab_sim::message::{Cast, Msg, Request};
+use otp_lab_sim::pid::Pid;
+use otp_lab_sim::scenario::faults::FaultSchedule;
+use otp_lab_sim::scenario::{Body, Scenario, StartArg, SupOp};
+use otp_lab_sim::supervisor::api::{ChildRef, StartChildArg, SupervisorCall};
+use otp_lab_sim::supervisor::spec::{ChildSpec, StartFn, SupSpec};
+use otp_lab_sim::supervisor::Supervisor;
+use otp_lab_sim::term::Term;
+use otp_lab_sim::world::{Config, World};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Activations allowed at one virtual instant before the lab calls it a livelock.
+pub const MAX_ACTIVATIONS_AT_ONCE: u64 = 2_000_000;
+/// How far (virtual µs) a console call may wait for its answer: `GenServer.call`'s
+/// default timeout.
+pub const CALL_TIMEOUT_US: u64 = 5_000_000;
+
+/// The lab command for a scenario step it can run at start (`start_child`, `exit`,
+/// `crash`, the supervisor calls); `None` for steps that only make sense in a trace.
+fn step_command(op: &SupOp) -> Option<Command> {
+    let path = |p: &String| Target::Path(p.clone());
+    Some(match op {
+        SupOp::StartChild { sup, arg } => Command::StartChild {
+            sup: path(sup),
+            spec: match arg {
+                StartArg::Args(a) => StartSpec::Args(Term::atom(a)),
+                StartArg::Spec(cs) => match &cs.start {
+                    StartFn::Worker(ws) => StartSpec::Worker {
+                        id: cs.id.clone(),
+                        kind: ws.kind,
+                        restart: cs.restart,
+                    },
+                    _ => return None,
+                },
+            },
+        },
+        SupOp::Exit { target, reason } => Command::Exit {
+            target: path(target),
+            reason: reason.clone(),
+        },
+        SupOp::Crash { target, reason } => Command::Crash {
+            target: path(target),
+            reason: reason.clone(),
+        },
+        _ => return None,
+    })
+}
+
+/// A running tree, its fault script and its event log.
+pub struct Lab {
+    pub(crate) world: World,
+    pub(crate) shell: Pid,
+    pub(crate) root: Pid,
+    pub(crate) root_path: String,
+    pub(crate) log: Rc<RefCell<LabLog>>,
+    faults: FaultSchedule,
+}
+
+impl Lab {
+    /// The demo tree: supervisor `demo` (one_for_one) with `counter_1`, `counter_2`
+    /// (Counter workers) and `printer` (Printer).
+    pub fn demo(seed: u64) -> Lab {
+        let p = crate::presets::preset("demo").expect("the demo preset exists");
+        let scn = otp_lab_sim::scenario::parse(&p.text()).expect("the demo preset parses");
+        Lab::from_scenario(&scn, Some(seed), |_| {}).expect("the demo preset starts")
+    }
+
+    /// Starts the tree `spec` with root id `root_id`.
+    pub fn start(root_id: &str, spec: Rc<SupSpec>, seed: u64) -> Lab {
+        Lab::boot(root_id, spec, seed, &[], |_| {})
+    }
+
+    /// Starts a supervisor-family scenario: its tree, its fault script, and its steps run
+    /// at time 0 (the presets start dynamic children that way). `seed` overrides the
+    /// scenario's; `setup` may attach telemetry handlers before anything happens.
+    pub fn from_scenario(
+        scn: &Scenario,
+        seed: Option<u64>,
+        setup: impl FnOnce(&mut World),
+    ) -> Result<Lab, String> {
+        let Body::Sup {
+            root_id,
+            tree,
+            steps,
+        } = &scn.body
+        else {
+            return Err("the lab needs a supervision tree (a scenario with \"tree\")".into());
+        };
+        let mut lab = Lab::boot(
+            root_id,
+            tree.clone(),
+            seed.unwrap_or(scn.seed),
+            &scn.faults,
+            setup,
+        );
+        for step in steps {
+            if let Some(cmd) = step_command(&step.op) {
+                lab.exec(&cmd)?;
+            }
+        }
+        Ok(lab)
+    }
+
+    fn boot(
+        root_id: &str,
+        spec: Rc<SupSpec>,
+        seed: u64,
+        faults: &[otp_lab_sim::scenario::Fault],
+        setup: impl FnOnce(&mut World),
+    ) -> Lab {
+        let mut world = World::new(Config {
+            seed,
+            log_capacity: 1 << 16,
+            ..Config::default()
+        });
+        setup(&mut world);
+        let log = Rc::new(RefCell::new(LabLog::default()));
+        let l = log.clone();
+        let _ = world
+            .telemetry
+            .attach_many("lab-log", &EventKind::ALL, move |e| {
+                l.borrow_mut().on_event(e)
+            });
+        let shell = external::spawn_external(&mut world);
+        log.borrow_mut().paths.insert(shell, "shell".to_string());
+        let path = world.intern_path(root_id);
+        let root_sup = Behaviour::Supervisor(Box::new(Supervisor::new(spec, shell)));
+        let root = external::start_link(&mut world, shell, root_sup, path);
+        world.run_until_idle(MAX_ACTIVATIONS_AT_ONCE);
+        // the root's ack to the shell: nobody waits for it
+        external::take(&mut world, shell, |m| matches!(m, Msg::Ack { .. }));
+        Lab {
+            world,
+            shell,
+            root,
+            root_path: root_id.to_string(),
+            log,
+            faults: FaultSchedule::new(faults),
+        }
+    }
+
+    /// The simulated world (read-only).
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The shell process (the learner's IEx session).
+    pub fn shell(&self) -> Pid {
+        self.shell
+    }
+
+    /// The root supervisor's path.
+    pub fn root_path(&self) -> &str {
+        &self.root_path
+    }
+
+    /// Virtual time in microseconds.
+    pub fn now_us(&self) -> u64 {
+        self.world.now()
+    }
+
+    /// True when nothing is runnable at the current instant.
+    pub fn is_idle(&self) -> bool {
+        self.world.is_idle()
+    }
+
+    /// Runs at most `budget` scheduler steps; true if runnable work remains.
+    pub fn run_for(&mut self, budget: u32) -> bool {
+        for _ in 0..budget {
+            if self.world.is_idle() {
+                return false;
+            }
+            self.world.step();
+        }
+        !self.world.is_idle()
+    }
+
+    /// The next virtual time something is scheduled (a timer or a fault).
+    pub fn next_time(&mut self) -> Option<u64> {
+        match (self.world.next_timer(), self.faults.next_time()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Runs one scheduler step (an activation); false if nothing was runnable.
+    pub fn step_once(&mut self) -> bool {
+        !self.world.is_idle() && self.world.step()
+    }
+
+    /// Jumps to `t` and fires the timers and faults due then.
+    pub fn fire_at(&mut self, t: u64) {
+        self.world.fire_timers_at(t);
+        self.faults.fire_due(&mut self.world, self.shell);
+    }
+
+    /// Runs toward virtual time `t` with at most `budget` steps: work, then timers and
+    /// faults in time order. True once everything up to `t` has run (the clock is at
+    /// `t`); false if the budget ran out first (call again to continue).
+    pub fn run_toward(&mut self, t: u64, budget: u32) -> bool {
+        let mut left = budget;
+        loop {
+            while !self.world.is_idle() {
+                if left == 0 {
+                    return false;
+                }
+                self.world.step();
+                left -= 1;
+            }
+            match self.next_time() {
+                Some(n) if n <= t => {
+                    if left == 0 {
+                        return false;
+                    }
+                    left -= 1;
+                    self.fire_at(n);
+                }
+                _ => {
+                    self.world.advance_to(t);
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// Advances virtual time by `dt_us`, running all work, timers and faults due.
+    pub fn advance(&mut self, dt_us: u64) {
+        let t = self.world.now().saturating_add(dt_us);
+        self.advance_to(t);
+    }
+
+    /// Runs everything up to virtual time `t` (no budget: for replays and tests).
+    pub fn advance_to(&mut self, t: u64) {
+        while !self.run_toward(t, u32::MAX) {}
+    }
+
+    /// `exit(Pid, kill)` on the process at `path`.
+    pub fn kill(&mut self, path: &str) -> Result<(), String> {
+        self.exec(&Command::Exit {
+            target: Target::Path(path.to_string()),
+            reason: Term::KILL,
+        })
+        .map(|_| ())
+    }
+
+    /// Resolves a target to a live pid.
+    pub fn resolve(&self, t: &Target) -> Result<Pid, String> {
+        let found = match t {
+            Target::Path(p) => self.world.whereis_path(p),
+            Target::Pid(n) => self
+                .world
+                .processes()
+                .find(|p| p.pid.serial() == *n)
+                .map(|p| p.pid),
+            Target::Name(n) => self
+                .world
+                .whereis(otp_lab_sim::atom::Atom::new(n))
+                .or_else(|| self.world.whereis_path(n)),
+        };
+        found.ok_or_else(|| match t {
+            Target::Path(p) => format!("no live process at {p}"),
+            Target::Pid(n) => format!("<0.{n}.0> is not alive"),
+            Target::Name(n) => format!("no process is registered as {n}"),
+        })
+    }
+
+    /// Runs a command from the shell at the current instant (pending work first), as
+    /// OTP would; calls wait (in virtual time) for their reply. The value is what the
+    /// function returns in OTP; an error is the exception it raises, as text.
+    pub fn exec(&mut self, cmd: &Command) -> Result<Term, String> {
+        self.settle()?;
+        let shell = self.shell;
+        let r = match cmd {
+            Command::Exit { target, reason } => {
+                let pid = self.resolve(target)?;
+                self.world.emit(EventKind::Fault, pid, shell, 0, reason);
+                self.world.send_exit(shell, pid, reason.clone());
+                Term::TRUE
+            }
+            Command::Crash { target, reason } => {
+                let pid = self.resolve(target)?;
+                if self
+                    .world
+                    .process(pid)
+                    .and_then(|p| p.behaviour.as_server())
+                    .is_none()
+                {
+                    return Err(format!(
+                        "{pid} is not a worker (only workers crash on request)"
+                    ));
+                }
+                self.world.emit(EventKind::Fault, pid, shell, 1, reason);
+                self.world
+                    .send(shell, pid, Msg::Cast(Cast::Stop(reason.clone())));
+                Term::OK
+            }
+            Command::Send { target, msg } => {
+                let pid = self.resolve(target)?;
+                self.world.send(shell, pid, Msg::user(msg.clone()));
+                msg.clone()
+            }
+            Command::Cast { target, msg } => {
+                let pid = self.resolve(target)?;
+                self.world
+                    .send(shell, pid, Msg::Cast(Cast::Term(msg.clone())));
+                Term::OK
+            }
+            Command::Call { target, msg } => {
+                let pid = self.resolve(target)?;
+                self.call(pid, Request::Term(msg.clone()))?
+            }
+            Command::Info { target } => match self.resolve(target) {
+                Ok(pid) => crate::inspect::process_info(self, pid),
+                Err(_) if matches!(target, Target::Pid(_)) => Term::atom("nil"),
+                Err(e) => return Err(e),
+            },
+            Command::Link { target } => {
+                let pid = self.resolve(target)?;
+                self.world.link(shell, pid);
+                Term::TRUE
+            }
+            Command::Monitor { target } => {
+                let pid = self.resolve(target)?;
+                Term::Ref(self.world.monitor(shell, pid))
+            }
+            Command::WhichChildren { sup } => self.sup_call(sup, SupervisorCall::WhichChildren)?,
+            Command::CountChildren { sup } => self.sup_call(sup, SupervisorCall::CountChildren)?,
+            Command::TerminateChild { sup, child } => {
+                let cref = match child {
+                    ChildSel::Id(id) => ChildRef::Id(id.clone()),
+                    ChildSel::Pid(t) => ChildRef::Pid(self.resolve(t)?),
+                };
+                self.sup_call(sup, SupervisorCall::TerminateChild(cref))?
+            }
+            Command::RestartChild { sup, id } => {
+                self.sup_call(sup, SupervisorCall::RestartChild(id.clone()))?
+            }
+            Command::DeleteChild { sup, id } => {
+                self.sup_call(sup, SupervisorCall::DeleteChild(id.clone()))?
+            }
+            Command::StartChild { sup, spec } => {
+                let arg = match spec {
+                    StartSpec::Worker { id, kind, restart } => {
+                        let mut cs = ChildSpec::worker("x", WorkerSpec::new(*kind));
+                        cs.id = id.clone();
+                        cs.restart = *restart;
+                        StartChildArg::Spec(Rc::new(cs))
+                    }
+                    StartSpec::Args(a) => StartChildArg::Args(a.clone()),
+                };
+                self.sup_call(sup, SupervisorCall::StartChild(arg))?
+            }
+            Command::Pause { sup } => self.sup_call(sup, SupervisorCall::Pause)?,
+            Command::Resume { sup } => self.sup_call(sup, SupervisorCall::Resume)?,
+            Command::ChangeStrategy { sup, strategy } => {
+                self.sup_call(sup, SupervisorCall::ChangeStrategy(*strategy))?
+            }
+        };
+        Ok(r)
+    }
+
+    /// Runs the pending work at this instant.
+    fn settle(&mut self) -> Result<(), String> {
+        if self.world.run_until_idle(MAX_ACTIVATIONS_AT_ONCE) {
+            Ok(())
+        } else {
+            Err(format!(
+                "the simulation does not settle at {} µs (a restart loop?)",
+                self.world.now()
+            ))
+        }
+    }
+
+    fn sup_call(&mut self, sup: &Target, call: SupervisorCall) -> Result<Term, String> {
+        let pid = self.resolve(sup)?;
+        if self
+            .world
+            .process(pid)
+            .and_then(|p| p.behaviour.as_supervisor())
+            .is_none()
+        {
+            return Err(format!("{pid} is not a supervisor"));
+        }
+        self.call(pid, Request::Supervisor(call))
+    }
+
+    /// A `gen_server:call` from the shell: waits (in virtual time, at most
+    /// [`CALL_TIMEOUT_US`]) for the reply; `exit` reasons come back as errors.
+    fn call(&mut self, pid: Pid, req: Request) -> Result<Term, String> {
+        let start = self.world.now();
+        let deadline = start + CALL_TIMEOUT_US;
+        match external::call(self, self.shell, pid, req, deadline)? {
+            Answer::Reply(value) => Ok(value),
+            Answer::Down(reason) => Err(format!("** (exit) {}", reason.to_text())),
+            Answer::NoAnswer => {
+                self.world.advance_to(deadline);
+                Err("** (exit) timeout".to_string())
+            }
+        }
+    }
+
+    /// Restarts logged so far, over the whole tree (including subtrees that are gone).
+    pub fn restarts_total(&self) -> u64 {
+        self.log.borrow().restarts_total
+    }
+
+    /// Number of log lines so far (including dropped ones).
+    pub fn log_len(&self) -> usize {
+        self.log.borrow().total
+    }
+
+    /// Log lines with `from <= index < to` that are still kept.
+    pub fn log_lines(&self, from: usize, to: usize) -> Vec<LogLine> {
+        let log = self.log.borrow();
+        let first = log.lines.front().map_or(0, |l| l.index);
+        let a = from.max(first) - first;
+        let b = to.max(first) - first;
+        log.lines
+            .range(a.min(log.lines.len())..b.min(log.lines.len()))
+            .cloned()
+            .collect()
+    }
+
+    /// The tree path of a pid, if the lab knows one.
+    pub fn path_of(&self, pid: Pid) -> Option<String> {
+        self.log.borrow().paths.get(&pid).cloned()
+    }
+}
+
+impl Drive for Lab {
+    type Error = String;
+
+    fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    fn run_idle(&mut self) -> Result<(), String> {
+        self.settle()
+    }
+
+    fn next_time(&mut self) -> Option<u64> {
+        Lab::next_time(self)
+    }
+
+    fn fire_at(&mut self, t: u64) {
+        Lab::fire_at(self, t)
+    }
+}

@@ -1,0 +1,164 @@
+//! The lab's event log: every telemetry event worth showing a learner, as one OTP-styled
+//! line (`<0.85.0> demo/counter_1 got {'EXIT',<0.84.0>,killed}`), with the process it is
+//! about (for filtering) and the kind (for colour and filtering). Bounded: the newest
+//! [`LOG_LINES_KEPT`] lines are kept; indexes keep counting.
+
+use otp_lab_sim::event::{Event, EventKind, MsgCode, StartCause};
+use otp_lab_sim::pid::Pid;
+use otp_lab_sim::term::{DefaultNamer, Term};
+use std::collections::{HashMap, VecDeque};
+
+/// Log lines kept by the lab (older ones are dropped).
+pub const LOG_LINES_KEPT: usize = 100_000;
+
+/// Exited pids whose paths the log still remembers.
+pub const PATHS_OF_GONE_KEPT: usize = 10_000;
+
+/// The kinds of log lines, for filters.
+pub const LOG_KINDS: &[&str] = &[
+    "init",
+    "start",
+    "restart",
+    "exit",
+    "signal",
+    "terminate",
+    "report",
+    "fault",
+];
+
+/// One line of the lab's event log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    pub index: usize,
+    pub t_us: u64,
+    pub kind: &'static str,
+    pub text: String,
+    /// Serial of the process the line is about (`<0.N.0>`), 0 if none.
+    pub pid: u32,
+    /// Its tree path, if it has one.
+    pub path: Option<String>,
+    /// Another process the line names (the sender of a signal, the restarted child).
+    pub other: u32,
+    /// Its tree path, if it has one.
+    pub other_path: Option<String>,
+}
+
+/// The log plus what it learned from events (paths of pids, restart counts).
+#[derive(Default)]
+pub(crate) struct LabLog {
+    pub lines: VecDeque<LogLine>,
+    pub total: usize,
+    pub restarts: HashMap<String, u64>,
+    /// The sum of `restarts` (read every frame; kept, not summed).
+    pub restarts_total: u64,
+    pub paths: HashMap<Pid, String>,
+    /// Pids that exited, oldest first: their paths are kept a while (late 'EXIT'
+    /// messages still name them), then forgotten, so an endless run stays bounded.
+    pub gone: VecDeque<Pid>,
+}
+
+impl LabLog {
+    pub fn push(&mut self, e: &Event<'_>, kind: &'static str, text: String) {
+        self.push_raw(e.time, kind, text, e.pid, e.other);
+    }
+
+    pub fn push_raw(&mut self, t_us: u64, kind: &'static str, text: String, pid: Pid, other: Pid) {
+        self.lines.push_back(LogLine {
+            index: self.total,
+            t_us,
+            kind,
+            text,
+            pid: if pid.is_none() { 0 } else { pid.serial() },
+            path: self.paths.get(&pid).cloned(),
+            other: if other.is_none() { 0 } else { other.serial() },
+            other_path: self.paths.get(&other).cloned(),
+        });
+        self.total += 1;
+        if self.lines.len() > LOG_LINES_KEPT {
+            self.lines.pop_front();
+        }
+    }
+
+    fn who(&self, pid: Pid) -> String {
+        match self.paths.get(&pid) {
+            Some(p) => format!("{pid} {p}"),
+            None => pid.to_string(),
+        }
+    }
+
+    pub fn on_event(&mut self, e: &Event<'_>) {
+        let t = || e.term.display(&DefaultNamer).to_string();
+        match e.kind {
+            EventKind::InitStart => {
+                if let Some([_, Term::Binary(b), ..]) = e.term.as_tuple() {
+                    self.paths
+                        .insert(e.pid, String::from_utf8_lossy(b).into_owned());
+                }
+            }
+            EventKind::InitResult => {
+                let what = match e.info {
+                    0 => "init/1 returned ok".to_string(),
+                    1 => "init/1 returned ignore".to_string(),
+                    _ => format!("init/1 returned {{stop,{}}}", t()),
+                };
+                let l = format!("{} {what}", self.who(e.pid));
+                self.push(e, "init", l);
+            }
+            EventKind::Exit => {
+                let l = format!("{} exited with reason {}", self.who(e.pid), t());
+                self.push(e, "exit", l);
+                self.gone.push_back(e.pid);
+                if self.gone.len() > PATHS_OF_GONE_KEPT {
+                    if let Some(old) = self.gone.pop_front() {
+                        self.paths.remove(&old);
+                    }
+                }
+            }
+            EventKind::ExitSignal if e.info == 0 => {
+                // about the target; the sender is the other end (as for 'EXIT' messages)
+                let l = format!("exit({}, {}) from {}", e.other, t(), e.pid);
+                self.push_raw(e.time, "signal", l, e.other, e.pid);
+            }
+            EventKind::Receive if e.info == MsgCode::Exit as u32 => {
+                let l = format!("{} got {{'EXIT',{},{}}}", self.who(e.pid), e.other, t());
+                self.push(e, "signal", l);
+            }
+            EventKind::Terminate => {
+                let l = format!("{} terminate({}, State)", self.who(e.pid), t());
+                self.push(e, "terminate", l);
+            }
+            EventKind::Report => {
+                let (ctx, label, reason) = e.report_parts();
+                let l = format!(
+                    "=SUPERVISOR REPORT==== supervisor: {} context: {ctx} offender: {label} reason: {}",
+                    self.who(e.pid),
+                    reason.to_text()
+                );
+                self.push(e, "report", l);
+            }
+            EventKind::ChildStarted => {
+                let cause = StartCause::from_code(e.info);
+                let sup = self.paths.get(&e.pid).cloned().unwrap_or_default();
+                let path = match e.term.as_tuple() {
+                    Some([_, Term::Binary(b)]) => String::from_utf8_lossy(b).into_owned(),
+                    _ => format!("{sup}/{}", otp_lab_sim::supervisor::spec::id_text(e.term)),
+                };
+                self.paths.insert(e.other, path.clone());
+                if cause == Some(StartCause::Restart) {
+                    *self.restarts.entry(path.clone()).or_insert(0) += 1;
+                    self.restarts_total += 1;
+                    let l = format!("{sup} restarted {path} as {}", e.other);
+                    self.push_raw(e.time, "restart", l, e.other, e.pid);
+                } else {
+                    let l = format!("{sup} started {path} as {}", e.other);
+                    self.push_raw(e.time, "start", l, e.other, e.pid);
+                }
+            }
+            EventKind::Fault => {
+                let l = format!("{} injected exit({}, {})", e.other, self.who(e.pid), t());
+                self.push(e, "fault", l);
+            }
+            _ => {}
+        }
+    }
+}

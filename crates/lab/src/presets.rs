@@ -1,0 +1,152 @@
+//! The lab's preset trees, as scenario JSON (the conformance format plus OTP Lab's
+//! extensions): the demo tree, one tree per strategy, a dynamic supervisor, a nested
+//! application and a restart storm. Every preset parses and starts (tests).
+
+/// A preset tree.
+#[derive(Clone, Copy, Debug)]
+pub struct Preset {
+    /// Stable id (used in share links).
+    pub id: &'static str,
+    pub title: &'static str,
+    /// One sentence on what to try with it.
+    pub summary: &'static str,
+    /// The scenario JSON (empty for generated presets).
+    pub scenario: &'static str,
+    /// Builds the scenario JSON of a preset too large to write out.
+    pub generate: Option<fn() -> String>,
+}
+
+impl Preset {
+    /// The scenario JSON.
+    pub fn text(&self) -> std::borrow::Cow<'static, str> {
+        match self.generate {
+            Some(g) => std::borrow::Cow::Owned(g()),
+            None => std::borrow::Cow::Borrowed(self.scenario),
+        }
+    }
+}
+
+/// A wide, deep tree: `sups` supervisors of `per` workers each under one root.
+pub fn large_tree(sups: usize, per: usize) -> String {
+    let mut out = String::from(
+        r#"{"name":"large","tree":{"id":"root","strategy":"one_for_one","intensity":10,"period":5,"children":["#,
+    );
+    for i in 0..sups {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!(
+            r#"{{"id":"sup_{i}","kind":"supervisor","strategy":"one_for_one","intensity":5,"period":5,"children":["#
+        ));
+        for j in 0..per {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!(r#"{{"id":"w{j}","behaviour":"counter"}}"#));
+        }
+        out.push_str("]}");
+    }
+    out.push_str(r#"]},"faults":[{"every":500,"from":500,"probability":0.8,"op":"kill","target":"root/sup_0/*"}]}"#);
+    out
+}
+
+fn large() -> String {
+    large_tree(100, 100)
+}
+
+/// Every preset, the default first.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        id: "demo",
+        title: "Demo: counters and a printer",
+        summary: "The seeds' demo tree: one_for_one over two counters and a printer. Kill one and watch it come back.",
+        scenario: r#"{"name":"demo","tree":{"id":"demo","strategy":"one_for_one","intensity":3,"period":5,"children":[
+            {"id":"counter_1","behaviour":"counter"},
+            {"id":"counter_2","behaviour":"counter"},
+            {"id":"printer","behaviour":"printer"}]}}"#,
+        generate: None,
+    },
+    Preset {
+        id: "one_for_one",
+        title: "one_for_one",
+        summary: "Only the child that died is restarted; its siblings keep their pids.",
+        scenario: r#"{"name":"one_for_one","tree":{"id":"root","strategy":"one_for_one","intensity":3,"period":5,"children":[
+            {"id":"a","behaviour":"counter"},
+            {"id":"b","behaviour":"counter"},
+            {"id":"c","behaviour":"counter"}]}}"#,
+        generate: None,
+    },
+    Preset {
+        id: "one_for_all",
+        title: "one_for_all",
+        summary: "One child dies, all are restarted: the others are shut down in reverse start order first.",
+        scenario: r#"{"name":"one_for_all","tree":{"id":"root","strategy":"one_for_all","intensity":3,"period":5,"children":[
+            {"id":"a","behaviour":"counter"},
+            {"id":"b","behaviour":"counter"},
+            {"id":"c","behaviour":"counter"}]}}"#,
+        generate: None,
+    },
+    Preset {
+        id: "rest_for_one",
+        title: "rest_for_one",
+        summary: "The child that died and every child started after it are restarted: kill cache and watch api.",
+        scenario: r#"{"name":"rest_for_one","tree":{"id":"root","strategy":"rest_for_one","intensity":3,"period":5,"children":[
+            {"id":"db","behaviour":"counter"},
+            {"id":"cache","behaviour":"counter"},
+            {"id":"api","behaviour":"printer"}]}}"#,
+        generate: None,
+    },
+    Preset {
+        id: "dynamic",
+        title: "Dynamic supervisor",
+        summary: "A simple_one_for_one pool (a DynamicSupervisor): start jobs from the console with DynamicSupervisor.start_child(:pool, \"job_4\").",
+        scenario: r#"{"name":"dynamic","tree":{"id":"pool","strategy":"simple_one_for_one","intensity":5,"period":10,"children":[
+            {"id":"job","behaviour":"counter","restart":"transient"}]},
+            "steps":[{"op":"start_child","sup":"pool","args":"job_1"},
+                     {"op":"start_child","sup":"pool","args":"job_2"},
+                     {"op":"start_child","sup":"pool","args":"job_3"}]}"#,
+        generate: None,
+    },
+    Preset {
+        id: "application",
+        title: "Nested application",
+        summary: "An application tree: supervisors under supervisors, each with its own strategy. Failures escalate only when a supervisor gives up.",
+        scenario: r#"{"name":"application","tree":{"id":"app","strategy":"one_for_one","intensity":3,"period":5,"children":[
+            {"id":"repo_sup","kind":"supervisor","strategy":"rest_for_one","intensity":2,"period":5,"children":[
+                {"id":"repo","behaviour":"counter"},
+                {"id":"cache","behaviour":"counter"}]},
+            {"id":"web_sup","kind":"supervisor","strategy":"one_for_all","intensity":3,"period":5,"children":[
+                {"id":"endpoint","behaviour":"printer"},
+                {"id":"pubsub","behaviour":"counter"}]},
+            {"id":"jobs","kind":"supervisor","strategy":"simple_one_for_one","intensity":5,"period":10,"children":[
+                {"id":"job","behaviour":"counter","restart":"transient"}]},
+            {"id":"telemetry","behaviour":"counter"}]},
+            "steps":[{"op":"start_child","sup":"app/jobs","args":"mailer"},
+                     {"op":"start_child","sup":"app/jobs","args":"reports"}]}"#,
+        generate: None,
+    },
+    Preset {
+        id: "restart_storm",
+        title: "Restart storm",
+        summary: "A chaos script kills a random worker every 300 ms (probability 0.7). Watch the intensity meter; press Play and wait for the supervisor to give up.",
+        scenario: r#"{"name":"restart_storm","seed":7,"tree":{"id":"root","strategy":"one_for_one","intensity":5,"period":2,"children":[
+            {"id":"w1","behaviour":"counter"},
+            {"id":"w2","behaviour":"counter"},
+            {"id":"w3","behaviour":"counter"},
+            {"id":"w4","behaviour":"counter"}]},
+            "faults":[{"every":300,"from":300,"probability":0.7,"op":"kill","target":"root/*"}]}"#,
+        generate: None,
+    },
+    Preset {
+        id: "large",
+        title: "Large tree (10,000 workers)",
+        summary: "100 supervisors of 100 workers: fold subtrees, scroll, and watch a chaos script hit sup_0.",
+        scenario: "",
+        generate: Some(large),
+    },
+];
+
+/// The preset with this id.
+pub fn preset(id: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.id == id)
+}

@@ -1,0 +1,169 @@
+//! The lab as the web app and the lessons use it: presets start, kills restart, calls
+//! answer as OTP does, the inspector sees what a process holds, faults fire in virtual
+//! time, and every way of driving the lab runs the same run.
+
+use otp_lab_lab::command::{ChildSel, Command, Target};
+use otp_lab_lab::{presets, Lab, NodeStatus};
+use otp_lab_sim::term::Term;
+
+#[test]
+fn demo_tree_starts_and_a_killed_worker_restarts() {
+    let mut lab = Lab::demo(1);
+    let tree = lab.tree();
+    let paths: Vec<&str> = tree.iter().map(|n| n.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["demo", "demo/counter_1", "demo/counter_2", "demo/printer"]
+    );
+    assert!(tree.iter().all(|n| n.status == NodeStatus::Running));
+    let before = tree[1].pid.clone();
+    lab.kill("demo/counter_1").unwrap();
+    lab.advance(1000);
+    let tree = lab.tree();
+    assert_eq!(tree[1].restarts, 1);
+    assert_ne!(tree[1].pid, before);
+    assert_eq!(tree[1].status, NodeStatus::Running);
+    assert!(lab
+        .log_lines(0, lab.log_len())
+        .iter()
+        .any(|l| l.kind == "restart"));
+    assert!(lab.kill("demo/nope").is_err());
+}
+
+#[test]
+fn exceeding_intensity_kills_the_root() {
+    let mut lab = Lab::demo(1);
+    for _ in 0..4 {
+        lab.kill("demo/printer").unwrap();
+        lab.advance(1000);
+    }
+    let tree = lab.tree();
+    assert_eq!(tree[0].status, NodeStatus::Dead);
+    // the restarts before it gave up still count, though the subtree is gone
+    assert_eq!(lab.restarts_total(), 3);
+    assert_eq!(tree.iter().map(|n| n.restarts).sum::<u64>(), 0);
+}
+
+#[test]
+fn every_preset_starts_with_a_live_tree() {
+    for p in presets::PRESETS {
+        let scn = otp_lab_sim::scenario::parse(&p.text())
+            .unwrap_or_else(|e| panic!("preset {} does not parse: {e}", p.id));
+        let lab = Lab::from_scenario(&scn, None, |_| {})
+            .unwrap_or_else(|e| panic!("preset {} does not start: {e}", p.id));
+        let tree = lab.tree();
+        assert!(tree.len() >= 3, "{}: {tree:?}", p.id);
+        assert!(
+            tree.iter().all(|n| n.status == NodeStatus::Running),
+            "{}: {tree:?}",
+            p.id
+        );
+        assert!(tree[0].meter.is_some());
+    }
+    let app =
+        otp_lab_sim::scenario::parse(&presets::preset("application").unwrap().text()).unwrap();
+    let lab = Lab::from_scenario(&app, None, |_| {}).unwrap();
+    let paths: Vec<String> = lab.tree().into_iter().map(|n| n.path).collect();
+    assert!(paths.contains(&"app/jobs/mailer".to_string()), "{paths:?}");
+}
+
+#[test]
+fn supervisor_calls_answer_as_otp_does() {
+    let mut lab = Lab::demo(1);
+    let demo = Target::Name("demo".into());
+    let wc = lab
+        .exec(&Command::WhichChildren { sup: demo.clone() })
+        .unwrap();
+    let text = wc.to_text();
+    // OTP lists static children last-started first
+    assert!(text.starts_with("[{printer,<0."), "{text}");
+    assert!(text.contains("worker,[counter]"), "{text}");
+    let cc = lab
+        .exec(&Command::CountChildren { sup: demo.clone() })
+        .unwrap();
+    assert_eq!(
+        cc.to_text(),
+        "[{specs,3},{active,3},{supervisors,0},{workers,3}]"
+    );
+    let r = lab
+        .exec(&Command::TerminateChild {
+            sup: demo.clone(),
+            child: ChildSel::Id(Term::atom("printer")),
+        })
+        .unwrap();
+    assert_eq!(r.to_text(), "ok");
+    let r = lab
+        .exec(&Command::RestartChild {
+            sup: demo.clone(),
+            id: Term::atom("nope"),
+        })
+        .unwrap();
+    assert_eq!(r.to_text(), "{error,not_found}");
+    assert!(lab
+        .exec(&Command::WhichChildren {
+            sup: Target::Path("demo/counter_1".into())
+        })
+        .unwrap_err()
+        .contains("not a supervisor"));
+    let v = lab
+        .exec(&Command::Call {
+            target: Target::Path("demo/counter_1".into()),
+            msg: Term::atom("get_value"),
+        })
+        .unwrap();
+    assert_eq!(v.to_text(), "0");
+}
+
+#[test]
+fn the_inspector_sees_links_state_and_mailbox() {
+    let mut lab = Lab::demo(1);
+    let info = lab.inspect("demo/counter_1").unwrap();
+    assert_eq!(info.path.as_deref(), Some("demo/counter_1"));
+    assert!(info.is_worker && !info.is_supervisor);
+    assert_eq!(info.links.len(), 1, "linked to its supervisor");
+    assert!(info.links[0].ends_with(" demo"), "{:?}", info.links);
+    assert_eq!(info.state, "0");
+    let sup = lab.inspect("demo").unwrap();
+    assert!(sup.is_supervisor && sup.trap_exit);
+    assert!(sup.state.contains("one_for_one"));
+    lab.exec(&Command::Cast {
+        target: Target::Path("demo/counter_1".into()),
+        msg: Term::atom("increment"),
+    })
+    .unwrap();
+    lab.advance(1000);
+    assert_eq!(lab.inspect("demo/counter_1").unwrap().state, "1");
+    assert!(lab.inspect("demo/nobody").is_none());
+}
+
+#[test]
+fn faults_in_the_preset_fire_in_virtual_time() {
+    let scn =
+        otp_lab_sim::scenario::parse(&presets::preset("restart_storm").unwrap().text()).unwrap();
+    let mut lab = Lab::from_scenario(&scn, None, |_| {}).unwrap();
+    lab.advance(3_000_000);
+    let lines = lab.log_lines(0, lab.log_len());
+    assert!(lines.iter().any(|l| l.kind == "fault"), "faults fired");
+    assert!(
+        lines.iter().any(|l| l.kind == "restart"),
+        "restarts followed"
+    );
+}
+
+#[test]
+fn step_run_until_and_run_for_drive_the_same_run() {
+    let lab_a = {
+        let mut lab = Lab::demo(7);
+        lab.kill("demo/counter_2").unwrap();
+        while lab.run_for(1) {}
+        lab.advance(10_000);
+        lab.world().log.hash()
+    };
+    let lab_b = {
+        let mut lab = Lab::demo(7);
+        lab.kill("demo/counter_2").unwrap();
+        lab.advance(10_000);
+        lab.world().log.hash()
+    };
+    assert_eq!(lab_a, lab_b);
+}

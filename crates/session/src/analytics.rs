@@ -1,0 +1,65 @@
+//! What the Lab reads of a run's analytics — health, an export snapshot, the longest
+//! mailboxes, the event count — through the [`Run`], so the web app asks questions of a
+//! run and never reaches into the simulated world.
+
+use crate::experiment::Run;
+use otp_lab_analytics::export::Snapshot;
+use otp_lab_analytics::health::{queue_lengths, HealthReport};
+
+impl Run {
+    /// Health at `now_us` (restarts in the window, the process count, the mailboxes).
+    pub fn health(&self, now_us: u64) -> HealthReport {
+        self.analytics.borrow_mut().health(self.lab.world(), now_us)
+    }
+
+    /// Everything the analytics know at `now_us`, over the last `window_us`, for export.
+    pub fn snapshot(&self, now_us: u64, window_us: u64) -> Snapshot {
+        let mut server = self.analytics.borrow_mut();
+        Snapshot::take_all(&mut server, self.lab.world(), now_us, window_us)
+    }
+
+    /// The `n` longest mailboxes of the lab's processes (the shell excluded), longest
+    /// first, each named `path pid` (or its pid alone, off the tree); ties in name order.
+    pub fn longest_mailboxes(&self, n: usize) -> Vec<(String, usize)> {
+        let shell = self.lab.shell();
+        let mut boxes: Vec<(String, usize)> = queue_lengths(self.lab.world())
+            .filter(|(pid, _)| *pid != shell)
+            .map(|(pid, len)| {
+                let name = self
+                    .lab
+                    .path_of(pid)
+                    .map_or_else(|| pid.to_string(), |path| format!("{path} {pid}"));
+                (name, len)
+            })
+            .collect();
+        boxes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        boxes.truncate(n);
+        boxes
+    }
+
+    /// Events the simulator emitted so far (also those the log no longer keeps).
+    pub fn events_total(&self) -> u64 {
+        self.lab.world().log.total()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::experiment::Experiment;
+
+    #[test]
+    fn mailboxes_rank_the_tree_longest_first_without_the_shell() {
+        let mut run = Experiment::preset("demo", 1).start().unwrap();
+        // the message waits, unhandled, until the world runs again
+        run.exec_line("send(\"demo/printer\", :hello)").unwrap();
+        let boxes = run.longest_mailboxes(2);
+        assert_eq!(boxes.len(), 2);
+        assert!(boxes[0].0.starts_with("demo/printer <0."), "{boxes:?}");
+        assert_eq!(boxes[0].1, 1);
+        // ties in name order: the root before its children, never the shell
+        assert!(boxes[1].0.starts_with("demo <0."), "{boxes:?}");
+        assert_eq!(boxes[1].1, 0);
+        assert!(run.events_total() > 0);
+        assert_eq!(run.health(run.lab.now_us()).status.name(), "healthy");
+    }
+}

@@ -1,0 +1,410 @@
+//! Share links: a whole experiment — tree (preset or edited scenario), seed, the
+//! commands at their virtual times — plus what the learner was looking at (cursor,
+//! selected process, tab), in a URL fragment.
+//!
+//! Format: `v1.` then base64url (no padding) of raw DEFLATE of a compact JSON object.
+//! Versioned: [`decode`] reads every version ever written (each has a golden link in the
+//! tests) and migrates it to the current [`ShareLink`]. Decoding never trusts the input: sizes
+//! are capped before and after decompression, every field is checked, and errors are
+//! plain sentences for a `role="alert"` message.
+
+use crate::experiment::{Action, Experiment, Source};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::{json, Map, Value};
+
+/// The version [`encode`] writes.
+pub const VERSION: u32 = 1;
+/// Longest fragment accepted (characters).
+pub const MAX_FRAGMENT: usize = 200_000;
+/// Largest decompressed payload accepted (bytes).
+pub const MAX_PAYLOAD: usize = 4 << 20;
+/// Most commands in a link.
+pub const MAX_ACTIONS: usize = 20_000;
+
+/// What a link holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShareLink {
+    pub experiment: Experiment,
+    /// The instant shown (virtual µs), when not the head.
+    pub cursor_us: Option<u64>,
+    /// The selected process's path.
+    pub selected: Option<String>,
+    /// The open tab (`log`, `console`, `analytics`, `faults`).
+    pub tab: Option<String>,
+    /// A lesson open on the experiment (its id), and the course progress (its stored
+    /// text), for links shared from the Lessons page.
+    pub lesson: Option<String>,
+    pub progress: Option<String>,
+}
+
+impl ShareLink {
+    /// A link to an experiment with nothing selected.
+    pub fn of(experiment: Experiment) -> ShareLink {
+        ShareLink {
+            experiment,
+            cursor_us: None,
+            selected: None,
+            tab: None,
+            lesson: None,
+            progress: None,
+        }
+    }
+}
+
+/// The fragment (without `#`) for a link.
+pub fn encode(link: &ShareLink) -> String {
+    let mut o = Map::new();
+    match &link.experiment.source {
+        Source::Preset(p) => {
+            o.insert("p".into(), json!(p));
+        }
+        Source::Scenario(text) => {
+            // the scenario as JSON (not a string in a string): it compresses better
+            let v = serde_json::from_str::<Value>(text).unwrap_or(Value::String(text.clone()));
+            o.insert("x".into(), v);
+        }
+    }
+    o.insert("s".into(), json!(link.experiment.seed.to_string()));
+    let mut last = 0u64;
+    let actions: Vec<Value> = link
+        .experiment
+        .actions
+        .iter()
+        .map(|a| {
+            let dt = a.t_us.saturating_sub(last);
+            last = a.t_us;
+            json!([dt, a.line])
+        })
+        .collect();
+    if !actions.is_empty() {
+        o.insert("a".into(), Value::Array(actions));
+    }
+    if let Some(c) = link.cursor_us {
+        o.insert("c".into(), json!(c));
+    }
+    if let Some(s) = &link.selected {
+        o.insert("sel".into(), json!(s));
+    }
+    if let Some(t) = &link.tab {
+        o.insert("tab".into(), json!(t));
+    }
+    if let Some(l) = &link.lesson {
+        o.insert("l".into(), json!(l));
+    }
+    if let Some(p) = &link.progress {
+        o.insert("pr".into(), json!(p));
+    }
+    let bytes = Value::Object(o).to_string().into_bytes();
+    let packed = miniz_oxide::deflate::compress_to_vec(&bytes, 9);
+    format!("v{VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// Reads a fragment (with or without `#`, with or without an `embed.` prefix).
+pub fn decode(fragment: &str) -> Result<ShareLink, String> {
+    let f = fragment.trim().trim_start_matches('#');
+    let f = f.strip_prefix("embed.").unwrap_or(f);
+    if f.len() > MAX_FRAGMENT {
+        return Err(format!(
+            "This link is too long ({} characters; at most {MAX_FRAGMENT}).",
+            f.len()
+        ));
+    }
+    let Some((version, body)) = f.split_once('.') else {
+        return Err("This link is not an OTP Lab experiment (no version).".into());
+    };
+    let n: u32 = version
+        .strip_prefix('v')
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| {
+            format!(
+                "This link is not an OTP Lab experiment (\"{}\" is not a version).",
+                clip(version)
+            )
+        })?;
+    match n {
+        1 => decode_v1(body),
+        n if n > VERSION => Err(format!(
+            "This link was made by a newer OTP Lab (link version {n}; this one reads up to {VERSION})."
+        )),
+        n => Err(format!("Link version {n} never existed.")),
+    }
+}
+
+fn decode_v1(body: &str) -> Result<ShareLink, String> {
+    let packed = URL_SAFE_NO_PAD
+        .decode(body.trim_end_matches('='))
+        .map_err(|_| {
+            "This link is damaged (it is not valid base64url). Was it cut short when copied?"
+                .to_string()
+        })?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_PAYLOAD)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => format!(
+                "This link unpacks to more than {} MB; it is refused.",
+                MAX_PAYLOAD >> 20
+            ),
+            _ => "This link is damaged (its compressed data is broken). Was it cut short when copied?".to_string(),
+        })?;
+    let v: Value = serde_json::from_slice(&bytes)
+        .map_err(|_| "This link is damaged (its contents are not valid).".to_string())?;
+    let o = v
+        .as_object()
+        .ok_or("This link is damaged (its contents are not an object).")?;
+    let source = match (o.get("p"), o.get("x")) {
+        (Some(Value::String(p)), None) => {
+            if otp_lab_lab::presets::preset(p).is_none() {
+                return Err(format!("This link names an unknown tree \"{}\".", clip(p)));
+            }
+            Source::Preset(p.clone())
+        }
+        (None, Some(x)) => {
+            let text = match x {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            otp_lab_sim::scenario::parse(&text).map_err(|e| {
+                format!(
+                    "The tree in this link is not valid: {}",
+                    clip(&e.to_string())
+                )
+            })?;
+            Source::Scenario(text)
+        }
+        _ => return Err("This link has no tree (or two).".into()),
+    };
+    let seed = match o.get("s") {
+        Some(Value::String(s)) => s
+            .parse::<u64>()
+            .map_err(|_| format!("This link's seed \"{}\" is not a whole number.", clip(s)))?,
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .ok_or("This link's seed is not a whole number.")?,
+        None => 0,
+        _ => return Err("This link's seed is not a whole number.".into()),
+    };
+    let mut actions = Vec::new();
+    if let Some(a) = o.get("a") {
+        let list = a.as_array().ok_or("This link's commands are not a list.")?;
+        if list.len() > MAX_ACTIONS {
+            return Err(format!(
+                "This link holds {} commands; at most {MAX_ACTIONS} are accepted.",
+                list.len()
+            ));
+        }
+        let mut t = 0u64;
+        for (i, item) in list.iter().enumerate() {
+            let bad = || format!("Command {} in this link is damaged.", i + 1);
+            let pair = item.as_array().filter(|p| p.len() == 2).ok_or_else(bad)?;
+            let dt = pair[0].as_u64().ok_or_else(bad)?;
+            let line = pair[1].as_str().ok_or_else(bad)?;
+            if line.len() > otp_lab_lab::console::MAX_LINE {
+                return Err(bad());
+            }
+            t = t.checked_add(dt).ok_or_else(bad)?;
+            actions.push(Action {
+                t_us: t,
+                line: line.to_string(),
+            });
+        }
+    }
+    let text_field = |k: &str, max: usize| -> Result<Option<String>, String> {
+        match o.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.len() <= max => Ok(Some(s.clone())),
+            _ => Err(format!("This link's \"{k}\" field is damaged.")),
+        }
+    };
+    Ok(ShareLink {
+        experiment: Experiment {
+            source,
+            seed,
+            actions,
+        },
+        cursor_us: match o.get("c") {
+            None | Some(Value::Null) => None,
+            Some(c) => Some(c.as_u64().ok_or("This link's cursor is damaged.")?),
+        },
+        selected: text_field("sel", 1000)?,
+        tab: text_field("tab", 20)?,
+        lesson: text_field("l", 64)?,
+        progress: text_field("pr", 20_000)?,
+    })
+}
+
+/// At most 60 characters of untrusted text, for messages.
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(60).collect();
+    if s.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sample() -> ShareLink {
+        ShareLink {
+            experiment: Experiment {
+                source: Source::Preset("demo".into()),
+                seed: 42,
+                actions: vec![
+                    Action {
+                        t_us: 1_200_000,
+                        line: "Process.exit(\"demo/counter_1\", :kill)".into(),
+                    },
+                    Action {
+                        t_us: 2_500_000,
+                        line: "Supervisor.which_children(:demo)".into(),
+                    },
+                ],
+            },
+            cursor_us: Some(2_000_000),
+            selected: Some("demo/counter_1".into()),
+            tab: Some("console".into()),
+            lesson: Some("processes".into()),
+            progress: Some("v1|processes|processes:which".into()),
+        }
+    }
+
+    #[test]
+    fn round_trip_and_size() {
+        let l = sample();
+        let f = encode(&l);
+        assert!(f.starts_with("v1."));
+        assert_eq!(decode(&f).unwrap(), l);
+        assert_eq!(decode(&format!("#{f}")).unwrap(), l);
+        assert_eq!(decode(&format!("embed.{f}")).unwrap(), l);
+        // a typical edited scenario with a fault script and a few commands stays short
+        let text = crate::variant::with_chaos(
+            &otp_lab_lab::presets::preset("application").unwrap().text(),
+            250,
+            0.5,
+        )
+        .unwrap();
+        let mut e = sample();
+        e.experiment.source = Source::Scenario(text);
+        let f = encode(&e);
+        assert!(f.len() <= 1500, "{} characters", f.len());
+        assert_eq!(decode(&f).unwrap().experiment.actions, e.experiment.actions);
+    }
+
+    /// Links written by every version, kept working forever.
+    #[test]
+    fn links_of_every_version_still_open() {
+        let v1 = "v1.NYvLCoAgFER_JWZVcOmxCvyK9uoi6i4kS1EXQfTvleRsZpjDuTBDSDn0OYQpuIVjbPk0qVZYeXedD-ZIHBSoEpuxtoHWBA-RMQjxnePXbP-zOLgf";
+        let l = decode(v1).expect("the v1 golden link opens");
+        assert_eq!(l.experiment.source, Source::Preset("demo".into()));
+        assert_eq!(l.experiment.seed, 7);
+        assert_eq!(l.experiment.actions.len(), 1);
+        assert_eq!(l.experiment.actions[0].t_us, 1_000_000);
+        assert_eq!(l.selected.as_deref(), Some("demo/printer"));
+    }
+
+    #[test]
+    fn hostile_links_get_sentences() {
+        let cases = [
+            ("", "no version"),
+            ("hello", "no version"),
+            ("vX.abc", "is not a version"),
+            ("v9.abc", "newer OTP Lab"),
+            ("v0.abc", "never existed"),
+            ("v1.***", "not valid base64url"),
+            ("v1.AAAA", "compressed data is broken"),
+        ];
+        for (input, want) in cases {
+            let e = decode(input).unwrap_err();
+            assert!(e.contains(want), "{input:?}: {e}");
+        }
+        // truncated links
+        let f = encode(&sample());
+        for cut in [4, f.len() / 2, f.len() - 3] {
+            assert!(decode(&f[..cut]).is_err(), "cut at {cut}");
+        }
+        // a zip bomb: 8 MB of zeros compresses to a few kB
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; 8 << 20], 9);
+        let e = decode(&format!("v1.{}", URL_SAFE_NO_PAD.encode(bomb))).unwrap_err();
+        assert!(e.contains("more than"), "{e}");
+        // well-formed but wrong contents
+        let pack = |json: &str| {
+            format!(
+                "v1.{}",
+                URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 6))
+            )
+        };
+        for (json, want) in [
+            (r#"[1,2]"#, "not an object"),
+            (r#"{"s":"1"}"#, "no tree"),
+            (r#"{"p":"<script>alert(1)</script>"}"#, "unknown tree"),
+            (r#"{"p":"demo","s":"-1"}"#, "not a whole number"),
+            (r#"{"p":"demo","a":[[1]]}"#, "Command 1"),
+            (
+                r#"{"p":"demo","a":[[18446744073709551615,"x"],[5,"y"]]}"#,
+                "Command 2",
+            ),
+            (r#"{"p":"demo","c":"soon"}"#, "cursor"),
+            (
+                r#"{"x":{"tree":{"id":"r","children":[{"id":"a","kind":"blob"}]}}}"#,
+                "not valid",
+            ),
+        ] {
+            let e = decode(&pack(json)).unwrap_err();
+            assert!(e.contains(want), "{json}: {e}");
+        }
+        let huge = "a".repeat(MAX_FRAGMENT + 1);
+        assert!(decode(&huge).unwrap_err().contains("too long"));
+    }
+
+    fn arb_link() -> impl Strategy<Value = ShareLink> {
+        let line = "[ -~]{0,60}";
+        (
+            prop_oneof![Just("demo"), Just("one_for_all"), Just("restart_storm")],
+            any::<u64>(),
+            proptest::collection::vec((0u64..10_000_000, line), 0..20),
+            proptest::option::of(0u64..100_000_000),
+            proptest::option::of("[a-z_/]{1,30}"),
+            proptest::option::of(prop_oneof![
+                Just("log".to_string()),
+                Just("console".to_string())
+            ]),
+        )
+            .prop_map(|(p, seed, acts, cursor, sel, tab)| {
+                let mut t = 0;
+                let actions = acts
+                    .into_iter()
+                    .map(|(dt, line)| {
+                        t += dt;
+                        Action { t_us: t, line }
+                    })
+                    .collect();
+                ShareLink {
+                    experiment: Experiment {
+                        source: Source::Preset(p.to_string()),
+                        seed,
+                        actions,
+                    },
+                    cursor_us: cursor,
+                    selected: sel,
+                    tab,
+                    lesson: None,
+                    progress: None,
+                }
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn any_link_round_trips(l in arb_link()) {
+            prop_assert_eq!(decode(&encode(&l)).unwrap(), l);
+        }
+
+        #[test]
+        fn any_fragment_decodes_or_errs_without_panicking(s in "\\PC{0,300}") {
+            let _ = decode(&s);
+            let _ = decode(&format!("v1.{s}"));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The Lab in the address bar: a handle opened from the page's URL fragment (a share link,
+//! or the default lab with a clear message when the link is malformed), the share link
+//! of what is on screen, and the fragment following the experiment as it changes.
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+use super::{LabHandle, DEFAULT_SEED};
+use crate::view_model::nav::Tab;
+use otp_lab_lab::presets::PRESETS;
+use otp_lab_session::session::Cursor;
+use otp_lab_session::share::{self, ShareLink};
+
+impl LabHandle {
+    /// A handle on the experiment in the page's URL fragment (the default lab, with a
+    /// clear message, if the link is malformed). The address bar then follows the
+    /// experiment as it changes.
+    pub fn from_location() -> LabHandle {
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        let fragment = hash.trim_start_matches('#');
+        let embed = fragment.starts_with("embed");
+        let (handle, link) = if fragment.is_empty() || fragment == "embed" {
+            (LabHandle::new(PRESETS[0].id, DEFAULT_SEED), None)
+        } else {
+            match share::decode(fragment) {
+                Ok(l) => (LabHandle::from_experiment(l.experiment.clone()), Some(l)),
+                Err(e) => {
+                    let h = LabHandle::new(PRESETS[0].id, DEFAULT_SEED);
+                    h.error.set(Some(format!(
+                        "This link could not be opened. {e} Showing the default lab instead."
+                    )));
+                    (h, None)
+                }
+            }
+        };
+        if let Some(l) = link {
+            if let Some(tab) = l.tab.as_deref().and_then(Tab::from_id) {
+                handle.tab.set(tab);
+            }
+            if l.selected.is_some() {
+                handle.selected.set(l.selected.clone());
+            }
+            if let Some(c) = l.cursor_us {
+                handle.session.update_value(|s| {
+                    s.playing = false;
+                    s.scrub_to_time(c);
+                });
+            }
+            handle.publish(true);
+        }
+        handle.embed.set(embed);
+        // the address bar changes only once the experiment does (a bad link stays there,
+        // for the learner to fix or report)
+        let now = handle.share_link();
+        handle.frame_state.update_value(|f| f.last_link = Some(now));
+        handle.follows_url.set(true);
+        handle
+    }
+
+    /// The share link of what is on screen now.
+    pub fn share_link(&self) -> ShareLink {
+        let (experiment, cursor) = self.session.with_value(|s| {
+            let cursor = (s.cursor() != Cursor::Live).then(|| s.current().lab.now_us());
+            (s.experiment().clone(), cursor)
+        });
+        ShareLink {
+            experiment,
+            cursor_us: cursor,
+            selected: self.selected.get_untracked(),
+            tab: Some(self.tab.get_untracked().id().to_string()),
+            lesson: None,
+            progress: None,
+        }
+    }
+
+    /// The page's URL for the current experiment (embedded or not).
+    pub fn share_url(&self, embed: bool) -> String {
+        let base = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        let base = base.split('#').next().unwrap_or("").to_string();
+        let prefix = if embed { "embed." } else { "" };
+        format!("{base}#{prefix}{}", share::encode(&self.share_link()))
+    }
+
+    /// Writes the link into the address bar when the experiment changed (no history
+    /// entry, as a playground does).
+    pub(super) fn follow_in_address_bar(&self) {
+        if !self.follows_url.get_untracked() {
+            return;
+        }
+        let l = self.share_link();
+        let changed = self
+            .frame_state
+            .with_value(|f| f.last_link.as_ref() != Some(&l));
+        if !changed {
+            return;
+        }
+        let prefix = if self.embed.get_untracked() {
+            "embed."
+        } else {
+            ""
+        };
+        let fragment = format!("#{prefix}{}", share::encode(&l));
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&fragment));
+        }
+        self.frame_state.update_value(|f| f.last_link = Some(l));
+    }
+}

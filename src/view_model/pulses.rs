@@ -1,0 +1,66 @@
+//! Exit signals travelling along the tree's links: every new `signal` line of the event
+//! log between two different tree nodes becomes a [`Pulse`] that lives [`PULSE_MS`] of
+//! wall-clock time (a burst of more than [`MAX_NEW_PULSES`] lines at once is not animated).
+
+use otp_lab_lab::LogLine;
+
+/// How long an exit signal takes to travel along a link (ms, wall clock).
+pub const PULSE_MS: f64 = 900.0;
+/// New log lines beyond which nothing is animated (a restart storm would be a blur).
+pub const MAX_NEW_PULSES: usize = 200;
+
+/// An exit signal travelling from one node to another.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pulse {
+    pub key: usize,
+    pub from: String,
+    pub to: String,
+    pub born_ms: f64,
+}
+
+/// The pulses of new log lines, born at `now_ms`.
+pub fn pulses_of(lines: &[LogLine], now_ms: f64) -> Vec<Pulse> {
+    lines
+        .iter()
+        .filter(|l| l.kind == "signal")
+        .filter_map(|l| {
+            let to = l.path.clone()?;
+            let from = l.other_path.clone().filter(|f| *f != to)?;
+            Some(Pulse {
+                key: l.index,
+                from,
+                to,
+                born_ms: now_ms,
+            })
+        })
+        .collect()
+}
+
+/// True while a pulse is still on its way at `now_ms`.
+pub fn travelling(p: &Pulse, now_ms: f64) -> bool {
+    now_ms - p.born_ms < PULSE_MS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use otp_lab_lab::Lab;
+
+    #[test]
+    fn a_killed_worker_sends_a_pulse_to_its_supervisor() {
+        let mut lab = Lab::demo(1);
+        let from = lab.log_len();
+        lab.kill("demo/printer").unwrap();
+        lab.advance(1_000);
+        let pulses = pulses_of(&lab.log_lines(from, lab.log_len()), 5.0);
+        assert!(
+            pulses
+                .iter()
+                .any(|p| p.from == "demo/printer" && p.to == "demo" && p.born_ms == 5.0),
+            "{pulses:?}"
+        );
+        assert!(pulses.iter().all(|p| p.from != p.to));
+        assert!(travelling(&pulses[0], 5.0 + PULSE_MS - 1.0));
+        assert!(!travelling(&pulses[0], 5.0 + PULSE_MS));
+    }
+}
