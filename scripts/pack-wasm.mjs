@@ -29,6 +29,36 @@ if (!existsSync(decoder)) fail(`${decoder} is missing (scripts/tools.sh installs
 const modules = readdirSync(dir).filter((f) => f.endsWith('_bg.wasm'));
 if (modules.length !== 1) fail(`expected one *_bg.wasm in ${dir}, found ${modules.length}`);
 const wasm = modules[0];
+
+// Custom sections the browser never reads (build metadata: `producers`,
+// `target_features`, Leptos's `__wasm_split_unstable`) are dropped from the module, plain
+// and packed alike.
+function readLeb(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const b = bytes[at++];
+    value += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (!(b & 0x80)) return [value, at];
+  }
+}
+function withoutCustomSections(bytes) {
+  const kept = [bytes.subarray(0, 8)];
+  let at = 8;
+  while (at < bytes.length) {
+    const start = at;
+    const id = bytes[at];
+    const [size, body] = readLeb(bytes, at + 1);
+    at = body + size;
+    if (at > bytes.length) fail('the wasm module is cut short');
+    if (id !== 0) kept.push(bytes.subarray(start, at));
+  }
+  return Buffer.concat(kept);
+}
+const original = readFileSync(join(dir, wasm));
+const stripped = withoutCustomSections(original);
+if (stripped.length < original.length) writeFileSync(join(dir, wasm), stripped);
 // LZMA2 at its strongest; pb=0/lc=4 suit wasm's byte-aligned code (~1 kB smaller).
 const packed = execFileSync('xz', ['--format=xz', '--check=crc32', '--lzma2=preset=9e,pb=0,lc=4', '-c', join(dir, wasm)], {
   maxBuffer: 1 << 28,

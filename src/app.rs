@@ -23,7 +23,6 @@ pub fn App() -> impl IntoView {
     restore_theme();
     let lab = LabHandle::from_location();
     lab.start();
-    let tab = lab.tab;
     // a link shared from the Lessons page opens that lesson
     let shared_lesson = shared_lesson_in_location();
     let shared = RwSignal::new(None::<String>);
@@ -40,13 +39,15 @@ pub fn App() -> impl IntoView {
         copy_text(&text);
         shared.set(Some(text));
     };
+    // the page shown, kept as its id (a signal type the page already has; see LabHandle::tab)
     let page = RwSignal::new(if shared_lesson.is_some() {
-        Page::Lessons
+        Page::Lessons.id()
     } else {
-        Page::Lab
+        Page::Lab.id()
     });
+    let shown = move |p: Page| page.get() == p.id();
     // the address bar follows the main lab only while it is shown
-    Effect::new(move |_| lab.follows_url.set(page.get() == Page::Lab));
+    Effect::new(move |_| lab.follows_url.set(shown(Page::Lab)));
     let summary = move || {
         lab.status
             .with(|s| preset(&s.preset).map(|p| p.summary).unwrap_or(""))
@@ -61,22 +62,22 @@ pub fn App() -> impl IntoView {
                     <h1>"OTP Lab"</h1>
                     <p class="tagline">"Learn OTP supervision in a deterministic simulator"</p>
                 </div>
-                <div class="share" role="group" aria-label="Share" hidden=move || page.get() == Page::Lessons>
+                <div class="share" role="group" aria-label="Share" hidden=move || shown(Page::Lessons)>
                     <button type="button" on:click=move |_| copy(false)>"Share"</button>
                     <button type="button" on:click=move |_| copy(true)>"Copy embed code"</button>
                 </div>
                 <nav class="pages" aria-label="Pages">
                     {Page::all().map(|p| view! {
                         <button type="button"
-                            aria-current=move || (page.get() == p).then_some("page")
-                            on:click=move |_| page.set(p)>{p.label()}</button>
+                            aria-current=move || shown(p).then_some("page")
+                            on:click=move |_| page.set(p.id())>{p.label()}</button>
                     }).collect_view()}
                 </nav>
-                <div class="controls-slot" hidden=move || page.get() == Page::Lessons>
+                <div class="controls-slot" hidden=move || shown(Page::Lessons)>
                     <Controls lab=lab />
                 </div>
             </header>
-            <div hidden=move || page.get() != Page::Lab>
+            <div hidden=move || !shown(Page::Lab)>
                 <Timeline lab=lab />
             </div>
             <Show when=move || shared.with(|s| s.is_some())>
@@ -88,15 +89,15 @@ pub fn App() -> impl IntoView {
                 </div>
             </Show>
             <p class="notice" role="alert">{move || lab.error.get()}</p>
-            <main class="lessons-page" hidden=move || page.get() != Page::Lessons>
-                <Show when=move || page.get() == Page::Lessons>
+            <main class="lessons-page" hidden=move || !shown(Page::Lessons)>
+                <Show when=move || shown(Page::Lessons)>
                     <Lessons shared=shared_lesson.clone() />
                 </Show>
             </main>
-            <main class="compare-page" hidden=move || page.get() != Page::Compare>
+            <main class="compare-page" hidden=move || !shown(Page::Compare)>
                 <Compare lab=lab />
             </main>
-            <main class="lab" hidden=move || page.get() != Page::Lab>
+            <main class="lab" hidden=move || !shown(Page::Lab)>
                 <section class="panel tree-panel" aria-labelledby="tree-title">
                     <div class="panel-head">
                         <h2 id="tree-title">"Supervision tree"</h2>
@@ -120,25 +121,25 @@ pub fn App() -> impl IntoView {
                                 role="tab"
                                 id=format!("tab-{}", t.id())
                                 aria-controls=format!("tabpanel-{}", t.id())
-                                aria-selected=move || if tab.get() == t { "true" } else { "false" }
-                                tabindex=move || if tab.get() == t { 0 } else { -1 }
+                                aria-selected=move || if lab.tab() == t { "true" } else { "false" }
+                                tabindex=move || if lab.tab() == t { 0 } else { -1 }
                                 on:click=move |_| {
-                                    tab.set(t);
+                                    lab.set_tab(t);
                                     if t == Tab::Analytics { lab.publish_analytics(); }
                                 }
                             >{t.label()}</button>
                         }).collect_view()}
                     </div>
-                    <div role="tabpanel" id="tabpanel-log" aria-labelledby="tab-log" hidden=move || tab.get() != Tab::Log>
-                        <EventLog lab=lab visible=Signal::derive(move || tab.get() == Tab::Log && page.get() == Page::Lab) />
+                    <div role="tabpanel" id="tabpanel-log" aria-labelledby="tab-log" hidden=move || lab.tab() != Tab::Log>
+                        <EventLog lab=lab visible=Signal::derive(move || lab.tab() == Tab::Log && shown(Page::Lab)) />
                     </div>
-                    <div role="tabpanel" id="tabpanel-console" aria-labelledby="tab-console" hidden=move || tab.get() != Tab::Console>
+                    <div role="tabpanel" id="tabpanel-console" aria-labelledby="tab-console" hidden=move || lab.tab() != Tab::Console>
                         <Console lab=lab />
                     </div>
-                    <div role="tabpanel" id="tabpanel-analytics" aria-labelledby="tab-analytics" hidden=move || tab.get() != Tab::Analytics>
+                    <div role="tabpanel" id="tabpanel-analytics" aria-labelledby="tab-analytics" hidden=move || lab.tab() != Tab::Analytics>
                         <Dashboard lab=lab />
                     </div>
-                    <div role="tabpanel" id="tabpanel-faults" aria-labelledby="tab-faults" hidden=move || tab.get() != Tab::Faults>
+                    <div role="tabpanel" id="tabpanel-faults" aria-labelledby="tab-faults" hidden=move || lab.tab() != Tab::Faults>
                         <FaultEditor lab=lab />
                     </div>
                 </section>

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::driver::LabHandle;
-use otp_lab_lab::actions::{self, EXIT_REASONS, STRATEGIES};
+use otp_lab_lab::actions::{self, ChildCall, EXIT_REASONS, STRATEGIES};
 use otp_lab_lab::command::Command;
 
 #[component]
@@ -30,9 +30,9 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
         }
     };
     // a child API call by the id typed: a malformed id is the page's error
-    let child_call = move |make: fn(&str, &str) -> Result<Command, String>| {
+    let child_call = move |call: ChildCall| {
         if let Some(sup) = selected() {
-            match make(&sup, &new_child.get_untracked()) {
+            match actions::child(call, sup, &new_child.get_untracked()) {
                 Ok(c) => run(c),
                 Err(e) => lab.error.set(Some(e)),
             }
@@ -79,7 +79,7 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                         </dl>
                         <div class="actions" role="group" aria-label="Process actions">
                             <button type="button" class="danger" on:click=move |_| {
-                                if let Some(p) = selected() { run(actions::kill(&p)) }
+                                if let Some(p) = selected() { run(actions::kill(p)) }
                             }>"Kill"</button>
                             <span class="action-with">
                                 <label class="sr-only" for="exit-reason">"Exit reason"</label>
@@ -89,14 +89,14 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                                     {EXIT_REASONS.iter().map(|r| view! { <option value=*r></option> }).collect_view()}
                                 </datalist>
                                 <button type="button" on:click=move |_| {
-                                    if let Some(c) = selected().and_then(|p| checked(actions::exit(&p, &reason.get_untracked()))) {
+                                    if let Some(c) = selected().and_then(|p| checked(actions::exit(p, &reason.get_untracked()))) {
                                         run(c)
                                     }
                                 }>"Exit"</button>
                             </span>
                             {is_worker.then(|| view! {
                                 <button type="button" on:click=move |_| {
-                                    if let Some(p) = selected() { run(actions::crash(&p)) }
+                                    if let Some(p) = selected() { run(actions::crash(p)) }
                                 }>"Crash"</button>
                             })}
                             <span class="action-with">
@@ -104,7 +104,7 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                                 <input id="send-msg" class="small" prop:value=move || message.get()
                                     on:input=move |ev| message.set(event_target_value(&ev)) />
                                 <button type="button" on:click=move |_| {
-                                    if let Some(c) = selected().and_then(|p| checked(actions::send(&p, &message.get_untracked()))) {
+                                    if let Some(c) = selected().and_then(|p| checked(actions::send(p, &message.get_untracked()))) {
                                         run(c)
                                     }
                                 }>"Send"</button>
@@ -122,13 +122,13 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                         {is_sup.then(|| view! {
                             <div class="actions" role="group" aria-label="Supervisor actions">
                                 <button type="button" on:click=move |_| {
-                                    if let Some(p) = selected() { run(actions::which_children(&p)) }
+                                    if let Some(p) = selected() { run(actions::which_children(p)) }
                                 }>"Which children"</button>
                                 <button type="button" on:click=move |_| {
-                                    if let Some(p) = selected() { run(actions::pause(&p)) }
+                                    if let Some(p) = selected() { run(actions::pause(p)) }
                                 }>"Pause"</button>
                                 <button type="button" on:click=move |_| {
-                                    if let Some(p) = selected() { run(actions::resume(&p)) }
+                                    if let Some(p) = selected() { run(actions::resume(p)) }
                                 }>"Resume"</button>
                                 <span class="action-with">
                                     <label class="sr-only" for="strategy">"Strategy"</label>
@@ -138,7 +138,7 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                                         }).collect_view()}
                                     </select>
                                     <button type="button" on:click=move |_| {
-                                        if let Some(c) = selected().and_then(|p| checked(actions::change_strategy(&p, &strategy.get_untracked()))) {
+                                        if let Some(c) = selected().and_then(|p| checked(actions::change_strategy(p, &strategy.get_untracked()))) {
                                             run(c)
                                         }
                                     }>"Change strategy"</button>
@@ -149,12 +149,12 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                                         on:input=move |ev| new_child.set(event_target_value(&ev)) />
                                     <button type="button" on:click=move |_| {
                                         if let Some(p) = selected() {
-                                            run(actions::start_counter(&p, &new_child.get_untracked()))
+                                            run(actions::start_counter(p, &new_child.get_untracked()))
                                         }
                                     }>"Start child"</button>
-                                    <button type="button" on:click=move |_| child_call(actions::terminate_child)>"Terminate child"</button>
-                                    <button type="button" on:click=move |_| child_call(actions::restart_child)>"Restart child"</button>
-                                    <button type="button" on:click=move |_| child_call(actions::delete_child)>"Delete child"</button>
+                                    <button type="button" on:click=move |_| child_call(ChildCall::Terminate)>"Terminate child"</button>
+                                    <button type="button" on:click=move |_| child_call(ChildCall::Restart)>"Restart child"</button>
+                                    <button type="button" on:click=move |_| child_call(ChildCall::Delete)>"Delete child"</button>
                                 </span>
                             </div>
                         })}

@@ -37,7 +37,7 @@ impl LabHandle {
         };
         if let Some(l) = link {
             if let Some(tab) = l.tab.as_deref().and_then(Tab::from_id) {
-                handle.tab.set(tab);
+                handle.set_tab(tab);
             }
             if l.selected.is_some() {
                 handle.selected.set(l.selected.clone());
@@ -69,7 +69,7 @@ impl LabHandle {
             experiment,
             cursor_us: cursor,
             selected: self.selected.get_untracked(),
-            tab: Some(self.tab.get_untracked().id().to_string()),
+            tab: Some(self.tab_id.get_untracked().to_string()),
             lesson: None,
             progress: None,
         }

@@ -12,12 +12,10 @@ use otp_lab_session::session::Cursor;
 use otp_lab_session::{Experiment, Session};
 
 impl LabHandle {
-    /// Runs a typed command (an inspector's action) as its console line would run, and
-    /// records the exchange in the transcript.
+    /// Runs a typed command (an inspector's action) as its console line: the line is what
+    /// the transcript shows, the experiment records and a share link replays.
     pub fn run_command(&self, cmd: &Command) {
-        let line = cmd.to_elixir();
-        let result = self.session.try_update_value(|s| s.exec_command(cmd));
-        self.record(line, result);
+        self.run_line(&cmd.to_elixir());
     }
 
     /// Runs a console line; records the exchange in the transcript.
@@ -31,11 +29,6 @@ impl LabHandle {
             return;
         }
         let result = self.session.try_update_value(|s| s.exec(&line));
-        self.record(line, result);
-    }
-
-    /// Adds an exchange to the console transcript (nothing if the session is gone).
-    fn record(&self, line: String, result: Option<Result<String, String>>) {
         let (output, ok) = match result {
             Some(Ok(out)) => (out, true),
             Some(Err(e)) => (e, false),

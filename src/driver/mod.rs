@@ -103,8 +103,10 @@ pub struct LabHandle {
     pub patterns: RwSignal<Vec<(String, String)>>,
     /// The longest mailboxes: (process, messages waiting), longest first.
     pub mailboxes: RwSignal<Vec<(String, usize)>>,
-    /// The open tab of the bottom panel (part of a share link).
-    pub tab: RwSignal<Tab>,
+    /// The open tab of the bottom panel (part of a share link), kept as its [`Tab::id`]: a
+    /// signal of `&'static str`, a type the page's signals already have, costs the module
+    /// no new code (read and set it through [`LabHandle::tab`] and [`LabHandle::set_tab`]).
+    tab_id: RwSignal<&'static str>,
     /// Whether the address bar follows the experiment (the main lab, not a sandbox).
     pub follows_url: RwSignal<bool>,
     /// An embedded view (`#embed.…`): minimal chrome.
@@ -184,7 +186,7 @@ impl LabHandle {
             mailboxes: RwSignal::new(Vec::new()),
             anomalies: RwSignal::new(Vec::new()),
             patterns: RwSignal::new(Vec::new()),
-            tab: RwSignal::new(Tab::Log),
+            tab_id: RwSignal::new(Tab::Log.id()),
             follows_url: RwSignal::new(false),
             embed: RwSignal::new(false),
             error: RwSignal::new(error),
@@ -237,6 +239,16 @@ impl LabHandle {
     /// The experiment so far (its source, seed and commands).
     pub fn experiment(&self) -> Experiment {
         self.session.with_value(|s| s.experiment().clone())
+    }
+
+    /// The open tab (tracked).
+    pub fn tab(&self) -> Tab {
+        Tab::from_id(self.tab_id.get()).unwrap_or(Tab::Log)
+    }
+
+    /// Opens a tab.
+    pub fn set_tab(&self, tab: Tab) {
+        self.tab_id.set(tab.id());
     }
 
     /// Copies the session's state into the signals, touching only what changed.

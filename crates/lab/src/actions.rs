@@ -20,8 +20,8 @@ pub const EXIT_REASONS: &[&str] = &[
 /// The strategies a running supervisor can change to.
 pub const STRATEGIES: &[&str] = &["one_for_one", "one_for_all", "rest_for_one"];
 
-fn at(path: &str) -> Target {
-    Target::Path(path.to_string())
+fn at(path: String) -> Target {
+    Target::Path(path)
 }
 
 /// A term the learner typed, or why it is not one.
@@ -30,7 +30,7 @@ pub fn read_term(text: &str) -> Result<Term, String> {
 }
 
 /// `Process.exit(pid, :kill)`.
-pub fn kill(path: &str) -> Command {
+pub fn kill(path: String) -> Command {
     Command::Exit {
         target: at(path),
         reason: Term::KILL,
@@ -38,7 +38,7 @@ pub fn kill(path: &str) -> Command {
 }
 
 /// `Process.exit(pid, reason)` with a reason the learner typed.
-pub fn exit(path: &str, reason: &str) -> Result<Command, String> {
+pub fn exit(path: String, reason: &str) -> Result<Command, String> {
     Ok(Command::Exit {
         target: at(path),
         reason: read_term(reason)?,
@@ -46,7 +46,7 @@ pub fn exit(path: &str, reason: &str) -> Result<Command, String> {
 }
 
 /// The worker crashes (stops itself with `crash`).
-pub fn crash(path: &str) -> Command {
+pub fn crash(path: String) -> Command {
     Command::Crash {
         target: at(path),
         reason: Term::atom("crash"),
@@ -54,7 +54,7 @@ pub fn crash(path: &str) -> Command {
 }
 
 /// `send(pid, msg)` with a message the learner typed.
-pub fn send(path: &str, msg: &str) -> Result<Command, String> {
+pub fn send(path: String, msg: &str) -> Result<Command, String> {
     Ok(Command::Send {
         target: at(path),
         msg: read_term(msg)?,
@@ -62,22 +62,22 @@ pub fn send(path: &str, msg: &str) -> Result<Command, String> {
 }
 
 /// `Supervisor.which_children/1`.
-pub fn which_children(path: &str) -> Command {
+pub fn which_children(path: String) -> Command {
     Command::WhichChildren { sup: at(path) }
 }
 
 /// `Lab.pause/1`.
-pub fn pause(path: &str) -> Command {
+pub fn pause(path: String) -> Command {
     Command::Pause { sup: at(path) }
 }
 
 /// `Lab.resume/1`.
-pub fn resume(path: &str) -> Command {
+pub fn resume(path: String) -> Command {
     Command::Resume { sup: at(path) }
 }
 
 /// `Lab.change_strategy/2` to one of [`STRATEGIES`].
-pub fn change_strategy(path: &str, strategy: &str) -> Result<Command, String> {
+pub fn change_strategy(path: String, strategy: &str) -> Result<Command, String> {
     let strategy = Strategy::parse(strategy)
         .filter(|s| *s != Strategy::SimpleOneForOne)
         .ok_or_else(|| format!("\"{strategy}\" is not a strategy a running supervisor can take"))?;
@@ -88,7 +88,7 @@ pub fn change_strategy(path: &str, strategy: &str) -> Result<Command, String> {
 }
 
 /// `Supervisor.start_child/2` of a permanent Counter worker with the id the learner typed.
-pub fn start_counter(path: &str, id: &str) -> Command {
+pub fn start_counter(path: String, id: &str) -> Command {
     Command::StartChild {
         sup: at(path),
         spec: StartSpec::Worker {
@@ -99,42 +99,35 @@ pub fn start_counter(path: &str, id: &str) -> Command {
     }
 }
 
-/// `Supervisor.terminate_child/2` by the child id the learner typed.
-pub fn terminate_child(path: &str, id: &str) -> Result<Command, String> {
-    checked(Command::TerminateChild {
-        sup: at(path),
-        child: ChildSel::Id(Term::atom(id.trim())),
-    })
-    .ok_or_else(|| not_an_id(id))
+/// A call of the child API by the id the learner typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChildCall {
+    /// `Supervisor.terminate_child/2`.
+    Terminate,
+    /// `Supervisor.restart_child/2`.
+    Restart,
+    /// `Supervisor.delete_child/2`.
+    Delete,
 }
 
-/// `Supervisor.restart_child/2` by the child id the learner typed.
-pub fn restart_child(path: &str, id: &str) -> Result<Command, String> {
-    checked(Command::RestartChild {
-        sup: at(path),
-        id: Term::atom(id.trim()),
-    })
-    .ok_or_else(|| not_an_id(id))
-}
-
-/// `Supervisor.delete_child/2` by the child id the learner typed.
-pub fn delete_child(path: &str, id: &str) -> Result<Command, String> {
-    checked(Command::DeleteChild {
-        sup: at(path),
-        id: Term::atom(id.trim()),
-    })
-    .ok_or_else(|| not_an_id(id))
-}
-
-/// The command, if the console reads its line back (a share link replays the line).
-fn checked(cmd: Command) -> Option<Command> {
-    crate::console::parse(&cmd.to_elixir())
-        .is_ok()
-        .then_some(cmd)
-}
-
-fn not_an_id(id: &str) -> String {
-    format!("\"{}\" is not a child id", id.trim())
+/// `call` on the supervisor at `path` for the child id the learner typed (an error if the
+/// id cannot be written as an atom the console reads back).
+pub fn child(call: ChildCall, path: String, id: &str) -> Result<Command, String> {
+    let (sup, id_term) = (at(path), Term::atom(id.trim()));
+    let cmd = match call {
+        ChildCall::Terminate => Command::TerminateChild {
+            sup,
+            child: ChildSel::Id(id_term),
+        },
+        ChildCall::Restart => Command::RestartChild { sup, id: id_term },
+        ChildCall::Delete => Command::DeleteChild { sup, id: id_term },
+    };
+    // a share link replays the command's console line: it must read back
+    if crate::console::parse(&cmd.to_elixir()).is_ok() {
+        Ok(cmd)
+    } else {
+        Err(format!("\"{}\" is not a child id", id.trim()))
+    }
 }
 
 #[cfg(test)]
@@ -144,34 +137,46 @@ mod tests {
     #[test]
     fn actions_are_the_console_lines_the_inspector_always_recorded() {
         assert_eq!(
-            kill("demo/counter_1").to_elixir(),
+            kill("demo/counter_1".into()).to_elixir(),
             "Process.exit(\"demo/counter_1\", :kill)"
         );
         assert_eq!(
-            exit("demo/printer", "{shutdown,maintenance}")
+            exit("demo/printer".into(), "{shutdown,maintenance}")
                 .unwrap()
                 .to_elixir(),
             "Process.exit(\"demo/printer\", {:shutdown, :maintenance})"
         );
-        assert!(exit("demo", "{a,")
+        assert!(exit("demo".into(), "{a,")
             .unwrap_err()
             .starts_with("not an Erlang term"));
         assert_eq!(
-            change_strategy("demo", "rest_for_one").unwrap().to_elixir(),
+            change_strategy("demo".into(), "rest_for_one")
+                .unwrap()
+                .to_elixir(),
             "Lab.change_strategy(\"demo\", :rest_for_one)"
         );
-        assert!(change_strategy("demo", "simple_one_for_one").is_err());
+        assert!(change_strategy("demo".into(), "simple_one_for_one").is_err());
         assert_eq!(
-            start_counter("demo", " worker_4 ").to_elixir(),
+            start_counter("demo".into(), " worker_4 ").to_elixir(),
             "Supervisor.start_child(\"demo\", %{id: :worker_4, start: {Counter, :start_link, []}, restart: :permanent})"
         );
         assert_eq!(
-            terminate_child("demo", "printer").unwrap().to_elixir(),
+            child(ChildCall::Terminate, "demo".into(), "printer")
+                .unwrap()
+                .to_elixir(),
             "Supervisor.terminate_child(\"demo\", :printer)"
         );
         assert_eq!(
-            delete_child("demo", "with space").unwrap().to_elixir(),
+            child(ChildCall::Delete, "demo".into(), "with space")
+                .unwrap()
+                .to_elixir(),
             "Supervisor.delete_child(\"demo\", :\"with space\")"
+        );
+        assert_eq!(
+            child(ChildCall::Restart, "demo".into(), "counter_1")
+                .unwrap()
+                .to_elixir(),
+            "Supervisor.restart_child(\"demo\", :counter_1)"
         );
     }
 }

@@ -4,7 +4,6 @@
 //! continue from there (a new branch), as an editor's undo history does.
 
 use crate::experiment::{replay, Action, Experiment, Run, Stop};
-use otp_lab_lab::command::Command;
 
 /// Scheduler steps per frame by default: keeps a frame short however busy the tree is.
 pub const DEFAULT_BUDGET: u32 = 20_000;
@@ -148,12 +147,6 @@ impl Session {
         let out = self.live.exec_line(line);
         self.target_us = self.target_us.max(self.live.lab.now_us());
         out
-    }
-
-    /// Runs a typed command (an inspector's button) as [`Session::exec`] runs its console
-    /// line: the line is what the experiment records and a share link replays.
-    pub fn exec_command(&mut self, cmd: &Command) -> Result<String, String> {
-        self.exec(&cmd.to_elixir())
     }
 
     /// Shows the instant `t_us` (the head if `t_us` is at or past it).
