@@ -15,7 +15,7 @@ use crate::components::lessons::Lessons;
 use crate::components::timeline::Timeline;
 use crate::components::tree::SupervisionTree;
 use crate::driver::LabHandle;
-use crate::view_model::nav::{Page, Tab};
+use crate::view_model::nav::{Choice, Page, Tab};
 use otp_lab_lab::presets::preset;
 
 #[component]

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::{LabHandle, DEFAULT_SEED};
-use crate::view_model::nav::Tab;
+use crate::view_model::nav::{Choice, Tab};
 use otp_lab_lab::presets::PRESETS;
 use otp_lab_session::session::Cursor;
 use otp_lab_session::share::{self, ShareLink};

@@ -24,7 +24,7 @@ use wasm_bindgen::JsCast;
 
 use crate::view_model::charts::Chart;
 use crate::view_model::dashboard::{self, Dash, Export};
-use crate::view_model::nav::Tab;
+use crate::view_model::nav::{Choice, Tab};
 use crate::view_model::pulses::{pulses_of, travelling, Pulse, MAX_NEW_PULSES};
 use crate::view_model::tree::{auto_collapse, layout};
 use crate::view_model::{format_time_us, LogFilter, LogStore, TreeRow};

@@ -1,5 +1,32 @@
-//! Where a learner can be: the site's pages and the Lab's bottom tabs, each one enum with
-//! one table of ids (as in the DOM and in share links) and labels.
+//! Where a learner can be: the site's pages and the Lab's bottom tabs. Each is an enum
+//! with one table of ids (as in the DOM and in share links) and labels, read through
+//! [`Choice`].
+
+/// An enum whose values are listed, with their ids and labels, in one table.
+pub trait Choice: Copy + PartialEq + 'static {
+    /// Every value in order: (value, id, label).
+    const TABLE: &'static [(Self, &'static str, &'static str)];
+
+    /// Every value in order.
+    fn all() -> impl Iterator<Item = Self> {
+        Self::TABLE.iter().map(|e| e.0)
+    }
+
+    /// The value's id (`lab`, `log`).
+    fn id(self) -> &'static str {
+        Self::TABLE.iter().find(|e| e.0 == self).map_or("", |e| e.1)
+    }
+
+    /// The value's name on screen (`Lab`, `Event log`).
+    fn label(self) -> &'static str {
+        Self::TABLE.iter().find(|e| e.0 == self).map_or("", |e| e.2)
+    }
+
+    /// The value with this id (None for an id this site does not have, as in an old link).
+    fn from_id(id: &str) -> Option<Self> {
+        Self::TABLE.iter().find(|e| e.1 == id).map(|e| e.0)
+    }
+}
 
 /// A page of the site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -9,28 +36,12 @@ pub enum Page {
     Compare,
 }
 
-/// Every page in navigation order: (page, id, label).
-const PAGES: [(Page, &str, &str); 3] = [
-    (Page::Lab, "lab", "Lab"),
-    (Page::Lessons, "lessons", "Lessons"),
-    (Page::Compare, "compare", "Compare"),
-];
-
-impl Page {
-    /// Every page in navigation order.
-    pub fn all() -> impl Iterator<Item = Page> {
-        PAGES.iter().map(|e| e.0)
-    }
-
-    /// The page's id (`lab`).
-    pub fn id(self) -> &'static str {
-        PAGES.iter().find(|(p, ..)| *p == self).map_or("", |e| e.1)
-    }
-
-    /// The page's name in the navigation (`Lab`).
-    pub fn label(self) -> &'static str {
-        PAGES.iter().find(|(p, ..)| *p == self).map_or("", |e| e.2)
-    }
+impl Choice for Page {
+    const TABLE: &'static [(Page, &'static str, &'static str)] = &[
+        (Page::Lab, "lab", "Lab"),
+        (Page::Lessons, "lessons", "Lessons"),
+        (Page::Compare, "compare", "Compare"),
+    ];
 }
 
 /// A tab of the Lab's bottom panel.
@@ -42,34 +53,13 @@ pub enum Tab {
     Faults,
 }
 
-/// Every tab in order: (tab, id, label).
-const TABS: [(Tab, &str, &str); 4] = [
-    (Tab::Log, "log", "Event log"),
-    (Tab::Console, "console", "Console"),
-    (Tab::Analytics, "analytics", "Analytics"),
-    (Tab::Faults, "faults", "Faults"),
-];
-
-impl Tab {
-    /// Every tab in order.
-    pub fn all() -> impl Iterator<Item = Tab> {
-        TABS.iter().map(|e| e.0)
-    }
-
-    /// The tab's id, as in the DOM and in a share link (`log`).
-    pub fn id(self) -> &'static str {
-        TABS.iter().find(|(t, ..)| *t == self).map_or("", |e| e.1)
-    }
-
-    /// The tab's name on screen (`Event log`).
-    pub fn label(self) -> &'static str {
-        TABS.iter().find(|(t, ..)| *t == self).map_or("", |e| e.2)
-    }
-
-    /// The tab a share link names (None for a name this site does not have).
-    pub fn from_id(id: &str) -> Option<Tab> {
-        TABS.iter().find(|(_, i, _)| *i == id).map(|e| e.0)
-    }
+impl Choice for Tab {
+    const TABLE: &'static [(Tab, &'static str, &'static str)] = &[
+        (Tab::Log, "log", "Event log"),
+        (Tab::Console, "console", "Console"),
+        (Tab::Analytics, "analytics", "Analytics"),
+        (Tab::Faults, "faults", "Faults"),
+    ];
 }
 
 #[cfg(test)]

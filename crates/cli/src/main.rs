@@ -1,7 +1,13 @@
 //! `otp-lab`: the simulator on the command line.
 //!
 //! - `otp-lab trace FILE.json` prints a scenario's trace in the conformance format.
-//! - `otp-lab bench` runs the benchmark workloads of `bench/WORKLOADS.md`.
+//! - `otp-lab metrics FILE.json [--format json|prometheus|csv|statsd]` runs a scenario with
+//!   the analytics attached and prints their export.
+//! - `otp-lab bench [--quick]` runs the benchmark workloads of `bench/WORKLOADS.md` (and
+//!   the cost of the analytics on each).
+//! - `otp-lab soak [--quick|--link]` runs a virtual hour of chaos on 1,000 workers with
+//!   the Lab's log and the analytics (events per second, live heap), or prints that
+//!   experiment as a share link for the browser soak.
 //!
 //! Invalid input gives exit status 2 and one line on stderr naming the problem and where.
 

@@ -4,11 +4,11 @@
 //! [`Lab`] (`lab.rs`) owns a simulated world, starts a preset or scenario tree under a
 //! shell process and runs it in virtual time; learners act on it with [`command`]s, typed
 //! (the inspector's [`actions`]) or read from an IEx- or `erl`-like line by the
-//! [`console`]; it keeps an OTP-styled event
-//! log ([`log`]) and projects the tree ([`tree`]) and any process ([`inspect`]) into plain
-//! data. The [`presets`] are the trees the Lab offers; [`fingerprint`] checks that every
-//! build target runs them the same. Everything here is plain Rust, tested natively; the
-//! web app reads these types and never reaches into the simulator.
+//! [`console`]; it keeps an OTP-styled event log ([`log`]) and projects the tree
+//! ([`tree`]) and any process ([`inspect`]) into plain data. The [`presets`] are the trees
+//! the Lab offers; [`fingerprint`] checks that every build target runs them the same.
+//! Everything here is plain Rust, tested natively; the web app reads these types and
+//! never reaches into the simulator.
 
 pub mod actions;
 pub mod command;

@@ -8,10 +8,22 @@
 pub mod raw;
 pub mod sup;
 
+use crate::event::{Event, EventKind};
 use crate::pid::{Pid, Ref};
 use crate::term::{Namer, Term};
 use std::borrow::Cow;
 use std::collections::HashMap;
+
+/// A trace collector: a telemetry handler on [`Collector::KINDS`] that names processes as
+/// the oracle does.
+pub trait Collector: Default + 'static {
+    /// The event kinds it is attached to.
+    const KINDS: &'static [EventKind];
+    /// The names it prints pids and references with.
+    fn names_mut(&mut self) -> &mut Names;
+    /// One event.
+    fn on_event(&mut self, e: &Event<'_>);
+}
 
 /// Names pids and references as the oracle does: `<name>`, `<?>`, `#name`, `#ref`.
 #[derive(Default, Clone, Debug)]

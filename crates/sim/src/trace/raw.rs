@@ -122,3 +122,15 @@ impl RawCollector {
         out
     }
 }
+
+impl super::Collector for RawCollector {
+    const KINDS: &'static [EventKind] = RawCollector::KINDS;
+
+    fn names_mut(&mut self) -> &mut Names {
+        &mut self.names
+    }
+
+    fn on_event(&mut self, e: &Event<'_>) {
+        RawCollector::on_event(self, e)
+    }
+}

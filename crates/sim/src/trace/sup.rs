@@ -217,6 +217,18 @@ pub fn canonicalize(lines: &[String], dyn_sups: &HashSet<String>) -> Vec<String>
     out
 }
 
+impl super::Collector for SupCollector {
+    const KINDS: &'static [EventKind] = SupCollector::KINDS;
+
+    fn names_mut(&mut self) -> &mut Names {
+        &mut self.names
+    }
+
+    fn on_event(&mut self, e: &Event<'_>) {
+        SupCollector::on_event(self, e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

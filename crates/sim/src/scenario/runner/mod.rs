@@ -22,8 +22,11 @@ use crate::message::{Msg, Request, SystemReq};
 use crate::pid::Pid;
 use crate::supervisor::api::SupervisorCall;
 use crate::term::Term;
+use crate::trace::Collector;
 use crate::world::{Config, World};
+use std::cell::RefCell;
 use std::fmt;
+use std::rc::Rc;
 
 /// Activations allowed while virtual time stands still before a run is declared stuck.
 pub const MAX_ACTIVATIONS_AT_ONE_INSTANT: u64 = 5_000_000;
@@ -247,6 +250,23 @@ impl Engine {
         )?;
         Ok(Term::OK)
     }
+}
+
+/// A trace collector of type `C` attached to `w`, with the driver named `driver`.
+fn attach_collector<C: Collector>(w: &mut World, driver: Pid) -> Rc<RefCell<C>> {
+    let col = Rc::new(RefCell::new(C::default()));
+    col.borrow_mut()
+        .names_mut()
+        .pids
+        .insert(driver, "driver".to_string());
+    let c = col.clone();
+    // The id is fresh in a new world; attaching cannot fail.
+    let _ = w
+        .telemetry
+        .attach_many("conformance-trace", C::KINDS, move |e| {
+            c.borrow_mut().on_event(e)
+        });
+    col
 }
 
 fn exit_term(reason: Term) -> Term {

@@ -2,7 +2,7 @@
 //! messaged by the driver's commands (`puppet_cmd/2`), the trace collected from their
 //! events.
 
-use super::{Engine, RunError, MAX_SETTLE_US, R};
+use super::{attach_collector, Engine, RunError, MAX_SETTLE_US, R};
 use crate::atom::Atom;
 use crate::behaviour::puppet::Puppet;
 use crate::behaviour::Behaviour;
@@ -21,18 +21,9 @@ pub(super) struct RawRun {
 
 impl RawRun {
     pub(super) fn new(w: &mut World, driver: Pid) -> RawRun {
-        let col = Rc::new(RefCell::new(RawCollector::default()));
-        col.borrow_mut()
-            .names
-            .pids
-            .insert(driver, "driver".to_string());
-        let c = col.clone();
-        let _ = w
-            .telemetry
-            .attach_many("conformance-trace", RawCollector::KINDS, move |e| {
-                c.borrow_mut().on_event(e)
-            });
-        RawRun { col }
+        RawRun {
+            col: attach_collector(w, driver),
+        }
     }
 
     fn pid(&self, name: &str) -> Pid {

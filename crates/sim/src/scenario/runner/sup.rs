@@ -3,7 +3,7 @@
 //! with its reply, the settle rule after each, and the final `which_children` dump of
 //! every live supervisor, with the oracle's normalisations.
 
-use super::{Engine, R};
+use super::{attach_collector, Engine, R};
 use crate::atom::Atom;
 use crate::behaviour::Behaviour;
 use crate::external::{self};
@@ -25,19 +25,9 @@ pub(super) struct SupRun {
 
 impl SupRun {
     pub(super) fn new(w: &mut World, driver: Pid) -> SupRun {
-        let col = Rc::new(RefCell::new(SupCollector::default()));
-        col.borrow_mut()
-            .names
-            .pids
-            .insert(driver, "driver".to_string());
-        let c = col.clone();
-        // The id is fresh in a new world; attaching cannot fail.
-        let _ = w
-            .telemetry
-            .attach_many("conformance-trace", SupCollector::KINDS, move |e| {
-                c.borrow_mut().on_event(e)
-            });
-        SupRun { col }
+        SupRun {
+            col: attach_collector(w, driver),
+        }
     }
 
     fn line(&self, eng: &Engine, l: String) {
