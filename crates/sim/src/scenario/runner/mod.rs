@@ -21,7 +21,7 @@ use crate::external::{self, Answer, Drive};
 use crate::message::{Msg, Request, SystemReq};
 use crate::pid::Pid;
 use crate::supervisor::api::SupervisorCall;
-use crate::term::Term;
+use crate::term::{exact_eq, Term};
 use crate::trace::Collector;
 use crate::world::{Config, World};
 use std::cell::RefCell;
@@ -222,7 +222,7 @@ impl Engine {
         }
     }
 
-    /// `gen_server:stop(Pid, Reason, infinity)`.
+    /// `gen_server:stop(Pid, Reason, infinity)`, as `proc_lib:stop/3` does it.
     fn stop(&mut self, target: Option<Pid>, reason: Term) -> R<Term> {
         let Some(pid) = target else {
             return Ok(exit_term(Term::NOPROC));
@@ -235,20 +235,26 @@ impl Engine {
             Msg::System {
                 from: d,
                 tag: mref,
-                req: SystemReq::Terminate(reason),
+                req: SystemReq::Terminate(reason.clone()),
             },
         );
+        let asked = reason;
         let m = self.wait_for("the stop to be acknowledged", |m| {
             external::is_answer(m, mref)
         })?;
         if let Msg::Down { reason, .. } = m {
             return Ok(exit_term(reason));
         }
-        self.wait_for(
+        let down = self.wait_for(
             "the stopped process to go down",
             |m| matches!(m, Msg::Down { mref: r, .. } if *r == mref),
         )?;
-        Ok(Term::OK)
+        // proc_lib:stop: `ok` only if it went down with the reason asked for; otherwise the
+        // caller exits with the reason it went down with
+        Ok(match down {
+            Msg::Down { reason: actual, .. } if !exact_eq(&actual, &asked) => caught_exit(actual),
+            _ => Term::OK,
+        })
     }
 }
 
@@ -271,4 +277,13 @@ fn attach_collector<C: Collector>(w: &mut World, driver: Pid) -> Rc<RefCell<C>> 
 
 fn exit_term(reason: Term) -> Term {
     Term::pair(Term::atom("exit"), reason)
+}
+
+/// An exit with `reason` as the oracle's `safe/1` catches it: `{exit, R}` for a reason
+/// `{R, {M, F, A}}` (the form a failed `gen` call exits with), `{exit, Reason}` otherwise.
+fn caught_exit(reason: Term) -> Term {
+    match reason.as_tuple() {
+        Some([r, mfa]) if mfa.as_tuple().is_some_and(|t| t.len() == 3) => exit_term(r.clone()),
+        _ => exit_term(reason),
+    }
 }
