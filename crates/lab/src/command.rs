@@ -18,6 +18,15 @@ pub enum Target {
 }
 
 impl Target {
+    /// The target as the term a call names it by: a name, a pid, or a path as a binary.
+    pub fn to_term(&self) -> Term {
+        match self {
+            Target::Path(p) => Term::Binary(p.as_bytes().into()),
+            Target::Pid(n) => Term::Pid(otp_lab_sim::pid::Pid::from_bits(*n as u64)),
+            Target::Name(n) => Term::atom(n),
+        }
+    }
+
     /// The target as the console writes it: `"demo/x"`, `pid("0.84.0")`, `:demo`.
     pub fn to_elixir(&self) -> String {
         match self {

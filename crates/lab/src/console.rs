@@ -35,6 +35,7 @@ mod tests;
 pub use help::help;
 
 use crate::command::{elixir_term, Command};
+use crate::raised::Raised;
 use otp_lab_sim::pid::Pid;
 use otp_lab_sim::quote::quoted;
 use otp_lab_sim::term::{exact_eq, Term};
@@ -96,11 +97,12 @@ pub fn parse(line: &str) -> Result<Input, String> {
 
 /// A command's answer as the console prints it: the term in the line's syntax
 /// (`{:ok, #PID<0.90.0>}` or `{ok,<0.90.0>}`), or the error message as it is.
-pub fn format_result(r: &Result<Term, String>, syntax: Syntax) -> String {
+pub fn format_result(r: &Result<Term, Raised>, syntax: Syntax) -> String {
     match (r, syntax) {
         (Ok(t), Syntax::Elixir) => elixir_term(t),
         (Ok(t), Syntax::Erlang) => t.to_text(),
-        (Err(e), _) => e.clone(),
+        (Err(e), Syntax::Elixir) => e.in_elixir(),
+        (Err(e), Syntax::Erlang) => e.in_erlang(),
     }
 }
 

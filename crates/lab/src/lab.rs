@@ -6,6 +6,7 @@
 
 use crate::command::{ChildSel, Command, StartSpec, Target};
 use crate::log::{LabLog, LogLine};
+use crate::raised::{Bif, Raised};
 use otp_lab_sim::behaviour::gen_server::spec::WorkerSpec;
 use otp_lab_sim::behaviour::Behaviour;
 use otp_lab_sim::event::EventKind;
@@ -108,7 +109,7 @@ impl Lab {
         );
         for step in steps {
             if let Some(cmd) = step_command(&step.op) {
-                lab.exec(&cmd)?;
+                lab.exec(&cmd).map_err(|e| e.to_string())?;
             }
         }
         Ok(lab)
@@ -254,11 +255,12 @@ impl Lab {
             reason: Term::KILL,
         })
         .map(|_| ())
+        .map_err(|e| e.to_string())
     }
 
-    /// Resolves a target to a live pid.
-    pub fn resolve(&self, t: &Target) -> Result<Pid, String> {
-        let found = match t {
+    /// The live pid a target names, if any.
+    pub fn lookup(&self, t: &Target) -> Option<Pid> {
+        match t {
             Target::Path(p) => self.world.whereis_path(p),
             Target::Pid(n) => self
                 .world
@@ -269,8 +271,12 @@ impl Lab {
                 .world
                 .whereis(otp_lab_sim::atom::Atom::new(n))
                 .or_else(|| self.world.whereis_path(n)),
-        };
-        found.ok_or_else(|| match t {
+        }
+    }
+
+    /// Resolves a target to a live pid.
+    pub fn resolve(&self, t: &Target) -> Result<Pid, String> {
+        self.lookup(t).ok_or_else(|| match t {
             Target::Path(p) => format!("no live process at {p}"),
             Target::Pid(n) => format!("<0.{n}.0> is not alive"),
             Target::Name(n) => format!("no process is registered as {n}"),
@@ -279,15 +285,25 @@ impl Lab {
 
     /// Runs a command from the shell at the current instant (pending work first), as
     /// OTP would; calls wait (in virtual time) for their reply. The value is what the
-    /// function returns in OTP; an error is the exception it raises, as text.
-    pub fn exec(&mut self, cmd: &Command) -> Result<Term, String> {
+    /// function returns in OTP; an error is the exception it raises.
+    pub fn exec(&mut self, cmd: &Command) -> Result<Term, Raised> {
         self.settle()?;
         let shell = self.shell;
         let r = match cmd {
             Command::Exit { target, reason } => {
-                let pid = self.resolve(target)?;
-                self.world.emit(EventKind::Fault, pid, shell, 0, reason);
-                self.world.send_exit(shell, pid, reason.clone());
+                let args = || vec![target.to_term(), reason.clone()];
+                match self.lookup(target) {
+                    Some(pid) => {
+                        self.world.emit(EventKind::Fault, pid, shell, 0, reason);
+                        self.world.send_exit(shell, pid, reason.clone());
+                    }
+                    // an exit signal to a dead pid vanishes, as on the BEAM
+                    None if matches!(target, Target::Pid(_)) => {}
+                    None if matches!(target, Target::Name(_)) => {
+                        return Err(Raised::badarg(Bif::Exit, args(), 1, "not a pid"))
+                    }
+                    None => return Err(self.resolve(target).unwrap_err().into()),
+                }
                 Term::TRUE
             }
             Command::Crash { target, reason } => {
@@ -298,9 +314,9 @@ impl Lab {
                     .and_then(|p| p.behaviour.as_server())
                     .is_none()
                 {
-                    return Err(format!(
-                        "{pid} is not a worker (only workers crash on request)"
-                    ));
+                    return Err(
+                        format!("{pid} is not a worker (only workers crash on request)").into(),
+                    );
                 }
                 self.world.emit(EventKind::Fault, pid, shell, 1, reason);
                 self.world
@@ -308,8 +324,16 @@ impl Lab {
                 Term::OK
             }
             Command::Send { target, msg } => {
-                let pid = self.resolve(target)?;
-                self.world.send(shell, pid, Msg::user(msg.clone()));
+                match self.lookup(target) {
+                    Some(pid) => self.world.send(shell, pid, Msg::user(msg.clone())),
+                    // a message to a dead pid is dropped silently (the reason monitors exist)
+                    None if matches!(target, Target::Pid(_)) => {}
+                    None if matches!(target, Target::Name(_)) => {
+                        let args = vec![target.to_term(), msg.clone()];
+                        return Err(Raised::badarg(Bif::Send, args, 1, "invalid destination"));
+                    }
+                    None => return Err(self.resolve(target).unwrap_err().into()),
+                }
                 msg.clone()
             }
             Command::Cast { target, msg } => {
@@ -319,13 +343,21 @@ impl Lab {
                 Term::OK
             }
             Command::Call { target, msg } => {
-                let pid = self.resolve(target)?;
-                self.call(pid, Request::Term(msg.clone()))?
+                let raise = |reason| Raised::CallExit {
+                    to: target.to_term(),
+                    request: msg.clone(),
+                    timeout: None,
+                    reason,
+                };
+                let Some(pid) = self.lookup(target) else {
+                    return Err(raise(Term::NOPROC));
+                };
+                self.call(pid, Request::Term(msg.clone()), raise)?
             }
             Command::Info { target } => match self.resolve(target) {
                 Ok(pid) => crate::inspect::process_info(self, pid),
                 Err(_) if matches!(target, Target::Pid(_)) => Term::atom("nil"),
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.into()),
             },
             Command::Link { target } => {
                 let pid = self.resolve(target)?;
@@ -384,30 +416,46 @@ impl Lab {
         }
     }
 
-    fn sup_call(&mut self, sup: &Target, call: SupervisorCall) -> Result<Term, String> {
-        let pid = self.resolve(sup)?;
+    /// A call of the supervisor's API (`Supervisor.which_children/1`…): `gen_server:call`
+    /// with an `infinity` timeout, as `supervisor.erl` makes it.
+    fn sup_call(&mut self, sup: &Target, call: SupervisorCall) -> Result<Term, Raised> {
+        let raise = |reason| Raised::CallExit {
+            to: sup.to_term(),
+            request: call.to_term(),
+            timeout: Some(Term::atom("infinity")),
+            reason,
+        };
+        let Some(pid) = self.lookup(sup) else {
+            return Err(raise(Term::NOPROC));
+        };
         if self
             .world
             .process(pid)
             .and_then(|p| p.behaviour.as_supervisor())
             .is_none()
         {
-            return Err(format!("{pid} is not a supervisor"));
+            return Err(format!("{pid} is not a supervisor").into());
         }
-        self.call(pid, Request::Supervisor(call))
+        self.call(pid, Request::Supervisor(call.clone()), raise)
     }
 
     /// A `gen_server:call` from the shell: waits (in virtual time, at most
-    /// [`CALL_TIMEOUT_US`]) for the reply; `exit` reasons come back as errors.
-    fn call(&mut self, pid: Pid, req: Request) -> Result<Term, String> {
+    /// [`CALL_TIMEOUT_US`]) for the reply; a `'DOWN'` or the timeout exits the shell with
+    /// `raise(reason)`.
+    fn call(
+        &mut self,
+        pid: Pid,
+        req: Request,
+        raise: impl Fn(Term) -> Raised,
+    ) -> Result<Term, Raised> {
         let start = self.world.now();
         let deadline = start + CALL_TIMEOUT_US;
         match external::call(self, self.shell, pid, req, deadline)? {
             Answer::Reply(value) => Ok(value),
-            Answer::Down(reason) => Err(format!("** (exit) {}", reason.to_text())),
+            Answer::Down(reason) => Err(raise(reason)),
             Answer::NoAnswer => {
                 self.world.advance_to(deadline);
-                Err("** (exit) timeout".to_string())
+                Err(raise(Term::atom("timeout")))
             }
         }
     }

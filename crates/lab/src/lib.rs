@@ -18,8 +18,10 @@ pub mod inspect;
 mod lab;
 pub mod log;
 pub mod presets;
+pub mod raised;
 pub mod tree;
 
 pub use lab::{Lab, CALL_TIMEOUT_US, MAX_ACTIVATIONS_AT_ONCE};
 pub use log::{LogLine, LOG_KINDS, LOG_LINES_KEPT};
+pub use raised::Raised;
 pub use tree::{Meter, NodeKind, NodeStatus, TreeNode};

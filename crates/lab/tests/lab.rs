@@ -104,6 +104,7 @@ fn supervisor_calls_answer_as_otp_does() {
             sup: Target::Path("demo/counter_1".into())
         })
         .unwrap_err()
+        .to_string()
         .contains("not a supervisor"));
     let v = lab
         .exec(&Command::Call {

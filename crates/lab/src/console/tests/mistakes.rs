@@ -221,9 +221,20 @@ fn results_print_in_the_line_syntax() {
     let r = Ok(t("{ok,[{a,1}],<<\"x\">>}"));
     assert_eq!(format_result(&r, Syntax::Elixir), "{:ok, [a: 1], \"x\"}");
     assert_eq!(format_result(&r, Syntax::Erlang), "{ok,[{a,1}],<<\"x\">>}");
-    let e: Result<Term, String> = Err("** (exit) timeout".to_string());
-    assert_eq!(format_result(&e, Syntax::Elixir), "** (exit) timeout");
-    assert_eq!(format_result(&e, Syntax::Erlang), "** (exit) timeout");
+    let e: Result<Term, Raised> = Err(Raised::CallExit {
+        to: Term::atom("demo"),
+        request: Term::atom("get"),
+        timeout: None,
+        reason: Term::atom("timeout"),
+    });
+    assert_eq!(
+        format_result(&e, Syntax::Elixir),
+        "** (exit) exited in: GenServer.call(:demo, :get, 5000)\n    ** (EXIT) time out"
+    );
+    assert_eq!(
+        format_result(&e, Syntax::Erlang),
+        "** exception exit: {timeout,{gen_server,call,[demo,get]}}\n     in function  gen_server:call/2 (gen_server.erl, line 370)"
+    );
 }
 
 #[test]
