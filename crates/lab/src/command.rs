@@ -59,6 +59,25 @@ pub enum StartSpec {
     Args(Term),
 }
 
+/// Whose function a command calls, where Elixir's and Erlang's answer differently: Elixir's
+/// `Process.whereis/1` and `Process.info/1,2` answer `nil` where Erlang's BIFs answer
+/// `undefined`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    Elixir,
+    Erlang,
+}
+
+impl Flavor {
+    /// What the function answers for "nothing".
+    pub fn nothing(self) -> Term {
+        match self {
+            Flavor::Elixir => Term::atom("nil"),
+            Flavor::Erlang => Term::UNDEFINED,
+        }
+    }
+}
+
 /// A command.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -90,7 +109,44 @@ pub enum Command {
     /// `Process.info(pid)`.
     Info {
         target: Target,
+        flavor: Flavor,
     },
+    /// `Process.info(pid, item)` or `Process.info(pid, [items])`.
+    InfoItems {
+        target: Target,
+        items: Term,
+        flavor: Flavor,
+    },
+    /// `self()`: the shell's pid.
+    SelfPid,
+    /// `flush()`: prints and removes every message in the shell's mailbox.
+    Flush,
+    /// `Process.alive?(pid)`.
+    Alive {
+        target: Target,
+    },
+    /// `Process.whereis(name)`.
+    Whereis {
+        name: Term,
+        flavor: Flavor,
+    },
+    /// `Process.list()`: every live process.
+    Processes,
+    /// `Process.unlink(pid)`.
+    Unlink {
+        target: Target,
+    },
+    /// `Process.demonitor(ref, opts)` (`opts` `[]` for `demonitor/1`).
+    Demonitor {
+        mref: Term,
+        opts: Term,
+    },
+    /// `Process.flag(:trap_exit, value)` for the shell.
+    TrapExit {
+        value: bool,
+    },
+    /// A value written out (`x = :ok`, or a bound variable alone): answers itself.
+    Value(Term),
     /// `Process.link(pid)` from the shell.
     Link {
         target: Target,
@@ -150,7 +206,22 @@ impl Command {
             Command::Send { target, msg } => format!("send({}, {})", t(target), e(msg)),
             Command::Call { target, msg } => format!("GenServer.call({}, {})", t(target), e(msg)),
             Command::Cast { target, msg } => format!("GenServer.cast({}, {})", t(target), e(msg)),
-            Command::Info { target } => format!("Process.info({})", t(target)),
+            Command::Info { target, .. } => format!("Process.info({})", t(target)),
+            Command::InfoItems { target, items, .. } => {
+                format!("Process.info({}, {})", t(target), e(items))
+            }
+            Command::SelfPid => "self()".to_string(),
+            Command::Flush => "flush()".to_string(),
+            Command::Alive { target } => format!("Process.alive?({})", t(target)),
+            Command::Whereis { name, .. } => format!("Process.whereis({})", e(name)),
+            Command::Processes => "Process.list()".to_string(),
+            Command::Unlink { target } => format!("Process.unlink({})", t(target)),
+            Command::Demonitor { mref, opts } => match opts {
+                Term::List(l) if l.is_empty() => format!("Process.demonitor({})", e(mref)),
+                _ => format!("Process.demonitor({}, {})", e(mref), e(opts)),
+            },
+            Command::TrapExit { value } => format!("Process.flag(:trap_exit, {value})"),
+            Command::Value(v) => e(v),
             Command::Link { target } => format!("Process.link({})", t(target)),
             Command::Monitor { target } => format!("Process.monitor({})", t(target)),
             Command::WhichChildren { sup } => format!("Supervisor.which_children({})", t(sup)),
@@ -218,7 +289,7 @@ pub fn elixir_atom(name: &str) -> String {
             let plain = name
                 .chars()
                 .next()
-                .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && name
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '@')
@@ -226,7 +297,7 @@ pub fn elixir_atom(name: &str) -> String {
                     && name
                         .chars()
                         .next()
-                        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+                        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                     && name[..name.len() - 1]
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -262,6 +333,9 @@ fn write_elixir(t: &Term, out: &mut String) {
         }
         Term::Pid(p) => {
             let _ = write!(out, "#PID<0.{}.0>", p.serial());
+        }
+        Term::Ref(r) => {
+            let _ = write!(out, "#Reference<0.0.0.{}>", r.id());
         }
         Term::Tuple(items) => {
             out.push('{');

@@ -26,6 +26,7 @@
 //! stack or loop.
 
 mod build;
+mod detect;
 mod elixir;
 mod erlang;
 mod help;
@@ -39,6 +40,7 @@ use crate::raised::Raised;
 use otp_lab_sim::pid::Pid;
 use otp_lab_sim::quote::quoted;
 use otp_lab_sim::term::{exact_eq, Term};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// The longest line the console reads, in characters; a longer one is an error.
@@ -56,11 +58,21 @@ pub enum Syntax {
     Erlang,
 }
 
+/// What a line may name beyond literals: the variables bound by earlier lines
+/// (`ref = Process.monitor(pid)`, Erlang's `Ref = …`) and the shell's pid (`self()`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scope {
+    pub vars: BTreeMap<String, Term>,
+    pub shell: Option<Pid>,
+}
+
 /// What a console line asks for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input {
     /// Run this command; print its answer in this syntax.
     Command(Command, Syntax),
+    /// Run this command and bind its answer to the variable (`ref = Process.monitor(pid)`).
+    Bind(String, Command, Syntax),
     /// `h`, `help` or `h Topic`: show [`help`] for the topic, if any (as typed, e.g.
     /// `"Supervisor.which_children"`).
     Help(Option<String>),
@@ -70,11 +82,16 @@ pub enum Input {
     Empty,
 }
 
-/// Reads one console line. An error is a one-line message in the style of IEx (or of
-/// the Erlang shell for Erlang input) with a hint, e.g. `** (UndefinedFunctionError)
+/// Reads one console line, with nothing bound. An error is a one-line message in the style
+/// of IEx (or of the Erlang shell for Erlang input) with a hint, e.g. `** (UndefinedFunctionError)
 /// function Supervisor.wich_children/1 is undefined or private — did you mean
 /// which_children? Type h for help.`
 pub fn parse(line: &str) -> Result<Input, String> {
+    parse_in(line, &Scope::default())
+}
+
+/// Reads one console line in `scope` (its variables and `self()` stand for their values).
+pub fn parse_in(line: &str, scope: &Scope) -> Result<Input, String> {
     if line.chars().nth(MAX_LINE).is_some() {
         return Err(format!(
             "the line is too long: the console reads at most {MAX_LINE} characters"
@@ -87,12 +104,37 @@ pub fn parse(line: &str) -> Result<Input, String> {
     if let Some(input) = meta(trimmed) {
         return Ok(input);
     }
-    let syntax = detect(trimmed);
-    let call = match syntax {
-        Syntax::Elixir => elixir::parse_line(line)?,
-        Syntax::Erlang => erlang::parse_line(line)?,
+    let syntax = detect::detect(trimmed);
+    let parsed = match syntax {
+        Syntax::Elixir => elixir::parse_line(line, scope)?,
+        Syntax::Erlang => erlang::parse_line(line, scope)?,
     };
-    Ok(Input::Command(build::command(&call, syntax)?, syntax))
+    let command = match parsed.body {
+        Body::Call(call) => build::command(&call, syntax)?,
+        Body::Value(v) => Command::Value(v),
+    };
+    Ok(match parsed.bind {
+        Some(var) => Input::Bind(var, command, syntax),
+        None => Input::Command(command, syntax),
+    })
+}
+
+/// What the console prints for a command: the messages it printed first (`flush()`'s,
+/// as IEx inspects them or as the Erlang shell says `Shell got …`), then its answer.
+pub fn format_output(printed: &[Term], r: &Result<Term, Raised>, syntax: Syntax) -> String {
+    let mut out = String::new();
+    for m in printed {
+        match syntax {
+            Syntax::Elixir => out.push_str(&elixir_term(m)),
+            Syntax::Erlang => {
+                out.push_str("Shell got ");
+                out.push_str(&m.to_text());
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&format_result(r, syntax));
+    out
 }
 
 /// A command's answer as the console prints it: the term in the line's syntax
@@ -133,84 +175,18 @@ fn meta(line: &str) -> Option<Input> {
     }
 }
 
-/// Guesses the syntax of a (non-empty, trimmed) line: Erlang for `module:function(`,
-/// Erlang-only built-ins, `Pid ! Msg`, a leading `<0.` pid or a final `.`; else Elixir.
-fn detect(line: &str) -> Syntax {
-    let ident_end = |s: &str| {
-        s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '@'))
-            .unwrap_or(s.len())
-    };
-    let first = line.chars().next().unwrap_or(' ');
-    if first.is_ascii_uppercase() {
-        // `Supervisor.f(…)` is Elixir; `Pid ! Msg` is Erlang.
-        let rest = &line[ident_end(line)..];
-        return if rest.starts_with('.') || !has_send_bang(line) {
-            Syntax::Elixir
-        } else {
-            Syntax::Erlang
-        };
-    }
-    if first.is_ascii_lowercase() {
-        let n = ident_end(line);
-        let rest = &line[n..];
-        let module_call = rest.starts_with(':')
-            && rest[1..].starts_with(|c: char| c.is_ascii_lowercase() || c == '\'');
-        let bif = matches!(
-            &line[..n],
-            "exit" | "link" | "process_info" | "monitor" | "list_to_pid"
-        ) && rest.trim_start().starts_with('(');
-        if module_call || bif {
-            return Syntax::Erlang;
-        }
-    }
-    if line.starts_with('<') && line[1..].starts_with(|c: char| c.is_ascii_digit()) {
-        return Syntax::Erlang;
-    }
-    if has_send_bang(line) || line.ends_with('.') && first != ':' {
-        Syntax::Erlang
-    } else {
-        Syntax::Elixir
-    }
+/// A line as a front end read it: a variable to bind, and a call or a value.
+#[derive(Debug)]
+struct Line {
+    bind: Option<String>,
+    body: Body,
 }
 
-/// True if the line has a `!` outside strings that reads as Erlang's send: after a name,
-/// `>` or a closing bracket, and before something that can start a message (so Elixir's
-/// `:ok!`, `foo!(…)`, `ok!: 1`, `!x` and `!=` do not count).
-fn has_send_bang(line: &str) -> bool {
-    let chars: Vec<char> = line.chars().collect();
-    let mut quote = None;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        match quote {
-            Some(q) => {
-                if c == '\\' {
-                    i += 1;
-                } else if c == q {
-                    quote = None;
-                }
-            }
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None if c == '!' => {
-                let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
-                let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
-                let before_ok = before.is_some_and(|b| {
-                    // a name's letter (any non-ASCII one counts as a letter)
-                    b.is_ascii_alphanumeric()
-                        || !b.is_ascii()
-                        || matches!(b, '_' | '>' | ')' | '}' | ']' | '"' | '\'')
-                });
-                let after_ok =
-                    after.is_some_and(|a| !matches!(a, '=' | ')' | ',' | '}' | ']' | ':' | '('));
-                if before_ok && after_ok {
-                    return true;
-                }
-            }
-            None => {}
-        }
-        i += 1;
-    }
-    false
+/// What a line computes.
+#[derive(Debug)]
+enum Body {
+    Call(Call),
+    Value(Term),
 }
 
 /// A call as a front end read it, before it is checked against the function table.
@@ -249,6 +225,14 @@ enum Op {
     Pause,
     Resume,
     ChangeStrategy,
+    SelfPid,
+    Flush,
+    Alive,
+    Whereis,
+    Processes,
+    Unlink,
+    Demonitor,
+    TrapExit,
 }
 
 /// A function the console knows: where it lives and how many arguments it takes.
@@ -297,9 +281,17 @@ const ELIXIR_FUNCS: &[Func] = &[
         Op::DynCountChildren,
     ),
     func("Process", "exit", &[2], Op::Exit),
-    func("Process", "info", &[1], Op::Info),
+    func("Process", "info", &[1, 2], Op::Info),
     func("Process", "link", &[1], Op::Link),
+    func("Process", "unlink", &[1], Op::Unlink),
     func("Process", "monitor", &[1], Op::Monitor),
+    func("Process", "demonitor", &[1, 2], Op::Demonitor),
+    func("Process", "alive?", &[1], Op::Alive),
+    func("Process", "whereis", &[1], Op::Whereis),
+    func("Process", "list", &[0], Op::Processes),
+    func("Process", "flag", &[2], Op::TrapExit),
+    func("Kernel", "self", &[0], Op::SelfPid),
+    func("Kernel", "flush", &[0], Op::Flush),
     func("Kernel", "send", &[2], Op::Send),
     func("GenServer", "call", &[2], Op::Call),
     func("GenServer", "cast", &[2], Op::Cast),
@@ -319,12 +311,27 @@ const ERLANG_FUNCS: &[Func] = &[
     func("supervisor", "start_child", &[2], Op::StartChild),
     func("", "exit", &[2], Op::Exit),
     func("erlang", "exit", &[2], Op::Exit),
-    func("", "process_info", &[1], Op::Info),
-    func("erlang", "process_info", &[1], Op::Info),
+    func("", "process_info", &[1, 2], Op::Info),
+    func("erlang", "process_info", &[1, 2], Op::Info),
     func("", "link", &[1], Op::Link),
     func("erlang", "link", &[1], Op::Link),
+    func("", "unlink", &[1], Op::Unlink),
+    func("erlang", "unlink", &[1], Op::Unlink),
     func("", "monitor", &[2], Op::Monitor),
     func("erlang", "monitor", &[2], Op::Monitor),
+    func("", "demonitor", &[1, 2], Op::Demonitor),
+    func("erlang", "demonitor", &[1, 2], Op::Demonitor),
+    func("", "is_process_alive", &[1], Op::Alive),
+    func("erlang", "is_process_alive", &[1], Op::Alive),
+    func("", "whereis", &[1], Op::Whereis),
+    func("erlang", "whereis", &[1], Op::Whereis),
+    func("", "processes", &[0], Op::Processes),
+    func("erlang", "processes", &[0], Op::Processes),
+    func("", "process_flag", &[2], Op::TrapExit),
+    func("erlang", "process_flag", &[2], Op::TrapExit),
+    func("", "self", &[0], Op::SelfPid),
+    func("erlang", "self", &[0], Op::SelfPid),
+    func("", "flush", &[0], Op::Flush),
     func("", "!", &[2], Op::Send),
     func("erlang", "send", &[2], Op::Send),
     func("gen_server", "call", &[2], Op::Call),

@@ -113,41 +113,70 @@ fn state_text(b: &Behaviour) -> String {
     }
 }
 
+/// The items `process_info/1` lists, in its order (`registered_name` only when there is
+/// one).
+const INFO_ITEMS: &[&str] = &[
+    "registered_name",
+    "current_function",
+    "status",
+    "message_queue_len",
+    "links",
+    "trap_exit",
+    "reductions",
+];
+
 /// `process_info/1`'s list for a live pid (the items OTP lists first).
 pub fn process_info(lab: &Lab, pid: Pid) -> Term {
     let Some(p) = lab.world().process(pid) else {
         return Term::UNDEFINED;
     };
-    let kv = |k: &str, v: Term| Term::pair(Term::atom(k), v);
-    let mut items = Vec::new();
-    if let Some(a) = p.registered {
-        items.push(kv("registered_name", Term::Atom(a)));
-    }
-    let (module, function) = match &p.behaviour {
-        Behaviour::Server(_) | Behaviour::Supervisor(_) => ("gen_server", "loop"),
-        Behaviour::External => ("shell", "eval_loop"),
-        _ => ("proc_lib", "loop"),
-    };
-    items.push(kv(
-        "current_function",
-        Term::tuple(vec![Term::atom(module), Term::atom(function), Term::Int(7)]),
-    ));
-    items.push(kv(
-        "status",
-        Term::atom(if p.queued { "runnable" } else { "waiting" }),
-    ));
-    items.push(kv(
-        "message_queue_len",
-        Term::Int(p.message_queue_len() as i64),
-    ));
-    items.push(kv(
-        "links",
-        Term::list(p.links.iter().map(Term::Pid).collect()),
-    ));
-    items.push(kv(
-        "trap_exit",
-        Term::Atom(if p.trap_exit { Atom::TRUE } else { Atom::FALSE }),
-    ));
-    items.push(kv("reductions", Term::Int(p.reductions as i64)));
+    let items = INFO_ITEMS
+        .iter()
+        .filter(|k| **k != "registered_name" || p.registered.is_some())
+        .filter_map(|k| Some(Term::pair(Term::atom(k), info_item(p, k)?)))
+        .collect();
     Term::list(items)
+}
+
+/// `process_info(Pid, Item)`'s value for a live process: `None` for an item the lab does
+/// not know (a `badarg` in OTP).
+pub fn info_item(p: &Process, item: &str) -> Option<Term> {
+    Some(match item {
+        // the empty list when it has no name, as OTP answers
+        "registered_name" => p.registered.map_or(Term::list(vec![]), Term::Atom),
+        "current_function" => {
+            let (module, function) = match &p.behaviour {
+                Behaviour::Server(_) | Behaviour::Supervisor(_) => ("gen_server", "loop"),
+                Behaviour::External => ("shell", "eval_loop"),
+                _ => ("proc_lib", "loop"),
+            };
+            Term::tuple(vec![Term::atom(module), Term::atom(function), Term::Int(7)])
+        }
+        "status" => Term::atom(if p.queued { "runnable" } else { "waiting" }),
+        "message_queue_len" => Term::Int(p.message_queue_len() as i64),
+        "messages" => Term::list(
+            p.mailbox()
+                .filter(|m| m.is_real())
+                .map(|m| m.to_term())
+                .collect(),
+        ),
+        "links" => Term::list(p.links.iter().map(Term::Pid).collect()),
+        "monitors" => Term::list(
+            p.monitors
+                .iter()
+                .filter(|m| m.watching)
+                .map(|m| Term::pair(Term::Atom(Atom::PROCESS), Term::Pid(m.other)))
+                .collect(),
+        ),
+        "monitored_by" => Term::list(
+            p.monitors
+                .iter()
+                .filter(|m| !m.watching)
+                .map(|m| Term::Pid(m.other))
+                .collect(),
+        ),
+        "trap_exit" => Term::Atom(if p.trap_exit { Atom::TRUE } else { Atom::FALSE }),
+        "reductions" => Term::Int(p.reductions as i64),
+        _ => return None,
+    })
 }

@@ -5,6 +5,7 @@
 //! of calling from outside, [`otp_lab_sim::external`]).
 
 use crate::command::{ChildSel, Command, StartSpec, Target};
+use crate::console::{Scope, Syntax};
 use crate::log::{LabLog, LogLine};
 use crate::raised::{Bif, Raised};
 use otp_lab_sim::behaviour::gen_server::spec::WorkerSpec;
@@ -18,7 +19,7 @@ use otp_lab_sim::scenario::{Body, Scenario, StartArg, SupOp};
 use otp_lab_sim::supervisor::api::{ChildRef, StartChildArg, SupervisorCall};
 use otp_lab_sim::supervisor::spec::{ChildSpec, StartFn, SupSpec};
 use otp_lab_sim::supervisor::Supervisor;
-use otp_lab_sim::term::Term;
+use otp_lab_sim::term::{exact_eq, Term};
 use otp_lab_sim::world::{Config, World};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -63,6 +64,10 @@ fn step_command(op: &SupOp) -> Option<Command> {
 /// A running tree, its fault script and its event log.
 pub struct Lab {
     pub(crate) world: World,
+    /// What the last command printed before its value (`flush()`'s messages).
+    pub(crate) printed: Vec<Term>,
+    /// The variables earlier lines bound, and the shell's pid.
+    scope: Scope,
     pub(crate) shell: Pid,
     pub(crate) root: Pid,
     pub(crate) root_path: String,
@@ -145,6 +150,11 @@ impl Lab {
         external::take(&mut world, shell, |m| matches!(m, Msg::Ack { .. }));
         Lab {
             world,
+            printed: Vec::new(),
+            scope: Scope {
+                vars: Default::default(),
+                shell: Some(shell),
+            },
             shell,
             root,
             root_path: root_id.to_string(),
@@ -274,6 +284,16 @@ impl Lab {
         }
     }
 
+    /// The pid a target names, alive or not: a pid as written, or the live process a name
+    /// or path names.
+    pub(crate) fn pid_of(&self, t: &Target) -> Result<Pid, Raised> {
+        match (self.lookup(t), t) {
+            (Some(pid), _) => Ok(pid),
+            (None, Target::Pid(n)) => Ok(Pid::from_bits(*n as u64)),
+            (None, _) => Err(self.resolve(t).unwrap_err().into()),
+        }
+    }
+
     /// Resolves a target to a live pid.
     pub fn resolve(&self, t: &Target) -> Result<Pid, String> {
         self.lookup(t).ok_or_else(|| match t {
@@ -354,20 +374,19 @@ impl Lab {
                 };
                 self.call(pid, Request::Term(msg.clone()), raise)?
             }
-            Command::Info { target } => match self.resolve(target) {
-                Ok(pid) => crate::inspect::process_info(self, pid),
-                Err(_) if matches!(target, Target::Pid(_)) => Term::atom("nil"),
-                Err(e) => return Err(e.into()),
-            },
-            Command::Link { target } => {
-                let pid = self.resolve(target)?;
-                self.world.link(shell, pid);
-                Term::TRUE
-            }
-            Command::Monitor { target } => {
-                let pid = self.resolve(target)?;
-                Term::Ref(self.world.monitor(shell, pid))
-            }
+            Command::Info { .. }
+            | Command::InfoItems { .. }
+            | Command::SelfPid
+            | Command::Flush
+            | Command::Alive { .. }
+            | Command::Whereis { .. }
+            | Command::Processes
+            | Command::Unlink { .. }
+            | Command::Demonitor { .. }
+            | Command::TrapExit { .. }
+            | Command::Value(_)
+            | Command::Link { .. }
+            | Command::Monitor { .. } => self.process_bif(cmd)?,
             Command::WhichChildren { sup } => self.sup_call(sup, SupervisorCall::WhichChildren)?,
             Command::CountChildren { sup } => self.sup_call(sup, SupervisorCall::CountChildren)?,
             Command::TerminateChild { sup, child } => {
@@ -458,6 +477,35 @@ impl Lab {
                 Err(raise(Term::atom("timeout")))
             }
         }
+    }
+
+    /// What a console line may name: the variables bound so far and the shell's pid.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// Runs `cmd` and binds its answer to `var`, as the line's shell does: IEx rebinds,
+    /// while in the Erlang shell a bound variable must match (else `badmatch`).
+    pub fn exec_bind(&mut self, var: &str, cmd: &Command, syntax: Syntax) -> Result<Term, Raised> {
+        let value = self.exec(cmd)?;
+        match self.scope.vars.get(var) {
+            Some(old) if syntax == Syntax::Erlang && !exact_eq(old, &value) => {
+                Err(Raised::Message(format!(
+                    "** exception error: no match of right hand side value {}",
+                    value.to_text()
+                )))
+            }
+            _ => {
+                self.scope.vars.insert(var.to_string(), value.clone());
+                Ok(value)
+            }
+        }
+    }
+
+    /// What the last command printed before its value (`flush()` prints each message it
+    /// takes from the shell's mailbox), taken once.
+    pub fn take_printed(&mut self) -> Vec<Term> {
+        std::mem::take(&mut self.printed)
     }
 
     /// Restarts logged so far, over the whole tree (including subtrees that are gone).

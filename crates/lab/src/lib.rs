@@ -5,7 +5,9 @@
 //! shell process and runs it in virtual time; learners act on it with [`command`]s, typed
 //! (the inspector's [`actions`]) or read from an IEx- or `erl`-like line by the
 //! [`console`]; it keeps an OTP-styled event log ([`log`]) and projects the tree
-//! ([`tree`]) and any process ([`inspect`]) into plain data. The [`presets`] are the trees
+//! ([`tree`]) and any process ([`inspect`]) into plain data. The shell's own process
+//! functions are `shell.rs`; what a command raises prints as IEx or erl print it
+//! ([`raised`]). The [`presets`] are the trees
 //! the Lab offers; [`fingerprint`] checks that every build target runs them the same.
 //! Everything here is plain Rust, tested natively; the web app reads these types and
 //! never reaches into the simulator.
@@ -19,6 +21,7 @@ mod lab;
 pub mod log;
 pub mod presets;
 pub mod raised;
+mod shell;
 pub mod tree;
 
 pub use lab::{Lab, CALL_TIMEOUT_US, MAX_ACTIVATIONS_AT_ONCE};

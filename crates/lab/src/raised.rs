@@ -43,6 +43,12 @@ pub enum Bif {
     Send,
     /// `erlang:link/1` (`Process.link/1`): `noproc`.
     Link,
+    /// `erlang:unlink/1` (`Process.unlink/1`): `badarg`.
+    Unlink,
+    /// `erlang:is_process_alive/1` (`Process.alive?/1`): `badarg`.
+    IsProcessAlive,
+    /// `erlang:process_info/2` (`Process.info/2`): `badarg`.
+    ProcessInfo,
 }
 
 impl Bif {
@@ -51,6 +57,9 @@ impl Bif {
             Bif::Exit => "exit",
             Bif::Send => "send",
             Bif::Link => "link",
+            Bif::Unlink => "unlink",
+            Bif::IsProcessAlive => "is_process_alive",
+            Bif::ProcessInfo => "process_info",
         }
     }
 }

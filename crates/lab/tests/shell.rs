@@ -5,10 +5,18 @@
 use otp_lab_lab::console::{self, Input};
 use otp_lab_lab::Lab;
 
-/// What the console prints for `line`.
+/// What the console prints for `line` (its variables and `self()` as the shell sees them).
 fn run(lab: &mut Lab, line: &str) -> String {
-    match console::parse(line).unwrap_or_else(|e| panic!("{line}: {e}")) {
-        Input::Command(cmd, syntax) => console::format_result(&lab.exec(&cmd), syntax),
+    let input = console::parse_in(line, lab.scope());
+    match input.unwrap_or_else(|e| panic!("{line}: {e}")) {
+        Input::Command(cmd, syntax) => {
+            let r = lab.exec(&cmd);
+            console::format_output(&lab.take_printed(), &r, syntax)
+        }
+        Input::Bind(var, cmd, syntax) => {
+            let r = lab.exec_bind(&var, &cmd, syntax);
+            console::format_output(&lab.take_printed(), &r, syntax)
+        }
         other => panic!("{line}: not a command: {other:?}"),
     }
 }
@@ -93,4 +101,178 @@ fn a_name_nobody_has_is_a_bad_argument() {
         run(&mut lab, "exit(nope, kill)."),
         "** exception error: bad argument\n     in function  exit/2\n        called as exit(nope,kill)\n        *** argument 1: not a pid"
     );
+}
+
+#[test]
+fn the_shell_is_a_process_with_a_mailbox() {
+    let mut lab = Lab::demo(1);
+    let me = lab.shell();
+    let n = me.serial();
+    assert_eq!(run(&mut lab, "self()"), format!("#PID<0.{n}.0>"));
+    assert_eq!(run(&mut lab, "self()."), format!("<0.{n}.0>"));
+    assert_eq!(run(&mut lab, "flush()"), ":ok", "an empty mailbox");
+    // a monitor of a dead pid: the 'DOWN' lands in the shell's mailbox at once
+    let dead = dead_serial(&mut lab);
+    let r = run(&mut lab, &format!("Process.monitor(pid(\"0.{dead}.0\"))"));
+    assert!(r.starts_with("#Reference<0.0.0."), "{r}");
+    let messages = run(
+        &mut lab,
+        &format!("Process.info(pid(\"0.{n}.0\"), :messages)"),
+    );
+    assert_eq!(
+        messages,
+        format!("{{:messages, [{{:DOWN, {r}, :process, #PID<0.{dead}.0>, :noproc}}]}}")
+    );
+    assert_eq!(
+        run(&mut lab, "flush()"),
+        format!("{{:DOWN, {r}, :process, #PID<0.{dead}.0>, :noproc}}\n:ok")
+    );
+    assert_eq!(run(&mut lab, "flush()"), ":ok", "flushed once");
+    // the Erlang shell says who got it
+    run(&mut lab, &format!("erlang:monitor(process, <0.{dead}.0>)."));
+    let out = run(&mut lab, "flush().");
+    assert!(out.starts_with("Shell got {'DOWN',#Ref<0.0.0."), "{out}");
+    assert!(
+        out.ends_with(&format!(",process,<0.{dead}.0>,noproc}}\nok")),
+        "{out}"
+    );
+}
+
+#[test]
+fn process_functions_answer_as_elixir_and_erlang_do() {
+    let mut lab = Lab::demo(1);
+    let dead = dead_serial(&mut lab);
+    let demo = lab
+        .lookup(&otp_lab_lab::command::Target::Name("demo".into()))
+        .unwrap();
+    let d = demo.serial();
+    assert_eq!(
+        run(&mut lab, &format!("Process.alive?(pid(\"0.{dead}.0\"))")),
+        "false"
+    );
+    assert_eq!(
+        run(&mut lab, &format!("Process.alive?(pid(\"0.{d}.0\"))")),
+        "true"
+    );
+    assert_eq!(
+        run(&mut lab, &format!("is_process_alive(<0.{d}.0>).")),
+        "true"
+    );
+    assert!(run(&mut lab, "Process.alive?(:demo)").contains("* 1st argument: not a pid"));
+    assert_eq!(run(&mut lab, "Process.whereis(:nope)"), "nil");
+    assert_eq!(run(&mut lab, "whereis(nope)."), "undefined");
+    assert_eq!(
+        run(&mut lab, &format!("Process.info(pid(\"0.{dead}.0\"))")),
+        "nil"
+    );
+    assert_eq!(
+        run(&mut lab, &format!("process_info(<0.{dead}.0>).")),
+        "undefined"
+    );
+    assert_eq!(
+        run(
+            &mut lab,
+            &format!("Process.info(pid(\"0.{d}.0\"), [:trap_exit, :message_queue_len])")
+        ),
+        "[trap_exit: true, message_queue_len: 0]"
+    );
+    assert_eq!(
+        run(
+            &mut lab,
+            &format!("process_info(<0.{d}.0>, registered_name).")
+        ),
+        "{registered_name,[]}",
+        "the demo preset does not register the root"
+    );
+    assert!(run(&mut lab, &format!("process_info(<0.{d}.0>, nonsense).")).contains("bad argument"));
+    let all = run(&mut lab, "Process.list()");
+    assert!(
+        all.starts_with(&format!("[#PID<0.{}.0>, ", lab.shell().serial())),
+        "{all}"
+    );
+    assert_eq!(
+        all.matches("#PID<").count(),
+        5,
+        "the shell and the four of the demo: {all}"
+    );
+    assert_eq!(run(&mut lab, "Process.flag(:trap_exit, false)"), "true");
+    assert_eq!(run(&mut lab, "process_flag(trap_exit, true)."), "false");
+    assert_eq!(
+        run(&mut lab, &format!("Process.unlink(pid(\"0.{dead}.0\"))")),
+        "true"
+    );
+    let r = run(&mut lab, &format!("Process.monitor(pid(\"0.{d}.0\"))"));
+    assert_eq!(
+        run(&mut lab, &format!("Process.demonitor({r}, [:info])")),
+        "true"
+    );
+    assert_eq!(
+        run(&mut lab, &format!("Process.demonitor({r}, [:info])")),
+        "false"
+    );
+    assert_eq!(run(&mut lab, &format!("Process.demonitor({r})")), "true");
+}
+
+#[test]
+fn variables_bind_for_later_lines_as_in_iex_and_erl() {
+    let mut lab = Lab::demo(1);
+    let dead = dead_serial(&mut lab);
+    let n = lab.shell().serial();
+    // IEx
+    let r = run(
+        &mut lab,
+        &format!("ref = Process.monitor(pid(\"0.{dead}.0\"))"),
+    );
+    assert!(r.starts_with("#Reference<0.0.0."), "{r}");
+    assert_eq!(
+        run(&mut lab, "ref"),
+        r,
+        "a bound variable alone prints its value"
+    );
+    assert_eq!(
+        run(&mut lab, "Process.demonitor(ref, [:flush, :info])"),
+        "false"
+    );
+    assert_eq!(
+        run(&mut lab, "flush()"),
+        ":ok",
+        "the 'DOWN' went with the flush"
+    );
+    assert_eq!(run(&mut lab, "me = self()"), format!("#PID<0.{n}.0>"));
+    assert_eq!(
+        run(&mut lab, "send(me, {:hi, me})"),
+        format!("{{:hi, #PID<0.{n}.0>}}")
+    );
+    assert_eq!(
+        run(&mut lab, "Process.info(self(), :message_queue_len)"),
+        "{:message_queue_len, 1}"
+    );
+    assert_eq!(run(&mut lab, "me = :rebound"), ":rebound", "IEx rebinds");
+    let e = console::parse_in("Process.info(nobody)", lab.scope()).unwrap_err();
+    assert!(e.contains("undefined variable nobody"), "{e}");
+    // the Erlang shell
+    assert_eq!(run(&mut lab, "Me = self()."), format!("<0.{n}.0>"));
+    assert_eq!(run(&mut lab, "Me ! hello."), "hello");
+    assert_eq!(
+        run(&mut lab, "flush()."),
+        format!("Shell got {{hi,<0.{n}.0>}}\nShell got hello\nok")
+    );
+    assert_eq!(
+        run(&mut lab, "Me = self()."),
+        format!("<0.{n}.0>"),
+        "the same value matches"
+    );
+    assert_eq!(
+        run(&mut lab, "Me = other."),
+        "** exception error: no match of right hand side value other"
+    );
+    let r = run(
+        &mut lab,
+        &format!("Ref = erlang:monitor(process, <0.{dead}.0>)."),
+    );
+    assert!(r.starts_with("#Ref<0.0.0."), "{r}");
+    assert_eq!(run(&mut lab, "demonitor(Ref, [flush])."), "true");
+    assert_eq!(run(&mut lab, "flush()."), "ok");
+    let e = console::parse_in("exit(Nobody, kill).", lab.scope()).unwrap_err();
+    assert!(e.contains("variable 'Nobody' is unbound"), "{e}");
 }

@@ -102,10 +102,16 @@ impl Run {
     /// Executes a console line now and returns what the console prints; `Ok` if the
     /// line parsed (and so belongs in the experiment), `Err(message)` if not.
     pub fn exec_line(&mut self, line: &str) -> Result<String, String> {
-        match console::parse(line)? {
+        match console::parse_in(line, self.lab.scope())? {
             Input::Command(cmd, syntax) => {
                 let r = self.lab.exec(&cmd);
-                Ok(console::format_result(&r, syntax))
+                let printed = self.lab.take_printed();
+                Ok(console::format_output(&printed, &r, syntax))
+            }
+            Input::Bind(var, cmd, syntax) => {
+                let r = self.lab.exec_bind(&var, &cmd, syntax);
+                let printed = self.lab.take_printed();
+                Ok(console::format_output(&printed, &r, syntax))
             }
             Input::Help(topic) => Ok(console::help(topic.as_deref())),
             Input::Clear | Input::Empty => Ok(String::new()),

@@ -129,7 +129,7 @@ impl Session {
     /// after that instant and makes the cursor's run the new head. Returns what the
     /// console prints; `Err` for lines that do not parse (nothing is recorded).
     pub fn exec(&mut self, line: &str) -> Result<String, String> {
-        otp_lab_lab::console::parse(line)?;
+        otp_lab_lab::console::parse_in(line, self.current().lab.scope())?;
         if let Some(view) = self.view.take() {
             let keep = view.next_action;
             self.exp.actions.truncate(keep);

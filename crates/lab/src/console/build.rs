@@ -3,7 +3,7 @@
 //! `ArgumentError`s (or the Erlang shell's `bad argument`) when they do not fit.
 
 use super::{lookup, show_fn, Call, Op, Syntax};
-use crate::command::{elixir_term, ChildSel, Command, StartSpec, Target};
+use crate::command::{elixir_term, ChildSel, Command, Flavor, StartSpec, Target};
 use otp_lab_sim::atom::Atom;
 use otp_lab_sim::behaviour::gen_server::spec::WorkerKind;
 use otp_lab_sim::supervisor::spec::{RestartType, Strategy};
@@ -23,6 +23,12 @@ pub(super) fn command(call: &Call, syntax: Syntax) -> Result<Command, String> {
         ),
     };
     let args = call.args.as_slice();
+    // Elixir's Process functions answer nil where Erlang's BIFs answer undefined
+    let flavor = if call.erlang || syntax == Syntax::Erlang {
+        Flavor::Erlang
+    } else {
+        Flavor::Elixir
+    };
     Ok(match (f.op, args) {
         (Op::WhichChildren | Op::DynWhichChildren, [s]) => Command::WhichChildren {
             sup: cx.target(s, 1)?,
@@ -65,7 +71,53 @@ pub(super) fn command(call: &Call, syntax: Syntax) -> Result<Command, String> {
         },
         (Op::Info, [p]) => Command::Info {
             target: cx.target(p, 1)?,
+            flavor,
         },
+        (Op::Info, [p, items]) => Command::InfoItems {
+            target: cx.target(p, 1)?,
+            items: cx.info_items(items)?,
+            flavor,
+        },
+        (Op::SelfPid, []) => Command::SelfPid,
+        (Op::Flush, []) => Command::Flush,
+        (Op::Alive, [p]) => Command::Alive {
+            target: cx.target(p, 1)?,
+        },
+        (Op::Whereis, [name @ Term::Atom(_)]) => Command::Whereis {
+            name: name.clone(),
+            flavor,
+        },
+        (Op::Whereis, [other]) => {
+            return Err(cx.bad_arg(1, "must be a registered name (an atom)", other))
+        }
+        (Op::Processes, []) => Command::Processes,
+        (Op::Unlink, [p]) => Command::Unlink {
+            target: cx.target(p, 1)?,
+        },
+        (Op::Demonitor, [r]) => Command::Demonitor {
+            mref: cx.reference(r)?,
+            opts: Term::list(vec![]),
+        },
+        (Op::Demonitor, [r, opts]) => Command::Demonitor {
+            mref: cx.reference(r)?,
+            opts: cx.demonitor_opts(opts)?,
+        },
+        (Op::TrapExit, [flag, value]) => {
+            if !flag.is_atom(Atom::new("trap_exit")) {
+                return Err(cx.bad_arg(
+                    1,
+                    "must be trap_exit (the only flag the shell sets)",
+                    flag,
+                ));
+            }
+            Command::TrapExit {
+                value: match value.as_atom() {
+                    Some(a) if a == Atom::TRUE => true,
+                    Some(a) if a == Atom::FALSE => false,
+                    _ => return Err(cx.bad_arg(2, "must be a boolean", value)),
+                },
+            }
+        }
         (Op::Link, [p]) => Command::Link {
             target: cx.target(p, 1)?,
         },
@@ -172,6 +224,40 @@ impl Ctx {
                 None => Err(self.not_a_target(n, t)),
             },
             _ => Err(self.not_a_target(n, t)),
+        }
+    }
+
+    /// A monitor reference (`#Reference<0.0.0.7>` or a variable holding one).
+    fn reference(&self, t: &Term) -> Result<Term, String> {
+        match t {
+            Term::Ref(_) => Ok(t.clone()),
+            _ => Err(self.bad_arg(1, "must be a reference", t)),
+        }
+    }
+
+    /// `demonitor/2`'s options: a list of `flush` and `info`.
+    fn demonitor_opts(&self, t: &Term) -> Result<Term, String> {
+        let ok = matches!(t, Term::List(items) if items.iter().all(|o| {
+            o.is_atom(Atom::new("flush")) || o.is_atom(Atom::new("info"))
+        }));
+        if ok {
+            Ok(t.clone())
+        } else {
+            Err(self.bad_arg(2, "must be a list of flush and info", t))
+        }
+    }
+
+    /// `process_info/2`'s item: an atom or a list of atoms.
+    fn info_items(&self, t: &Term) -> Result<Term, String> {
+        let ok = match t {
+            Term::Atom(_) => true,
+            Term::List(items) => items.iter().all(|i| matches!(i, Term::Atom(_))),
+            _ => false,
+        };
+        if ok {
+            Ok(t.clone())
+        } else {
+            Err(self.bad_arg(2, "must be an item name or a list of them", t))
         }
     }
 

@@ -7,7 +7,7 @@
 //! `pid(0,84,0)`), which Erlang terms cannot spell. Errors follow the Erlang shell:
 //! `* 1:COLUMN: …`.
 
-use super::{column, pid_serial, pid_term, Call, Syntax};
+use super::{column, pid_serial, pid_term, Body, Call, Line, Scope, Syntax};
 use otp_lab_sim::term::{parse_term, Term};
 
 /// A bracket, comma or `!` found by [`scan`], with the bracket depth around it.
@@ -17,23 +17,54 @@ struct Mark {
     depth: usize,
 }
 
-/// Reads an Erlang line (not `h`/`clear`, which [`super::parse`] handles) into a call.
-pub(super) fn parse_line(src: &str) -> Result<Call, String> {
+/// Reads an Erlang line (not `h`/`clear`, which [`super::parse`] handles): an optional
+/// `Var = ` to bind, then a call or a value.
+pub(super) fn parse_line(src: &str, scope: &Scope) -> Result<Line, String> {
     let (_, end) = scan(src)?;
     let text = src[..end].trim_end();
     let text = text.strip_suffix('.').unwrap_or(text).trim_end();
+    let (bind, from) = binding(text);
+    // the right-hand side, blanked out before it so that offsets stay those of the line
+    let blank = format!("{}{}", " ".repeat(from), &text[from..]);
+    let text = blank.as_str();
+    let body = body(text, scope, bind.is_some())?;
+    Ok(Line { bind, body })
+}
+
+/// `Var = ` at the start of the line: the variable and where the right-hand side starts.
+fn binding(text: &str) -> (Option<String>, usize) {
+    let start = text.len() - text.trim_start().len();
+    let rest = &text[start..];
+    let n = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '@'))
+        .unwrap_or(rest.len());
+    let name = &rest[..n];
+    let after = rest[n..].trim_start();
+    if is_variable(name) && after.starts_with('=') && !after[1..].starts_with(['=', ':', '<', '/'])
+    {
+        let rhs = text.len() - after[1..].len();
+        return (Some(name.to_string()), rhs);
+    }
+    (None, start)
+}
+
+/// A call, or a value (after `Var = `, or a bound variable alone).
+fn body(text: &str, scope: &Scope, binding: bool) -> Result<Body, String> {
     let (marks, _) = scan(text)?;
     if let Some(bang) = marks.iter().find(|m| m.ch == '!' && m.depth == 0) {
-        let to = value(text, 0, bang.pos)?;
-        let msg = value(text, bang.pos + 1, text.len())?;
-        return Ok(Call {
+        let to = value(text, 0, bang.pos, scope)?;
+        let msg = value(text, bang.pos + 1, text.len(), scope)?;
+        return Ok(Body::Call(Call {
             module: None,
             erlang: true,
             name: "!".to_string(),
             args: vec![to, msg],
-        });
+        }));
     }
     let start = text.len() - text.trim_start().len();
+    if scope.vars.contains_key(text.trim()) {
+        return value(text, start, text.len(), scope).map(Body::Value);
+    }
     let ident = |from: usize| {
         let s = &text[from..];
         match s.chars().next() {
@@ -44,7 +75,10 @@ pub(super) fn parse_line(src: &str) -> Result<Call, String> {
         }
     };
     let n = ident(start);
-    if n == 0 {
+    if n == 0 || (binding && is_value_call(&text[start..])) {
+        if binding {
+            return value(text, start, text.len(), scope).map(Body::Value);
+        }
         return Err(not_a_call(text, start));
     }
     let (mut module, mut name, mut after) = (None, &text[start..start + n], start + n);
@@ -58,6 +92,9 @@ pub(super) fn parse_line(src: &str) -> Result<Call, String> {
     }
     let open = after + (text.len() - after - text[after..].trim_start().len());
     let Some(open_mark) = marks.iter().position(|m| m.pos == open && m.ch == '(') else {
+        if binding {
+            return value(text, start, text.len(), scope).map(Body::Value);
+        }
         return Err(not_a_call(text, start));
     };
     let Some(close) = marks[open_mark..]
@@ -84,17 +121,24 @@ pub(super) fn parse_line(src: &str) -> Result<Call, String> {
             .iter()
             .filter(|m| m.ch == ',' && m.depth == 1 && m.pos > open && m.pos < close)
         {
-            args.push(value(text, from, comma.pos)?);
+            args.push(value(text, from, comma.pos, scope)?);
             from = comma.pos + 1;
         }
-        args.push(value(text, from, close)?);
+        args.push(value(text, from, close, scope)?);
     }
-    Ok(Call {
+    Ok(Body::Call(Call {
         module,
         erlang: true,
         name: name.to_string(),
         args,
-    })
+    }))
+}
+
+/// True for the calls that spell values (`list_to_pid("<0.84.0>")`, `pid(0,84,0)`).
+fn is_value_call(t: &str) -> bool {
+    ["list_to_pid(", "erlang:list_to_pid(", "pid(", "c:pid("]
+        .iter()
+        .any(|f| t.starts_with(f))
 }
 
 /// The error for a line that is not a call: an unbound variable, a value, or the term's
@@ -108,7 +152,7 @@ fn not_a_call(text: &str, start: usize) -> String {
             super::bare_word_hint(t, Syntax::Erlang)
         );
     }
-    match value(text, start, text.len()) {
+    match value(text, start, text.len(), &Scope::default()) {
         Err(e) => e,
         Ok(v) => format!(
             "{} is a value, not a command: commands are calls like supervisor:which_children(demo). Type h for help.",
@@ -123,8 +167,8 @@ fn is_variable(t: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '@')
 }
 
-/// The term written in `line[from..to]`.
-fn value(line: &str, from: usize, to: usize) -> Result<Term, String> {
+/// The term written in `line[from..to]` (a bound variable or `self()` stands for its value).
+fn value(line: &str, from: usize, to: usize, scope: &Scope) -> Result<Term, String> {
     let raw = &line[from..to];
     let at = from + (raw.len() - raw.trim_start().len());
     let t = raw.trim();
@@ -171,6 +215,12 @@ fn value(line: &str, from: usize, to: usize) -> Result<Term, String> {
             let parts: Vec<&str> = inner.split(',').map(str::trim).collect();
             return pid(&parts.join("."));
         }
+    }
+    if let Some(v) = scope.vars.get(t) {
+        return Ok(v.clone());
+    }
+    if let (Some(shell), "self()" | "erlang:self()") = (scope.shell, t) {
+        return Ok(Term::Pid(shell));
     }
     if is_variable(t) {
         return Err(format!(

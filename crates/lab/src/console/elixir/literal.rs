@@ -109,6 +109,18 @@ impl<'a> Parser<'a> {
         }
         let after_word = self.pos;
         self.skip_ws();
+        if word == "self" && self.peek() == Some('(') && self.peek2() == Some(')') {
+            if let Some(shell) = self.scope.shell {
+                self.pos += 2;
+                return Ok(Term::Pid(shell));
+            }
+        }
+        if self.peek() != Some('(') {
+            if let Some(value) = self.scope.vars.get(word) {
+                self.pos = after_word;
+                return Ok(value.clone());
+            }
+        }
         if word == "pid" && self.peek() == Some('(') {
             let open = self.pos;
             self.bump();

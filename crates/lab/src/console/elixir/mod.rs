@@ -10,12 +10,16 @@
 
 mod literal;
 
-use super::{column, Call, Syntax};
+use super::{column, Body, Call, Line, Scope, Syntax};
 use otp_lab_sim::term::Term;
 
 /// Reads an Elixir line (not `h`/`clear`, which [`super::parse`] handles) into a call.
-pub(super) fn parse_line(src: &str) -> Result<Call, String> {
-    Parser { src, pos: 0 }.line()
+pub(super) fn parse_line(src: &str, scope: &Scope) -> Result<Line, String> {
+    let mut p = Parser { src, pos: 0, scope };
+    p.skip_ws();
+    let bind = p.binding();
+    let body = p.line(bind.is_some())?;
+    Ok(Line { bind, body })
 }
 
 /// A sequence's elements: positional items, then keyword pairs, then a `| tail`.
@@ -44,6 +48,8 @@ impl Seq {
 struct Parser<'a> {
     src: &'a str,
     pos: usize,
+    /// The variables bound so far and the shell's pid.
+    scope: &'a Scope,
 }
 
 impl<'a> Parser<'a> {
@@ -183,22 +189,55 @@ impl<'a> Parser<'a> {
         out
     }
 
-    fn line(&mut self) -> Result<Call, String> {
+    /// `name = ` at the cursor (a variable to bind), consumed if there is one.
+    fn binding(&mut self) -> Option<String> {
+        let start = self.pos;
+        if !self
+            .peek()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        {
+            return None;
+        }
+        let name = self.take_ident().to_string();
+        self.skip_ws();
+        if self.peek() == Some('=') && !matches!(self.peek2(), Some('=' | '~' | '>')) {
+            self.bump();
+            self.skip_ws();
+            return Some(name);
+        }
+        self.pos = start;
+        None
+    }
+
+    /// A line: a call, or (after `name = `, or a bound variable alone) a value.
+    fn line(&mut self, binding: bool) -> Result<Body, String> {
         self.skip_ws();
         let start = self.pos;
         let Some((module, erlang, name)) = self.head() else {
             self.pos = start;
-            return Err(self.value_line());
+            return if binding {
+                self.value_body()
+            } else {
+                Err(self.value_line())
+            };
         };
         let name_end = self.pos;
         self.skip_ws();
         let args = if self.peek() == Some('(') {
+            if binding && module.is_none() && matches!(name.as_str(), "pid" | "self") {
+                // `x = pid("0.84.0")`, `me = self()`: values the console spells as calls
+                self.pos = start;
+                return self.value_body();
+            }
             let open = self.pos;
             self.bump();
             self.seq(Some((')', open)), false, 0)?.into_args()
         } else if self.at_end() || self.rest().trim() == "." {
             if module.is_none() {
                 self.pos = start;
+                if self.scope.vars.contains_key(&name) || binding {
+                    return self.value_body();
+                }
                 return Err(self.bare_word(&name));
             }
             Vec::new()
@@ -206,8 +245,12 @@ impl<'a> Parser<'a> {
             return Err(self.error(
                 "CompileError",
                 self.pos,
-                "the console has no variables: write values where they are used, e.g. Process.info(pid(\"0.84.0\")). Type h for help.",
+                "only one variable can be bound per line: write name = call. Type h for help.",
             ));
+        } else if module.is_none() && binding {
+            // `x = [1, 2]`-like values that start with a word
+            self.pos = start;
+            return self.value_body();
         } else if self.pos > name_end {
             // IEx allows calls without parentheses: `Supervisor.which_children :demo`.
             self.seq(None, false, 0)?.into_args()
@@ -222,12 +265,25 @@ impl<'a> Parser<'a> {
         if let Some(c) = self.peek() {
             return Err(self.unexpected(c, None));
         }
-        Ok(Call {
+        Ok(Body::Call(Call {
             module,
             erlang,
             name,
             args,
-        })
+        }))
+    }
+
+    /// The rest of the line as one value.
+    fn value_body(&mut self) -> Result<Body, String> {
+        let t = self.term(0)?;
+        self.skip_ws();
+        if self.eat('.') {
+            self.skip_ws();
+        }
+        match self.peek() {
+            Some(c) => Err(self.unexpected(c, None)),
+            None => Ok(Body::Value(t)),
+        }
     }
 
     /// `Module.function`, `:module.function` or `function`, if the line starts with one.

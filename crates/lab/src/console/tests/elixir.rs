@@ -185,7 +185,10 @@ fn elixir_process_calls() {
     );
     assert_eq!(
         ex("Process.info(#PID<0.84.0>)"),
-        Command::Info { target: p.clone() }
+        Command::Info {
+            target: p.clone(),
+            flavor: Flavor::Elixir
+        }
     );
     assert_eq!(
         ex("Process.link(pid(\"0.84.0\"))"),
@@ -263,7 +266,7 @@ fn elixir_lab_extensions() {
 #[test]
 fn elixir_targets() {
     let info = |line: &str| match ex(line) {
-        Command::Info { target } => target,
+        Command::Info { target, .. } => target,
         c => panic!("{c:?}"),
     };
     assert_eq!(info("Process.info(:demo)"), demo());

@@ -62,7 +62,14 @@ fn erlang_calls() {
         "process_info(<0.84.0>).",
         "erlang:process_info(list_to_pid(\"<0.84.0>\")).",
     ] {
-        assert_eq!(erl(line), Command::Info { target: p.clone() }, "{line}");
+        assert_eq!(
+            erl(line),
+            Command::Info {
+                target: p.clone(),
+                flavor: Flavor::Erlang
+            },
+            "{line}"
+        );
     }
     assert_eq!(erl("link(<0.84.0>)."), Command::Link { target: p.clone() });
     // whereis(Name) as an argument is the registered process

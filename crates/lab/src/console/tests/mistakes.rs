@@ -129,8 +129,8 @@ fn bare_words_and_values() {
         e.contains("undefined variable pid — name the process as :demo"),
         "{e}"
     );
-    let e = err("x = Supervisor.which_children(:demo)");
-    assert!(e.contains("no variables"), "{e}");
+    let e = err("x = y = Supervisor.which_children(:demo)");
+    assert!(e.contains("only one variable"), "{e}");
     let e = err("foo(1)");
     assert!(
         e.ends_with("undefined function foo/1 (there is no such import). Type h for help."),

@@ -8,7 +8,7 @@ mod mistakes;
 mod properties;
 
 use super::*;
-use crate::command::{ChildSel, StartSpec, Target};
+use crate::command::{ChildSel, Flavor, StartSpec, Target};
 use otp_lab_sim::behaviour::gen_server::spec::WorkerKind;
 use otp_lab_sim::pid::Ref;
 use otp_lab_sim::supervisor::spec::{RestartType, Strategy as SupStrategy};

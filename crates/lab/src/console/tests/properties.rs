@@ -126,7 +126,7 @@ fn command() -> impl Strategy<Value = Command> {
         Just(SupStrategy::SimpleOneForOne)
     ];
     (
-        0u8..18,
+        0u8..28,
         target(),
         term(),
         child_sel(),
@@ -147,7 +147,10 @@ fn command() -> impl Strategy<Value = Command> {
                 2 => Command::Send { target, msg: term },
                 3 => Command::Call { target, msg: term },
                 4 => Command::Cast { target, msg: term },
-                5 => Command::Info { target },
+                5 => Command::Info {
+                    target,
+                    flavor: Flavor::Elixir,
+                },
                 6 => Command::Link { target },
                 7 => Command::Monitor { target },
                 8 => Command::WhichChildren { sup },
@@ -158,7 +161,31 @@ fn command() -> impl Strategy<Value = Command> {
                 13 => Command::StartChild { sup, spec },
                 14 => Command::Pause { sup },
                 15 => Command::Resume { sup },
-                _ => Command::ChangeStrategy { sup, strategy },
+                16 => Command::ChangeStrategy { sup, strategy },
+                17 => Command::InfoItems {
+                    target,
+                    items: Term::list(vec![Term::atom("messages"), Term::atom("links")]),
+                    flavor: Flavor::Elixir,
+                },
+                18 => Command::SelfPid,
+                19 => Command::Flush,
+                20 => Command::Alive { target },
+                21 => Command::Whereis {
+                    name: Term::atom("demo"),
+                    flavor: Flavor::Elixir,
+                },
+                22 => Command::Processes,
+                23 => Command::Unlink { target },
+                24 => Command::Demonitor {
+                    mref: Term::Ref(Ref::from_id(7)),
+                    opts: Term::list(vec![]),
+                },
+                25 => Command::Demonitor {
+                    mref: Term::Ref(Ref::from_id(9)),
+                    opts: Term::list(vec![Term::atom("flush"), Term::atom("info")]),
+                },
+                26 => Command::TrapExit { value: true },
+                _ => Command::TrapExit { value: false },
             }
         })
 }
