@@ -74,7 +74,10 @@ pub fn Console(lab: LabHandle) -> impl IntoView {
                 </p>
                 <For each=move || lab.console.get() key=|e| e.n let:e>
                     <div class="console-entry">
-                        <pre class="console-in"><span class="prompt" aria-hidden="true">{format!("iex({})> ", e.n)}</span>{e.input.clone()}</pre>
+                        // a notice (the shell died) has no input line
+                        {(!e.input.is_empty()).then(|| view! {
+                            <pre class="console-in"><span class="prompt" aria-hidden="true">{format!("iex({})> ", e.n)}</span>{e.input.clone()}</pre>
+                        })}
                         <pre class=if e.ok { "console-out" } else { "console-out console-error" }>{e.output.clone()}</pre>
                     </div>
                 </For>

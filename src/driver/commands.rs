@@ -154,6 +154,7 @@ impl LabHandle {
                 self.log_store.update_value(LogStore::clear);
                 self.frame_state.update_value(|f| {
                     f.pulsed = 0;
+                    f.shell_exits_told = 0;
                     f.forward = None;
                 });
             }

@@ -30,6 +30,7 @@ use crate::view_model::tree::{auto_collapse, layout};
 use crate::view_model::{format_time_us, LogFilter, LogStore, TreeRow};
 use otp_lab_lab::inspect::ProcInfo;
 use otp_lab_lab::presets::PRESETS;
+use otp_lab_lab::raised::shell_exited;
 use otp_lab_session::session::Cursor;
 use otp_lab_session::share::ShareLink;
 use otp_lab_session::{Experiment, Session};
@@ -123,6 +124,8 @@ struct FrameState {
     frames: u64,
     /// Log length already turned into pulses.
     pulsed: usize,
+    /// Shell deaths already told in the console.
+    shell_exits_told: usize,
     /// A fast-forward: (from, to) virtual µs.
     forward: Option<(u64, u64)>,
     /// Row signals to dispose of on the next publish.
@@ -252,7 +255,42 @@ impl LabHandle {
     }
 
     /// Copies the session's state into the signals, touching only what changed.
+    /// A shell that died since the last look (a linked process's exit took it down) is
+    /// told in the console as IEx tells it; a new shell has taken its place.
+    fn tell_shell_exits(&self) {
+        let told = self.frame_state.with_value(|f| f.shell_exits_told);
+        let news: Vec<String> = self
+            .session
+            .try_with_value(|s| {
+                s.live()
+                    .lab
+                    .shell_exits()
+                    .iter()
+                    .skip(told)
+                    .map(|e| shell_exited(e.pid, &e.reason, true))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if news.is_empty() {
+            return;
+        }
+        self.frame_state
+            .update_value(|f| f.shell_exits_told += news.len());
+        self.console.update(|c| {
+            for output in news {
+                let n = c.last().map_or(1, |e| e.n + 1);
+                c.push(ConsoleEntry {
+                    n,
+                    input: String::new(),
+                    output,
+                    ok: false,
+                });
+            }
+        });
+    }
+
     pub fn publish(&self, full: bool) {
+        self.tell_shell_exits();
         let collapsed = self.collapsed;
         let selected = self.selected.get_untracked();
         let (last_key, generation) = self.frame_state.with_value(|f| (f.tree_key, f.generation));

@@ -73,6 +73,16 @@ pub struct Lab {
     pub(crate) root_path: String,
     pub(crate) log: Rc<RefCell<LabLog>>,
     faults: FaultSchedule,
+    /// Every shell that died (oldest first); a new one took its place each time.
+    shell_exits: Vec<ShellExit>,
+}
+
+/// A shell that died: its pid, why, and when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShellExit {
+    pub pid: Pid,
+    pub reason: Term,
+    pub t_us: u64,
 }
 
 impl Lab {
@@ -140,15 +150,14 @@ impl Lab {
             .attach_many("lab-log", &EventKind::ALL, move |e| {
                 l.borrow_mut().on_event(e)
             });
-        let shell = external::spawn_external(&mut world);
+        // the shell does not trap exits, as IEx's does not: a linked process's exit
+        // takes it down (and a new shell comes up)
+        let shell = external::spawn_external(&mut world, false);
         log.borrow_mut().paths.insert(shell, "shell".to_string());
         let path = world.intern_path(root_id);
         let root_sup = Behaviour::Supervisor(Box::new(Supervisor::new(spec, shell)));
         let root = external::start_link(&mut world, shell, root_sup, path);
-        world.run_until_idle(MAX_ACTIVATIONS_AT_ONCE);
-        // the root's ack to the shell: nobody waits for it
-        external::take(&mut world, shell, |m| matches!(m, Msg::Ack { .. }));
-        Lab {
+        let mut lab = Lab {
             world,
             printed: Vec::new(),
             scope: Scope {
@@ -160,7 +169,13 @@ impl Lab {
             root_path: root_id.to_string(),
             log,
             faults: FaultSchedule::new(faults),
-        }
+            shell_exits: Vec::new(),
+        };
+        // a root that fails to start takes the shell down with it; that is fine here
+        let _ = lab.settle();
+        // the root's ack to the shell: nobody waits for it
+        external::take(&mut lab.world, shell, |m| matches!(m, Msg::Ack { .. }));
+        lab
     }
 
     /// The simulated world (read-only).
@@ -194,9 +209,52 @@ impl Lab {
             if self.world.is_idle() {
                 return false;
             }
-            self.world.step();
+            self.step_world();
         }
         !self.world.is_idle()
+    }
+
+    /// One scheduler step; a shell that died in it is replaced at once.
+    fn step_world(&mut self) -> bool {
+        let stepped = self.world.step();
+        self.watch_shell();
+        stepped
+    }
+
+    /// A new shell for one that died, as IEx starts one: a fresh process, nothing
+    /// linked, no variables kept... (IEx keeps none either: the evaluator died.)
+    fn watch_shell(&mut self) {
+        if self.world.is_alive(self.shell) {
+            return;
+        }
+        let old = self.shell;
+        let reason = self
+            .world
+            .log
+            .iter()
+            .filter(|e| e.kind == EventKind::Exit && e.pid == old)
+            .last()
+            .map_or(Term::NORMAL, |e| e.term.clone());
+        let shell = external::spawn_external(&mut self.world, false);
+        self.log
+            .borrow_mut()
+            .paths
+            .insert(shell, "shell".to_string());
+        self.shell_exits.push(ShellExit {
+            pid: old,
+            reason,
+            t_us: self.world.now(),
+        });
+        self.shell = shell;
+        self.scope = Scope {
+            vars: Default::default(),
+            shell: Some(shell),
+        };
+    }
+
+    /// Every shell that died, oldest first (each replaced by a new one at once).
+    pub fn shell_exits(&self) -> &[ShellExit] {
+        &self.shell_exits
     }
 
     /// The next virtual time something is scheduled (a timer or a fault).
@@ -209,7 +267,7 @@ impl Lab {
 
     /// Runs one scheduler step (an activation); false if nothing was runnable.
     pub fn step_once(&mut self) -> bool {
-        !self.world.is_idle() && self.world.step()
+        !self.world.is_idle() && self.step_world()
     }
 
     /// Jumps to `t` and fires the timers and faults due then.
@@ -228,7 +286,7 @@ impl Lab {
                 if left == 0 {
                     return false;
                 }
-                self.world.step();
+                self.step_world();
                 left -= 1;
             }
             match self.next_time() {
@@ -425,7 +483,15 @@ impl Lab {
 
     /// Runs the pending work at this instant.
     fn settle(&mut self) -> Result<(), String> {
-        if self.world.run_until_idle(MAX_ACTIVATIONS_AT_ONCE) {
+        for _ in 0..MAX_ACTIVATIONS_AT_ONCE {
+            if self.world.is_idle() {
+                return Ok(());
+            }
+            // one activation at a time: a dying shell is replaced when it dies
+            self.world.run_until_idle(1);
+            self.watch_shell();
+        }
+        if self.world.is_idle() {
             Ok(())
         } else {
             Err(format!(

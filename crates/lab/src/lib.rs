@@ -24,7 +24,7 @@ pub mod raised;
 mod shell;
 pub mod tree;
 
-pub use lab::{Lab, CALL_TIMEOUT_US, MAX_ACTIVATIONS_AT_ONCE};
+pub use lab::{Lab, ShellExit, CALL_TIMEOUT_US, MAX_ACTIVATIONS_AT_ONCE};
 pub use log::{LogLine, LOG_KINDS, LOG_LINES_KEPT};
 pub use raised::Raised;
 pub use tree::{Meter, NodeKind, NodeStatus, TreeNode};

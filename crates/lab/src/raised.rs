@@ -4,6 +4,7 @@
 //! `** (EXIT) no process: …`), the Erlang shell prints the term and the function.
 
 use crate::command::elixir_term;
+use otp_lab_sim::pid::Pid;
 use otp_lab_sim::term::Term;
 use std::fmt;
 
@@ -188,6 +189,21 @@ impl Raised {
             }
             Raised::Message(m) => m.clone(),
         }
+    }
+}
+
+/// What the shell prints when it dies of `reason` (a linked process's exit) and a new
+/// one comes up: IEx's `** (EXIT from #PID<0.1.0>) shell process exited with reason: …`,
+/// the Erlang shell's `** exception exit: …`.
+pub fn shell_exited(pid: Pid, reason: &Term, elixir: bool) -> String {
+    if elixir {
+        format!(
+            "** (EXIT from {}) shell process exited with reason: {}",
+            elixir_term(&Term::Pid(pid)),
+            explain_exit(reason)
+        )
+    } else {
+        format!("** exception exit: {}", reason.to_text())
     }
 }
 

@@ -1,6 +1,6 @@
 //! The native side of the cross-target determinism check: the presets' event-log
 //! hashes equal `tests/fingerprints.txt` (tests/web.rs checks the same file in wasm).
-//! Regenerate after an intended change: `OTP_LAB_BLESS=1 cargo test -p otp-lab-sim --test fingerprints`.
+//! Regenerate after an intended change: `OTP_LAB_BLESS=1 cargo test -p otp-lab-lab --test fingerprints`.
 
 #[test]
 fn native_runs_match_the_recorded_fingerprints() {

@@ -195,8 +195,9 @@ fn process_functions_answer_as_elixir_and_erlang_do() {
         5,
         "the shell and the four of the demo: {all}"
     );
-    assert_eq!(run(&mut lab, "Process.flag(:trap_exit, false)"), "true");
-    assert_eq!(run(&mut lab, "process_flag(trap_exit, true)."), "false");
+    // the shell does not trap exits until told to
+    assert_eq!(run(&mut lab, "Process.flag(:trap_exit, true)"), "false");
+    assert_eq!(run(&mut lab, "process_flag(trap_exit, false)."), "true");
     assert_eq!(
         run(&mut lab, &format!("Process.unlink(pid(\"0.{dead}.0\"))")),
         "true"
@@ -275,4 +276,84 @@ fn variables_bind_for_later_lines_as_in_iex_and_erl() {
     assert_eq!(run(&mut lab, "flush()."), "ok");
     let e = console::parse_in("exit(Nobody, kill).", lab.scope()).unwrap_err();
     assert!(e.contains("variable 'Nobody' is unbound"), "{e}");
+}
+
+#[test]
+fn a_linked_exit_takes_the_shell_down_and_a_new_one_comes_up() {
+    // the demo's root is linked to the shell that started it, as in IEx
+    let mut lab = Lab::demo(1);
+    let first = lab.shell();
+    assert_eq!(
+        run(&mut lab, "Process.info(self(), :trap_exit)"),
+        "{:trap_exit, false}"
+    );
+    for _ in 0..4 {
+        lab.kill("demo/printer").unwrap();
+        lab.advance(1000);
+    }
+    // the root gave up (shutdown): the shell died with it, a new one took its place
+    assert_ne!(lab.shell(), first);
+    let exits = lab.shell_exits().to_vec();
+    assert_eq!(exits.len(), 1);
+    assert_eq!(
+        (exits[0].pid, exits[0].reason.to_text()),
+        (first, "shutdown".to_string())
+    );
+    assert_eq!(
+        otp_lab_lab::raised::shell_exited(exits[0].pid, &exits[0].reason, true),
+        format!(
+            "** (EXIT from #PID<0.{}.0>) shell process exited with reason: shutdown",
+            first.serial()
+        )
+    );
+    assert_eq!(
+        otp_lab_lab::raised::shell_exited(exits[0].pid, &exits[0].reason, false),
+        "** exception exit: shutdown"
+    );
+    let n = lab.shell().serial();
+    assert_eq!(run(&mut lab, "self()"), format!("#PID<0.{n}.0>"));
+    assert!(lab
+        .log_lines(0, lab.log_len())
+        .iter()
+        .any(|l| l.text.contains("shell exited with reason shutdown")));
+}
+
+#[test]
+fn a_shell_that_traps_exits_gets_them_as_messages() {
+    let mut lab = Lab::demo(1);
+    let first = lab.shell();
+    assert_eq!(run(&mut lab, "Process.flag(:trap_exit, true)"), "false");
+    let pid = lab.tree()[2].pid.clone().unwrap();
+    let n: u32 = pid
+        .trim_start_matches("<0.")
+        .trim_end_matches(".0>")
+        .parse()
+        .unwrap();
+    assert_eq!(
+        run(&mut lab, &format!("Process.link(pid(\"0.{n}.0\"))")),
+        "true"
+    );
+    assert_eq!(
+        run(&mut lab, &format!("Process.exit(pid(\"0.{n}.0\"), :kill)")),
+        "true"
+    );
+    lab.advance(1000);
+    assert_eq!(lab.shell(), first, "the shell lives on");
+    assert_eq!(
+        run(&mut lab, "flush()"),
+        format!("{{:EXIT, #PID<0.{n}.0>, :killed}}\n:ok")
+    );
+    // without trapping, the same kill takes it down
+    assert_eq!(run(&mut lab, "Process.flag(:trap_exit, false)"), "true");
+    let pid = lab.tree()[2].pid.clone().unwrap();
+    let m: u32 = pid
+        .trim_start_matches("<0.")
+        .trim_end_matches(".0>")
+        .parse()
+        .unwrap();
+    run(&mut lab, &format!("Process.link(pid(\"0.{m}.0\"))"));
+    run(&mut lab, &format!("Process.exit(pid(\"0.{m}.0\"), :kill)"));
+    lab.advance(1000);
+    assert_ne!(lab.shell(), first);
+    assert_eq!(lab.shell_exits()[0].reason.to_text(), "killed");
 }

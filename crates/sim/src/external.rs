@@ -38,11 +38,11 @@ pub enum Answer {
     NoAnswer,
 }
 
-/// Spawns a process driven from outside, trapping exits as a shell or a test driver
-/// does.
-pub fn spawn_external(w: &mut World) -> Pid {
+/// Spawns a process driven from outside: a test driver traps exits (its linked
+/// processes' exits become `'EXIT'` messages), a shell does not (it dies with them).
+pub fn spawn_external(w: &mut World, trap_exit: bool) -> Pid {
     let opts = SpawnOpts {
-        trap_exit: true,
+        trap_exit,
         ..SpawnOpts::default()
     };
     w.spawn(Pid::NONE, Behaviour::External, opts).0

@@ -152,7 +152,7 @@ const ENTRIES: &[Entry] = &[
         elixir: "Process.link(pid)",
         erlang: "link(Pid)",
         summary: "link the shell to a process",
-        details: "The shell then gets the process's exit signal when it dies — and the process gets the shell's.",
+        details: "When the process dies, its exit signal reaches the shell, which dies with it (a new shell comes up, with a new pid) unless it traps exits — Process.flag(:trap_exit, true) — and gets an :EXIT message instead. A dead pid raises noproc.",
         examples: ["Process.link(pid(\"0.84.0\"))", "link(<0.84.0>)."],
     },
     Entry {

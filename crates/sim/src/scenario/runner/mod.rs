@@ -87,7 +87,7 @@ pub fn run_world(
         ..config
     });
     setup(&mut w);
-    let driver = external::spawn_external(&mut w);
+    let driver = external::spawn_external(&mut w, true);
     let mut eng = Engine {
         w,
         faults: FaultSchedule::new(&scn.faults),
