@@ -93,6 +93,11 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                                         run(c)
                                     }
                                 }>"Exit"</button>
+                                <button type="button" title="GenServer.stop(pid, reason): terminate/2 runs, then it exits with the reason" on:click=move |_| {
+                                    if let Some(c) = selected().and_then(|p| checked(actions::stop(p, &reason.get_untracked()))) {
+                                        run(c)
+                                    }
+                                }>"Stop"</button>
                             </span>
                             {is_worker.then(|| view! {
                                 <button type="button" on:click=move |_| {

@@ -45,6 +45,14 @@ pub fn exit(path: String, reason: &str) -> Result<Command, String> {
     })
 }
 
+/// `GenServer.stop(pid, reason)` with a reason the learner typed.
+pub fn stop(path: String, reason: &str) -> Result<Command, String> {
+    Ok(Command::Stop {
+        target: at(path),
+        reason: read_term(reason)?,
+    })
+}
+
 /// The worker crashes (stops itself with `crash`).
 pub fn crash(path: String) -> Command {
     Command::Crash {
@@ -149,6 +157,10 @@ mod tests {
         assert!(exit("demo".into(), "{a,")
             .unwrap_err()
             .starts_with("not an Erlang term"));
+        assert_eq!(
+            stop("demo/printer".into(), "shutdown").unwrap().to_elixir(),
+            "GenServer.stop(\"demo/printer\", :shutdown)"
+        );
         assert_eq!(
             change_strategy("demo".into(), "rest_for_one")
                 .unwrap()

@@ -147,6 +147,12 @@ pub enum Command {
     },
     /// A value written out (`x = :ok`, or a bound variable alone): answers itself.
     Value(Term),
+    /// `GenServer.stop(pid, reason)`: the server terminates with `reason`; `:ok` only if
+    /// it exits with that reason (`proc_lib:stop/3`).
+    Stop {
+        target: Target,
+        reason: Term,
+    },
     /// `Process.link(pid)` from the shell.
     Link {
         target: Target,
@@ -222,6 +228,9 @@ impl Command {
             },
             Command::TrapExit { value } => format!("Process.flag(:trap_exit, {value})"),
             Command::Value(v) => e(v),
+            Command::Stop { target, reason } => {
+                format!("GenServer.stop({}, {})", t(target), e(reason))
+            }
             Command::Link { target } => format!("Process.link({})", t(target)),
             Command::Monitor { target } => format!("Process.monitor({})", t(target)),
             Command::WhichChildren { sup } => format!("Supervisor.which_children({})", t(sup)),

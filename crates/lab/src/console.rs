@@ -233,6 +233,7 @@ enum Op {
     Unlink,
     Demonitor,
     TrapExit,
+    Stop,
 }
 
 /// A function the console knows: where it lives and how many arguments it takes.
@@ -295,6 +296,7 @@ const ELIXIR_FUNCS: &[Func] = &[
     func("Kernel", "send", &[2], Op::Send),
     func("GenServer", "call", &[2], Op::Call),
     func("GenServer", "cast", &[2], Op::Cast),
+    func("GenServer", "stop", &[1, 2, 3], Op::Stop),
     func("Lab", "crash", &[1, 2], Op::Crash),
     func("Lab", "pause", &[1], Op::Pause),
     func("Lab", "resume", &[1], Op::Resume),
@@ -336,6 +338,7 @@ const ERLANG_FUNCS: &[Func] = &[
     func("erlang", "send", &[2], Op::Send),
     func("gen_server", "call", &[2], Op::Call),
     func("gen_server", "cast", &[2], Op::Cast),
+    func("gen_server", "stop", &[1, 3], Op::Stop),
     func("lab", "crash", &[1, 2], Op::Crash),
     func("lab", "pause", &[1], Op::Pause),
     func("lab", "resume", &[1], Op::Resume),

@@ -12,7 +12,7 @@ use otp_lab_sim::behaviour::gen_server::spec::WorkerSpec;
 use otp_lab_sim::behaviour::Behaviour;
 use otp_lab_sim::event::EventKind;
 use otp_lab_sim::external::{self, Answer, Drive};
-use otp_lab_sim::message::{Cast, Msg, Request};
+use otp_lab_sim::message::{Cast, Msg, Request, SystemReq};
 use otp_lab_sim::pid::Pid;
 use otp_lab_sim::scenario::faults::FaultSchedule;
 use otp_lab_sim::scenario::{Body, Scenario, StartArg, SupOp};
@@ -420,6 +420,7 @@ impl Lab {
                     .send(shell, pid, Msg::Cast(Cast::Term(msg.clone())));
                 Term::OK
             }
+            Command::Stop { target, reason } => self.stop(target, reason)?,
             Command::Call { target, msg } => {
                 let raise = |reason| Raised::CallExit {
                     to: target.to_term(),
@@ -498,6 +499,45 @@ impl Lab {
                 "the simulation does not settle at {} µs (a restart loop?)",
                 self.world.now()
             ))
+        }
+    }
+
+    /// `GenServer.stop(pid, reason)`, as `proc_lib:stop/3` does it: monitor, ask the server
+    /// to terminate (`sys:terminate`), wait for it to go down; `:ok` only if it went down
+    /// with `reason`, else the shell exits with the reason it went down with.
+    fn stop(&mut self, target: &Target, reason: &Term) -> Result<Term, Raised> {
+        let raise = |exit| Raised::StopExit {
+            to: target.to_term(),
+            reason: reason.clone(),
+            exit,
+        };
+        let Some(pid) = self.lookup(target) else {
+            return Err(raise(Term::NOPROC));
+        };
+        let shell = self.shell;
+        let mref = self.world.monitor(shell, pid);
+        let req = SystemReq::Terminate(reason.clone());
+        let msg = Msg::System {
+            from: shell,
+            tag: mref,
+            req,
+        };
+        self.world.send(shell, pid, msg);
+        let deadline = self.world.now() + CALL_TIMEOUT_US;
+        let down = |m: &Msg| matches!(m, Msg::Down { mref: r, .. } if *r == mref);
+        let acked = external::receive(self, shell, deadline, |m| external::is_answer(m, mref))?;
+        let went_down = match acked {
+            Some(Msg::Reply { .. }) => external::receive(self, shell, deadline, down)?,
+            other => other,
+        };
+        match went_down {
+            Some(Msg::Down { reason: exit, .. }) if exact_eq(&exit, reason) => Ok(Term::OK),
+            Some(Msg::Down { reason: exit, .. }) => Err(raise(exit)),
+            _ => {
+                self.world.demonitor(shell, mref, true);
+                self.world.advance_to(deadline);
+                Err(raise(Term::atom("timeout")))
+            }
         }
     }
 

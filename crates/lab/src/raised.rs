@@ -31,6 +31,9 @@ pub enum Raised {
         arg: usize,
         why: &'static str,
     },
+    /// `GenServer.stop(to, reason)` exited with `exit`: the server went down with another
+    /// reason, or there was none (`noproc`, for a dead pid or a name nobody has).
+    StopExit { to: Term, reason: Term, exit: Term },
     /// Anything else, already in words.
     Message(String),
 }
@@ -131,6 +134,12 @@ impl Raised {
                     shown.join(", ")
                 )
             }
+            Raised::StopExit { to, reason, exit } => format!(
+                "** (exit) exited in: GenServer.stop({}, {}, :infinity)\n    ** (EXIT) {}",
+                elixir_term(to),
+                elixir_term(reason),
+                explain_exit(exit)
+            ),
             Raised::Message(m) => m.clone(),
         }
     }
@@ -186,6 +195,18 @@ impl Raised {
                         shown.join(",")
                     ),
                 }
+            }
+            Raised::StopExit { to, exit, .. } => {
+                // where proc_lib:stop/3 (OTP 25) raises it: a name nobody has fails in gen
+                let at = match (exit.is_atom(otp_lab_sim::atom::Atom::NOPROC), to) {
+                    (true, Term::Atom(_)) => "gen:do_for_proc/2 (gen.erl, line 565)",
+                    (true, _) => "proc_lib:stop/3 (proc_lib.erl, line 1091)",
+                    _ => "proc_lib:stop/3 (proc_lib.erl, line 1103)",
+                };
+                format!(
+                    "** exception exit: {}\n     in function  {at}",
+                    exit.to_text()
+                )
             }
             Raised::Message(m) => m.clone(),
         }

@@ -357,3 +357,49 @@ fn a_shell_that_traps_exits_gets_them_as_messages() {
     assert_ne!(lab.shell(), first);
     assert_eq!(lab.shell_exits()[0].reason.to_text(), "killed");
 }
+
+#[test]
+fn stop_is_ok_only_when_the_server_exits_with_the_reason_asked_for() {
+    let scn = otp_lab_sim::scenario::parse(
+        r#"{"tree":{"id":"root","strategy":"one_for_one","intensity":10,"period":5,"children":[
+            {"id":"a","terminate_exit":"{bad,1}"},{"id":"b"}]}}"#,
+    )
+    .unwrap();
+    let mut lab = Lab::from_scenario(&scn, Some(1), |_| {}).unwrap();
+    let a = lab.tree()[1].pid.clone().unwrap();
+    // as IEx 1.14 and erl of OTP 25 print it
+    assert_eq!(
+        run(&mut lab, "GenServer.stop(\"root/a\", :normal)"),
+        "** (exit) exited in: GenServer.stop(\"root/a\", :normal, :infinity)\n    ** (EXIT) {:bad, 1}"
+    );
+    assert_ne!(
+        lab.tree()[1].pid.as_ref(),
+        Some(&a),
+        "restarted after its stop"
+    );
+    assert_eq!(
+        run(&mut lab, "gen_server:stop(\"root/a\", normal, infinity)."),
+        "** exception exit: {bad,1}\n     in function  proc_lib:stop/3 (proc_lib.erl, line 1103)"
+    );
+    assert_eq!(
+        run(&mut lab, "GenServer.stop(\"root/b\", :shutdown)"),
+        ":ok"
+    );
+    assert_eq!(run(&mut lab, "gen_server:stop(\"root/b\")."), "ok");
+    assert_eq!(
+        run(&mut lab, "GenServer.stop(:nope)"),
+        format!("** (exit) exited in: GenServer.stop(:nope, :normal, :infinity)\n    ** (EXIT) {NOPROC}")
+    );
+    assert_eq!(
+        run(&mut lab, "gen_server:stop(nope)."),
+        "** exception exit: noproc\n     in function  gen:do_for_proc/2 (gen.erl, line 565)"
+    );
+    let dead = a
+        .trim_start_matches("<0.")
+        .trim_end_matches(".0>")
+        .to_string();
+    assert_eq!(
+        run(&mut lab, &format!("gen_server:stop(<0.{dead}.0>).")),
+        "** exception exit: noproc\n     in function  proc_lib:stop/3 (proc_lib.erl, line 1091)"
+    );
+}

@@ -78,6 +78,11 @@ pub(super) fn command(call: &Call, syntax: Syntax) -> Result<Command, String> {
             items: cx.info_items(items)?,
             flavor,
         },
+        (Op::Stop, [p, rest @ ..]) => Command::Stop {
+            target: cx.target(p, 1)?,
+            // the timeout is not the lab's to wait for: stops wait as calls do
+            reason: rest.first().cloned().unwrap_or(Term::NORMAL),
+        },
         (Op::SelfPid, []) => Command::SelfPid,
         (Op::Flush, []) => Command::Flush,
         (Op::Alive, [p]) => Command::Alive {

@@ -258,6 +258,17 @@ const ENTRIES: &[Entry] = &[
         ],
     },
     Entry {
+        op: Op::Stop,
+        elixir: "GenServer.stop(pid, reason \\\\ :normal)",
+        erlang: "gen_server:stop(Pid, Reason, Timeout)",
+        summary: "ask a server to terminate, and wait until it has",
+        details: "The server runs terminate/2 and exits with reason. Answers :ok only if it exits with that reason: if its terminate/2 ends with another one, the shell exits with that (as proc_lib:stop does); a server that is not there exits with :noproc. Its supervisor then restarts it as its restart type says.",
+        examples: [
+            "GenServer.stop(\"demo/counter_1\", :normal)",
+            "gen_server:stop(<0.84.0>, normal, infinity).",
+        ],
+    },
+    Entry {
         op: Op::Crash,
         elixir: "Lab.crash(pid, reason \\\\ :crash)",
         erlang: "lab:crash(Pid, Reason)",

@@ -126,7 +126,7 @@ fn command() -> impl Strategy<Value = Command> {
         Just(SupStrategy::SimpleOneForOne)
     ];
     (
-        0u8..28,
+        0u8..29,
         target(),
         term(),
         child_sel(),
@@ -185,6 +185,10 @@ fn command() -> impl Strategy<Value = Command> {
                     opts: Term::list(vec![Term::atom("flush"), Term::atom("info")]),
                 },
                 26 => Command::TrapExit { value: true },
+                27 => Command::Stop {
+                    target,
+                    reason: term,
+                },
                 _ => Command::TrapExit { value: false },
             }
         })
