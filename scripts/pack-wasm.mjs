@@ -1,13 +1,14 @@
-// Trunk post-build hook (release builds): ships the wasm module xz-compressed.
+// Trunk post-build hook (release builds): ships the wasm module LZMA-compressed.
 //
-// gzip, which static hosts apply, leaves the module at ~490 kB; xz (LZMA2) at ~370 kB. The
-// page fetches `<module>_bg.wasm.xz`, unpacks it as it downloads with xz-decompress (the
-// xz-embedded decoder built to wasm, ~9 kB gzip; npm, installed by scripts/tools.sh) and
-// hands wasm-bindgen a streaming `application/wasm` response, so the module compiles as it
-// unpacks. If the decoder or the packed file cannot be had, the loader falls back to the
-// plain module, which stays next to it (bench.html loads that one).
+// gzip, which static hosts apply, leaves the module at ~510 kB; LZMA at ~384 kB. The page
+// fetches `<module>_bg.wasm.lzma` and unpacks it with scripts/unlzma.js (a small LZMA
+// decoder, inlined into the loader: ~2 kB gzip where the xz-embedded decoder built to wasm
+// was ~9 kB), then hands the bytes to wasm-bindgen. Every build checks that the decoder
+// gives the module back byte for byte. If the packed file cannot be had or does not unpack,
+// the loader falls back to the plain module, which stays next to it (bench.html loads that
+// one).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,8 +24,7 @@ const fail = (why) => {
   process.exit(1);
 };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const decoder = join(root, '.tools/node_modules/xz-decompress/dist/package/xz-decompress.min.js');
-if (!existsSync(decoder)) fail(`${decoder} is missing (scripts/tools.sh installs it)`);
+const decoderSource = readFileSync(join(root, 'scripts/unlzma.js'), 'utf8');
 
 const modules = readdirSync(dir).filter((f) => f.endsWith('_bg.wasm'));
 if (modules.length !== 1) fail(`expected one *_bg.wasm in ${dir}, found ${modules.length}`);
@@ -59,27 +59,38 @@ function withoutCustomSections(bytes) {
 const original = readFileSync(join(dir, wasm));
 const stripped = withoutCustomSections(original);
 if (stripped.length < original.length) writeFileSync(join(dir, wasm), stripped);
-// LZMA2 at its strongest; pb=0/lc=4 suit wasm's byte-aligned code (~1 kB smaller).
-const packed = execFileSync('xz', ['--format=xz', '--check=crc32', '--lzma2=preset=9e,pb=0,lc=4', '-c', join(dir, wasm)], {
+// LZMA at its strongest; pb=0/lc=4 suit wasm's byte-aligned code (~1 kB smaller). xz
+// leaves the size unknown in the header; the decoder wants it, so it is written in.
+const packed = execFileSync('xz', ['--format=lzma', '--lzma1=preset=9e,pb=0,lc=4', '-c', join(dir, wasm)], {
   maxBuffer: 1 << 28,
 });
-writeFileSync(join(dir, `${wasm}.xz`), packed);
-copyFileSync(decoder, join(dir, 'xz-decompress.min.js'));
+let left = stripped.length;
+for (let i = 0; i < 8; i++) {
+  packed[5 + i] = left % 256;
+  left = Math.floor(left / 256);
+}
+const unlzma = new Function(`${decoderSource}\nreturn unlzma;`)();
+if (Buffer.compare(Buffer.from(unlzma(new Uint8Array(packed))), stripped) !== 0) {
+  fail('scripts/unlzma.js does not give the module back');
+}
+writeFileSync(join(dir, `${wasm}.lzma`), packed);
+// the decoder as the page gets it: without its comments
+const decoder = decoderSource
+  .split('\n')
+  .filter((line) => !/^\s*\/\//.test(line))
+  .join('\n')
+  .trim();
 
 const file = join(dir, 'index.html');
 let html = readFileSync(file, 'utf8');
 const load = `const wasm = await init({ module_or_path: './${wasm}' });`;
 if (!html.includes(load)) fail(`the loader line was not found in index.html: ${load}`);
-const unpack = `// The module ships xz-compressed (scripts/pack-wasm.mjs): it is unpacked as it
-// downloads and compiled as it unpacks; the plain module is the fallback.
+const unpack = `// The module ships LZMA-compressed (scripts/pack-wasm.mjs); the plain one is the fallback.
+${decoder}
 async function packed() {
-  const xz = self['xz-decompress'];
-  if (!xz) throw new Error('no xz decoder');
-  const res = await fetch('./${wasm}.xz');
-  if (!res.ok || !res.body) throw new Error(\`no packed module (\${res.status})\`);
-  return new Response(new xz.XzReadableStream(res.body), {
-    headers: { 'Content-Type': 'application/wasm' },
-  });
+  const res = await fetch('./${wasm}.lzma');
+  if (!res.ok) throw new Error(\`no packed module (\${res.status})\`);
+  return unlzma(new Uint8Array(await res.arrayBuffer()));
 }
 let wasm;
 try {
@@ -94,10 +105,7 @@ const preload = new RegExp(`<link rel="preload" href="\\./${wasm.replace(/\./g, 
 if (!preload.test(html)) fail('the wasm preload link was not found in index.html');
 html = html.replace(
   preload,
-  `<link rel="preload" href="./${wasm}.xz" as="fetch" crossorigin="anonymous">`,
+  `<link rel="preload" href="./${wasm}.lzma" as="fetch" crossorigin="anonymous">`,
 );
-const script = '<script defer src="./xz-decompress.min.js"></script>';
-html = html.replace('<script type="module">', `${script}\n<script type="module">`);
-if (!html.includes(script)) fail('could not place the decoder script');
 writeFileSync(file, html);
-console.log(`pack-wasm.mjs: ${wasm} ${readFileSync(join(dir, wasm)).length} B -> ${wasm}.xz ${packed.length} B`);
+console.log(`pack-wasm.mjs: ${wasm} ${stripped.length} B -> ${wasm}.lzma ${packed.length} B`);

@@ -4,7 +4,7 @@
 #
 #   source scripts/tools.sh
 #   ensure_build_tools     # wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen@132),
-#                          # xz and xz-decompress (the packed wasm module)
+#                          # xz (packs the wasm module)
 #   ensure_browser_tools   # Debian chromium + chromedriver, playwright-core in tests/e2e
 #   ensure_python_tools    # a venv in .tools/venv with prometheus_client (the exposition
 #                          # format parser the export tests check against)
@@ -14,7 +14,6 @@
 OTP_LAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132"
-XZ_DECOMPRESS_VERSION="0.2.3"
 PROMETHEUS_CLIENT_VERSION="0.26.0"
 
 export PATH="$OTP_LAB_ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -85,19 +84,16 @@ ensure_wasm_bindgen() {
 
 # Debian's binaryen produces modules that fail with a WebAssembly.Table.set error, so a
 # project-local binaryen from npm goes first on PATH.
-# The site's release build also ships the wasm xz-compressed (scripts/pack-wasm.mjs): the
-# `xz` command packs it, xz-decompress (npm, copied into the site) unpacks it in the page.
-# Both npm packages go in one `npm install`, which would otherwise prune the other.
+# The site's release build also ships the wasm LZMA-compressed (scripts/pack-wasm.mjs): the
+# `xz` command packs it, scripts/unlzma.js unpacks it in the page.
 ensure_wasm_opt() {
   local bin="$OTP_LAB_ROOT/.tools/node_modules/.bin/wasm-opt"
-  local xzjs="$OTP_LAB_ROOT/.tools/node_modules/xz-decompress/package.json"
-  if ! { [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep "version $BINARYEN_VERSION" >/dev/null; } ||
-    ! grep "\"version\": \"$XZ_DECOMPRESS_VERSION\"" "$xzjs" >/dev/null 2>&1; then
+  if ! { [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep "version $BINARYEN_VERSION" >/dev/null; }; then
     ensure_node || return 1
-    tools_log "npm install binaryen@$BINARYEN_VERSION xz-decompress@$XZ_DECOMPRESS_VERSION into .tools/"
+    tools_log "npm install binaryen@$BINARYEN_VERSION into .tools/"
     mkdir -p "$OTP_LAB_ROOT/.tools"
     npm install --prefix "$OTP_LAB_ROOT/.tools" --no-audit --no-fund --no-save \
-      "binaryen@$BINARYEN_VERSION" "xz-decompress@$XZ_DECOMPRESS_VERSION" >&2 || return 1
+      "binaryen@$BINARYEN_VERSION" >&2 || return 1
   fi
   command -v xz >/dev/null 2>&1 || apt_install xz-utils || return 1
 }

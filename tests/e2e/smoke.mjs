@@ -468,23 +468,31 @@ await test('the layout fits a tablet without horizontal scrolling', async () => 
   await page.screenshot({ path: join(SHOTS, 'lab-tablet.png'), fullPage: true });
 });
 
-await test('the wasm module arrives packed (xz); without it or its decoder the plain one loads', async () => {
-  // what is blocked -> which modules the page fetches before the tree shows
+await test('the wasm module arrives packed (LZMA); without it, or when it does not unpack, the plain one loads', async () => {
+  // what happens to the packed file -> which modules the page fetches before the tree shows
   const cases = [
     [null, ['packed']],
-    [/\.wasm\.xz$/, ['packed', 'plain']],
-    // (the page's preload still fetches the packed file, unused)
-    [/xz-decompress\.min\.js$/, ['packed', 'plain']],
+    ['abort', ['packed', 'plain']],
+    ['corrupt', ['packed', 'plain']],
   ];
-  for (const [blocked, want] of cases) {
+  for (const [fault, want] of cases) {
     const fresh = await context.newPage();
     const wasm = [];
-    fresh.on('request', (req) => { if (/\.wasm(\.xz)?$/.test(req.url())) wasm.push(req.url().split('/').pop()); });
-    if (blocked) await fresh.route(blocked, (route) => route.abort());
+    const warnings = [];
+    fresh.on('request', (req) => { if (/\.wasm(\.lzma)?$/.test(req.url())) wasm.push(req.url().split('/').pop()); });
+    fresh.on('console', (msg) => { if (msg.type() === 'warning') warnings.push(msg.text()); });
+    if (fault === 'abort') await fresh.route(/\.wasm\.lzma$/, (route) => route.abort());
+    if (fault === 'corrupt') {
+      // a valid header, then bytes that are not the module
+      const body = Buffer.alloc(4096, 7);
+      body.set([0x5d, 0, 0, 0, 4, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+      await fresh.route(/\.wasm\.lzma$/, (route) => route.fulfill({ status: 200, body }));
+    }
     await fresh.goto(BASE_URL, { waitUntil: 'load' });
     await fresh.getByRole('treeitem').nth(3).waitFor({ state: 'visible', timeout: 15000 });
-    const kinds = [...new Set(wasm.map((u) => (u.endsWith('.xz') ? 'packed' : 'plain')))];
-    assert(JSON.stringify(kinds) === JSON.stringify(want), `blocking ${blocked}: fetched ${wasm.join(', ')}`);
+    const kinds = [...new Set(wasm.map((u) => (u.endsWith('.lzma') ? 'packed' : 'plain')))];
+    assert(JSON.stringify(kinds) === JSON.stringify(want), `${fault}: fetched ${wasm.join(', ')}`);
+    if (fault) assert(warnings.some((w) => w.includes('loading the plain module')), `${fault}: no fallback warning`);
     await fresh.close();
   }
 });
