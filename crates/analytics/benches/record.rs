@@ -38,6 +38,7 @@ fn record(c: &mut Criterion) {
                 info: 10,
                 term: &term,
                 path: 0,
+                aux: 0,
             };
             s.on_event(black_box(&e))
         })

@@ -25,7 +25,8 @@ use std::rc::Rc;
 pub enum EventKind {
     /// `pid` was spawned by `other`; `info` = path id (0: none); `term` = behaviour name.
     Spawn = 0,
-    /// `pid` died; `term` = exit reason.
+    /// `pid` died; `term` = exit reason; handlers get the `seq` of the `ExitSignal` that
+    /// killed it in [`Event::aux`] (0 when it exited by itself).
     Exit = 1,
     /// `pid` linked to `other`.
     Link = 2,
@@ -38,9 +39,13 @@ pub enum EventKind {
     /// `pid` sent an exit signal to `other` (`exit/2` when `info` = 0, a link when 1);
     /// `term` = reason.
     ExitSignal = 6,
-    /// `pid` sent a message to `other`; `info` = [`MsgCode`]; `term` = payload.
+    /// `pid` sent a message to `other`; `info` = [`MsgCode`]; `term` = payload; handlers
+    /// get the call's tag in [`Event::aux`] for calls and replies.
     Send = 7,
-    /// A message from `other` entered `pid`'s mailbox; `info` = [`MsgCode`]; `term` = payload.
+    /// A message from `other` entered `pid`'s mailbox; `info` = [`MsgCode`]; `term` = payload;
+    /// handlers get the `seq` of the event that sent it in [`Event::aux`] (the `Send`; the
+    /// `ExitSignal` of a trapped `'EXIT'`; the `Exit` of the process a `'DOWN'` is about; 0
+    /// when nothing sent it, as the `{'EXIT', Pid, noproc}` of `link/1` to a dead pid).
     Receive = 8,
     /// `pid` set `trap_exit` to `info` (0/1).
     TrapExit = 9,
@@ -83,6 +88,15 @@ pub enum EventKind {
     /// get them with kind `InitStart`), for analytics that need to know when a supervisor
     /// starts without hearing about every worker's init.
     SupervisorInit = 24,
+    /// Not logged: a receive took a message out of `pid`'s mailbox (`other` sent it); `info`
+    /// = how many older messages it left there (a selective receive skipped them); `aux` =
+    /// the `seq` of the event that sent it (as in `Receive`). Emitted only when a handler
+    /// listens, so the simulator's hot path pays one test.
+    Take = 25,
+    /// Not logged: `gen_server` `pid`'s callback state after `init/1` or after it handled a
+    /// message; `term` = the state (as `sys:get_state/1` returns it). Emitted only when a
+    /// handler listens.
+    State = 26,
 }
 
 impl EventKind {
@@ -146,6 +160,8 @@ impl EventKind {
             EventKind::RestartCounted => "supervisor.restart_counted",
             EventKind::SupervisorExit => "supervisor.exit",
             EventKind::SupervisorInit => "supervisor.init",
+            EventKind::Take => "message.take",
+            EventKind::State => "behaviour.state",
         }
     }
 
@@ -261,6 +277,10 @@ pub struct Event<'a> {
     /// `Report` about a child (unless the label is not a path, as `sup/id*N`). 0 otherwise (and
     /// in events read back from the log), where consumers use the path bytes in the term.
     pub path: u32,
+    /// What else handlers are told, by kind (0 otherwise, and in events read back from the
+    /// log): the tag of a call or reply in `Send`; the `seq` of the event that sent the
+    /// message in `Receive` and `Take`; the `seq` of the killing exit signal in `Exit`.
+    pub aux: u64,
 }
 
 impl Event<'_> {

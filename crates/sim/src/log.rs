@@ -173,6 +173,7 @@ impl EventLog {
             } else {
                 0
             },
+            aux: 0,
         })
     }
 

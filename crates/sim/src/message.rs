@@ -11,15 +11,27 @@ use crate::supervisor::api::SupervisorCall;
 use crate::term::Term;
 use std::rc::Rc;
 
-/// A signal in flight to a process.
+/// A signal in flight to a process. `sent` is the `seq` of the event that sent it (the
+/// `Send`, the `ExitSignal`, the `Exit` of the process a `'DOWN'` is about; 0: none), which
+/// the receiver's events hand on, so a message's history joins up exactly.
 #[derive(Clone, Debug)]
 pub enum Signal {
     /// A message from `from`.
-    Msg { from: Pid, msg: Msg },
+    Msg { from: Pid, msg: Msg, sent: u64 },
     /// An exit signal: from `exit/2` (`link == false`) or from a linked process's death.
-    Exit { from: Pid, reason: Term, link: bool },
+    Exit {
+        from: Pid,
+        reason: Term,
+        link: bool,
+        sent: u64,
+    },
     /// A monitor fired.
-    Down { mref: Ref, from: Pid, reason: Term },
+    Down {
+        mref: Ref,
+        from: Pid,
+        reason: Term,
+        sent: u64,
+    },
     /// A `receive … after` timer of this process expired (internal).
     Timeout(Ref),
 }
@@ -110,6 +122,16 @@ impl Msg {
         Msg::User(t, 0)
     }
 
+    /// The tag of a call, a reply or a system message (the reference a caller waits on), as
+    /// `Send` events hand it on; 0 for other messages.
+    #[inline]
+    pub fn tag_id(&self) -> u64 {
+        match self {
+            Msg::Call { tag, .. } | Msg::Reply { tag, .. } | Msg::System { tag, .. } => tag.id(),
+            _ => 0,
+        }
+    }
+
     /// The code, peer pid and payload logged for this message in `Send`/`Receive` events.
     #[inline]
     pub fn log_parts(&self, sender: Pid) -> (u32, Pid, Term) {
@@ -137,7 +159,8 @@ impl Msg {
         }
     }
 
-    /// The message as the Erlang term a process would receive.
+    /// The message as the Erlang term a process would receive (OTP 25's: a call's tag is
+    /// `[alias|Ref]`, and so is its reply's).
     pub fn to_term(&self) -> Term {
         match self {
             Msg::Exit { from, reason } => Term::tuple(vec![
@@ -154,17 +177,17 @@ impl Msg {
             ]),
             Msg::Call { from, tag, req } => Term::tuple(vec![
                 Term::atom("$gen_call"),
-                Term::pair(Term::Pid(*from), Term::Ref(*tag)),
+                Term::pair(Term::Pid(*from), alias_tag(*tag)),
                 request_term(req),
             ]),
-            Msg::Reply { tag, value } => Term::pair(Term::Ref(*tag), value.clone()),
+            Msg::Reply { tag, value } => Term::pair(alias_tag(*tag), value.clone()),
             Msg::Cast(c) => Term::pair(Term::atom("$gen_cast"), cast_term(c)),
             Msg::Ack { pid, ret } => {
                 Term::tuple(vec![Term::atom("ack"), Term::Pid(*pid), ret.clone()])
             }
             Msg::System { from, tag, req } => Term::tuple(vec![
                 Term::atom("system"),
-                Term::pair(Term::Pid(*from), Term::Ref(*tag)),
+                Term::pair(Term::Pid(*from), alias_tag(*tag)),
                 system_term(req),
             ]),
             Msg::Timer { tref, msg } => Term::tuple(vec![
@@ -189,6 +212,12 @@ impl Msg {
 impl Term {
     /// What an internal timeout marker prints as (never a real message).
     pub const TIMEOUT_MARK: Term = Term::Atom(Atom::TIMEOUT);
+}
+
+/// A call's tag as OTP 25's `gen:call/4` makes it: `[alias|Ref]` (the reply goes to the
+/// monitor's alias).
+pub fn alias_tag(tag: Ref) -> Term {
+    Term::Improper(Rc::from(vec![Term::atom("alias"), Term::Ref(tag)]))
 }
 
 fn request_term(req: &Request) -> Term {

@@ -261,6 +261,7 @@ impl Process {
     }
 
     /// Removes and returns the first mailbox message matching `pred`.
+    #[inline]
     pub(crate) fn take_msg(&mut self, mut pred: impl FnMut(&Msg) -> bool) -> Option<Msg> {
         let n = self.processed as usize;
         // The common case: the awaited message is the oldest one.
@@ -282,8 +283,26 @@ impl Process {
         }
     }
 
-    /// Removes every mailbox message matching `pred`.
-    pub(crate) fn flush_msgs(&mut self, mut pred: impl FnMut(&Msg) -> bool) {
-        while self.take_msg(&mut pred).is_some() {}
+    /// [`Process::take_msg`], also returning how many real messages were before it (what a
+    /// selective receive skipped), its sender and the `seq` of the event that sent it.
+    pub(crate) fn take_msg_at(
+        &mut self,
+        mut pred: impl FnMut(&Msg) -> bool,
+    ) -> Option<(u32, Pid, u64, Msg)> {
+        let n = self.processed as usize;
+        let i = self
+            .queue
+            .range(..n)
+            .position(|s| matches!(s, Signal::Msg { msg, .. } if pred(msg)))?;
+        self.processed -= 1;
+        let skipped = self
+            .queue
+            .range(..i)
+            .filter(|s| matches!(s, Signal::Msg { msg, .. } if msg.is_real()))
+            .count() as u32;
+        match self.queue.remove(i) {
+            Some(Signal::Msg { msg, from, sent }) => Some((skipped, from, sent, msg)),
+            _ => None,
+        }
     }
 }

@@ -319,3 +319,114 @@ fn supervisor_notes_mirror_reports_and_child_starts() {
     assert!(notes.len() > 10, "{notes:?}");
     assert_eq!(*notes, *events);
 }
+
+/// What `message_history_joins_up` records of one event.
+#[derive(Clone, Debug, PartialEq)]
+struct Seen {
+    kind: EventKind,
+    seq: u64,
+    pid: otp_lab_sim::Pid,
+    other: otp_lab_sim::Pid,
+    info: u32,
+    aux: u64,
+    term: String,
+}
+
+#[test]
+fn message_history_joins_up_send_arrival_take_and_death_by_signal() {
+    use otp_lab_sim::external::{spawn_external, take};
+    use otp_lab_sim::message::Msg;
+    use otp_lab_sim::world::World;
+    use otp_lab_sim::Term;
+    let mut w = World::new(Config::default());
+    let seen: Rc<RefCell<Vec<Seen>>> = Rc::default();
+    let s = seen.clone();
+    let kinds = [
+        EventKind::Send,
+        EventKind::Receive,
+        EventKind::Take,
+        EventKind::Exit,
+        EventKind::ExitSignal,
+    ];
+    w.telemetry
+        .attach_many("history", &kinds, move |e| {
+            s.borrow_mut().push(Seen {
+                kind: e.kind,
+                seq: e.seq,
+                pid: e.pid,
+                other: e.other,
+                info: e.info,
+                aux: e.aux,
+                term: e.term.to_text(),
+            })
+        })
+        .unwrap();
+    let a = spawn_external(&mut w, true);
+    let b = spawn_external(&mut w, true);
+    w.send(a, b, Msg::user(Term::atom("one")));
+    w.send(a, b, Msg::user(Term::atom("two")));
+    w.run_until_idle(1000);
+    // a selective receive takes the second: it skipped one
+    let got = take(&mut w, b, |m| m.to_term() == Term::atom("two"));
+    assert_eq!(got.map(|m| m.to_term()), Some(Term::atom("two")));
+    let log = seen.borrow().clone();
+    let sends: Vec<&Seen> = log.iter().filter(|e| e.kind == EventKind::Send).collect();
+    let arrivals: Vec<&Seen> = log
+        .iter()
+        .filter(|e| e.kind == EventKind::Receive)
+        .collect();
+    assert_eq!(arrivals.len(), 2);
+    assert_eq!(arrivals[0].aux, sends[0].seq, "an arrival names its send");
+    assert_eq!(arrivals[1].aux, sends[1].seq);
+    let taken = log.iter().find(|e| e.kind == EventKind::Take).unwrap();
+    assert_eq!((taken.pid, taken.other), (b, a));
+    assert_eq!(taken.aux, sends[1].seq, "the take names the send of `two`");
+    assert_eq!(taken.info, 1, "`one` was left in the mailbox");
+    // linked: b traps, so a's exit signal arrives as an 'EXIT' message naming the signal
+    seen.borrow_mut().clear();
+    w.link(a, b);
+    let c = spawn_external(&mut w, false);
+    w.link(c, b);
+    w.send_exit(a, c, Term::atom("boom"));
+    w.run_until_idle(1000);
+    let log = seen.borrow().clone();
+    let signal = log
+        .iter()
+        .find(|e| e.kind == EventKind::ExitSignal && e.other == c)
+        .unwrap();
+    let death = log
+        .iter()
+        .find(|e| e.kind == EventKind::Exit && e.pid == c)
+        .unwrap();
+    assert_eq!(death.aux, signal.seq, "c died of a's exit signal");
+    assert_eq!(death.term, "boom");
+    let link_signal = log
+        .iter()
+        .find(|e| e.kind == EventKind::ExitSignal && e.pid == c && e.other == b)
+        .unwrap();
+    let trapped = log
+        .iter()
+        .find(|e| e.kind == EventKind::Receive && e.pid == b)
+        .unwrap();
+    assert_eq!(
+        trapped.aux, link_signal.seq,
+        "b's 'EXIT' names c's link signal"
+    );
+    // a 'DOWN' names the exit of the process it is about
+    seen.borrow_mut().clear();
+    let d = spawn_external(&mut w, false);
+    w.monitor(b, d);
+    w.send_exit(a, d, Term::atom("kill"));
+    w.run_until_idle(1000);
+    let log = seen.borrow().clone();
+    let exit = log
+        .iter()
+        .find(|e| e.kind == EventKind::Exit && e.pid == d)
+        .unwrap();
+    assert_eq!(exit.term, "killed");
+    let down = log
+        .iter()
+        .find(|e| e.kind == EventKind::Receive && e.pid == b && e.other == d)
+        .unwrap();
+    assert_eq!(down.aux, exit.seq);
+}

@@ -185,16 +185,23 @@ impl World {
 
     // ------------------------------------------------------------------ events
 
-    /// Logs an event and hands it to attached handlers.
+    /// Logs an event and hands it to attached handlers; returns its `seq`.
     #[inline]
-    pub fn emit(&mut self, kind: EventKind, pid: Pid, other: Pid, info: u32, term: &Term) {
-        self.emit_owned(kind, pid, other, info, term.clone());
+    pub fn emit(&mut self, kind: EventKind, pid: Pid, other: Pid, info: u32, term: &Term) -> u64 {
+        self.emit_owned(kind, pid, other, info, term.clone())
     }
 
     /// [`World::emit`] for a term the caller no longer needs (saves a clone).
     #[inline]
-    pub fn emit_owned(&mut self, kind: EventKind, pid: Pid, other: Pid, info: u32, term: Term) {
-        self.emit_for(kind.bit(), kind, pid, other, info, term, 0);
+    pub fn emit_owned(
+        &mut self,
+        kind: EventKind,
+        pid: Pid,
+        other: Pid,
+        info: u32,
+        term: Term,
+    ) -> u64 {
+        self.emit_for(kind.bit(), kind, pid, other, info, term, 0)
     }
 
     /// [`World::emit_owned`] for the handlers attached to any kind in `bits` (the event's
@@ -212,15 +219,15 @@ impl World {
         info: u32,
         term: Term,
         path: u32,
-    ) {
+    ) -> u64 {
         let h = crate::term::term_hash(&term);
-        self.emit_to(bits, kind, pid, other, info, term, h, path);
+        self.emit_to(bits, kind, pid, other, info, term, h, (path, 0))
     }
 
     /// Logs an event whose term's fingerprint is known, for the handlers attached to any
     /// kind in `bits` (the `Exit` of a supervisor also goes to
-    /// [`EventKind::SupervisorExit`]); handlers get `path`, or (for 0) the path the kind
-    /// implies.
+    /// [`EventKind::SupervisorExit`]); handlers get `extra`'s path (or, for 0, the path the
+    /// kind implies) and [`Event::aux`]. Returns the event's `seq`.
     #[inline]
     #[allow(clippy::too_many_arguments)]
     pub(super) fn emit_to(
@@ -232,8 +239,8 @@ impl World {
         info: u32,
         term: Term,
         hash: u64,
-        path: u32,
-    ) {
+        (path, aux): (u32, u64),
+    ) -> u64 {
         let seq = self
             .log
             .push_hashed(self.now, kind, pid, other, info, term, hash);
@@ -254,9 +261,43 @@ impl World {
                 other,
                 info,
                 term: self.log.last_term(),
+                aux,
             };
             self.telemetry.dispatch(&ev, bits);
         }
+        seq
+    }
+
+    /// True when a handler listens for `kind` (for the kinds that are not logged, which are
+    /// only worth building when someone listens).
+    #[inline(always)]
+    pub(crate) fn wants(&self, kind: EventKind) -> bool {
+        self.telemetry.wants_any(kind.bit())
+    }
+
+    /// Hands an event that is not logged ([`EventKind::Take`], [`EventKind::State`]) to the
+    /// handlers listening for it; its `seq` is the next logged event's.
+    pub(crate) fn notify(
+        &mut self,
+        kind: EventKind,
+        pid: Pid,
+        other: Pid,
+        info: u32,
+        aux: u64,
+        term: &Term,
+    ) {
+        let ev = Event {
+            path: 0,
+            seq: self.log.total(),
+            time: self.now,
+            kind,
+            pid,
+            other,
+            info,
+            term,
+            aux,
+        };
+        self.telemetry.dispatch(&ev, kind.bit());
     }
 
     pub(crate) fn make_ref(&mut self) -> Ref {

@@ -6,8 +6,10 @@
 
 use super::World;
 use crate::behaviour::Flow;
+use crate::event::EventKind;
 use crate::message::{Msg, Signal};
 use crate::pid::Pid;
+use crate::term::Term;
 
 impl World {
     /// Runs one activation, or fires the next timers if nothing is runnable.
@@ -87,8 +89,8 @@ impl World {
         loop {
             match self.handle_signals(pid) {
                 Ok(n) => spent += n,
-                Err(reason) => {
-                    self.die(pid, reason);
+                Err((reason, cause)) => {
+                    self.die(pid, reason, cause);
                     return;
                 }
             }
@@ -105,7 +107,7 @@ impl World {
                         if let Some(p) = self.process_mut(pid) {
                             p.behaviour = b;
                         }
-                        self.die(pid, reason);
+                        self.die(pid, reason, 0);
                         return;
                     }
                     Flow::Continue => {
@@ -154,7 +156,11 @@ impl World {
     }
 
     /// Removes and returns the first message in `me`'s mailbox.
+    #[inline]
     pub(crate) fn next_msg(&mut self, me: Pid) -> Option<Msg> {
+        if self.wants(EventKind::Take) {
+            return self.take_msg_told(me, |_| true);
+        }
         let p = self.process_mut(me)?;
         if p.processed == 0 {
             return None;
@@ -174,7 +180,23 @@ impl World {
     }
 
     /// Selective receive: removes and returns the first message matching `pred`.
+    #[inline]
     pub(crate) fn take_msg(&mut self, me: Pid, pred: impl FnMut(&Msg) -> bool) -> Option<Msg> {
+        if self.wants(EventKind::Take) {
+            return self.take_msg_told(me, pred);
+        }
         self.process_mut(me)?.take_msg(pred)
+    }
+
+    /// [`World::take_msg`] telling [`EventKind::Take`]'s listeners (off the hot path: the
+    /// simulator pays one test per receive when nobody listens).
+    #[cold]
+    #[inline(never)]
+    fn take_msg_told(&mut self, me: Pid, pred: impl FnMut(&Msg) -> bool) -> Option<Msg> {
+        let (skipped, from, sent, msg) = self.process_mut(me)?.take_msg_at(pred)?;
+        if msg.is_real() {
+            self.notify(EventKind::Take, me, from, skipped, sent, &Term::NIL_TERM);
+        }
+        Some(msg)
     }
 }

@@ -45,7 +45,13 @@ impl World {
         if let Msg::User(_, h) = &mut msg {
             *h = hash;
         }
-        self.emit_to(
+        // the tag is for listeners only
+        let tag = if self.wants(EventKind::Send) {
+            msg.tag_id()
+        } else {
+            0
+        };
+        let sent = self.emit_to(
             EventKind::Send.bit(),
             EventKind::Send,
             from,
@@ -53,20 +59,21 @@ impl World {
             code,
             payload,
             hash,
-            0,
+            (0, tag),
         );
-        self.push_signal(to, Signal::Msg { from, msg });
+        self.push_signal(to, Signal::Msg { from, msg, sent });
     }
 
     /// `exit(To, Reason)`.
     pub fn send_exit(&mut self, from: Pid, to: Pid, reason: Term) {
-        self.emit(EventKind::ExitSignal, from, to, 0, &reason);
+        let sent = self.emit(EventKind::ExitSignal, from, to, 0, &reason);
         self.push_signal(
             to,
             Signal::Exit {
                 from,
                 reason,
                 link: false,
+                sent,
             },
         );
     }
@@ -111,6 +118,7 @@ impl World {
                         from: other,
                         reason: Term::NOPROC,
                     },
+                    sent: 0,
                 },
             );
             true
@@ -171,6 +179,7 @@ impl World {
                     mref,
                     from: target,
                     reason: Term::NOPROC,
+                    sent: 0,
                 },
             );
         }
@@ -180,13 +189,13 @@ impl World {
     /// `erlang:demonitor(Ref, Opts)`: returns true if the monitor was still active.
     /// With `flush`, a `'DOWN'` already in the mailbox is removed.
     pub fn demonitor(&mut self, me: Pid, mref: Ref, flush: bool) -> bool {
-        let entry = self.process_mut(me).and_then(|p| {
-            let e = p.take_monitor(mref);
-            if flush {
-                p.flush_msgs(|m| matches!(m, Msg::Down { mref: r, .. } if *r == mref));
-            }
-            e
-        });
+        let entry = self.process_mut(me).and_then(|p| p.take_monitor(mref));
+        if flush {
+            while self
+                .take_msg(me, |m| matches!(m, Msg::Down { mref: r, .. } if *r == mref))
+                .is_some()
+            {}
+        }
         match entry {
             Some(e) => {
                 if let Some(t) = self.process_mut(e.other) {
@@ -224,8 +233,8 @@ impl World {
     }
 
     /// Handles every signal waiting for `pid`. Returns the reductions spent, or the exit
-    /// reason if a signal kills the process.
-    pub(super) fn handle_signals(&mut self, pid: Pid) -> Result<u32, Term> {
+    /// reason if a signal kills the process (with the `seq` of the event that sent it).
+    pub(super) fn handle_signals(&mut self, pid: Pid) -> Result<u32, (Term, u64)> {
         use crate::event::MsgCode;
         let mut n = 0;
         loop {
@@ -248,9 +257,11 @@ impl World {
             // Each arm either keeps the entry as a message (in place) or removes it.
             let mut was_message = false;
             let mut sent_hash = None;
+            let mut origin = 0;
             let event = match sig {
-                Signal::Msg { from, msg } => {
+                Signal::Msg { from, msg, sent } => {
                     was_message = true;
+                    origin = *sent;
                     if let Msg::User(_, h) = msg {
                         sent_hash = Some(*h);
                     }
@@ -260,17 +271,23 @@ impl World {
                     *sig = Signal::Msg {
                         from: Pid::NONE,
                         msg: Msg::AfterTimeout(*tref),
+                        sent: 0,
                     };
                     None
                 }
-                Signal::Exit { from, reason, link } => {
-                    let (from, link) = (*from, *link);
+                Signal::Exit {
+                    from,
+                    reason,
+                    link,
+                    sent,
+                } => {
+                    let (from, link, sent) = (*from, *link, *sent);
                     if link && !links.remove(from) {
                         queue.remove(i);
                         continue;
                     }
                     if !link && reason.is_atom(Atom::KILL) {
-                        return Err(Term::KILLED);
+                        return Err((Term::KILLED, sent));
                     }
                     if *trap_exit {
                         let reason = std::mem::replace(reason, Term::NIL_TERM);
@@ -278,20 +295,27 @@ impl World {
                         *sig = Signal::Msg {
                             from,
                             msg: Msg::Exit { from, reason },
+                            sent,
                         };
+                        origin = sent;
                         Some((MsgCode::Exit as u32, from, payload))
                     } else if reason.is_atom(Atom::NORMAL) {
                         if !link && from == pid {
-                            return Err(Term::NORMAL);
+                            return Err((Term::NORMAL, sent));
                         }
                         queue.remove(i);
                         continue;
                     } else {
-                        return Err(reason.clone());
+                        return Err((reason.clone(), sent));
                     }
                 }
-                Signal::Down { mref, from, reason } => {
-                    let (mref, from) = (*mref, *from);
+                Signal::Down {
+                    mref,
+                    from,
+                    reason,
+                    sent,
+                } => {
+                    let (mref, from, sent) = (*mref, *from, *sent);
                     let reason = std::mem::replace(reason, Term::NIL_TERM);
                     let active = matches!(
                         monitors.take(mref),
@@ -309,7 +333,9 @@ impl World {
                             pid: from,
                             reason,
                         },
+                        sent,
                     };
+                    origin = sent;
                     Some((MsgCode::Down as u32, from, payload))
                 }
             };
@@ -318,26 +344,28 @@ impl World {
                 self.stats.received += 1;
             }
             if let Some((code, other, payload)) = event {
-                match sent_hash {
-                    Some(h) => self.emit_to(
-                        EventKind::Receive.bit(),
-                        EventKind::Receive,
-                        pid,
-                        other,
-                        code,
-                        payload,
-                        h,
-                        0,
-                    ),
-                    None => self.emit_owned(EventKind::Receive, pid, other, code, payload),
-                }
+                let h = match sent_hash {
+                    Some(h) => h,
+                    None => crate::term::term_hash(&payload),
+                };
+                self.emit_to(
+                    EventKind::Receive.bit(),
+                    EventKind::Receive,
+                    pid,
+                    other,
+                    code,
+                    payload,
+                    h,
+                    (0, origin),
+                );
             }
         }
     }
 
     /// The process dies with `reason`: links get exit signals, monitors get `'DOWN'`s
     /// (links first, so a process holding both sees `'EXIT'` before `'DOWN'`).
-    pub(crate) fn die(&mut self, pid: Pid, reason: Term) {
+    /// `cause` is the `seq` of the exit signal that killed it (0: it exited by itself).
+    pub(crate) fn die(&mut self, pid: Pid, reason: Term, cause: u64) {
         let Some(p) = self.procs.get_mut(pid.slot as usize).and_then(|s| {
             if s.as_ref().map(|p| p.pid) == Some(pid) {
                 s.take()
@@ -366,16 +394,27 @@ impl World {
             EventKind::Exit.bit()
         };
         let (parent, path) = (p.parent, p.path);
-        self.emit_for(bits, EventKind::Exit, pid, parent, path, reason.clone(), 0);
+        let h = crate::term::term_hash(&reason);
+        let exit = self.emit_to(
+            bits,
+            EventKind::Exit,
+            pid,
+            parent,
+            path,
+            reason.clone(),
+            h,
+            (0, cause),
+        );
         for other in p.links.iter() {
             if self.is_alive(other) {
-                self.emit(EventKind::ExitSignal, pid, other, 1, &reason);
+                let sent = self.emit(EventKind::ExitSignal, pid, other, 1, &reason);
                 self.push_signal(
                     other,
                     Signal::Exit {
                         from: pid,
                         reason: reason.clone(),
                         link: true,
+                        sent,
                     },
                 );
             }
@@ -392,6 +431,7 @@ impl World {
                         mref: m.mref,
                         from: pid,
                         reason: reason.clone(),
+                        sent: exit,
                     },
                 );
             }

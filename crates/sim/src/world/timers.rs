@@ -90,12 +90,13 @@ impl World {
                 }
                 TimerAction::Message(msg) => {
                     let (code, _, payload) = msg.log_parts(Pid::NONE);
-                    self.emit(EventKind::Send, Pid::NONE, timer.pid, code, &payload);
+                    let sent = self.emit(EventKind::Send, Pid::NONE, timer.pid, code, &payload);
                     self.push_signal(
                         timer.pid,
                         Signal::Msg {
                             from: Pid::NONE,
                             msg,
+                            sent,
                         },
                     );
                 }

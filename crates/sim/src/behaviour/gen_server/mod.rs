@@ -93,7 +93,11 @@ impl GenServer {
                 }
             }
             Phase::Running => match w.next_msg(me) {
-                Some(msg) => self.handle(w, me, msg),
+                Some(msg) => {
+                    let flow = self.handle(w, me, msg);
+                    self.tell_state(w, me);
+                    flow
+                }
                 None => Flow::Wait,
             },
         }
@@ -133,6 +137,7 @@ impl GenServer {
                 w.emit(EventKind::InitResult, me, Pid::NONE, 0, &Term::OK);
                 self.ack(w, me, Term::ok(Term::Pid(me)));
                 self.phase = Phase::Running;
+                self.tell_state(w, me);
                 Flow::Continue
             }
             InitResult::Ignore => {
@@ -158,6 +163,14 @@ impl GenServer {
         if !self.starter.is_none() {
             w.send(me, self.starter, Msg::Ack { pid: me, ret });
             self.starter = Pid::NONE;
+        }
+    }
+
+    /// The state to whoever listens for [`EventKind::State`] (the Lab's message history:
+    /// a handled message's state before and after).
+    fn tell_state(&self, w: &mut World, me: Pid) {
+        if w.wants(EventKind::State) {
+            w.notify(EventKind::State, me, Pid::NONE, 0, 0, &self.state_term());
         }
     }
 
