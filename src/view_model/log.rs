@@ -34,7 +34,7 @@ impl LogRow {
             time: format_time_us(line.t_us),
             kind: line.kind,
             text: line.text.clone(),
-            path: line.path.clone(),
+            path: line.path.as_deref().map(String::from),
             pid: line.pid,
             other: line.other,
         }
@@ -200,7 +200,7 @@ mod tests {
             kind,
             text: format!("{path} line {index}"),
             pid: index as u32,
-            path: Some(path.to_string()),
+            path: Some(path.into()),
             other: 0,
             other_path: None,
         }

@@ -28,8 +28,8 @@ pub fn pulses_of(lines: &[LogLine], now_ms: f64) -> Vec<Pulse> {
             let from = l.other_path.clone().filter(|f| *f != to)?;
             Some(Pulse {
                 key: l.index,
-                from,
-                to,
+                from: from.to_string(),
+                to: to.to_string(),
                 born_ms: now_ms,
             })
         })

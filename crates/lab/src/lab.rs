@@ -147,13 +147,15 @@ impl Lab {
         let l = log.clone();
         let _ = world
             .telemetry
-            .attach_many("lab-log", &EventKind::ALL, move |e| {
+            .attach_many("lab-log", &crate::log::listened(), move |e| {
                 l.borrow_mut().on_event(e)
             });
         // the shell does not trap exits, as IEx's does not: a linked process's exit
         // takes it down (and a new shell comes up)
         let shell = external::spawn_external(&mut world, false);
-        log.borrow_mut().paths.insert(shell, "shell".to_string());
+        log.borrow_mut()
+            .paths
+            .insert(shell, std::rc::Rc::from("shell"));
         let path = world.intern_path(root_id);
         let root_sup = Behaviour::Supervisor(Box::new(Supervisor::new(spec, shell)));
         let root = external::start_link(&mut world, shell, root_sup, path);
@@ -239,7 +241,7 @@ impl Lab {
         self.log
             .borrow_mut()
             .paths
-            .insert(shell, "shell".to_string());
+            .insert(shell, std::rc::Rc::from("shell"));
         self.shell_exits.push(ShellExit {
             pid: old,
             reason,
@@ -347,7 +349,13 @@ impl Lab {
     pub(crate) fn pid_of(&self, t: &Target) -> Result<Pid, Raised> {
         match (self.lookup(t), t) {
             (Some(pid), _) => Ok(pid),
-            (None, Target::Pid(n)) => Ok(Pid::from_bits(*n as u64)),
+            (None, Target::Pid(n)) => {
+                // the pid the process had, if the lab still knows it (its history keeps it)
+                let log = self.log.borrow();
+                let known = log.paths.keys().chain(log.history.known());
+                let pid = known.copied().find(|p| p.serial() == *n);
+                Ok(pid.unwrap_or(Pid::from_bits(*n as u64)))
+            }
             (None, _) => Err(self.resolve(t).unwrap_err().into()),
         }
     }
@@ -376,7 +384,10 @@ impl Lab {
                         self.world.send_exit(shell, pid, reason.clone());
                     }
                     // an exit signal to a dead pid vanishes, as on the BEAM
-                    None if matches!(target, Target::Pid(_)) => {}
+                    None if matches!(target, Target::Pid(_)) => {
+                        let pid = self.pid_of(target)?;
+                        self.world.send_exit(shell, pid, reason.clone());
+                    }
                     None if matches!(target, Target::Name(_)) => {
                         return Err(Raised::badarg(Bif::Exit, args(), 1, "not a pid"))
                     }
@@ -405,7 +416,10 @@ impl Lab {
                 match self.lookup(target) {
                     Some(pid) => self.world.send(shell, pid, Msg::user(msg.clone())),
                     // a message to a dead pid is dropped silently (the reason monitors exist)
-                    None if matches!(target, Target::Pid(_)) => {}
+                    None if matches!(target, Target::Pid(_)) => {
+                        let pid = self.pid_of(target)?;
+                        self.world.send(shell, pid, Msg::user(msg.clone()));
+                    }
                     None if matches!(target, Target::Name(_)) => {
                         let args = vec![target.to_term(), msg.clone()];
                         return Err(Raised::badarg(Bif::Send, args, 1, "invalid destination"));
@@ -636,9 +650,15 @@ impl Lab {
             .collect()
     }
 
+    /// Every message and exit signal of the run so far (the newest
+    /// [`MESSAGES_KEPT`](crate::history::MESSAGES_KEPT)), joined up.
+    pub fn history(&self) -> std::cell::Ref<'_, crate::history::History> {
+        std::cell::Ref::map(self.log.borrow(), |l| &l.history)
+    }
+
     /// The tree path of a pid, if the lab knows one.
     pub fn path_of(&self, pid: Pid) -> Option<String> {
-        self.log.borrow().paths.get(&pid).cloned()
+        self.log.borrow().paths.get(&pid).map(|p| p.to_string())
     }
 }
 

@@ -4,7 +4,8 @@
 //! [`Lab`] (`lab.rs`) owns a simulated world, starts a preset or scenario tree under a
 //! shell process and runs it in virtual time; learners act on it with [`command`]s, typed
 //! (the inspector's [`actions`]) or read from an IEx- or `erl`-like line by the
-//! [`console`]; it keeps an OTP-styled event log ([`log`]) and projects the tree
+//! [`console`]; it keeps an OTP-styled event log ([`log`]) and the run's messages joined
+//! up ([`history`]), and projects the tree
 //! ([`tree`]) and any process ([`inspect`]) into plain data. The shell's own process
 //! functions are `shell.rs`; what a command raises prints as IEx or erl print it
 //! ([`raised`]). The [`presets`] are the trees
@@ -16,6 +17,7 @@ pub mod actions;
 pub mod command;
 pub mod console;
 pub mod fingerprint;
+pub mod history;
 pub mod inspect;
 mod lab;
 pub mod log;

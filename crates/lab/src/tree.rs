@@ -6,7 +6,7 @@ use crate::Lab;
 use otp_lab_sim::supervisor::children::ChildPid;
 use otp_lab_sim::supervisor::spec::{id_text, ChildType, StartFn, Strategy};
 use otp_lab_sim::supervisor::Supervisor;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Supervisor or worker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

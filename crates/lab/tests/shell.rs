@@ -2,24 +2,11 @@
 //! OTP 25 — even where the answer surprises a learner: an exit signal or a message to a
 //! dead pid vanishes (`true`, the message), a call to nobody exits with `noproc`.
 
-use otp_lab_lab::console::{self, Input};
-use otp_lab_lab::Lab;
+mod common;
 
-/// What the console prints for `line` (its variables and `self()` as the shell sees them).
-fn run(lab: &mut Lab, line: &str) -> String {
-    let input = console::parse_in(line, lab.scope());
-    match input.unwrap_or_else(|e| panic!("{line}: {e}")) {
-        Input::Command(cmd, syntax) => {
-            let r = lab.exec(&cmd);
-            console::format_output(&lab.take_printed(), &r, syntax)
-        }
-        Input::Bind(var, cmd, syntax) => {
-            let r = lab.exec_bind(&var, &cmd, syntax);
-            console::format_output(&lab.take_printed(), &r, syntax)
-        }
-        other => panic!("{line}: not a command: {other:?}"),
-    }
-}
+use common::run;
+use otp_lab_lab::console;
+use otp_lab_lab::Lab;
 
 /// The serial of a process that has died (counter_1's first incarnation).
 fn dead_serial(lab: &mut Lab) -> u32 {

@@ -77,6 +77,7 @@ impl Experiment {
             lab,
             analytics: server.expect("setup ran"),
             next_action: 0,
+            last_below: 0,
         })
     }
 }
@@ -87,6 +88,10 @@ pub struct Run {
     pub analytics: Rc<RefCell<Server>>,
     /// Index of the first action not yet executed.
     pub next_action: usize,
+    /// The log's length at the last point [`Run::drive`] could have stopped short of its
+    /// `log_len` (one step can log several lines: a supervisor takes an `'EXIT'`, reports,
+    /// restarts): where "one step back" lands.
+    pub last_below: usize,
 }
 
 /// Where [`Run::drive`] stops.
@@ -123,8 +128,11 @@ impl Run {
     pub fn drive(&mut self, exp: &Experiment, stop: Stop, budget: u32) -> bool {
         let mut left = budget;
         loop {
-            if stop.log_len.is_some_and(|n| self.lab.log_len() >= n) {
-                return true;
+            let len = self.lab.log_len();
+            match stop.log_len {
+                Some(n) if len >= n => return true,
+                Some(_) => self.last_below = len,
+                None => {}
             }
             if !self.lab.is_idle() {
                 if left == 0 {

@@ -163,7 +163,8 @@ impl Session {
         self.cursor = Cursor::At { t_us };
     }
 
-    /// Shows the moment just after event-log line `line`.
+    /// Shows the moment just after event-log line `line` — or, when the step that logged
+    /// it logged more lines, just after that step (the simulation is seen between steps).
     pub fn scrub_to_line(&mut self, line: usize) {
         if line + 1 >= self.live.lab.log_len() {
             self.go_live();
@@ -173,16 +174,41 @@ impl Session {
             t_us: self.head_us(),
             log_len: Some(line + 1),
         };
-        self.view = Some(self.replay_to(stop));
-        self.cursor = Cursor::Line { line };
+        self.show(self.replay_to(stop));
     }
 
-    /// One event back (the previous log line).
+    /// One step back: the moment before the step that logged the last line shown.
     pub fn step_back(&mut self) {
         let shown = self.current().lab.log_len();
-        if shown >= 2 {
-            self.scrub_to_line(shown - 2);
+        if shown < 2 {
+            return;
         }
+        let head = self.head_us();
+        let mut run = self.replay_to(Stop {
+            t_us: head,
+            log_len: Some(shown - 1),
+        });
+        if run.lab.log_len() >= shown {
+            // that step logged the last line too: the step before it
+            run = self.replay_to(Stop {
+                t_us: head,
+                log_len: Some(run.last_below),
+            });
+        }
+        if run.lab.log_len() < shown {
+            self.show(run);
+        }
+    }
+
+    /// Looks at `run`, a replay into the past (the head, if it logged as much).
+    fn show(&mut self, run: Run) {
+        if run.lab.log_len() >= self.live.lab.log_len() {
+            self.go_live();
+            return;
+        }
+        let line = run.lab.log_len().saturating_sub(1);
+        self.view = Some(run);
+        self.cursor = Cursor::Line { line };
     }
 
     /// One event forward: at the head (paused), runs until the log grows by a line;
@@ -308,19 +334,33 @@ mod tests {
     }
 
     #[test]
-    fn stepping_back_and_forward_moves_one_log_line() {
+    fn stepping_back_and_forward_moves_one_step_of_the_log() {
         let mut s = Session::new(Experiment::preset("demo", 1)).unwrap();
         s.exec("Process.exit(\"demo/printer\", :kill)").unwrap();
         run_for(&mut s, 100);
         let n = s.live().lab.log_len();
-        s.step_back();
-        assert_eq!(s.current().lab.log_len(), n - 1);
-        s.step_back();
-        assert_eq!(s.current().lab.log_len(), n - 2);
-        s.step_forward();
-        assert_eq!(s.current().lab.log_len(), n - 1);
-        s.step_forward();
-        assert_eq!(s.cursor(), Cursor::Live);
+        let mut seen = vec![n];
+        // back, step by step: the log shrinks each time, to the start
+        loop {
+            s.step_back();
+            let len = s.current().lab.log_len();
+            if len == *seen.last().unwrap() {
+                break;
+            }
+            assert!(len < *seen.last().unwrap());
+            assert_eq!(s.cursor(), Cursor::Line { line: len - 1 });
+            seen.push(len);
+        }
+        assert!(seen.len() > 5, "{seen:?}");
+        // and forward again through the same instants
+        for want in seen.iter().rev().skip(1) {
+            s.step_forward();
+            if *want == n {
+                assert_eq!(s.cursor(), Cursor::Live);
+            } else {
+                assert_eq!(s.current().lab.log_len(), *want);
+            }
+        }
     }
 
     #[test]

@@ -44,8 +44,8 @@ pub enum EventKind {
     Send = 7,
     /// A message from `other` entered `pid`'s mailbox; `info` = [`MsgCode`]; `term` = payload;
     /// handlers get the `seq` of the event that sent it in [`Event::aux`] (the `Send`; the
-    /// `ExitSignal` of a trapped `'EXIT'`; the `Exit` of the process a `'DOWN'` is about; 0
-    /// when nothing sent it, as the `{'EXIT', Pid, noproc}` of `link/1` to a dead pid).
+    /// `ExitSignal` of a trapped `'EXIT'`; 0 when nothing sent it, as the `{'EXIT', Pid,
+    /// noproc}` of `link/1` to a dead pid) — for a `'DOWN'`, the monitor's reference.
     Receive = 8,
     /// `pid` set `trap_exit` to `info` (0/1).
     TrapExit = 9,
@@ -90,8 +90,9 @@ pub enum EventKind {
     SupervisorInit = 24,
     /// Not logged: a receive took a message out of `pid`'s mailbox (`other` sent it); `info`
     /// = how many older messages it left there (a selective receive skipped them); `aux` =
-    /// the `seq` of the event that sent it (as in `Receive`). Emitted only when a handler
-    /// listens, so the simulator's hot path pays one test.
+    /// the `seq` of the event that sent it (as in `Receive`; for a message nothing sent, as
+    /// a `'DOWN'`, the `seq` of its `Receive`). Emitted only when a handler listens, so the
+    /// simulator's hot path pays one test.
     Take = 25,
     /// Not logged: `gen_server` `pid`'s callback state after `init/1` or after it handled a
     /// message; `term` = the state (as `sys:get_state/1` returns it). Emitted only when a
@@ -279,7 +280,8 @@ pub struct Event<'a> {
     pub path: u32,
     /// What else handlers are told, by kind (0 otherwise, and in events read back from the
     /// log): the tag of a call or reply in `Send`; the `seq` of the event that sent the
-    /// message in `Receive` and `Take`; the `seq` of the killing exit signal in `Exit`.
+    /// message in `Receive` (a `'DOWN'`: the monitor's reference) and `Take`; the `seq` of
+    /// the killing exit signal in `Exit`.
     pub aux: u64,
 }
 

@@ -12,8 +12,9 @@ use crate::term::Term;
 use std::rc::Rc;
 
 /// A signal in flight to a process. `sent` is the `seq` of the event that sent it (the
-/// `Send`, the `ExitSignal`, the `Exit` of the process a `'DOWN'` is about; 0: none), which
-/// the receiver's events hand on, so a message's history joins up exactly.
+/// `Send`, the `ExitSignal`; for a message nothing sent — a `'DOWN'`, a noproc `'EXIT'` —
+/// its `Receive`'s once it arrives), which the receiver's events hand on, so a message's
+/// history joins up exactly.
 #[derive(Clone, Debug)]
 pub enum Signal {
     /// A message from `from`.
@@ -26,12 +27,7 @@ pub enum Signal {
         sent: u64,
     },
     /// A monitor fired.
-    Down {
-        mref: Ref,
-        from: Pid,
-        reason: Term,
-        sent: u64,
-    },
+    Down { mref: Ref, from: Pid, reason: Term },
     /// A `receive … after` timer of this process expired (internal).
     Timeout(Ref),
 }

@@ -287,7 +287,7 @@ impl Process {
     /// selective receive skipped), its sender and the `seq` of the event that sent it.
     pub(crate) fn take_msg_at(
         &mut self,
-        mut pred: impl FnMut(&Msg) -> bool,
+        pred: &mut dyn FnMut(&Msg) -> bool,
     ) -> Option<(u32, Pid, u64, Msg)> {
         let n = self.processed as usize;
         let i = self

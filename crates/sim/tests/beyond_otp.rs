@@ -412,10 +412,10 @@ fn message_history_joins_up_send_arrival_take_and_death_by_signal() {
         trapped.aux, link_signal.seq,
         "b's 'EXIT' names c's link signal"
     );
-    // a 'DOWN' names the exit of the process it is about
+    // a 'DOWN' names its monitor; taken, it is known by its arrival (nothing sent it)
     seen.borrow_mut().clear();
     let d = spawn_external(&mut w, false);
-    w.monitor(b, d);
+    let mref = w.monitor(b, d);
     w.send_exit(a, d, Term::atom("kill"));
     w.run_until_idle(1000);
     let log = seen.borrow().clone();
@@ -428,5 +428,9 @@ fn message_history_joins_up_send_arrival_take_and_death_by_signal() {
         .iter()
         .find(|e| e.kind == EventKind::Receive && e.pid == b && e.other == d)
         .unwrap();
-    assert_eq!(down.aux, exit.seq);
+    assert_eq!(down.aux, mref.id());
+    assert!(take(&mut w, b, |m| matches!(m, Msg::Down { .. })).is_some());
+    let log = seen.borrow().clone();
+    let taken = log.iter().rfind(|e| e.kind == EventKind::Take).unwrap();
+    assert_eq!(taken.aux, down.seq);
 }

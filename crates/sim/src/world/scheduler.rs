@@ -159,7 +159,7 @@ impl World {
     #[inline]
     pub(crate) fn next_msg(&mut self, me: Pid) -> Option<Msg> {
         if self.wants(EventKind::Take) {
-            return self.take_msg_told(me, |_| true);
+            return self.take_msg_told(me, &mut |_| true);
         }
         let p = self.process_mut(me)?;
         if p.processed == 0 {
@@ -181,9 +181,9 @@ impl World {
 
     /// Selective receive: removes and returns the first message matching `pred`.
     #[inline]
-    pub(crate) fn take_msg(&mut self, me: Pid, pred: impl FnMut(&Msg) -> bool) -> Option<Msg> {
+    pub(crate) fn take_msg(&mut self, me: Pid, mut pred: impl FnMut(&Msg) -> bool) -> Option<Msg> {
         if self.wants(EventKind::Take) {
-            return self.take_msg_told(me, pred);
+            return self.take_msg_told(me, &mut pred);
         }
         self.process_mut(me)?.take_msg(pred)
     }
@@ -192,7 +192,7 @@ impl World {
     /// simulator pays one test per receive when nobody listens).
     #[cold]
     #[inline(never)]
-    fn take_msg_told(&mut self, me: Pid, pred: impl FnMut(&Msg) -> bool) -> Option<Msg> {
+    fn take_msg_told(&mut self, me: Pid, pred: &mut dyn FnMut(&Msg) -> bool) -> Option<Msg> {
         let (skipped, from, sent, msg) = self.process_mut(me)?.take_msg_at(pred)?;
         if msg.is_real() {
             self.notify(EventKind::Take, me, from, skipped, sent, &Term::NIL_TERM);

@@ -179,7 +179,6 @@ impl World {
                     mref,
                     from: target,
                     reason: Term::NOPROC,
-                    sent: 0,
                 },
             );
         }
@@ -258,10 +257,13 @@ impl World {
             let mut was_message = false;
             let mut sent_hash = None;
             let mut origin = 0;
+            // a message nothing sent (a 'DOWN', a noproc 'EXIT') is known by its arrival
+            let mut own = false;
             let event = match sig {
                 Signal::Msg { from, msg, sent } => {
                     was_message = true;
                     origin = *sent;
+                    own = origin == 0;
                     if let Msg::User(_, h) = msg {
                         sent_hash = Some(*h);
                     }
@@ -309,13 +311,8 @@ impl World {
                         return Err((reason.clone(), sent));
                     }
                 }
-                Signal::Down {
-                    mref,
-                    from,
-                    reason,
-                    sent,
-                } => {
-                    let (mref, from, sent) = (*mref, *from, *sent);
+                Signal::Down { mref, from, reason } => {
+                    let (mref, from) = (*mref, *from);
                     let reason = std::mem::replace(reason, Term::NIL_TERM);
                     let active = matches!(
                         monitors.take(mref),
@@ -333,9 +330,10 @@ impl World {
                             pid: from,
                             reason,
                         },
-                        sent,
+                        sent: 0,
                     };
-                    origin = sent;
+                    origin = mref.id();
+                    own = true;
                     Some((MsgCode::Down as u32, from, payload))
                 }
             };
@@ -348,7 +346,7 @@ impl World {
                     Some(h) => h,
                     None => crate::term::term_hash(&payload),
                 };
-                self.emit_to(
+                let seq = self.emit_to(
                     EventKind::Receive.bit(),
                     EventKind::Receive,
                     pid,
@@ -358,6 +356,13 @@ impl World {
                     h,
                     (0, origin),
                 );
+                if own {
+                    if let Some(Signal::Msg { sent, .. }) =
+                        self.process_mut(pid).and_then(|p| p.queue.get_mut(i))
+                    {
+                        *sent = seq;
+                    }
+                }
             }
         }
     }
@@ -395,7 +400,7 @@ impl World {
         };
         let (parent, path) = (p.parent, p.path);
         let h = crate::term::term_hash(&reason);
-        let exit = self.emit_to(
+        self.emit_to(
             bits,
             EventKind::Exit,
             pid,
@@ -431,7 +436,6 @@ impl World {
                         mref: m.mref,
                         from: pid,
                         reason: reason.clone(),
-                        sent: exit,
                     },
                 );
             }

@@ -3,10 +3,16 @@
 //! about (for filtering) and the kind (for colour and filtering). Bounded: the newest
 //! [`LOG_LINES_KEPT`] lines are kept; indexes keep counting.
 
-use otp_lab_sim::event::{Event, EventKind, MsgCode, StartCause};
+mod messages;
+
+use crate::history::{At, History, Kind, Role};
+use otp_lab_sim::event::{Event, EventKind, StartCause};
 use otp_lab_sim::pid::Pid;
 use otp_lab_sim::term::{DefaultNamer, Term};
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
+use std::fmt::Write;
+use std::rc::Rc;
 
 /// Log lines kept by the lab (older ones are dropped).
 pub const LOG_LINES_KEPT: usize = 100_000;
@@ -24,7 +30,21 @@ pub const LOG_KINDS: &[&str] = &[
     "terminate",
     "report",
     "fault",
+    "call",
+    "cast",
+    "message",
+    "down",
+    "timer",
+    "mailbox",
 ];
+
+/// The events the log listens for: every logged kind, and the history's `Take` and
+/// `State`.
+pub(crate) fn listened() -> Vec<EventKind> {
+    let mut kinds = EventKind::ALL.to_vec();
+    kinds.extend([EventKind::Take, EventKind::State]);
+    kinds
+}
 
 /// One line of the lab's event log.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,11 +56,11 @@ pub struct LogLine {
     /// Serial of the process the line is about (`<0.N.0>`), 0 if none.
     pub pid: u32,
     /// Its tree path, if it has one.
-    pub path: Option<String>,
+    pub path: Option<Rc<str>>,
     /// Another process the line names (the sender of a signal, the restarted child).
     pub other: u32,
     /// Its tree path, if it has one.
-    pub other_path: Option<String>,
+    pub other_path: Option<Rc<str>>,
 }
 
 /// The log plus what it learned from events (paths of pids, restart counts).
@@ -51,10 +71,12 @@ pub(crate) struct LabLog {
     pub restarts: HashMap<String, u64>,
     /// The sum of `restarts` (read every frame; kept, not summed).
     pub restarts_total: u64,
-    pub paths: HashMap<Pid, String>,
+    pub paths: HashMap<Pid, Rc<str>>,
     /// Pids that exited, oldest first: their paths are kept a while (late 'EXIT'
     /// messages still name them), then forgotten, so an endless run stays bounded.
     pub gone: VecDeque<Pid>,
+    /// Every message and exit signal, joined up.
+    pub history: History,
 }
 
 impl LabLog {
@@ -79,20 +101,34 @@ impl LabLog {
         }
     }
 
+    /// A process as lines name it: `<0.85.0> demo/counter_1` (the pid alone without a path).
     fn who(&self, pid: Pid) -> String {
-        match self.paths.get(&pid) {
-            Some(p) => format!("{pid} {p}"),
-            None => pid.to_string(),
+        let mut s = String::with_capacity(40);
+        let _ = write!(s, "{pid}");
+        if let Some(p) = self.paths.get(&pid) {
+            s.push(' ');
+            s.push_str(p);
         }
+        s
     }
 
     pub fn on_event(&mut self, e: &Event<'_>) {
         let t = || e.term.display(&DefaultNamer).to_string();
         match e.kind {
+            EventKind::Send | EventKind::Receive | EventKind::Take | EventKind::State => {
+                self.on_message(e)
+            }
+            EventKind::Spawn => self.history.spawned(e.pid, e.other),
             EventKind::InitStart => {
-                if let Some([_, Term::Binary(b), ..]) = e.term.as_tuple() {
+                if let Some([what, Term::Binary(b), ..]) = e.term.as_tuple() {
                     self.paths
-                        .insert(e.pid, String::from_utf8_lossy(b).into_owned());
+                        .insert(e.pid, Rc::from(&*String::from_utf8_lossy(b)));
+                    let role = if what.as_atom().is_some_and(|a| &*a.name() == "worker") {
+                        Role::Worker
+                    } else {
+                        Role::Supervisor
+                    };
+                    self.history.set_role(e.pid, role);
                 }
             }
             EventKind::InitResult => {
@@ -105,23 +141,47 @@ impl LabLog {
                 self.push(e, "init", l);
             }
             EventKind::Exit => {
-                let l = format!("{} exited with reason {}", self.who(e.pid), t());
+                let at = At {
+                    t_us: e.time,
+                    line: self.total,
+                };
+                self.history.died(e.pid, e.seq, e.aux, at);
+                let cause = match self.history.get(e.aux) {
+                    Some(s) if s.kind == (Kind::ExitSignal { link: true }) => {
+                        format!(" (exit signal from linked {})", self.who(s.from))
+                    }
+                    Some(s) if s.kind == (Kind::ExitSignal { link: false }) => {
+                        format!(
+                            " (exit({}, {}) from {})",
+                            s.to,
+                            s.term.to_text(),
+                            self.who(s.from)
+                        )
+                    }
+                    _ => String::new(),
+                };
+                let l = format!("{} exited with reason {}{cause}", self.who(e.pid), t());
                 self.push(e, "exit", l);
                 self.gone.push_back(e.pid);
                 if self.gone.len() > PATHS_OF_GONE_KEPT {
                     if let Some(old) = self.gone.pop_front() {
                         self.paths.remove(&old);
+                        self.history.forget(old);
                     }
                 }
             }
-            EventKind::ExitSignal if e.info == 0 => {
-                // about the target; the sender is the other end (as for 'EXIT' messages)
-                let l = format!("exit({}, {}) from {}", e.other, t(), e.pid);
-                self.push_raw(e.time, "signal", l, e.other, e.pid);
-            }
-            EventKind::Receive if e.info == MsgCode::Exit as u32 => {
-                let l = format!("{} got {{'EXIT',{},{}}}", self.who(e.pid), e.other, t());
-                self.push(e, "signal", l);
+            EventKind::ExitSignal => {
+                let at = At {
+                    t_us: e.time,
+                    line: self.total,
+                };
+                self.history
+                    .signalled(e.seq, (e.pid, e.other), e.info == 1, e.term, at);
+                if e.info == 0 {
+                    // about the target; the sender is the other end (as for 'EXIT' messages)
+                    let l = format!("exit({}, {}) from {}", e.other, t(), e.pid);
+                    self.push_raw(e.time, "signal", l, e.other, e.pid);
+                }
             }
             EventKind::Terminate => {
                 let l = format!("{} terminate({}, State)", self.who(e.pid), t());
@@ -138,12 +198,19 @@ impl LabLog {
             }
             EventKind::ChildStarted => {
                 let cause = StartCause::from_code(e.info);
-                let sup = self.paths.get(&e.pid).cloned().unwrap_or_default();
+                let sup = self
+                    .paths
+                    .get(&e.pid)
+                    .cloned()
+                    .unwrap_or_else(|| Rc::from(""));
                 let path = match e.term.as_tuple() {
                     Some([_, Term::Binary(b)]) => String::from_utf8_lossy(b).into_owned(),
                     _ => format!("{sup}/{}", otp_lab_sim::supervisor::spec::id_text(e.term)),
                 };
-                self.paths.insert(e.other, path.clone());
+                // its init/1 named it already (the same path, unless its label is not one)
+                if self.paths.get(&e.other).is_none_or(|p| **p != *path) {
+                    self.paths.insert(e.other, Rc::from(path.as_str()));
+                }
                 if cause == Some(StartCause::Restart) {
                     *self.restarts.entry(path.clone()).or_insert(0) += 1;
                     self.restarts_total += 1;
