@@ -1,8 +1,8 @@
 // Loads the site's own wasm module (its hashed file names are read from index.html) and
 // runs the benchmark workloads; src/bench.rs writes the results into #bench-output.
 const page = await (await fetch('./index.html')).text();
-const js = /from '\.\/([^']+\.js)'/.exec(page);
-const wasm = /module_or_path: '\.\/([^']+\.wasm)'/.exec(page);
+const js = /from\s*["']\.\/([^"']+\.js)["']/.exec(page);
+const wasm = /module_or_path:\s*["']\.\/([^"']+\.wasm)["']/.exec(page);
 const out = document.getElementById('bench-output');
 if (!js || !wasm) {
   out.textContent = 'bench: the site build was not found next to this page';

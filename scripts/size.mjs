@@ -11,9 +11,9 @@ const dir = process.argv[2] || 'dist';
 const html = readFileSync(join(dir, 'index.html'), 'utf8');
 const files = new Set(['index.html']);
 for (const m of html.matchAll(/(?:href|src|fetch\()\s*=?\s*['"]\.\/([^'"]+)['"]/g)) files.add(m[1]);
-for (const m of html.matchAll(/from '\.\/([^']+)'/g)) files.add(m[1]);
+for (const m of html.matchAll(/from\s*["']\.\/([^"']+)["']/g)) files.add(m[1]);
 // the fallback: fetched only when the packed module cannot be
-const fallback = [...html.matchAll(/module_or_path: '\.\/([^']+)'/g)].map((m) => m[1]);
+const fallback = [...html.matchAll(/module_or_path:\s*["']\.\/([^"']+)["']/g)].map((m) => m[1]);
 let raw = 0;
 let gz = 0;
 for (const f of files) {

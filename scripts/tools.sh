@@ -4,7 +4,7 @@
 #
 #   source scripts/tools.sh
 #   ensure_build_tools     # wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen@132),
-#                          # xz (packs the wasm module)
+#                          # esbuild (minifies JS and CSS), xz (packs the wasm module)
 #   ensure_browser_tools   # Debian chromium + chromedriver, playwright-core in tests/e2e
 #   ensure_python_tools    # a venv in .tools/venv with prometheus_client (the exposition
 #                          # format parser the export tests check against)
@@ -14,6 +14,7 @@
 OTP_LAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132"
+ESBUILD_VERSION="0.28.2"
 PROMETHEUS_CLIENT_VERSION="0.26.0"
 
 export PATH="$OTP_LAB_ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -83,17 +84,20 @@ ensure_wasm_bindgen() {
 }
 
 # Debian's binaryen produces modules that fail with a WebAssembly.Table.set error, so a
-# project-local binaryen from npm goes first on PATH.
+# project-local binaryen from npm goes first on PATH; esbuild (npm too) minifies the JS and
+# CSS of the release build (scripts/minify.mjs). Both are installed by one npm command (a
+# second `npm install --no-save` would prune the first).
 # The site's release build also ships the wasm LZMA-compressed (scripts/pack-wasm.mjs): the
 # `xz` command packs it, scripts/unlzma.js unpacks it in the page.
 ensure_wasm_opt() {
-  local bin="$OTP_LAB_ROOT/.tools/node_modules/.bin/wasm-opt"
-  if ! { [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep "version $BINARYEN_VERSION" >/dev/null; }; then
+  local bin="$OTP_LAB_ROOT/.tools/node_modules/.bin"
+  if ! { [ -x "$bin/wasm-opt" ] && "$bin/wasm-opt" --version 2>/dev/null | grep "version $BINARYEN_VERSION" >/dev/null \
+    && [ -x "$bin/esbuild" ] && [ "$("$bin/esbuild" --version 2>/dev/null)" = "$ESBUILD_VERSION" ]; }; then
     ensure_node || return 1
-    tools_log "npm install binaryen@$BINARYEN_VERSION into .tools/"
+    tools_log "npm install binaryen@$BINARYEN_VERSION esbuild@$ESBUILD_VERSION into .tools/"
     mkdir -p "$OTP_LAB_ROOT/.tools"
     npm install --prefix "$OTP_LAB_ROOT/.tools" --no-audit --no-fund --no-save \
-      "binaryen@$BINARYEN_VERSION" >&2 || return 1
+      "binaryen@$BINARYEN_VERSION" "esbuild@$ESBUILD_VERSION" >&2 || return 1
   fi
   command -v xz >/dev/null 2>&1 || apt_install xz-utils || return 1
 }

@@ -1,6 +1,6 @@
 //! The application shell: the Lab page. Header with the controls, the timeline, the
 //! supervision tree beside the inspector, and a tabbed panel with the event log, the
-//! console and the analytics dashboard.
+//! sequence view, the console and the analytics dashboard.
 
 use leptos::prelude::*;
 
@@ -12,6 +12,7 @@ use crate::components::event_log::EventLog;
 use crate::components::faults::FaultEditor;
 use crate::components::inspector::Inspector;
 use crate::components::lessons::Lessons;
+use crate::components::sequence::SequenceView;
 use crate::components::timeline::Timeline;
 use crate::components::tree::SupervisionTree;
 use crate::driver::LabHandle;
@@ -132,6 +133,9 @@ pub fn App() -> impl IntoView {
                     </div>
                     <div role="tabpanel" id="tabpanel-log" aria-labelledby="tab-log" hidden=move || lab.tab() != Tab::Log>
                         <EventLog lab=lab visible=Signal::derive(move || lab.tab() == Tab::Log && shown(Page::Lab)) />
+                    </div>
+                    <div role="tabpanel" id="tabpanel-sequence" aria-labelledby="tab-sequence" hidden=move || lab.tab() != Tab::Sequence>
+                        <SequenceView lab=lab visible=Signal::derive(move || lab.tab() == Tab::Sequence && shown(Page::Lab)) />
                     </div>
                     <div role="tabpanel" id="tabpanel-console" aria-labelledby="tab-console" hidden=move || lab.tab() != Tab::Console>
                         <Console lab=lab />

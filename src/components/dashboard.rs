@@ -140,7 +140,7 @@ fn NoticeList(
 }
 
 /// Saves `text` as a file download (a Blob URL and a temporary link).
-fn save_file(name: &str, mime: &str, text: &str) -> Result<(), String> {
+pub(crate) fn save_file(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();

@@ -1,171 +1,182 @@
-//! The inspector: everything about the selected process (pid, name, status, mailbox,
-//! links, monitors, `trap_exit`, state, reductions) and what can be done to it. Every
-//! action is a typed command of the lab's ([`otp_lab_lab::actions`]); the session records
-//! it as its console line, so it shows in the console and replays in a shared link.
+//! The inspector: everything about the selected process (pid, name, status, mailbox and
+//! what a selective receive passed over, links, monitors, `trap_exit`, state, reductions,
+//! its newest messages) and what can be done to it. Every action is a typed command of the
+//! lab's ([`otp_lab_lab::actions`]); the session records it as its console line, so it
+//! shows in the console and replays in a shared link. Trace follows the process in the
+//! event log and picks its lane in the sequence view.
+//!
+//! The facts are HTML text (the view model's `inspector`), set when they change; the
+//! actions are drawn once (their inputs keep what was typed) and the panel listens once
+//! for clicks on `data-act`.
 
+use leptos::html::{Div, Input, Select};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::driver::LabHandle;
+use crate::view_model::inspector::facts_html;
+use crate::view_model::nav::Tab;
 use otp_lab_lab::actions::{self, ChildCall, EXIT_REASONS, STRATEGIES};
-use otp_lab_lab::command::Command;
+use otp_lab_lab::inspect::ProcInfo;
 
 #[component]
 pub fn Inspector(lab: LabHandle) -> impl IntoView {
-    let selected = move || lab.selected.get_untracked();
-    let run = move |cmd: Command| lab.run_command(&cmd);
-    let reason = RwSignal::new("normal".to_string());
-    let message = RwSignal::new("{print, hello}".to_string());
-    let new_child = RwSignal::new("worker_4".to_string());
-    let strategy = RwSignal::new("one_for_all".to_string());
+    let facts = NodeRef::<Div>::new();
+    let reason = NodeRef::<Input>::new();
+    let message = NodeRef::<Input>::new();
+    let child_id = NodeRef::<Input>::new();
+    let strategy = NodeRef::<Select>::new();
     let msg_error = RwSignal::new(None::<String>);
-    // a command built from what was typed next to the button, or the reason it is wrong
-    let checked = move |cmd: Result<Command, String>| match cmd {
-        Ok(c) => {
-            msg_error.set(None);
-            Some(c)
-        }
-        Err(e) => {
-            msg_error.set(Some(e));
-            None
-        }
-    };
-    // a child API call by the id typed: a malformed id is the page's error
-    let child_call = move |call: ChildCall| {
-        if let Some(sup) = selected() {
-            match actions::child(call, sup, &new_child.get_untracked()) {
-                Ok(c) => run(c),
-                Err(e) => lab.error.set(Some(e)),
+    let drawn = StoredValue::new(String::new());
+    let is = move |f: fn(&ProcInfo) -> bool| lab.inspected.with(|i| i.as_ref().is_some_and(f));
+    Effect::new(move |_| {
+        let html = lab
+            .inspected
+            .with(|i| i.as_ref().map(facts_html))
+            .unwrap_or_default();
+        if let Some(el) = facts.get() {
+            if drawn.with_value(|d| *d != html) {
+                el.set_inner_html(&html);
+                drawn.set_value(html);
             }
         }
+    });
+    let tracing = move || {
+        lab.log_filter.with(|f| f.path.is_some())
+            && lab.views.with(|v| {
+                lab.selected
+                    .with(|s| s.as_ref().is_some_and(|p| v.picked.contains(p)))
+            })
     };
-    view! {
-        <section class="panel inspector" aria-labelledby="inspector-title">
-            <h2 id="inspector-title">"Inspector"</h2>
-            <Show
-                when=move || lab.inspected.with(|i| i.is_some())
-                fallback=move || view! {
-                    <p class="hint">
-                        {move || match lab.selected.get() {
-                            Some(p) => format!("{p} has no live process at this instant."),
-                            None => "Select a process in the tree (click it, or focus the tree and use the arrow keys).".to_string(),
-                        }}
-                    </p>
-                }
-            >
-                {move || lab.inspected.get().map(|info| {
-                    let is_sup = info.is_supervisor;
-                    let is_worker = info.is_worker;
-                    view! {
-                        <dl class="facts">
-                            <dt>"pid"</dt><dd data-field="pid">{info.pid.clone()}</dd>
-                            <dt>"path"</dt><dd>{info.path.clone().unwrap_or_else(|| "—".into())}</dd>
-                            <dt>"name"</dt><dd>{info.registered_name.clone().unwrap_or_else(|| "—".into())}</dd>
-                            <dt>"behaviour"</dt><dd>{info.behaviour.clone()}</dd>
-                            <dt>"status"</dt><dd>{info.status}</dd>
-                            <dt>"trap_exit"</dt><dd data-field="trap_exit">{info.trap_exit.to_string()}</dd>
-                            <dt>"reductions"</dt><dd>{info.reductions}</dd>
-                            <dt>"state"</dt><dd class="mono" data-field="state">{info.state.clone()}</dd>
-                            <dt>"links"</dt>
-                            <dd><ul class="plain">{info.links.iter().map(|l| view! { <li class="mono">{l.clone()}</li> }).collect_view()}</ul></dd>
-                            <dt>"monitors"</dt>
-                            <dd><ul class="plain">{info.monitors.iter().map(|l| view! { <li class="mono">{l.clone()}</li> }).collect_view()}</ul>
-                                {(!info.monitored_by.is_empty()).then(|| view! { <span class="muted">{format!("monitored by {}", info.monitored_by.join(", "))}</span> })}
-                            </dd>
-                            <dt>"mailbox"</dt>
-                            <dd>
-                                <span data-field="mailbox-len">{info.message_queue_len}</span>
-                                <ul class="plain">{info.mailbox.iter().map(|m| view! { <li class="mono">{m.clone()}</li> }).collect_view()}</ul>
-                            </dd>
-                        </dl>
-                        <div class="actions" role="group" aria-label="Process actions">
-                            <button type="button" class="danger" on:click=move |_| {
-                                if let Some(p) = selected() { run(actions::kill(p)) }
-                            }>"Kill"</button>
-                            <span class="action-with">
-                                <label class="sr-only" for="exit-reason">"Exit reason"</label>
-                                <input id="exit-reason" list="exit-reasons" class="small" prop:value=move || reason.get()
-                                    on:input=move |ev| reason.set(event_target_value(&ev)) />
-                                <datalist id="exit-reasons">
-                                    {EXIT_REASONS.iter().map(|r| view! { <option value=*r></option> }).collect_view()}
-                                </datalist>
-                                <button type="button" on:click=move |_| {
-                                    if let Some(c) = selected().and_then(|p| checked(actions::exit(p, &reason.get_untracked()))) {
-                                        run(c)
-                                    }
-                                }>"Exit"</button>
-                                <button type="button" title="GenServer.stop(pid, reason): terminate/2 runs, then it exits with the reason" on:click=move |_| {
-                                    if let Some(c) = selected().and_then(|p| checked(actions::stop(p, &reason.get_untracked()))) {
-                                        run(c)
-                                    }
-                                }>"Stop"</button>
-                            </span>
-                            {is_worker.then(|| view! {
-                                <button type="button" on:click=move |_| {
-                                    if let Some(p) = selected() { run(actions::crash(p)) }
-                                }>"Crash"</button>
-                            })}
-                            <span class="action-with">
-                                <label class="sr-only" for="send-msg">"Message"</label>
-                                <input id="send-msg" class="small" prop:value=move || message.get()
-                                    on:input=move |ev| message.set(event_target_value(&ev)) />
-                                <button type="button" on:click=move |_| {
-                                    if let Some(c) = selected().and_then(|p| checked(actions::send(p, &message.get_untracked()))) {
-                                        run(c)
-                                    }
-                                }>"Send"</button>
-                            </span>
-                            <button type="button"
-                                aria-pressed=move || if lab.log_filter.with(|f| f.path.is_some()) { "true" } else { "false" }
-                                on:click=move |_| {
-                                    let mut f = lab.log_filter.get_untracked();
-                                    f.path = match f.path { Some(_) => None, None => lab.selected.get_untracked() };
-                                    lab.set_filter(f);
-                                }
-                            >"Trace"</button>
-                        </div>
-                        <p class="error" role="alert">{move || msg_error.get()}</p>
-                        {is_sup.then(|| view! {
-                            <div class="actions" role="group" aria-label="Supervisor actions">
-                                <button type="button" on:click=move |_| {
-                                    if let Some(p) = selected() { run(actions::which_children(p)) }
-                                }>"Which children"</button>
-                                <button type="button" on:click=move |_| {
-                                    if let Some(p) = selected() { run(actions::pause(p)) }
-                                }>"Pause"</button>
-                                <button type="button" on:click=move |_| {
-                                    if let Some(p) = selected() { run(actions::resume(p)) }
-                                }>"Resume"</button>
-                                <span class="action-with">
-                                    <label class="sr-only" for="strategy">"Strategy"</label>
-                                    <select id="strategy" class="small" on:change=move |ev| strategy.set(event_target_value(&ev))>
-                                        {STRATEGIES.iter().map(|s| view! {
-                                            <option value=*s selected=move || strategy.get() == *s>{*s}</option>
-                                        }).collect_view()}
-                                    </select>
-                                    <button type="button" on:click=move |_| {
-                                        if let Some(c) = selected().and_then(|p| checked(actions::change_strategy(p, &strategy.get_untracked()))) {
-                                            run(c)
-                                        }
-                                    }>"Change strategy"</button>
-                                </span>
-                                <span class="action-with">
-                                    <label class="sr-only" for="child-id">"Child id"</label>
-                                    <input id="child-id" class="small" prop:value=move || new_child.get()
-                                        on:input=move |ev| new_child.set(event_target_value(&ev)) />
-                                    <button type="button" on:click=move |_| {
-                                        if let Some(p) = selected() {
-                                            run(actions::start_counter(p, &new_child.get_untracked()))
-                                        }
-                                    }>"Start child"</button>
-                                    <button type="button" on:click=move |_| child_call(ChildCall::Terminate)>"Terminate child"</button>
-                                    <button type="button" on:click=move |_| child_call(ChildCall::Restart)>"Restart child"</button>
-                                    <button type="button" on:click=move |_| child_call(ChildCall::Delete)>"Delete child"</button>
-                                </span>
-                            </div>
-                        })}
+    let on_click = move |ev: web_sys::MouseEvent| {
+        let Some(b) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-act]").ok().flatten())
+        else {
+            return;
+        };
+        let act = b.get_attribute("data-act").unwrap_or_default();
+        let key = b.get_attribute("data-key").unwrap_or_default();
+        let Some(p) = lab.selected.get_untracked() else {
+            return;
+        };
+        let value = |r: NodeRef<Input>| r.get_untracked().map(|e| e.value()).unwrap_or_default();
+        let child = |call| actions::child(call, p.clone(), &value(child_id));
+        let cmd = match act.as_str() {
+            "kill" => Ok(actions::kill(p)),
+            "exit" => actions::exit(p, &value(reason)),
+            "stop" => actions::stop(p, &value(reason)),
+            "crash" => Ok(actions::crash(p)),
+            "send" => actions::send(p, &value(message)),
+            "which" => Ok(actions::which_children(p)),
+            "pause" => Ok(actions::pause(p)),
+            "resume" => Ok(actions::resume(p)),
+            "strategy" => {
+                let s = strategy
+                    .get_untracked()
+                    .map(|e| e.value())
+                    .unwrap_or_default();
+                actions::change_strategy(p, &s)
+            }
+            "start" => Ok(actions::start_counter(p.clone(), &value(child_id))),
+            "terminate" => child(ChildCall::Terminate),
+            "restart" => child(ChildCall::Restart),
+            "delete" => child(ChildCall::Delete),
+            "trace" => {
+                // the process's lines in the log, its lane picked in the sequence view
+                let on = !tracing();
+                let mut f = lab.log_filter.get_untracked();
+                f.path = on.then(|| p.clone());
+                lab.set_filter(f);
+                lab.set_views(|v| {
+                    v.picked.retain(|x| *x != p);
+                    if on {
+                        v.picked.push(p);
                     }
-                })}
-            </Show>
+                });
+                return;
+            }
+            "open" => {
+                if let Ok(id) = key.parse() {
+                    lab.set_tab(Tab::Sequence);
+                    lab.open_message(id);
+                }
+                return;
+            }
+            _ => return,
+        };
+        match cmd {
+            Ok(c) => {
+                msg_error.set(None);
+                lab.run_command(&c);
+            }
+            Err(e) => msg_error.set(Some(e)),
+        }
+    };
+    let reasons: String = EXIT_REASONS
+        .iter()
+        .map(|r| format!("<option value=\"{r}\"></option>"))
+        .collect();
+    let strategies: String = STRATEGIES
+        .iter()
+        .map(|s| {
+            let on = if *s == "one_for_all" { " selected" } else { "" };
+            format!("<option value=\"{s}\"{on}>{s}</option>")
+        })
+        .collect();
+    view! {
+        <section class="panel inspector" aria-labelledby="inspector-title" on:click=on_click>
+            <h2 id="inspector-title">"Inspector"</h2>
+            <p class="hint" hidden=move || is(|_| true)>
+                {move || match lab.selected.get() {
+                    Some(p) => format!("{p} has no live process at this instant."),
+                    None => "Select a process in the tree (click it, or focus the tree and use the arrow keys).".to_string(),
+                }}
+            </p>
+            <div hidden=move || !is(|_| true)>
+                <div node_ref=facts></div>
+                <div class="actions" role="group" aria-label="Process actions">
+                    <button type="button" class="danger" data-act="kill">"Kill"</button>
+                    <span class="action-with">
+                        <label class="sr-only" for="exit-reason">"Exit reason"</label>
+                        <input id="exit-reason" list="exit-reasons" class="small" value="normal" node_ref=reason />
+                        <datalist id="exit-reasons" inner_html=reasons></datalist>
+                        <button type="button" data-act="exit">"Exit"</button>
+                        <button type="button" data-act="stop"
+                            title="GenServer.stop(pid, reason): terminate/2 runs, then it exits with the reason">"Stop"</button>
+                    </span>
+                    <button type="button" data-act="crash" hidden=move || !is(|i| i.is_worker)>"Crash"</button>
+                    <span class="action-with">
+                        <label class="sr-only" for="send-msg">"Message"</label>
+                        <input id="send-msg" class="small" value="{print, hello}" node_ref=message />
+                        <button type="button" data-act="send">"Send"</button>
+                    </span>
+                    <button type="button" data-act="trace"
+                        title="Follow this process: its lines in the event log, its messages in the sequence view"
+                        aria-pressed=move || if tracing() { "true" } else { "false" }>"Trace"</button>
+                </div>
+                <p class="error" role="alert">{move || msg_error.get()}</p>
+                <div class="actions" role="group" aria-label="Supervisor actions" hidden=move || !is(|i| i.is_supervisor)>
+                    <button type="button" data-act="which">"Which children"</button>
+                    <button type="button" data-act="pause">"Pause"</button>
+                    <button type="button" data-act="resume">"Resume"</button>
+                    <span class="action-with">
+                        <label class="sr-only" for="strategy">"Strategy"</label>
+                        <select id="strategy" class="small" node_ref=strategy inner_html=strategies>
+                        </select>
+                        <button type="button" data-act="strategy">"Change strategy"</button>
+                    </span>
+                    <span class="action-with">
+                        <label class="sr-only" for="child-id">"Child id"</label>
+                        <input id="child-id" class="small" value="worker_4" node_ref=child_id />
+                        <button type="button" data-act="start">"Start child"</button>
+                        <button type="button" data-act="terminate">"Terminate child"</button>
+                        <button type="button" data-act="restart">"Restart child"</button>
+                        <button type="button" data-act="delete">"Delete child"</button>
+                    </span>
+                </div>
+            </div>
         </section>
     }
 }

@@ -9,5 +9,6 @@ pub mod event_log;
 pub mod faults;
 pub mod inspector;
 pub mod lessons;
+pub mod sequence;
 pub mod timeline;
 pub mod tree;

@@ -39,6 +39,7 @@ impl LabHandle {
             if let Some(tab) = l.tab.as_deref().and_then(Tab::from_id) {
                 handle.set_tab(tab);
             }
+            handle.views.set(l.views.clone());
             if l.selected.is_some() {
                 handle.selected.set(l.selected.clone());
             }
@@ -72,6 +73,7 @@ impl LabHandle {
             tab: Some(self.tab_id.get_untracked().to_string()),
             lesson: None,
             progress: None,
+            views: self.views.get_untracked(),
         }
     }
 

@@ -3,12 +3,14 @@
 //! its frame rate) — the frame loop is here — and publishes the view model through
 //! signals. Components read the signals and send commands back through the handle; data
 //! flows one way. What components ask of the handle is in `commands.rs`, the address
-//! bar's side (share links) in `address.rs`, the tree's row signals in `rows.rs`; what
+//! bar's side (share links) in `address.rs`, the tree's row signals in `rows.rs`, the
+//! sequence view's reads in `sequence.rs`; what
 //! the signals hold is computed in [`crate::view_model`].
 
 mod address;
 mod commands;
 mod rows;
+mod sequence;
 
 pub use rows::{reconcile_rows, RowCell};
 
@@ -108,6 +110,8 @@ pub struct LabHandle {
     /// signal of `&'static str`, a type the page's signals already have, costs the module
     /// no new code (read and set it through [`LabHandle::tab`] and [`LabHandle::set_tab`]).
     tab_id: RwSignal<&'static str>,
+    /// The sequence view's settings (part of a share link).
+    pub views: RwSignal<otp_lab_session::share::Views>,
     /// Whether the address bar follows the experiment (the main lab, not a sandbox).
     pub follows_url: RwSignal<bool>,
     /// An embedded view (`#embed.…`): minimal chrome.
@@ -190,6 +194,7 @@ impl LabHandle {
             anomalies: RwSignal::new(Vec::new()),
             patterns: RwSignal::new(Vec::new()),
             tab_id: RwSignal::new(Tab::Log.id()),
+            views: RwSignal::new(Default::default()),
             follows_url: RwSignal::new(false),
             embed: RwSignal::new(false),
             error: RwSignal::new(error),

@@ -6,9 +6,11 @@
 
 pub mod charts;
 pub mod dashboard;
+pub mod inspector;
 pub mod log;
 pub mod nav;
 pub mod pulses;
+pub mod sequence;
 pub mod tree;
 
 pub use log::{format_time_us, LogFilter, LogRow, LogStore};

@@ -48,6 +48,7 @@ impl Choice for Page {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
     Log,
+    Sequence,
     Console,
     Analytics,
     Faults,
@@ -56,6 +57,7 @@ pub enum Tab {
 impl Choice for Tab {
     const TABLE: &'static [(Tab, &'static str, &'static str)] = &[
         (Tab::Log, "log", "Event log"),
+        (Tab::Sequence, "sequence", "Sequence"),
         (Tab::Console, "console", "Console"),
         (Tab::Analytics, "analytics", "Analytics"),
         (Tab::Faults, "faults", "Faults"),
@@ -68,7 +70,7 @@ mod tests {
 
     #[test]
     fn every_tab_and_page_has_one_id_and_a_label() {
-        assert_eq!(Tab::all().count(), 4);
+        assert_eq!(Tab::all().count(), 5);
         for t in Tab::all() {
             assert_eq!(Tab::from_id(t.id()), Some(t));
             assert!(!t.label().is_empty());

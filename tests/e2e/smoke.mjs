@@ -177,7 +177,7 @@ await test('the console answers OTP calls and explains mistakes', async () => {
   await waitTree(() => document.querySelector('[role=treeitem][data-path="demo"]').dataset.status === 'running', null);
   // stepping paused the lab: play again
   if ((await button('Play').count()) === 1) await button('Play').click();
-  await button('Pause').waitFor();
+  await page.getByRole('group', { name: 'Simulation' }).getByRole('button', { name: 'Pause', exact: true }).waitFor();
   await page.getByRole('tab', { name: 'Console' }).click();
   const input = page.getByLabel('Console input');
   await input.fill('Supervisor.which_children(:demo)');
@@ -200,6 +200,75 @@ await test('the console answers OTP calls and explains mistakes', async () => {
   await input.press('Enter');
   await waitTree(() => document.querySelector('[role=treeitem][data-path="demo/counter_2"] [data-field=restarts]').textContent === '1', null);
   await page.screenshot({ path: join(SHOTS, 'lab-console.png') });
+});
+
+await test('the sequence view: lanes, a call paired with its reply, the kill, hidden lanes, exports Mermaid and browsers read', async () => {
+  const input = page.getByLabel('Console input');
+  await input.fill('GenServer.call("demo/counter_1", :get)');
+  await input.press('Enter');
+  await page.getByRole('tab', { name: 'Sequence' }).click();
+  await page.locator('.seq-rows .seq-arrow.k-call').first().waitFor({ timeout: 5000 });
+  const lanes = await page.locator('.seq-lane-head').evaluateAll((els) => els.map((e) => e.dataset.lane));
+  assert(lanes[0] === 'shell' && lanes.includes('demo/counter_1'), `lanes: ${lanes}`);
+  // the restarted worker keeps its lane, with both pids
+  const c2 = await page.locator('.seq-lane-head[data-lane="demo/counter_2"] .pids').textContent();
+  assert(c2.includes('→'), `counter_2's lane names its new pid: ${c2}`);
+  assert((await page.locator('.seq-rows .seq-arrow.k-exit').count()) > 0, 'exit signals are drawn');
+  const call = page.locator('.seq-rows .seq-arrow.k-call').last();
+  const pair = await call.getAttribute('data-pair');
+  assert(pair && (await page.locator(`.seq-rows .seq-arrow.k-reply[data-id="${pair}"]`).count()) === 1, 'the call is paired with its reply');
+  await call.click();
+  await page.locator('.seq-detail pre.term').waitFor({ timeout: 3000 });
+  const detail = await page.locator('.seq-detail').innerText();
+  assert(detail.includes("{'$gen_call',{<0.") && detail.includes('state before'), `the message in full: ${detail}`);
+  assert((await button('Play').count()) === 1, 'clicking an arrow moves the cursor there (the lab pauses in the past)');
+  await page.waitForFunction(() => document.querySelector('.seq-rows .seq-cursor'), null, { timeout: 3000 });
+  // hide the supervisor's lane: what passed through it stays, dotted
+  await page.locator('.seq-lane-head[data-lane="demo"]').click();
+  await button('Hide').click();
+  await page.waitForFunction(() => !document.querySelector('.seq-lane-head[data-lane="demo"]')
+    && document.querySelectorAll('.seq-rows .seq-arrow.k-via').length > 0, null, { timeout: 3000 });
+  await page.screenshot({ path: join(SHOTS, 'lab-sequence.png') });
+  const { readFileSync } = await import('node:fs');
+  const saved = async (name) => {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 5000 }), button(name).click()]);
+    return readFileSync(await download.path(), 'utf8');
+  };
+  const mmd = await saved('Export Mermaid');
+  const svg = await saved('Export SVG');
+  // the strictest readers: Mermaid's own parser, and the browser's XML parser and renderer
+  const check = await browser.newPage();
+  await check.addScriptTag({ path: join(dirname(fileURLToPath(import.meta.url)), 'node_modules/mermaid/dist/mermaid.min.js') });
+  const parsed = await check.evaluate(async (text) => {
+    try { await window.mermaid.parse(text); return 'ok'; } catch (e) { return String(e && e.message || e); }
+  }, mmd);
+  assert(parsed === 'ok', `Mermaid parses the export: ${parsed}\n${mmd}`);
+  assert(mmd.includes('->>') && mmd.includes('-->>') && mmd.includes('via demo'), `calls, replies, via: ${mmd}`);
+  const image = await check.evaluate(async (text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    if (doc.querySelector('parsererror')) return 'parse error';
+    const img = new Image();
+    img.src = `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(text)))}`;
+    await img.decode();
+    return `${img.naturalWidth}x${img.naturalHeight} ${doc.querySelectorAll('[data-id]').length}`;
+  }, svg);
+  assert(/^\d+x\d+ [1-9]/.test(image), `the SVG export parses and renders: ${image}`);
+  await check.close();
+  // the view's settings are part of the link
+  await page.waitForFunction(() => location.hash.length > 10, null, { timeout: 3000 });
+  await page.waitForTimeout(700);
+  const fresh = await context.newPage();
+  await fresh.goto(page.url());
+  await fresh.getByRole('tab', { name: 'Sequence' }).waitFor();
+  await fresh.waitForFunction(() => [...document.querySelectorAll('.seq-side .chip')].some((c) => c.textContent.startsWith('demo')), null, { timeout: 10000 });
+  await fresh.close();
+  await page.locator('.seq-side .chip-x').first().click();
+  await page.waitForFunction(() => document.querySelector('.seq-lane-head[data-lane="demo"]'), null, { timeout: 3000 });
+  await button('Live').click();
+  // the click paused the lab: play again (the supervisor selected has a Pause of its own)
+  const sim = page.getByRole('group', { name: 'Simulation' });
+  await sim.getByRole('button', { name: 'Play', exact: true }).click();
+  await sim.getByRole('button', { name: 'Pause', exact: true }).waitFor();
 });
 
 await test('the analytics dashboard charts restarts and exports a CSV', async () => {

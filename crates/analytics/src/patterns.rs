@@ -322,7 +322,7 @@ impl PatternDetector {
                 .iter()
                 .map(|(k, _)| paths.name(*k).to_string())
                 .collect();
-            children.sort();
+            otp_lab_sim::sort::sort(&mut children);
             self.push(Pattern::CascadingFailure {
                 supervisor: paths.name(sup).to_string(),
                 children,

@@ -134,7 +134,7 @@ pub fn exact_quantile(values: &mut [f64], q: f64) -> Option<f64> {
     if values.is_empty() || !(0.0..=1.0).contains(&q) {
         return None;
     }
-    values.sort_by(|a, b| a.total_cmp(b));
+    otp_lab_sim::sort::sort_by(values, |a, b| a.total_cmp(b).is_lt());
     let rank = (q * (values.len() - 1) as f64).floor() as usize;
     Some(values[rank])
 }

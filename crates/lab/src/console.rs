@@ -539,7 +539,7 @@ fn make_map(pairs: Vec<(Term, Term)>) -> Term {
         entries.retain(|(ek, _)| !exact_eq(ek, &k));
         entries.push((k, v));
     }
-    entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    otp_lab_sim::sort::sort_by(&mut entries, |a, b| a < b);
     Term::Map(Rc::from(entries))
 }
 

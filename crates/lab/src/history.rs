@@ -194,6 +194,20 @@ struct Proc {
     /// A `gen_server`'s last state, and the message it took last.
     state: Option<Term>,
     last_taken: Option<u64>,
+    /// The message a receive took last (any process).
+    took_last: Option<u64>,
+    /// When it was spawned, and when it exited with what reason.
+    born: Option<At>,
+    died: Option<(At, Term)>,
+}
+
+/// A process's life as the history knows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Life {
+    pub pid: Pid,
+    pub born: Option<At>,
+    /// When it exited, and the reason.
+    pub died: Option<(At, Term)>,
 }
 
 /// The history.
@@ -264,14 +278,17 @@ impl History {
         self.messages.is_empty()
     }
 
-    fn ids<'a>(&'a self, ids: Option<&'a VecDeque<u64>>) -> impl Iterator<Item = &'a Message> {
+    fn ids<'a>(
+        &'a self,
+        ids: Option<&'a VecDeque<u64>>,
+    ) -> impl DoubleEndedIterator<Item = &'a Message> {
         ids.into_iter()
             .flatten()
             .filter_map(|id| self.messages.get(id))
     }
 
     /// A process's newest messages sent or received, oldest first.
-    pub fn recent(&self, pid: Pid) -> impl Iterator<Item = &Message> {
+    pub fn recent(&self, pid: Pid) -> impl DoubleEndedIterator<Item = &Message> {
         self.ids(self.procs.get(&pid).map(|p| &p.recent))
     }
 
@@ -285,9 +302,32 @@ impl History {
         self.procs.get(&pid).map_or(0, |p| p.mailbox.len())
     }
 
+    /// How many messages at the head of a process's mailbox a selective receive passed
+    /// over: those that arrived before the message its last receive took.
+    pub fn skipped_in_mailbox(&self, pid: Pid) -> usize {
+        let Some(p) = self.procs.get(&pid) else {
+            return 0;
+        };
+        let Some(took) = p.took_last.and_then(|id| self.messages.get(&id)?.arrived) else {
+            return 0;
+        };
+        self.ids(Some(&p.mailbox))
+            .take_while(|m| m.arrived.is_some_and(|a| a < took))
+            .count()
+    }
+
     /// Processes the history knows (alive, or dead not long ago).
     pub fn known(&self) -> impl Iterator<Item = &Pid> {
         self.procs.keys()
+    }
+
+    /// The lives of the processes the history knows (in no particular order).
+    pub fn lives(&self) -> impl Iterator<Item = Life> + '_ {
+        self.procs.iter().map(|(pid, p)| Life {
+            pid: *pid,
+            born: p.born,
+            died: p.died.clone(),
+        })
     }
 
     /// The process's role, if it has one.
@@ -325,9 +365,10 @@ impl History {
     }
 
     /// `pid` was spawned by `parent` (`Spawn`).
-    pub(crate) fn spawned(&mut self, pid: Pid, parent: Pid) {
+    pub(crate) fn spawned(&mut self, pid: Pid, parent: Pid, at: At) {
         let p = self.procs.entry(pid).or_default();
         p.alive = true;
+        p.born = Some(at);
         p.parent = (!parent.is_none()).then_some(parent);
     }
 
@@ -465,6 +506,7 @@ impl History {
             if p.state.is_some() {
                 p.last_taken = Some(aux);
             }
+            p.took_last = Some(aux);
             if let Some(m) = self.messages.get_mut(&aux) {
                 m.taken = Some(at);
                 m.fate = Fate::Taken;
@@ -493,7 +535,7 @@ impl History {
 
     /// `pid` died (`Exit` with `seq`; `cause`: the exit signal that killed it, or 0). What
     /// was on its way to it or in its mailbox is dropped.
-    pub(crate) fn died(&mut self, pid: Pid, seq: u64, cause: u64, at: At) {
+    pub(crate) fn died(&mut self, pid: Pid, (seq, cause): (u64, u64), reason: &Term, at: At) {
         if let Some(m) = self.messages.get_mut(&cause).filter(|m| m.to == pid) {
             m.fate = Fate::Killed;
             m.arrived = Some(at);
@@ -508,6 +550,7 @@ impl History {
                 }
             }
             p.alive = false;
+            p.died = Some((at, reason.clone()));
             p.parent = None;
             p.open_calls = Vec::new();
             p.state = None;
@@ -571,8 +614,9 @@ mod tests {
     fn the_history_stays_bounded() {
         let mut h = History::default();
         let (a, b) = (Pid::from_bits(1), Pid::from_bits(2));
-        h.spawned(a, Pid::NONE);
-        h.spawned(b, Pid::NONE);
+        let at0 = At { t_us: 0, line: 0 };
+        h.spawned(a, Pid::NONE, at0);
+        h.spawned(b, Pid::NONE, at0);
         let term = Term::atom("ping");
         let n = MESSAGES_KEPT as u64 + 500;
         for id in 1..=n {

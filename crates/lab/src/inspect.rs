@@ -34,7 +34,30 @@ pub struct ProcInfo {
     pub state: String,
     pub is_supervisor: bool,
     pub is_worker: bool,
+    /// Messages at the head of the mailbox a selective receive passed over (it took a
+    /// later one).
+    pub skipped: usize,
+    /// Its newest messages sent and received, newest first.
+    pub recent: Vec<Recent>,
 }
+
+/// A message a process sent or received, as the inspector lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recent {
+    /// The message's id in the history (a click opens it in the sequence view).
+    pub id: u64,
+    pub time: String,
+    /// Sent by this process (else received).
+    pub sent: bool,
+    /// The other end, with its path when known.
+    pub other: String,
+    /// What it is (`call`, `reply`…) and the term as the receiver got it.
+    pub kind: &'static str,
+    pub term: String,
+}
+
+/// Recent messages the inspector lists.
+pub const RECENT_SHOWN: usize = 12;
 
 impl Lab {
     /// The inspector's view of the live process at `path` (or `None`).
@@ -81,6 +104,24 @@ impl Lab {
             state: state_text(&p.behaviour),
             is_supervisor: p.behaviour.as_supervisor().is_some(),
             is_worker: p.behaviour.as_server().is_some(),
+            skipped: self.history().skipped_in_mailbox(pid),
+            recent: self
+                .history()
+                .recent(pid)
+                .rev()
+                .take(RECENT_SHOWN)
+                .map(|m| {
+                    let sent = m.from == pid;
+                    Recent {
+                        id: m.id,
+                        time: crate::sequence::time_text(m.sent.t_us),
+                        sent,
+                        other: named(if sent { m.to } else { m.from }),
+                        kind: crate::sequence::detail::kind_name(m),
+                        term: crate::sequence::short(&m.erlang_term().to_text(), 120),
+                    }
+                })
+                .collect(),
         })
     }
 }

@@ -656,6 +656,24 @@ impl Lab {
         std::cell::Ref::map(self.log.borrow(), |l| &l.history)
     }
 
+    /// A window of the sequence chart of the run's messages.
+    pub fn sequence(&self, q: &crate::sequence::Query) -> crate::sequence::Chart {
+        let log = self.log.borrow();
+        crate::sequence::chart(&log.history, &log.paths, q)
+    }
+
+    /// Message `id` of the history, told in full (None when it is forgotten).
+    pub fn message_detail(&self, id: u64) -> Option<crate::sequence::detail::Detail> {
+        let log = self.log.borrow();
+        let first = log.lines.front().map_or(0, |l| l.index);
+        crate::sequence::detail::detail(&log.history, &log.paths, id, |i| {
+            i.checked_sub(first)
+                .and_then(|k| log.lines.get(k))
+                .filter(|l| l.index == i)
+                .map(|l| l.text.clone())
+        })
+    }
+
     /// The tree path of a pid, if the lab knows one.
     pub fn path_of(&self, pid: Pid) -> Option<String> {
         self.log.borrow().paths.get(&pid).map(|p| p.to_string())

@@ -5,7 +5,7 @@
 //! shell process and runs it in virtual time; learners act on it with [`command`]s, typed
 //! (the inspector's [`actions`]) or read from an IEx- or `erl`-like line by the
 //! [`console`]; it keeps an OTP-styled event log ([`log`]) and the run's messages joined
-//! up ([`history`]), and projects the tree
+//! up ([`history`]) and draws them as a [`sequence`] chart, and projects the tree
 //! ([`tree`]) and any process ([`inspect`]) into plain data. The shell's own process
 //! functions are `shell.rs`; what a command raises prints as IEx or erl print it
 //! ([`raised`]). The [`presets`] are the trees
@@ -23,6 +23,7 @@ mod lab;
 pub mod log;
 pub mod presets;
 pub mod raised;
+pub mod sequence;
 mod shell;
 pub mod tree;
 

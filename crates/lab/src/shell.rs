@@ -71,7 +71,7 @@ impl Lab {
                 .map_or_else(|| flavor.nothing(), Term::Pid),
             Command::Processes => {
                 let mut pids: Vec<Pid> = self.world.processes().map(|p| p.pid).collect();
-                pids.sort();
+                otp_lab_sim::sort::sort(&mut pids);
                 Term::list(pids.into_iter().map(Term::Pid).collect())
             }
             Command::Unlink { target } => {

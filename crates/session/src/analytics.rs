@@ -32,7 +32,7 @@ impl Run {
                 (name, len)
             })
             .collect();
-        boxes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        otp_lab_sim::sort::sort_by(&mut boxes, |a, b| (b.1, &a.0) < (a.1, &b.0));
         boxes.truncate(n);
         boxes
     }

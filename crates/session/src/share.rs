@@ -11,7 +11,7 @@
 use crate::experiment::{Action, Experiment, Source};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// The version [`encode`] writes.
 pub const VERSION: u32 = 1;
@@ -36,6 +36,86 @@ pub struct ShareLink {
     /// text), for links shared from the Lessons page.
     pub lesson: Option<String>,
     pub progress: Option<String>,
+    /// How the message views are set (the open one is `tab`).
+    pub views: Views,
+}
+
+/// The sequence view's settings, kept in a link: lanes picked and hidden (keys: tree
+/// paths, or pids), folding, and the message whose detail is open.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Views {
+    pub picked: Vec<String>,
+    pub hidden: Vec<String>,
+    pub fold: bool,
+    pub message: Option<u64>,
+}
+
+/// A list of strings as JSON (without serde's generic path: smaller code).
+fn strings(list: &[String]) -> Value {
+    Value::Array(list.iter().map(|x| Value::from(x.as_str())).collect())
+}
+
+/// Lanes a link may pick or hide.
+pub const MAX_LANES_IN_LINK: usize = 200;
+
+impl Views {
+    fn is_default(&self) -> bool {
+        *self == Views::default()
+    }
+
+    fn to_json(&self) -> Value {
+        let mut o = Map::new();
+        if !self.picked.is_empty() {
+            o.insert("pk".into(), strings(&self.picked));
+        }
+        if !self.hidden.is_empty() {
+            o.insert("hd".into(), strings(&self.hidden));
+        }
+        if self.fold {
+            o.insert("f".into(), Value::from(1u64));
+        }
+        if let Some(m) = self.message {
+            o.insert("m".into(), Value::from(m));
+        }
+        Value::Object(o)
+    }
+
+    fn from_json(v: &Value) -> Result<Views, String> {
+        let bad = || "This link's view settings are damaged.".to_string();
+        let o = v.as_object().ok_or_else(bad)?;
+        let lanes = |k: &str| -> Result<Vec<String>, String> {
+            let Some(v) = o.get(k) else {
+                return Ok(Vec::new());
+            };
+            let list = v.as_array().ok_or_else(bad)?;
+            if list.len() > MAX_LANES_IN_LINK {
+                return Err(format!(
+                    "This link picks or hides {} lanes; at most {MAX_LANES_IN_LINK} are accepted.",
+                    list.len()
+                ));
+            }
+            list.iter()
+                .map(|x| {
+                    x.as_str()
+                        .filter(|s| s.len() <= 1000)
+                        .map(str::to_string)
+                        .ok_or_else(bad)
+                })
+                .collect()
+        };
+        Ok(Views {
+            picked: lanes("pk")?,
+            hidden: lanes("hd")?,
+            fold: match o.get("f") {
+                None => false,
+                Some(f) => f.as_u64().ok_or_else(bad)? != 0,
+            },
+            message: match o.get("m") {
+                None => None,
+                Some(m) => Some(m.as_u64().ok_or_else(bad)?),
+            },
+        })
+    }
 }
 
 impl ShareLink {
@@ -48,6 +128,7 @@ impl ShareLink {
             tab: None,
             lesson: None,
             progress: None,
+            views: Views::default(),
         }
     }
 }
@@ -57,7 +138,7 @@ pub fn encode(link: &ShareLink) -> String {
     let mut o = Map::new();
     match &link.experiment.source {
         Source::Preset(p) => {
-            o.insert("p".into(), json!(p));
+            o.insert("p".into(), Value::from(p.as_str()));
         }
         Source::Scenario(text) => {
             // the scenario as JSON (not a string in a string): it compresses better
@@ -65,7 +146,7 @@ pub fn encode(link: &ShareLink) -> String {
             o.insert("x".into(), v);
         }
     }
-    o.insert("s".into(), json!(link.experiment.seed.to_string()));
+    o.insert("s".into(), Value::from(link.experiment.seed.to_string()));
     let mut last = 0u64;
     let actions: Vec<Value> = link
         .experiment
@@ -74,26 +155,29 @@ pub fn encode(link: &ShareLink) -> String {
         .map(|a| {
             let dt = a.t_us.saturating_sub(last);
             last = a.t_us;
-            json!([dt, a.line])
+            Value::Array(vec![Value::from(dt), Value::from(a.line.as_str())])
         })
         .collect();
     if !actions.is_empty() {
         o.insert("a".into(), Value::Array(actions));
     }
     if let Some(c) = link.cursor_us {
-        o.insert("c".into(), json!(c));
+        o.insert("c".into(), Value::from(c));
     }
     if let Some(s) = &link.selected {
-        o.insert("sel".into(), json!(s));
+        o.insert("sel".into(), Value::from(s.as_str()));
     }
     if let Some(t) = &link.tab {
-        o.insert("tab".into(), json!(t));
+        o.insert("tab".into(), Value::from(t.as_str()));
     }
     if let Some(l) = &link.lesson {
-        o.insert("l".into(), json!(l));
+        o.insert("l".into(), Value::from(l.as_str()));
     }
     if let Some(p) = &link.progress {
-        o.insert("pr".into(), json!(p));
+        o.insert("pr".into(), Value::from(p.as_str()));
+    }
+    if !link.views.is_default() {
+        o.insert("vw".into(), link.views.to_json());
     }
     let bytes = Value::Object(o).to_string().into_bytes();
     let packed = miniz_oxide::deflate::compress_to_vec(&bytes, 9);
@@ -229,6 +313,10 @@ fn decode_v1(body: &str) -> Result<ShareLink, String> {
         tab: text_field("tab", 20)?,
         lesson: text_field("l", 64)?,
         progress: text_field("pr", 20_000)?,
+        views: match o.get("vw") {
+            None | Some(Value::Null) => Views::default(),
+            Some(v) => Views::from_json(v)?,
+        },
     })
 }
 
@@ -267,6 +355,12 @@ mod tests {
             tab: Some("console".into()),
             lesson: Some("processes".into()),
             progress: Some("v1|processes|processes:which".into()),
+            views: Views {
+                picked: vec!["demo/counter_1".into(), "shell".into()],
+                hidden: vec!["demo".into()],
+                fold: true,
+                message: Some(42),
+            },
         }
     }
 
@@ -346,6 +440,9 @@ mod tests {
                 "Command 2",
             ),
             (r#"{"p":"demo","c":"soon"}"#, "cursor"),
+            (r#"{"p":"demo","vw":{"pk":"demo"}}"#, "view settings"),
+            (r#"{"p":"demo","vw":{"hd":[1]}}"#, "view settings"),
+            (r#"{"p":"demo","vw":{"m":-1}}"#, "view settings"),
             (
                 r#"{"x":{"tree":{"id":"r","children":[{"id":"a","kind":"blob"}]}}}"#,
                 "not valid",
@@ -370,29 +467,43 @@ mod tests {
                 Just("log".to_string()),
                 Just("console".to_string())
             ]),
+            (
+                proptest::collection::vec("[a-z_/<>.0-9]{1,20}", 0..4),
+                proptest::collection::vec("[a-z_/]{1,20}", 0..4),
+                any::<bool>(),
+                proptest::option::of(any::<u64>()),
+            ),
         )
-            .prop_map(|(p, seed, acts, cursor, sel, tab)| {
-                let mut t = 0;
-                let actions = acts
-                    .into_iter()
-                    .map(|(dt, line)| {
-                        t += dt;
-                        Action { t_us: t, line }
-                    })
-                    .collect();
-                ShareLink {
-                    experiment: Experiment {
-                        source: Source::Preset(p.to_string()),
-                        seed,
-                        actions,
-                    },
-                    cursor_us: cursor,
-                    selected: sel,
-                    tab,
-                    lesson: None,
-                    progress: None,
-                }
-            })
+            .prop_map(
+                |(p, seed, acts, cursor, sel, tab, (picked, hidden, fold, message))| {
+                    let mut t = 0;
+                    let actions = acts
+                        .into_iter()
+                        .map(|(dt, line)| {
+                            t += dt;
+                            Action { t_us: t, line }
+                        })
+                        .collect();
+                    ShareLink {
+                        experiment: Experiment {
+                            source: Source::Preset(p.to_string()),
+                            seed,
+                            actions,
+                        },
+                        cursor_us: cursor,
+                        selected: sel,
+                        tab,
+                        lesson: None,
+                        progress: None,
+                        views: Views {
+                            picked,
+                            hidden,
+                            fold,
+                            message,
+                        },
+                    }
+                },
+            )
     }
 
     proptest! {

@@ -2,7 +2,7 @@
 //! intensity (for Compare), or another fault script (the Faults editor and chaos mode).
 //! Scenarios stay JSON text, validated by the simulator's parser on use ([`checked`]).
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// One fault as the editor holds it.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,13 +38,13 @@ pub fn with_root(
         .and_then(Value::as_object_mut)
         .ok_or("the scenario has no tree")?;
     if let Some(s) = strategy {
-        tree.insert("strategy".into(), json!(s));
+        tree.insert("strategy".into(), Value::from(s));
     }
     if let Some(i) = intensity {
-        tree.insert("intensity".into(), json!(i));
+        tree.insert("intensity".into(), Value::from(i));
     }
     if let Some(p) = period {
-        tree.insert("period".into(), json!(p));
+        tree.insert("period".into(), Value::from(p));
     }
     Ok(v.to_string())
 }
@@ -70,18 +70,21 @@ pub fn with_faults(scenario: &str, rows: &[FaultRow]) -> Result<String, String> 
         .map(|f| {
             let mut o = serde_json::Map::new();
             if f.every {
-                o.insert("every".into(), json!(f.ms.max(1)));
-                o.insert("from".into(), json!(f.ms.max(1)));
+                o.insert("every".into(), Value::from(f.ms.max(1)));
+                o.insert("from".into(), Value::from(f.ms.max(1)));
             } else {
-                o.insert("at".into(), json!(f.ms));
+                o.insert("at".into(), Value::from(f.ms));
             }
             if f.probability < 1.0 {
-                o.insert("probability".into(), json!(f.probability.clamp(0.0, 1.0)));
+                o.insert(
+                    "probability".into(),
+                    Value::from(f.probability.clamp(0.0, 1.0)),
+                );
             }
-            o.insert("op".into(), json!(f.op));
-            o.insert("target".into(), json!(f.target));
+            o.insert("op".into(), Value::from(f.op.as_str()));
+            o.insert("target".into(), Value::from(f.target.as_str()));
             if f.op != "kill" && !f.reason.trim().is_empty() {
-                o.insert("reason".into(), json!(f.reason.trim()));
+                o.insert("reason".into(), Value::from(f.reason.trim()));
             }
             Value::Object(o)
         })

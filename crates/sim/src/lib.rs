@@ -19,6 +19,7 @@ pub mod process;
 pub mod quote;
 pub mod rng;
 pub mod scenario;
+pub mod sort;
 pub mod supervisor;
 pub mod term;
 pub mod trace;

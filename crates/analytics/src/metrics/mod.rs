@@ -527,7 +527,7 @@ pub fn weighted_quantile(values: &mut [(f64, u64)], q: f64) -> Option<f64> {
     if count == 0 || !(0.0..=1.0).contains(&q) {
         return None;
     }
-    values.sort_by(|a, b| a.0.total_cmp(&b.0));
+    otp_lab_sim::sort::sort_by(values, |a, b| a.0.total_cmp(&b.0).is_lt());
     let rank = (q * (count - 1) as f64).floor() as u64;
     let mut seen = 0;
     for &(x, n) in values.iter() {

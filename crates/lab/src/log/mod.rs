@@ -118,7 +118,13 @@ impl LabLog {
             EventKind::Send | EventKind::Receive | EventKind::Take | EventKind::State => {
                 self.on_message(e)
             }
-            EventKind::Spawn => self.history.spawned(e.pid, e.other),
+            EventKind::Spawn => {
+                let at = At {
+                    t_us: e.time,
+                    line: self.total,
+                };
+                self.history.spawned(e.pid, e.other, at)
+            }
             EventKind::InitStart => {
                 if let Some([what, Term::Binary(b), ..]) = e.term.as_tuple() {
                     self.paths
@@ -145,7 +151,7 @@ impl LabLog {
                     t_us: e.time,
                     line: self.total,
                 };
-                self.history.died(e.pid, e.seq, e.aux, at);
+                self.history.died(e.pid, (e.seq, e.aux), e.term, at);
                 let cause = match self.history.get(e.aux) {
                     Some(s) if s.kind == (Kind::ExitSignal { link: true }) => {
                         format!(" (exit signal from linked {})", self.who(s.from))

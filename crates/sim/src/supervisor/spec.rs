@@ -254,7 +254,7 @@ impl ChildSpec {
             (Term::atom("type"), Term::Atom(self.child_type.atom())),
         ];
         let mut entries = entries;
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut entries, |a, b| a.0 < b.0);
         Term::Map(Rc::from(entries))
     }
 }

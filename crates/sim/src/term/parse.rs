@@ -272,7 +272,7 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+                    crate::sort::sort_by(&mut entries, |a, b| a < b);
                     return Ok(Term::Map(Rc::from(entries)));
                 }
                 _ => return Err(self.err("expected ',' or '}'")),

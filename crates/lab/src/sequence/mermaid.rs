@@ -1,0 +1,100 @@
+//! The sequence chart as Mermaid `sequenceDiagram` text: lanes as participants (in a
+//! `box` per supervisor), messages in send order with Mermaid's arrows (a call `->>`, its
+//! reply `-->>`, a cast or plain message `-)`, an exit signal `-x`, a `'DOWN'` `--)`),
+//! spawns and exits as notes. Text Mermaid would read as markup (`<0.84.0>`, `;`, `#`) is
+//! written as its entity codes.
+
+use super::{ArrowKind, Chart};
+use crate::history::Kind;
+use std::fmt::Write;
+
+/// Escapes text for a Mermaid label.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            ';' => out.push_str("#59;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The chart's window as Mermaid text.
+pub fn mermaid(c: &Chart) -> String {
+    let mut s = String::from("sequenceDiagram\n");
+    let mut i = 0;
+    while i < c.lanes.len() {
+        let g = &c.lanes[i].group;
+        let mut j = i + 1;
+        while j < c.lanes.len() && c.lanes[j].group == *g {
+            j += 1;
+        }
+        if !g.is_empty() {
+            // `transparent` first, so a group named like a colour stays a name
+            let _ = writeln!(s, "    box transparent {}", esc(g));
+        }
+        for (n, lane) in c.lanes.iter().enumerate().take(j).skip(i) {
+            let pids = match lane.pids.as_slice() {
+                [] => String::new(),
+                [p] => format!(" {p}"),
+                [first, .., last] => format!(" {first} → {last}"),
+            };
+            let _ = writeln!(
+                s,
+                "    participant P{n} as {}",
+                esc(&format!("{}{pids}", lane.key))
+            );
+        }
+        if !g.is_empty() {
+            s.push_str("    end\n");
+        }
+        i = j;
+    }
+    // messages and marks in the order of their rows
+    enum Item<'a> {
+        Arrow(&'a super::Arrow),
+        Mark(&'a super::Mark),
+    }
+    let mut items: Vec<(f32, u8, Item)> = c
+        .arrows
+        .iter()
+        .filter(|a| a.y0 >= c.first_row as f32 - 0.5)
+        .map(|a| (a.y0, 1, Item::Arrow(a)))
+        .chain(c.marks.iter().map(|m| (m.y, 0, Item::Mark(m))))
+        .collect();
+    otp_lab_sim::sort::sort_by(&mut items, |a, b| (a.0, a.1) < (b.0, b.1));
+    for (_, _, item) in items {
+        match item {
+            Item::Arrow(a) => {
+                let arrow = match a.kind {
+                    ArrowKind::Msg(Kind::Call) => "->>",
+                    ArrowKind::Msg(Kind::Reply) => "-->>",
+                    ArrowKind::Msg(Kind::ExitSignal { .. }) => "-x",
+                    ArrowKind::Msg(Kind::Down) | ArrowKind::Via(_) => "--)",
+                    _ => "-)",
+                };
+                let mut label = a.label.clone();
+                if a.count > 1 {
+                    let _ = write!(label, " ×{}", a.count);
+                }
+                if let ArrowKind::Via(_) = a.kind {
+                    label = format!("via {}: {label}", a.via.join(", "));
+                }
+                let _ = writeln!(s, "    P{}{arrow}P{}: {}", a.from, a.to, esc(&label));
+            }
+            Item::Mark(m) => {
+                let what = match &m.exit {
+                    None => format!("spawned {}", m.pid),
+                    Some(r) => format!("{} exited: {r}", m.pid),
+                };
+                let _ = writeln!(s, "    Note over P{}: {}", m.lane, esc(&what));
+            }
+        }
+    }
+    s
+}
