@@ -94,9 +94,10 @@ async fn kill_from_the_inspector_restarts_the_worker() {
     let pid_before = text(&app, &format!("{sel} [data-field=pid]"));
     click(&item);
     assert!(
-        wait_until(|| button(&app, "Kill").is_some()).await,
-        "the inspector offers Kill"
+        wait_until(|| text(&app, ".inspector [data-field=pid]") == pid_before).await,
+        "the inspector shows the worker"
     );
+    assert!(button(&app, "Kill").is_some(), "the inspector offers Kill");
     assert_eq!(item.get_attribute("aria-selected").as_deref(), Some("true"));
     button(&app, "Kill").expect("Kill").click();
     let restarted = wait_until(|| {

@@ -3,51 +3,59 @@
 //! its newest messages) and what can be done to it. Every action is a typed command of the
 //! lab's ([`otp_lab_lab::actions`]); the session records it as its console line, so it
 //! shows in the console and replays in a shared link. Trace follows the process in the
-//! event log and picks its lane in the sequence view.
+//! event log and picks its lane in the sequence view. For a process that died or was
+//! restarted, the chain of causes of its last death, each step a link to its instant.
 //!
 //! The facts are HTML text (the view model's `inspector`), set when they change; the
 //! actions are drawn once (their inputs keep what was typed) and the panel listens once
 //! for clicks on `data-act`.
 
-use leptos::html::{Div, Input, Select};
+use leptos::html::{Div, Input};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::driver::LabHandle;
-use crate::view_model::inspector::facts_html;
+use crate::view_model::inspector::{facts_html, why_html};
 use crate::view_model::nav::Tab;
 use otp_lab_lab::actions::{self, ChildCall, EXIT_REASONS, STRATEGIES};
-use otp_lab_lab::inspect::ProcInfo;
 
 #[component]
 pub fn Inspector(lab: LabHandle) -> impl IntoView {
     let facts = NodeRef::<Div>::new();
+    let why = NodeRef::<Div>::new();
     let reason = NodeRef::<Input>::new();
     let message = NodeRef::<Input>::new();
     let child_id = NodeRef::<Input>::new();
-    let strategy = NodeRef::<Select>::new();
+    let strategy = NodeRef::<Input>::new();
     let msg_error = RwSignal::new(None::<String>);
     let drawn = StoredValue::new(String::new());
-    let is = move |f: fn(&ProcInfo) -> bool| lab.inspected.with(|i| i.as_ref().is_some_and(f));
+    let drawn_why = StoredValue::new(String::new());
+    // the facts, and why the selected process last died (at the instant on screen)
     Effect::new(move |_| {
-        let html = lab
+        lab.log_version.track();
+        let facts_now = lab
             .inspected
             .with(|i| i.as_ref().map(facts_html))
             .unwrap_or_default();
-        if let Some(el) = facts.get() {
-            if drawn.with_value(|d| *d != html) {
-                el.set_inner_html(&html);
-                drawn.set_value(html);
+        let why_now = lab
+            .selected
+            .with(|s| s.as_deref().map(|p| why_html(&lab.why(p))))
+            .unwrap_or_default();
+        for (el, drawn, html) in [
+            (facts.get(), drawn, facts_now),
+            (why.get(), drawn_why, why_now),
+        ] {
+            if let Some(el) = el {
+                if drawn.with_value(|d| *d != html) {
+                    el.set_inner_html(&html);
+                    drawn.set_value(html);
+                }
             }
         }
     });
-    let tracing = move || {
-        lab.log_filter.with(|f| f.path.is_some())
-            && lab.views.with(|v| {
-                lab.selected
-                    .with(|s| s.as_ref().is_some_and(|p| v.picked.contains(p)))
-            })
-    };
+
+    // tracing: the log follows the selected process (and its lane is picked)
+    let tracing = move || lab.log_filter.with(|f| f.path.is_some());
     let on_click = move |ev: web_sys::MouseEvent| {
         let Some(b) = ev
             .target()
@@ -72,13 +80,7 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
             "which" => Ok(actions::which_children(p)),
             "pause" => Ok(actions::pause(p)),
             "resume" => Ok(actions::resume(p)),
-            "strategy" => {
-                let s = strategy
-                    .get_untracked()
-                    .map(|e| e.value())
-                    .unwrap_or_default();
-                actions::change_strategy(p, &s)
-            }
+            "strategy" => actions::change_strategy(p, &value(strategy)),
             "start" => Ok(actions::start_counter(p.clone(), &value(child_id))),
             "terminate" => child(ChildCall::Terminate),
             "restart" => child(ChildCall::Restart),
@@ -89,12 +91,18 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                 let mut f = lab.log_filter.get_untracked();
                 f.path = on.then(|| p.clone());
                 lab.set_filter(f);
-                lab.set_views(|v| {
+                lab.set_views(&mut |v| {
                     v.picked.retain(|x| *x != p);
                     if on {
-                        v.picked.push(p);
+                        v.picked.push(p.clone());
                     }
                 });
+                return;
+            }
+            "jump" => {
+                if let Ok(line) = key.parse() {
+                    lab.jump_to_line(line);
+                }
                 return;
             }
             "open" => {
@@ -120,21 +128,25 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
         .collect();
     let strategies: String = STRATEGIES
         .iter()
-        .map(|s| {
-            let on = if *s == "one_for_all" { " selected" } else { "" };
-            format!("<option value=\"{s}\"{on}>{s}</option>")
-        })
+        .map(|s| format!("<option value=\"{s}\"></option>"))
         .collect();
     view! {
-        <section class="panel inspector" aria-labelledby="inspector-title" on:click=on_click>
+        <section aria-labelledby="inspector-title" on:click=on_click
+            class=move || lab.inspected.with(|i| match i {
+                None => "panel inspector",
+                Some(i) if i.is_supervisor => "panel inspector has-info is-sup",
+                Some(i) if i.is_worker => "panel inspector has-info is-worker",
+                Some(_) => "panel inspector has-info",
+            })>
             <h2 id="inspector-title">"Inspector"</h2>
-            <p class="hint" hidden=move || is(|_| true)>
+            <p class="hint">
                 {move || match lab.selected.get() {
                     Some(p) => format!("{p} has no live process at this instant."),
                     None => "Select a process in the tree (click it, or focus the tree and use the arrow keys).".to_string(),
                 }}
             </p>
-            <div hidden=move || !is(|_| true)>
+            <div node_ref=why></div>
+            <div class="info">
                 <div node_ref=facts></div>
                 <div class="actions" role="group" aria-label="Process actions">
                     <button type="button" class="danger" data-act="kill">"Kill"</button>
@@ -146,7 +158,7 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                         <button type="button" data-act="stop"
                             title="GenServer.stop(pid, reason): terminate/2 runs, then it exits with the reason">"Stop"</button>
                     </span>
-                    <button type="button" data-act="crash" hidden=move || !is(|i| i.is_worker)>"Crash"</button>
+                    <button type="button" data-act="crash">"Crash"</button>
                     <span class="action-with">
                         <label class="sr-only" for="send-msg">"Message"</label>
                         <input id="send-msg" class="small" value="{print, hello}" node_ref=message />
@@ -157,14 +169,14 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                         aria-pressed=move || if tracing() { "true" } else { "false" }>"Trace"</button>
                 </div>
                 <p class="error" role="alert">{move || msg_error.get()}</p>
-                <div class="actions" role="group" aria-label="Supervisor actions" hidden=move || !is(|i| i.is_supervisor)>
+                <div class="actions sup-actions" role="group" aria-label="Supervisor actions">
                     <button type="button" data-act="which">"Which children"</button>
                     <button type="button" data-act="pause">"Pause"</button>
                     <button type="button" data-act="resume">"Resume"</button>
                     <span class="action-with">
                         <label class="sr-only" for="strategy">"Strategy"</label>
-                        <select id="strategy" class="small" node_ref=strategy inner_html=strategies>
-                        </select>
+                        <input id="strategy" list="strategies" class="small" value="one_for_all" node_ref=strategy />
+                        <datalist id="strategies" inner_html=strategies></datalist>
                         <button type="button" data-act="strategy">"Change strategy"</button>
                     </span>
                     <span class="action-with">

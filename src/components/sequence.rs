@@ -9,33 +9,29 @@
 //! `sequence::svg` and the view model's `sequence`), set when they change; the view
 //! listens once for clicks and keys and reads `data-act`, `data-id` and `data-lane`.
 
-use leptos::html::{Aside, Button, Div, Input, Span};
+use leptos::html::{Div, Input};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::dashboard::save_file;
 use crate::driver::LabHandle;
-use crate::view_model::sequence::{side_html, LaneChoice};
-use otp_lab_lab::sequence::{mermaid::mermaid, svg, Chart};
+use crate::view_model::sequence::side_html;
+use otp_lab_lab::sequence::{mermaid::mermaid, svg};
 
 /// Rows drawn beyond those in view (so a small scroll does not show a gap).
 const SLACK_ROWS: usize = 4;
 
-/// What each arrow style means.
+/// What each arrow style means (each sample a line drawn by CSS).
 const LEGEND: &str = concat!(
-    r#"<li><svg width="28" height="8" aria-hidden="true"><g class="seq-arrow k-call"><path class="line" d="M1 4H27"/></g></svg>call</li>"#,
-    r#"<li><svg width="28" height="8" aria-hidden="true"><g class="seq-arrow k-reply"><path class="line" d="M1 4H27"/></g></svg>reply</li>"#,
-    r#"<li><svg width="28" height="8" aria-hidden="true"><g class="seq-arrow k-cast"><path class="line" d="M1 4H27"/></g></svg>cast</li>"#,
-    r#"<li><svg width="28" height="8" aria-hidden="true"><g class="seq-arrow k-plain"><path class="line" d="M1 4H27"/></g></svg>message</li>"#,
-    r#"<li><svg width="28" height="8" aria-hidden="true"><g class="seq-arrow k-timer"><path class="line" d="M1 4H27"/></g></svg>timer</li>"#,
-    r#"<li><svg width="28" height="8" aria-hidden="true"><g class="seq-arrow k-exit"><path class="line" d="M1 4H27"/></g></svg>exit signal</li>"#,
-    r#"<li><svg width="28" height="8" aria-hidden="true"><g class="seq-arrow k-down"><path class="line" d="M1 4H27"/></g></svg>'DOWN'</li>"#,
-    r#"<li><svg width="28" height="8" aria-hidden="true"><g class="seq-arrow k-via"><path class="line" d="M1 4H27"/></g></svg>via hidden lanes</li>"#,
+    r#"<li><i class="k-call"></i>call</li><li><i class="k-reply"></i>reply</li>"#,
+    r#"<li><i class="k-cast"></i>cast</li><li><i class="k-plain"></i>message</li>"#,
+    r#"<li><i class="k-timer"></i>timer</li><li><i class="k-exit"></i>exit signal</li>"#,
+    r#"<li><i class="k-down"></i>'DOWN'</li><li><i class="k-via"></i>via hidden lanes</li>"#,
     r#"<li><span class="seq-waiting-sample"></span>caller waiting for a reply</li>"#,
 );
 
 /// Sets an element's inner HTML when it differs from what was set last.
-fn set_html(el: Option<web_sys::HtmlElement>, last: &mut String, html: String) {
+fn set_html(el: Option<web_sys::HtmlDivElement>, last: &mut String, html: String) {
     if let Some(el) = el {
         if *last != html {
             el.set_inner_html(&html);
@@ -55,20 +51,23 @@ pub fn SequenceView(
     let head = NodeRef::<Div>::new();
     let space = NodeRef::<Div>::new();
     let body = NodeRef::<Div>::new();
-    let side = NodeRef::<Aside>::new();
-    let count = NodeRef::<Span>::new();
+    let side = NodeRef::<Div>::new();
+    let count = NodeRef::<Div>::new();
     let fold_box = NodeRef::<Input>::new();
-    let follow_button = NodeRef::<Button>::new();
     // (scroll top, height) of the scroll area
     let view_box = RwSignal::new((0.0f64, 300.0f64));
     // follow the cursor (the newest rows when live) unless the reader scrolled away
     let follow = RwSignal::new(true);
-    let lane = RwSignal::new(None::<LaneChoice>);
-    let chart = StoredValue::new_local(None::<Chart>);
+    // the lane head clicked last (its key)
+    let lane = RwSignal::new(None::<String>);
     // the HTML last set: head, body, side
-    let drawn = StoredValue::new_local([String::new(), String::new(), String::new()]);
+    let (drawn_head, drawn_body, drawn_side) = (
+        StoredValue::new(String::new()),
+        StoredValue::new(String::new()),
+        StoredValue::new(String::new()),
+    );
     // the scroll position last set here (its scroll event is not the reader's)
-    let set_top = StoredValue::new(None::<i32>);
+    let set_top = RwSignal::new(None::<usize>);
     Effect::new(move |_| {
         lab.log_version.track();
         lab.status.track();
@@ -78,31 +77,30 @@ pub fn SequenceView(
         if !visible.get() {
             return;
         }
+        // the height to fill (known once shown)
+        if let Some(el) = scroller.get_untracked() {
+            let fill = (el.client_height() as f64 - svg::HEAD_H as f64).max(svg::ROW_H as f64);
+            if (fill - h).abs() >= 1.0 {
+                view_box.set((top, fill));
+                return;
+            }
+        }
         let rows = (h / svg::ROW_H as f64).ceil() as usize + SLACK_ROWS;
         let from = (!following).then(|| (top / svg::ROW_H as f64).floor() as usize);
         let Some(c) = lab.sequence_chart(from, rows) else {
             return;
         };
-        drawn.update_value(|[dh, db, _]| {
-            set_html(head.get_untracked().map(Into::into), dh, svg::header(&c));
-            set_html(body.get_untracked().map(Into::into), db, svg::body(&c));
-        });
-        let style = |el: Option<web_sys::HtmlElement>, k: &str, v: String| {
-            if let Some(el) = el {
-                let _ = el.style().set_property(k, &v);
-            }
-        };
+        drawn_head.update_value(|d| set_html(head.get_untracked(), d, svg::header(&c)));
+        drawn_body.update_value(|d| set_html(body.get_untracked(), d, svg::body(&c)));
         let row_h = svg::ROW_H as f64;
-        style(
-            space.get_untracked().map(Into::into),
-            "height",
-            format!("{}px", c.total_rows.max(1) as f64 * row_h),
-        );
-        style(
-            body.get_untracked().map(Into::into),
-            "top",
-            format!("{}px", c.first_row as f64 * row_h),
-        );
+        if let Some(el) = space.get_untracked() {
+            let tall = c.total_rows.max(1) as f64 * row_h;
+            let _ = el.set_attribute("style", &format!("height: {tall}px"));
+        }
+        if let Some(el) = body.get_untracked() {
+            let top = c.first_row as f64 * row_h;
+            let _ = el.set_attribute("style", &format!("top: {top}px"));
+        }
         if let Some(el) = count.get_untracked() {
             // the rows in view: from the top when the reader scrolled, up to the window's
             // end when following
@@ -122,66 +120,57 @@ pub fn SequenceView(
         if let Some(el) = fold_box.get_untracked() {
             el.set_checked(fold);
         }
-        if let Some(el) = follow_button.get_untracked() {
-            el.set_disabled(following);
-        }
         if following {
             // the window's last row (the cursor's) at the bottom of the view
             if let Some(el) = scroller.get_untracked() {
                 let end = (c.first_row + c.row_times.len()) as f64 * row_h;
                 let want = (end - h).max(0.0) as i32;
                 if el.scroll_top() != want {
-                    set_top.set_value(Some(want));
+                    set_top.set(Some(want as usize));
                     el.set_scroll_top(want);
                 }
             }
         }
-        chart.set_value(Some(c));
     });
     // the side panel: the lane clicked, the lanes picked and hidden, the message opened
     Effect::new(move |_| {
         lab.status.track();
         let views = lab.views.get();
-        let choice = lane.get();
+        let choice = lane.get().map(|k| {
+            let is_path = !k.starts_with('<');
+            (k, is_path)
+        });
         if !visible.get() {
             return;
         }
         let detail = views.message.and_then(|id| lab.message_detail(id));
         let html = side_html(choice.as_ref(), &views, detail.as_ref());
-        drawn.update_value(|[_, _, ds]| set_html(side.get_untracked(), ds, html));
+        drawn_side.update_value(|d| set_html(side.get_untracked(), d, html));
     });
     let on_scroll = move |_| {
         let Some(el) = scroller.get() else { return };
         let top = el.scroll_top();
         let h = el.client_height() as f64 - svg::HEAD_H as f64;
         // a scroll this view made keeps following; the reader's decides
-        if set_top.get_value() != Some(top) {
+        if set_top.get_untracked() != Some(top.max(0) as usize) {
             let max = el.scroll_height() - el.client_height();
             follow.set(top >= max - svg::ROW_H as i32 && lab.status.with_untracked(|s| s.live));
         }
-        set_top.set_value(None);
+        set_top.set(None);
         view_box.set((top as f64, h.max(svg::ROW_H as f64)));
     };
-    // the height to fill, once shown
-    Effect::new(move |_| {
-        if visible.get() {
-            if let Some(el) = scroller.get() {
-                let h = el.client_height() as f64 - svg::HEAD_H as f64;
-                view_box.set((el.scroll_top() as f64, h.max(svg::ROW_H as f64)));
-            }
-        }
-    });
+    // the window on screen, drawn again for a file
     let export = move |mermaid_text: bool| {
-        let Some(text) = chart.with_value(|c| {
-            c.as_ref().map(|c| {
-                if mermaid_text {
-                    mermaid(c)
-                } else {
-                    svg::standalone(c)
-                }
-            })
-        }) else {
+        let (top, h) = view_box.get_untracked();
+        let rows = (h / svg::ROW_H as f64).ceil() as usize + SLACK_ROWS;
+        let from = (!follow.get_untracked()).then(|| (top / svg::ROW_H as f64).floor() as usize);
+        let Some(c) = lab.sequence_chart(from, rows) else {
             return;
+        };
+        let text = if mermaid_text {
+            mermaid(&c)
+        } else {
+            svg::standalone(&c)
         };
         let (name, mime) = if mermaid_text {
             ("otp-lab-sequence.mmd", "text/plain")
@@ -205,34 +194,34 @@ pub fn SequenceView(
                 return false;
             }
             let k = attr(&b, "data-key");
-            let lane_key = lane.get_untracked().map(|l| l.0);
+            let lane_key = lane.get_untracked();
             match attr(&b, "data-act").as_str() {
-                "fold" => lab.set_views(|v| v.fold = !v.fold),
+                "fold" => lab.set_views(&mut |v| v.fold = !v.fold),
                 "follow" => follow.set(true),
                 "mermaid" => export(true),
                 "svg" => export(false),
                 "pick" => {
                     if let Some(k) = lane_key {
-                        lab.set_views(|v| {
+                        lab.set_views(&mut |v| {
                             v.hidden.retain(|x| *x != k);
                             if !v.picked.contains(&k) {
-                                v.picked.push(k);
+                                v.picked.push(k.clone());
                             }
                         });
                     }
                 }
                 "hide" => {
                     if let Some(k) = lane_key {
-                        lab.set_views(|v| {
+                        lab.set_views(&mut |v| {
                             v.picked.retain(|x| *x != k);
                             if !v.hidden.contains(&k) {
-                                v.hidden.push(k);
+                                v.hidden.push(k.clone());
                             }
                         });
                     }
                 }
-                "unpick" => lab.set_views(|v| v.picked.retain(|x| *x != k)),
-                "unhide" => lab.set_views(|v| v.hidden.retain(|x| *x != k)),
+                "unpick" => lab.set_views(&mut |v| v.picked.retain(|x| *x != k)),
+                "unhide" => lab.set_views(&mut |v| v.hidden.retain(|x| *x != k)),
                 "open" => {
                     if let Ok(id) = k.parse() {
                         follow.set(false);
@@ -264,7 +253,7 @@ pub fn SequenceView(
             if is_path {
                 lab.select(Some(key.clone()));
             }
-            lane.set(Some((key, is_path)));
+            lane.set(Some(key));
             return true;
         }
         false
@@ -281,11 +270,11 @@ pub fn SequenceView(
             <div class="seq-main">
                 <div class="seq-toolbar" role="group" aria-label="Sequence view">
                     <label><input type="checkbox" data-act="fold" node_ref=fold_box />" Fold repeats (×N)"</label>
-                    <button type="button" data-act="follow" node_ref=follow_button
+                    <button type="button" data-act="follow"
                         title="Scroll to the cursor (the newest messages when live)">"Follow"</button>
                     <button type="button" data-act="mermaid">"Export Mermaid"</button>
                     <button type="button" data-act="svg">"Export SVG"</button>
-                    <span class="seq-count muted" node_ref=count></span>
+                    <div class="seq-count muted" node_ref=count></div>
                 </div>
                 <div class="seq-scroll" node_ref=scroller on:scroll=on_scroll>
                     <div class="seq-head" node_ref=head></div>
@@ -295,7 +284,7 @@ pub fn SequenceView(
                 </div>
                 <ul class="plain seq-legend" aria-label="Arrow legend" inner_html=LEGEND></ul>
             </div>
-            <aside class="seq-side" aria-label="Lanes and message" node_ref=side></aside>
+            <div class="seq-side" role="complementary" aria-label="Lanes and message" node_ref=side></div>
         </div>
     }
 }

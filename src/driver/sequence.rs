@@ -1,7 +1,8 @@
 //! What the sequence view reads and sets: a window of the chart of the live run's
 //! messages with the cursor where the screen is (one clock: the same instant as the tree,
 //! the log and the inspector), one message told in full, and the view's settings (lanes
-//! picked and hidden, folding, the message open), which share links keep.
+//! picked and hidden, folding, the message open), which share links keep; and why a
+//! process died, which the inspector tells.
 
 use leptos::prelude::*;
 
@@ -36,14 +37,21 @@ impl LabHandle {
             .flatten()
     }
 
-    /// Changes the sequence view's settings.
-    pub fn set_views(&self, f: impl FnOnce(&mut Views)) {
-        self.views.update(f);
+    /// Why the process at `key` last died, as of the instant on screen.
+    pub fn why(&self, key: &str) -> Vec<otp_lab_lab::cause::Cause> {
+        self.session
+            .try_with_value(|s| s.current().lab.why(key))
+            .unwrap_or_default()
+    }
+
+    /// Changes the sequence view's settings (one non-generic function for every caller).
+    pub fn set_views(&self, f: &mut dyn FnMut(&mut Views)) {
+        self.views.update(|v| f(v));
     }
 
     /// Opens a message's detail and moves the cursor to its send (one clock).
     pub fn open_message(&self, id: u64) {
-        self.set_views(|v| v.message = Some(id));
+        self.set_views(&mut |v| v.message = Some(id));
         if let Some(d) = self.message_detail(id) {
             self.jump_to_line(d.sent_line);
         }

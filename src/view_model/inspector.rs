@@ -4,6 +4,7 @@
 //! each a button (`data-act="open"`) that opens it in the sequence view. Every text is
 //! escaped.
 
+use otp_lab_lab::cause::Cause;
 use otp_lab_lab::inspect::ProcInfo;
 use otp_lab_lab::sequence::svg::esc;
 use std::fmt::Write;
@@ -87,6 +88,26 @@ pub fn facts_html(info: &ProcInfo) -> String {
     s
 }
 
+/// Why the process at the selected path last died: each cause a button that moves the
+/// cursor to its instant (`data-act="jump"`). Empty when nothing there has died.
+pub fn why_html(causes: &[Cause]) -> String {
+    if causes.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("<section class=\"why\"><h3>Why did it die?</h3><ol>");
+    for c in causes {
+        let _ = write!(
+            s,
+            "<li><button type=\"button\" class=\"linkish\" data-act=\"jump\" data-key=\"{}\" title=\"Show this instant\">{}</button> {}</li>",
+            c.line,
+            esc(&otp_lab_lab::sequence::time_text(c.t_us)),
+            esc(&c.text)
+        );
+    }
+    s.push_str("</ol></section>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +152,17 @@ mod tests {
         assert!(html.contains("data-act=\"open\" data-key=\"42\""));
         assert!(html.contains("← &lt;0.1.0&gt; shell call:"));
         assert!(!html.contains("<0."));
+    }
+
+    #[test]
+    fn each_cause_is_a_step_to_its_instant() {
+        assert_eq!(why_html(&[]), "");
+        let html = why_html(&[Cause {
+            text: "<0.1.0> shell called exit(<0.3.0>, kill)".into(),
+            t_us: 1_500_000,
+            line: 42,
+        }]);
+        assert!(html.contains("data-act=\"jump\" data-key=\"42\""));
+        assert!(html.contains(">1.500 s</button> &lt;0.1.0&gt; shell called"));
     }
 }

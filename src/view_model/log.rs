@@ -43,8 +43,7 @@ impl LogRow {
 
 /// Formats virtual time as seconds with millisecond precision: `12.345 s`.
 pub fn format_time_us(t_us: u64) -> String {
-    let ms = t_us / 1_000;
-    format!("{}.{:03} s", ms / 1_000, ms % 1_000)
+    otp_lab_lab::sequence::time_text(t_us)
 }
 
 /// Which lines to show.

@@ -199,6 +199,8 @@ struct Proc {
     /// When it was spawned, and when it exited with what reason.
     born: Option<At>,
     died: Option<(At, Term)>,
+    /// The exit signal that killed it (its id), or 0.
+    cause: u64,
 }
 
 /// A process's life as the history knows it.
@@ -208,6 +210,8 @@ pub struct Life {
     pub born: Option<At>,
     /// When it exited, and the reason.
     pub died: Option<(At, Term)>,
+    /// The exit signal that killed it (its id in the history), or 0: its own exit.
+    pub cause: u64,
 }
 
 /// The history.
@@ -224,6 +228,15 @@ pub const LEFT_SHOWN: usize = 3;
 
 /// Exits remembered for `'DOWN'`s and causes.
 const EXITS_KEPT: usize = 4096;
+
+fn life(pid: Pid, p: &Proc) -> Life {
+    Life {
+        pid,
+        born: p.born,
+        died: p.died.clone(),
+        cause: p.cause,
+    }
+}
 
 /// A new message record, before it arrives.
 fn message(
@@ -323,11 +336,12 @@ impl History {
 
     /// The lives of the processes the history knows (in no particular order).
     pub fn lives(&self) -> impl Iterator<Item = Life> + '_ {
-        self.procs.iter().map(|(pid, p)| Life {
-            pid: *pid,
-            born: p.born,
-            died: p.died.clone(),
-        })
+        self.procs.iter().map(|(pid, p)| life(*pid, p))
+    }
+
+    /// One process's life, if the history knows it.
+    pub fn life(&self, pid: Pid) -> Option<Life> {
+        self.procs.get(&pid).map(|p| life(pid, p))
     }
 
     /// The process's role, if it has one.
@@ -551,6 +565,7 @@ impl History {
             }
             p.alive = false;
             p.died = Some((at, reason.clone()));
+            p.cause = cause;
             p.parent = None;
             p.open_calls = Vec::new();
             p.state = None;

@@ -69,10 +69,8 @@ impl Lab {
     /// The inspector's view of a live pid.
     pub fn inspect_pid(&self, pid: Pid) -> Option<ProcInfo> {
         let p = self.world().process(pid)?;
-        let named = |q: Pid| match self.path_of(q) {
-            Some(path) => format!("{q} {path}"),
-            None => q.to_string(),
-        };
+        let log = self.log.borrow();
+        let named = |q: Pid| log.who(q);
         let mailbox: Vec<String> = p
             .mailbox()
             .take(MAILBOX_SHOWN)

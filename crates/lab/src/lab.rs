@@ -75,6 +75,8 @@ pub struct Lab {
     faults: FaultSchedule,
     /// Every shell that died (oldest first); a new one took its place each time.
     shell_exits: Vec<ShellExit>,
+    /// The sequence chart's rows, extended as the run goes.
+    seq_cache: RefCell<crate::sequence::Cache>,
 }
 
 /// A shell that died: its pid, why, and when.
@@ -172,6 +174,7 @@ impl Lab {
             log,
             faults: FaultSchedule::new(faults),
             shell_exits: Vec::new(),
+            seq_cache: Default::default(),
         };
         // a root that fails to start takes the shell down with it; that is fine here
         let _ = lab.settle();
@@ -659,7 +662,12 @@ impl Lab {
     /// A window of the sequence chart of the run's messages.
     pub fn sequence(&self, q: &crate::sequence::Query) -> crate::sequence::Chart {
         let log = self.log.borrow();
-        crate::sequence::chart(&log.history, &log.paths, q)
+        crate::sequence::chart(
+            &log.history,
+            &log.paths,
+            q,
+            &mut self.seq_cache.borrow_mut(),
+        )
     }
 
     /// Message `id` of the history, told in full (None when it is forgotten).

@@ -278,3 +278,43 @@ fn the_mermaid_export_names_lanes_and_escapes_what_mermaid_reads_as_markup() {
         assert!(!label.contains(['<', '>']), "{line}");
     }
 }
+
+#[test]
+fn the_chart_kept_between_frames_equals_the_chart_drawn_at_once() {
+    let lines = [
+        "GenServer.cast(\"demo/counter_1\", :increment)",
+        "GenServer.call(\"demo/counter_1\", :get)",
+        "Supervisor.terminate_child(:demo, :counter_2)",
+        "Supervisor.restart_child(:demo, :counter_2)",
+        "GenServer.cast(\"demo/counter_1\", :increment)",
+        "GenServer.cast(\"demo/counter_1\", :increment)",
+        "Process.exit(\"demo/printer\", :kill)",
+        "GenServer.call(\"demo/counter_2\", :get)",
+    ];
+    for q in [
+        query(),
+        Query {
+            fold: true,
+            ..query()
+        },
+        Query {
+            hidden: vec!["demo".into()],
+            fold: true,
+            ..query()
+        },
+        Query {
+            picked: vec!["demo/counter_1".into()],
+            ..query()
+        },
+    ] {
+        let (mut every_step, mut at_end) = (Lab::demo(3), Lab::demo(3));
+        for line in lines {
+            for lab in [&mut every_step, &mut at_end] {
+                run(lab, line);
+                lab.advance(2_000);
+            }
+            every_step.sequence(&q);
+        }
+        assert_eq!(every_step.sequence(&q), at_end.sequence(&q), "{q:?}");
+    }
+}

@@ -94,14 +94,14 @@ impl Views {
                     list.len()
                 ));
             }
-            list.iter()
-                .map(|x| {
-                    x.as_str()
-                        .filter(|s| s.len() <= 1000)
-                        .map(str::to_string)
-                        .ok_or_else(bad)
-                })
-                .collect()
+            let mut out = Vec::with_capacity(list.len());
+            for x in list {
+                match x.as_str() {
+                    Some(s) if s.len() <= 1000 => out.push(s.to_string()),
+                    _ => return Err(bad()),
+                }
+            }
+            Ok(out)
         };
         Ok(Views {
             picked: lanes("pk")?,

@@ -63,6 +63,18 @@ pub struct LogLine {
     pub other_path: Option<Rc<str>>,
 }
 
+/// A process as the Lab names it: `<0.85.0> demo/counter_1` (the pid alone without a
+/// path).
+pub(crate) fn who(paths: &HashMap<Pid, Rc<str>>, pid: Pid) -> String {
+    let mut s = String::with_capacity(40);
+    let _ = write!(s, "{pid}");
+    if let Some(p) = paths.get(&pid) {
+        s.push(' ');
+        s.push_str(p);
+    }
+    s
+}
+
 /// The log plus what it learned from events (paths of pids, restart counts).
 #[derive(Default)]
 pub(crate) struct LabLog {
@@ -102,14 +114,8 @@ impl LabLog {
     }
 
     /// A process as lines name it: `<0.85.0> demo/counter_1` (the pid alone without a path).
-    fn who(&self, pid: Pid) -> String {
-        let mut s = String::with_capacity(40);
-        let _ = write!(s, "{pid}");
-        if let Some(p) = self.paths.get(&pid) {
-            s.push(' ');
-            s.push_str(p);
-        }
-        s
+    pub(crate) fn who(&self, pid: Pid) -> String {
+        who(&self.paths, pid)
     }
 
     pub fn on_event(&mut self, e: &Event<'_>) {

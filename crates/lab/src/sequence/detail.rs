@@ -31,13 +31,6 @@ pub struct Detail {
     pub lines: Vec<String>,
 }
 
-fn who(paths: &rustc_hash::FxHashMap<Pid, Rc<str>>, pid: Pid) -> String {
-    match paths.get(&pid) {
-        Some(p) => format!("{pid} {p}"),
-        None => pid.to_string(),
-    }
-}
-
 /// What kind of thing `m` is, in a learner's words.
 pub fn kind_name(m: &Message) -> &'static str {
     match m.kind {
@@ -109,8 +102,8 @@ pub fn detail(
         id,
         kind: kind_name(m),
         term: m.erlang_term().to_text(),
-        from: who(paths, m.from),
-        to: who(paths, m.to),
+        from: crate::log::who(paths, m.from),
+        to: crate::log::who(paths, m.to),
         sent: t(m.sent.t_us),
         sent_line: m.sent.line,
         fate,

@@ -55,20 +55,25 @@ pub fn mermaid(c: &Chart) -> String {
         }
         i = j;
     }
-    // messages and marks in the order of their rows
+    // messages and marks in the order of their rows (both come in row order: merged)
     enum Item<'a> {
         Arrow(&'a super::Arrow),
         Mark(&'a super::Mark),
     }
-    let mut items: Vec<(f32, u8, Item)> = c
-        .arrows
-        .iter()
-        .filter(|a| a.y0 >= c.first_row as f32 - 0.5)
-        .map(|a| (a.y0, 1, Item::Arrow(a)))
-        .chain(c.marks.iter().map(|m| (m.y, 0, Item::Mark(m))))
-        .collect();
-    otp_lab_sim::sort::sort_by(&mut items, |a, b| (a.0, a.1) < (b.0, b.1));
-    for (_, _, item) in items {
+    let top = c.first_row as f32 - 0.5;
+    let mut arrows = c.arrows.iter().filter(|a| a.y0 >= top).peekable();
+    let mut marks = c.marks.iter().peekable();
+    let mut items = Vec::new();
+    loop {
+        let next = match (arrows.peek(), marks.peek()) {
+            (Some(a), Some(m)) if m.y <= a.y0 => marks.next().map(Item::Mark),
+            (Some(_), _) => arrows.next().map(Item::Arrow),
+            (None, Some(_)) => marks.next().map(Item::Mark),
+            (None, None) => break,
+        };
+        items.extend(next);
+    }
+    for item in items {
         match item {
             Item::Arrow(a) => {
                 let arrow = match a.kind {

@@ -19,6 +19,7 @@ use crate::history::{At, Fate, History, Kind, Message};
 use otp_lab_sim::pid::Pid;
 use otp_lab_sim::term::Term;
 use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// Rows a window shows at most.
@@ -139,17 +140,36 @@ struct Seen {
     takes: Vec<(usize, u64)>,
 }
 
-/// The processes the chart has met, and how each shows.
-struct Procs<'a> {
+/// The chart's rows for one setting, kept between calls and extended with the messages
+/// sent since: the history only grows at its end and forgets its oldest, so a frame costs
+/// the new messages, not the whole run. Reset when the setting changes, and when it has
+/// met too many processes (an endless run stays bounded).
+#[derive(Default)]
+pub struct Cache {
+    key: Option<(Vec<String>, Vec<String>, bool)>,
     index: HashMap<Pid, u32>,
     list: Vec<Seen>,
+    rows: VecDeque<Row>,
+    /// The newest message scanned.
+    last: u64,
+    /// Messages to hidden lanes not taken yet: (receiver's index, id).
+    pending: Vec<(u32, u64)>,
+}
+
+/// Processes a cache remembers before it starts again.
+const PROCS_KEPT: usize = 50_000;
+
+/// The processes the chart has met, and how each shows.
+struct Procs<'a> {
+    index: &'a mut HashMap<Pid, u32>,
+    list: &'a mut Vec<Seen>,
     paths: &'a HashMap<Pid, Rc<str>>,
     q: &'a Query,
 }
 
 impl Procs<'_> {
-    /// How `pid` shows (met once, remembered).
-    fn see(&mut self, pid: Pid) -> &mut Seen {
+    /// The index of `pid`'s record (met once, remembered).
+    fn at(&mut self, pid: Pid) -> usize {
         let n = self.list.len() as u32;
         let i = *self.index.entry(pid).or_insert(n) as usize;
         if i == self.list.len() {
@@ -165,6 +185,12 @@ impl Procs<'_> {
                 takes: Vec::new(),
             });
         }
+        i
+    }
+
+    /// How `pid` shows.
+    fn see(&mut self, pid: Pid) -> &mut Seen {
+        let i = self.at(pid);
         &mut self.list[i]
     }
 
@@ -178,14 +204,35 @@ impl Procs<'_> {
 }
 
 /// Builds the chart's window. `paths` names the pids that have a tree path.
-pub fn chart(history: &History, paths: &HashMap<Pid, Rc<str>>, q: &Query) -> Chart {
+pub fn chart(
+    history: &History,
+    paths: &HashMap<Pid, Rc<str>>,
+    q: &Query,
+    cache: &mut Cache,
+) -> Chart {
+    let key = (q.picked.clone(), q.hidden.clone(), q.fold);
+    if cache.key.as_ref() != Some(&key) || cache.list.len() > PROCS_KEPT {
+        *cache = Cache {
+            key: Some(key),
+            ..Cache::default()
+        };
+    }
+    let Cache {
+        index,
+        list,
+        rows,
+        last,
+        pending,
+        ..
+    } = cache;
     let mut procs = Procs {
-        index: HashMap::default(),
-        list: Vec::new(),
+        index,
+        list,
         paths,
         q,
     };
-    let rows = rows(history, &mut procs, q.fold);
+    extend_rows(history, &mut procs, rows, (last, pending), q.fold);
+    let rows = &*rows;
     let total = rows.len();
     let want = q.rows.clamp(1, MAX_WINDOW_ROWS);
     let cursor_row = q.cursor_line.map(|l| rows.partition_point(|r| r.line < l));
@@ -229,7 +276,11 @@ pub fn chart(history: &History, paths: &HashMap<Pid, Rc<str>>, q: &Query) -> Cha
     let top_line = rows.get(first).map_or(usize::MAX, |r| r.line);
     let back = first.saturating_sub(LOOK_BACK_ROWS);
     let mut arrows = Vec::new();
-    for (i, row) in rows.iter().enumerate().take(end).skip(back) {
+    for (i, row) in rows
+        .range(back..end)
+        .enumerate()
+        .map(|(k, r)| (k + back, r))
+    {
         for (j, id) in row.ids.iter().take(row.n as usize).enumerate() {
             let Some(m) = history.get(*id) else { continue };
             let handled = handled_at(m);
@@ -314,7 +365,7 @@ pub fn chart(history: &History, paths: &HashMap<Pid, Rc<str>>, q: &Query) -> Cha
     otp_lab_sim::sort::sort_by(&mut order, |a, b| {
         lane_order(&lanes[*a].0) < lane_order(&lanes[*b].0)
     });
-    otp_lab_sim::sort::sort_by(&mut marks, |a, b| a.pid < b.pid);
+    otp_lab_sim::sort::sort_by(&mut marks, |a, b| (a.y, a.pid) < (b.y, b.pid));
     let mut new_index = vec![0; lanes.len()];
     for (n, old) in order.iter().enumerate() {
         new_index[*old] = n;
@@ -349,7 +400,7 @@ pub fn chart(history: &History, paths: &HashMap<Pid, Rc<str>>, q: &Query) -> Cha
         marks,
         total_rows: total,
         first_row: first,
-        row_times: rows[first.min(total)..end].iter().map(|r| r.t_us).collect(),
+        row_times: rows.range(first.min(total)..end).map(|r| r.t_us).collect(),
         // between the last row before the cursor and the first after it
         cursor: q
             .cursor_line
@@ -404,18 +455,40 @@ pub fn short(s: &str, n: usize) -> String {
     out
 }
 
-/// The rows of the whole chart, in send order.
-fn rows(history: &History, procs: &mut Procs, fold: bool) -> Vec<Row> {
-    let mut rows: Vec<Row> = Vec::new();
-    for m in history.iter() {
+/// Brings the rows of the whole chart (in send order) up to the history's newest
+/// message: forgets rows whose messages are forgotten, notes what hidden lanes took since,
+/// and adds the messages sent since.
+fn extend_rows(
+    history: &History,
+    procs: &mut Procs,
+    rows: &mut VecDeque<Row>,
+    (last, pending): (&mut u64, &mut Vec<(u32, u64)>),
+    fold: bool,
+) {
+    if let Some(oldest) = history.iter().next().map(|m| m.id) {
+        let gone = rows.partition_point(|r| r.ids[0] < oldest);
+        rows.drain(..gone);
+    }
+    pending.retain(|(i, id)| match history.get(*id) {
+        Some(m) if m.taken.is_some() => {
+            take(&mut procs.list[*i as usize], m);
+            false
+        }
+        Some(m) => matches!(m.fate, Fate::InFlight | Fate::InMailbox),
+        None => false,
+    });
+    for m in history.range(*last + 1..) {
+        *last = m.id;
         let from = procs.see(m.from);
         let (from_hidden, from_picked) = (from.hidden, from.picked);
-        let to = procs.see(m.to);
+        let to_at = procs.at(m.to);
+        let to = &mut procs.list[to_at];
         let (to_hidden, to_picked) = (to.hidden, to.picked);
         if to_hidden {
-            if let Some(t) = m.taken {
-                let at = to.takes.partition_point(|x| *x < (t.line, m.id));
-                to.takes.insert(at, (t.line, m.id));
+            if m.taken.is_some() {
+                take(to, m);
+            } else {
+                pending.push((to_at as u32, m.id));
             }
             continue;
         }
@@ -440,7 +513,7 @@ fn rows(history: &History, procs: &mut Procs, fold: bool) -> Vec<Row> {
         } else if !(from_picked || to_picked) {
             continue;
         }
-        rows.push(Row {
+        rows.push_back(Row {
             ids: [m.id, 0],
             n: 1,
             count: 1,
@@ -449,10 +522,17 @@ fn rows(history: &History, procs: &mut Procs, fold: bool) -> Vec<Row> {
             origin: origin.map(|o| o.id),
         });
         if fold {
-            fold_last(history, &mut rows);
+            fold_last(history, rows);
         }
     }
-    rows
+}
+
+/// A hidden lane's process took `m`: a cause of what it sends next.
+fn take(seen: &mut Seen, m: &Message) {
+    if let Some(t) = m.taken {
+        let at = seen.takes.partition_point(|x| *x < (t.line, m.id));
+        seen.takes.insert(at, (t.line, m.id));
+    }
 }
 
 /// The message `m`'s sender had taken last when it sent `m` (known for the processes of
@@ -489,7 +569,7 @@ fn via_keys(history: &History, procs: &mut Procs, m: &Message) -> Vec<String> {
 /// (a reply to its call, or back to its sender after it was taken) makes a unit of two;
 /// a unit like the one before it (same lanes, kinds and shape of message) adds to its
 /// count.
-fn fold_last(history: &History, rows: &mut Vec<Row>) {
+fn fold_last(history: &History, rows: &mut VecDeque<Row>) {
     let n = rows.len();
     if n < 2 {
         return;
@@ -502,7 +582,7 @@ fn fold_last(history: &History, rows: &mut Vec<Row>) {
             if answers {
                 rows[n - 2].ids[1] = b.id;
                 rows[n - 2].n = 2;
-                rows.pop();
+                rows.pop_back();
                 return fold_unit(history, rows);
             }
         }
@@ -511,7 +591,7 @@ fn fold_last(history: &History, rows: &mut Vec<Row>) {
 }
 
 /// Adds the last row to the one before it if they are the same exchange.
-fn fold_unit(history: &History, rows: &mut Vec<Row>) {
+fn fold_unit(history: &History, rows: &mut VecDeque<Row>) {
     let n = rows.len();
     if n < 2 {
         return;
@@ -534,7 +614,7 @@ fn fold_unit(history: &History, rows: &mut Vec<Row>) {
         );
     if same {
         rows[n - 2].count += 1;
-        rows.pop();
+        rows.pop_back();
     }
 }
 

@@ -283,19 +283,15 @@ fn mark_into(s: &mut String, m: &Mark, y: &impl Fn(f32) -> f32) {
 }
 
 /// Colours and strokes of the exported file (the page has its own, per theme).
-const EXPORT_STYLE: &str = "text{font:11px ui-monospace,monospace;fill:#1d232b}\
-.seq-group path{fill:none;stroke:#8a94a3}.seq-group text,.seq-lane-head text{text-anchor:middle}\
-.seq-lane-head rect{fill:#eef2f7;stroke:#8a94a3}.seq-lane-head .pids{fill:#5b6573}\
-.seq-time{text-anchor:end;fill:#5b6573}.seq-lifeline{stroke:#c5ccd6;stroke-dasharray:3 3}\
-.seq-waiting{fill:#cfe0ff;stroke:#2f6fdb}.seq-arrow .hit{stroke:transparent;fill:none}\
-.seq-arrow .line{fill:none;stroke:#5b6573;stroke-width:1.3}.seq-arrow text{text-anchor:middle}.seq-arrow text.loop{text-anchor:start}\
-.k-call .line,.k-reply .line{stroke:#2f6fdb}.k-reply .line{stroke-dasharray:5 3}\
-.k-cast .line{stroke:#1f8a5b}.k-timer .line{stroke:#a06a00;stroke-dasharray:2 3}\
-.k-exit .line{stroke:#c62828;stroke-width:2.4}.k-down .line{stroke:#7b3fb8;stroke-dasharray:7 3 2 3}\
-.k-via .line{stroke:#8a94a3;stroke-dasharray:1 3}.k-sys .line{stroke:#b0b8c4}\
-.f-dropped .line{stroke-dasharray:2 2}.kill,.seq-mark.exit path{stroke:#c62828;stroke-width:2}\
-.seq-mark.spawn circle{fill:#1f8a5b}.seq-cursor{stroke:#e0a100;stroke-width:2}\
-marker path{fill:#5b6573;stroke:#5b6573}";
+const EXPORT_STYLE: &str = "text{font:11px monospace;fill:#123}\
+.seq-group path,.seq-arrow .line{fill:none;stroke:#567}text{text-anchor:middle}\
+.seq-time{text-anchor:end}text.loop,.seq-mark text{text-anchor:start}\
+.seq-lane-head rect{fill:#eef;stroke:#89a}.seq-lifeline{stroke:#ccd;stroke-dasharray:3 3}\
+.seq-waiting{fill:#cdf;stroke:#26d}.hit{stroke:none;fill:none}\
+.k-call .line,.k-reply .line{stroke:#26d}.k-reply .line{stroke-dasharray:5 3}\
+.k-cast .line{stroke:#185}.k-timer .line{stroke:#a60;stroke-dasharray:2 3}\
+.k-exit .line,.kill,.exit path{stroke:#c22;stroke-width:2.4}.k-down .line{stroke:#73b;stroke-dasharray:7 3 2 3}\
+.k-via .line,.f-dropped .line{stroke-dasharray:1 3}.spawn circle{fill:#185}.seq-cursor{stroke:#da0;stroke-width:2}";
 
 /// The chart's window as a standalone SVG file (headers above the rows, styles inside).
 pub fn standalone(c: &Chart) -> String {
