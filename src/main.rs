@@ -2,7 +2,10 @@
 //! the benchmark page, which calls [`otp_lab::bench::run_bench`] itself).
 
 fn main() {
-    console_error_panic_hook::set_once();
+    // a panic's message in the console (the module then stops: panic = abort)
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&info.to_string().into());
+    }));
     // bench.html loads the same module to call `run_bench`; it has no app to mount
     let on_bench_page = web_sys::window()
         .and_then(|w| w.document())

@@ -30,6 +30,15 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
     let msg_error = RwSignal::new(None::<String>);
     let drawn = StoredValue::new(String::new());
     let drawn_why = StoredValue::new(String::new());
+    let why_key = StoredValue::new(String::new());
+    let draw = |el: Option<web_sys::HtmlDivElement>, drawn: StoredValue<String>, html: String| {
+        if let Some(el) = el {
+            if drawn.with_value(|d| *d != html) {
+                el.set_inner_html(&html);
+                drawn.set_value(html);
+            }
+        }
+    };
     // the facts, and why the selected process last died (at the instant on screen)
     Effect::new(move |_| {
         lab.log_version.track();
@@ -37,20 +46,24 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
             .inspected
             .with(|i| i.as_ref().map(facts_html))
             .unwrap_or_default();
-        let why_now = lab
-            .selected
-            .with(|s| s.as_deref().map(|p| why_html(&lab.why(p))))
-            .unwrap_or_default();
-        for (el, drawn, html) in [
-            (facts.get(), drawn, facts_now),
-            (why.get(), drawn_why, why_now),
-        ] {
-            if let Some(el) = el {
-                if drawn.with_value(|d| *d != html) {
-                    el.set_inner_html(&html);
-                    drawn.set_value(html);
-                }
-            }
+        draw(facts.get(), drawn, facts_now);
+        // the causes change with a new death: asked again when the selection or its pid
+        // changes, and at most once a second meanwhile (a fast run logs every frame)
+        let mut key = lab.selected.get().unwrap_or_default();
+        key.push(' ');
+        key.push_str(
+            &lab.inspected
+                .with(|i| i.as_ref().map(|i| i.pid.clone()).unwrap_or_default()),
+        );
+        key.push(' ');
+        key.push_str(&((crate::driver::now_ms() / 1000.0) as u64).to_string());
+        if why_key.with_value(|k| *k != key) {
+            why_key.set_value(key);
+            let html = lab
+                .selected
+                .with_untracked(|s| s.as_deref().map(|p| why_html(&lab.why(p))))
+                .unwrap_or_default();
+            draw(why.get(), drawn_why, html);
         }
     });
 
@@ -100,8 +113,8 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                 return;
             }
             "jump" => {
-                if let Ok(line) = key.parse() {
-                    lab.jump_to_line(line);
+                if let Ok(line) = key.parse::<u64>() {
+                    lab.jump_to_line(line as usize);
                 }
                 return;
             }

@@ -229,8 +229,8 @@ pub fn SequenceView(
                     }
                 }
                 "jump" => {
-                    if let Ok(line) = k.parse() {
-                        lab.jump_to_line(line);
+                    if let Ok(line) = k.parse::<u64>() {
+                        lab.jump_to_line(line as usize);
                     }
                 }
                 _ => return false,

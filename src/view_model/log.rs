@@ -9,20 +9,16 @@ use otp_lab_lab::LogLine;
 /// Height of one log row (px); the component's CSS uses the same.
 pub const LOG_ROW_H: f64 = 22.0;
 
-/// One line as shown.
+/// One line as shown (made for the rows on screen only).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogRow {
     /// Which run of the store the row came from: a list keyed by `(epoch, index)` does not
     /// mistake line 3 of a new run for line 3 of the old one.
     pub epoch: u32,
     pub index: usize,
-    pub t_us: u64,
     pub time: String,
     pub kind: &'static str,
     pub text: String,
-    pub path: Option<String>,
-    pub pid: u32,
-    pub other: u32,
 }
 
 impl LogRow {
@@ -30,13 +26,9 @@ impl LogRow {
         LogRow {
             epoch,
             index: line.index,
-            t_us: line.t_us,
             time: format_time_us(line.t_us),
             kind: line.kind,
             text: line.text.clone(),
-            path: line.path.as_deref().map(String::from),
-            pid: line.pid,
-            other: line.other,
         }
     }
 }
@@ -58,7 +50,7 @@ pub struct LogFilter {
 }
 
 impl LogFilter {
-    pub fn matches(&self, row: &LogRow) -> bool {
+    pub fn matches(&self, row: &LogLine) -> bool {
         if self.hidden.contains(row.kind) {
             return false;
         }
@@ -87,14 +79,20 @@ fn contains_ignoring_ascii_case(hay: &str, needle: &str) -> bool {
     n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
-/// All lines pulled from a run so far, and the filtered view of them.
+/// All lines pulled from a run so far (the newest the lab keeps), and the filtered view of
+/// them. Lines are numbered from the first ever pulled, so forgetting the oldest needs no
+/// filtering again, and they are forgotten an eighth of the limit at a time (a fast run
+/// pulls thousands of lines a frame; shifting 100,000 rows for each would cost frames).
 #[derive(Clone, Debug, Default)]
 pub struct LogStore {
-    rows: Vec<LogRow>,
+    /// The lines as the lab gave them (rows are made for the ones on screen).
+    rows: Vec<LogLine>,
+    /// The number of the first row kept.
+    base: usize,
     /// Index of the next line to pull.
     next: usize,
     filter: LogFilter,
-    /// Positions in `rows` of the lines the filter keeps.
+    /// Numbers of the rows the filter keeps.
     shown: Vec<usize>,
     /// Bumped whenever the store starts over.
     epoch: u32,
@@ -111,17 +109,20 @@ impl LogStore {
             return false;
         }
         for line in fetch(self.next, len) {
-            let row = LogRow::from_line(&line, self.epoch);
-            if self.filter.matches(&row) {
-                self.shown.push(self.rows.len());
+            if self.filter.matches(&line) {
+                self.shown.push(self.base + self.rows.len());
             }
-            self.rows.push(row);
+            self.rows.push(line);
         }
         self.next = len;
-        if self.rows.len() > otp_lab_lab::LOG_LINES_KEPT {
-            let drop = self.rows.len() - otp_lab_lab::LOG_LINES_KEPT;
-            self.rows.drain(..drop);
-            self.refilter();
+        let kept = otp_lab_lab::LOG_LINES_KEPT;
+        if self.rows.len() > kept + kept / 8 {
+            let gone = self.rows.len() - kept;
+            self.rows.drain(..gone);
+            self.base += gone;
+            let base = self.base;
+            let gone_shown = self.shown.partition_point(|n| *n < base);
+            self.shown.drain(..gone_shown);
         }
         true
     }
@@ -130,6 +131,7 @@ impl LogStore {
     pub fn clear(&mut self) {
         self.rows.clear();
         self.shown.clear();
+        self.base = 0;
         self.next = 0;
         self.epoch = self.epoch.wrapping_add(1);
     }
@@ -146,8 +148,13 @@ impl LogStore {
     }
 
     fn refilter(&mut self) {
-        self.shown = (0..self.rows.len())
-            .filter(|i| self.filter.matches(&self.rows[*i]))
+        let (filter, base) = (&self.filter, self.base);
+        self.shown = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| filter.matches(r))
+            .map(|(i, _)| base + i)
             .collect();
     }
 
@@ -167,13 +174,15 @@ impl LogStore {
         let from = from.min(to);
         self.shown[from..to]
             .iter()
-            .map(|i| self.rows[*i].clone())
+            .map(|n| LogRow::from_line(&self.rows[n - self.base], self.epoch))
             .collect()
     }
 
     /// The shown line nearest to the event-log index `index` (for "jump there").
     pub fn position_of(&self, index: usize) -> Option<usize> {
-        let pos = self.shown.partition_point(|i| self.rows[*i].index < index);
+        let pos = self
+            .shown
+            .partition_point(|n| self.rows[n - self.base].index < index);
         (pos < self.shown.len()).then_some(pos)
     }
 }
@@ -220,6 +229,33 @@ mod tests {
     }
 
     #[test]
+    fn the_oldest_lines_are_forgotten_and_the_filter_still_points_right() {
+        let kept = otp_lab_lab::LOG_LINES_KEPT;
+        let mut s = LogStore::default();
+        s.set_filter(LogFilter {
+            hidden: ["restart"].into_iter().collect(),
+            ..LogFilter::default()
+        });
+        let fetch = |a: usize, b: usize| {
+            (a..b)
+                .map(|i| line(i, if i % 2 == 0 { "exit" } else { "restart" }, "demo/a"))
+                .collect()
+        };
+        for step in 1..=30 {
+            s.pull(step * 5_000, fetch);
+            assert!(s.total() <= kept + kept / 8, "bounded: {}", s.total());
+        }
+        assert!(s.total() >= kept);
+        // every shown line is an exit, in order, ending with the newest
+        let shown = s.slice(0, s.shown());
+        assert_eq!(shown.len(), s.shown());
+        assert!(shown.iter().all(|r| r.kind == "exit"));
+        assert!(shown.windows(2).all(|w| w[1].index == w[0].index + 2));
+        assert_eq!(shown.last().map(|r| r.index), Some(149_998));
+        assert_eq!(s.position_of(149_998), Some(s.shown() - 1));
+    }
+
+    #[test]
     fn pulls_only_new_lines() {
         let mut s = store(3);
         assert!(!s.pull(3, |_, _| panic!("nothing new")));
@@ -257,10 +293,7 @@ mod tests {
             ..LogFilter::default()
         });
         assert_eq!(s.shown(), 4);
-        assert!(s
-            .slice(0, 10)
-            .iter()
-            .all(|r| r.path.as_deref() == Some("demo/a")));
+        assert!(s.slice(0, 10).iter().all(|r| r.text.starts_with("demo/a ")));
         s.set_filter(LogFilter {
             text: "LINE 1".into(),
             ..LogFilter::default()

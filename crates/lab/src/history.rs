@@ -221,7 +221,12 @@ pub struct History {
     procs: HashMap<Pid, Proc>,
     /// Recent exits: `seq` of the `Exit` event, when, and who (for `'DOWN'`s and causes).
     exits: VecDeque<(u64, At, Pid)>,
+    /// Spawns and exits in the order of their log lines: (line, pid).
+    changes: VecDeque<(usize, Pid)>,
 }
+
+/// Spawns and exits remembered by their instant (for the marks on a chart's lanes).
+const CHANGES_KEPT: usize = 20_000;
 
 /// Messages a receive left in the mailbox that [`Noted::Taken`] names.
 pub const LEFT_SHOWN: usize = 3;
@@ -339,6 +344,21 @@ impl History {
         self.procs.iter().map(|(pid, p)| life(*pid, p))
     }
 
+    /// The processes spawned or exited at an event-log line in `lines` (each once per
+    /// change, in line order; only the newest [`CHANGES_KEPT`] changes are known).
+    pub fn changed(&self, lines: std::ops::Range<usize>) -> impl Iterator<Item = Pid> + '_ {
+        let from = self.changes.partition_point(|(l, _)| *l < lines.start);
+        let to = self.changes.partition_point(|(l, _)| *l < lines.end);
+        self.changes.range(from..to.max(from)).map(|(_, p)| *p)
+    }
+
+    fn note_change(&mut self, line: usize, pid: Pid) {
+        self.changes.push_back((line, pid));
+        if self.changes.len() > CHANGES_KEPT {
+            self.changes.pop_front();
+        }
+    }
+
     /// One process's life, if the history knows it.
     pub fn life(&self, pid: Pid) -> Option<Life> {
         self.procs.get(&pid).map(|p| life(pid, p))
@@ -380,6 +400,7 @@ impl History {
 
     /// `pid` was spawned by `parent` (`Spawn`).
     pub(crate) fn spawned(&mut self, pid: Pid, parent: Pid, at: At) {
+        self.note_change(at.line, pid);
         let p = self.procs.entry(pid).or_default();
         p.alive = true;
         p.born = Some(at);
@@ -571,6 +592,7 @@ impl History {
             p.state = None;
             p.last_taken = None;
         }
+        self.note_change(at.line, pid);
         self.exits.push_back((seq, at, pid));
         if self.exits.len() > EXITS_KEPT {
             self.exits.pop_front();

@@ -330,7 +330,10 @@ pub fn chart(
         rows.get(end).map_or(usize::MAX, |r| r.line),
     );
     let mut marks = Vec::new();
-    for life in history.lives() {
+    let mut changed: Vec<Pid> = history.changed(lo..hi).collect();
+    otp_lab_sim::sort::sort(&mut changed);
+    changed.dedup();
+    for life in changed.into_iter().filter_map(|p| history.life(p)) {
         // a lane is a path, or a pid met in a message
         let key = match paths.get(&life.pid) {
             Some(p) => p.clone(),
