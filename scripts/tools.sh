@@ -5,7 +5,8 @@
 #   source scripts/tools.sh
 #   ensure_build_tools     # wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen@132),
 #                          # esbuild (minifies JS and CSS), xz (packs the wasm module)
-#   ensure_browser_tools   # Debian chromium + chromedriver, playwright-core in tests/e2e
+#   ensure_browser_tools   # Debian chromium + chromedriver, playwright-core and mermaid (its
+#                          # parser checks the sequence view's export) in tests/e2e
 #   ensure_python_tools    # a venv in .tools/venv with prometheus_client (the exposition
 #                          # format parser the export tests check against)
 #
@@ -115,8 +116,9 @@ ensure_browser_tools() {
     apt_install chromium chromium-driver || return 1
   fi
   ensure_node || return 1
-  if [ ! -f "$OTP_LAB_ROOT/tests/e2e/node_modules/playwright-core/package.json" ]; then
-    tools_log "npm ci in tests/e2e (playwright-core)"
+  local e2e="$OTP_LAB_ROOT/tests/e2e/node_modules"
+  if [ ! -f "$e2e/playwright-core/package.json" ] || [ ! -f "$e2e/mermaid/dist/mermaid.min.js" ]; then
+    tools_log "npm ci in tests/e2e (playwright-core, mermaid)"
     (cd "$OTP_LAB_ROOT/tests/e2e" && npm ci --no-audit --no-fund >&2) || return 1
   fi
   export CHROMEDRIVER=/usr/bin/chromedriver
