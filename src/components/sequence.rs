@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use crate::components::dashboard::save_file;
 use crate::driver::LabHandle;
 use crate::view_model::sequence::side_html;
-use otp_lab_lab::sequence::{mermaid::mermaid, svg};
+use otp_lab_lab::sequence::{is_tree_path, mermaid::mermaid, svg};
 
 /// Rows drawn beyond those in view (so a small scroll does not show a gap).
 const SLACK_ROWS: usize = 4;
@@ -137,7 +137,7 @@ pub fn SequenceView(
         lab.status.track();
         let views = lab.views.get();
         let choice = lane.get().map(|k| {
-            let is_path = !k.starts_with('<');
+            let is_path = is_tree_path(&k);
             (k, is_path)
         });
         if !visible.get() {
@@ -249,7 +249,7 @@ pub fn SequenceView(
         }
         if let Ok(Some(l)) = el.closest("[data-lane]") {
             let key = attr(&l, "data-lane");
-            let is_path = !key.starts_with('<');
+            let is_path = is_tree_path(&key);
             if is_path {
                 lab.select(Some(key.clone()));
             }

@@ -199,7 +199,8 @@ struct Proc {
     /// When it was spawned, and when it exited with what reason.
     born: Option<At>,
     died: Option<(At, Term)>,
-    /// The exit signal that killed it (its id), or 0.
+    /// The `seq` of its `Exit` event, and the exit signal that killed it (its id), or 0.
+    exit_seq: u64,
     cause: u64,
 }
 
@@ -219,8 +220,6 @@ pub struct Life {
 pub struct History {
     messages: BTreeMap<u64, Message>,
     procs: HashMap<Pid, Proc>,
-    /// Recent exits: `seq` of the `Exit` event, when, and who (for `'DOWN'`s and causes).
-    exits: VecDeque<(u64, At, Pid)>,
     /// Spawns and exits in the order of their log lines: (line, pid).
     changes: VecDeque<(usize, Pid)>,
 }
@@ -230,9 +229,6 @@ const CHANGES_KEPT: usize = 20_000;
 
 /// Messages a receive left in the mailbox that [`Noted::Taken`] names.
 pub const LEFT_SHOWN: usize = 3;
-
-/// Exits remembered for `'DOWN'`s and causes.
-const EXITS_KEPT: usize = 4096;
 
 fn life(pid: Pid, p: &Proc) -> Life {
     Life {
@@ -381,11 +377,8 @@ impl History {
 
     /// When a recently dead process exited, and the `seq` of its `Exit` event.
     pub fn exit_of(&self, pid: Pid) -> Option<(At, u64)> {
-        self.exits
-            .iter()
-            .rev()
-            .find(|(_, _, p)| *p == pid)
-            .map(|(seq, at, _)| (*at, *seq))
+        let p = self.procs.get(&pid)?;
+        p.died.as_ref().map(|(at, _)| (*at, p.exit_seq))
     }
 
     fn alive(&self, pid: Pid) -> bool {
@@ -586,6 +579,7 @@ impl History {
             }
             p.alive = false;
             p.died = Some((at, reason.clone()));
+            p.exit_seq = seq;
             p.cause = cause;
             p.parent = None;
             p.open_calls = Vec::new();
@@ -593,10 +587,6 @@ impl History {
             p.last_taken = None;
         }
         self.note_change(at.line, pid);
-        self.exits.push_back((seq, at, pid));
-        if self.exits.len() > EXITS_KEPT {
-            self.exits.pop_front();
-        }
     }
 
     /// A process is forgotten (long gone).

@@ -102,9 +102,9 @@ impl Lab {
             state: state_text(&p.behaviour),
             is_supervisor: p.behaviour.as_supervisor().is_some(),
             is_worker: p.behaviour.as_server().is_some(),
-            skipped: self.history().skipped_in_mailbox(pid),
-            recent: self
-                .history()
+            skipped: log.history.skipped_in_mailbox(pid),
+            recent: log
+                .history
                 .recent(pid)
                 .rev()
                 .take(RECENT_SHOWN)

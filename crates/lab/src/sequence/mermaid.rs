@@ -27,33 +27,22 @@ fn esc(s: &str) -> String {
 /// The chart's window as Mermaid text.
 pub fn mermaid(c: &Chart) -> String {
     let mut s = String::from("sequenceDiagram\n");
-    let mut i = 0;
-    while i < c.lanes.len() {
-        let g = &c.lanes[i].group;
-        let mut j = i + 1;
-        while j < c.lanes.len() && c.lanes[j].group == *g {
-            j += 1;
-        }
+    for (g, run) in c.groups() {
         if !g.is_empty() {
             // `transparent` first, so a group named like a colour stays a name
             let _ = writeln!(s, "    box transparent {}", esc(g));
         }
-        for (n, lane) in c.lanes.iter().enumerate().take(j).skip(i) {
-            let pids = match lane.pids.as_slice() {
-                [] => String::new(),
-                [p] => format!(" {p}"),
-                [first, .., last] => format!(" {first} → {last}"),
+        for n in run {
+            let lane = &c.lanes[n];
+            let label = match lane.pids_text() {
+                p if p.is_empty() => lane.key.clone(),
+                p => format!("{} {p}", lane.key),
             };
-            let _ = writeln!(
-                s,
-                "    participant P{n} as {}",
-                esc(&format!("{}{pids}", lane.key))
-            );
+            let _ = writeln!(s, "    participant P{n} as {}", esc(&label));
         }
         if !g.is_empty() {
             s.push_str("    end\n");
         }
-        i = j;
     }
     // messages and marks in the order of their rows (both come in row order: merged)
     enum Item<'a> {

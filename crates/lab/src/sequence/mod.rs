@@ -57,8 +57,38 @@ pub struct Lane {
     pub group: String,
     /// Its pids in the window, oldest first (a restart adds one).
     pub pids: Vec<Pid>,
-    /// It has a tree path (a click opens the inspector on it).
-    pub has_path: bool,
+}
+
+impl Lane {
+    /// Its pids as a lane's head shows them: `<0.3.0>`, or `<0.3.0> → <0.9.0>` after
+    /// restarts (empty when none is in the window).
+    pub fn pids_text(&self) -> String {
+        match self.pids.as_slice() {
+            [] => String::new(),
+            [p] => p.to_string(),
+            [first, .., last] => format!("{first} → {last}"),
+        }
+    }
+}
+
+/// Whether a lane key is a tree path (a click opens the inspector on it), not a pid.
+pub fn is_tree_path(key: &str) -> bool {
+    !key.starts_with('<')
+}
+
+impl Chart {
+    /// The runs of lanes under one supervisor, in order: (its path, the lanes' range);
+    /// the path is empty for lanes at the top.
+    pub fn groups(&self) -> impl Iterator<Item = (&str, std::ops::Range<usize>)> {
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            let g = &self.lanes.get(i)?.group;
+            let j = i + self.lanes[i..].iter().take_while(|l| l.group == *g).count();
+            let run = (g.as_str(), i..j);
+            i = j;
+            Some(run)
+        })
+    }
 }
 
 /// What an arrow carries.
@@ -385,15 +415,13 @@ pub fn chart(
         .map(|i| {
             let (key, mut pids) = lanes[i].clone();
             otp_lab_sim::sort::sort_by(&mut pids, |a, b| a < b);
-            let has_path = !key.starts_with('<');
             Lane {
                 group: match key.rfind('/') {
-                    Some(k) if has_path => key[..k].to_string(),
+                    Some(k) if is_tree_path(&key) => key[..k].to_string(),
                     _ => String::new(),
                 },
                 key: key.to_string(),
                 pids,
-                has_path,
             }
         })
         .collect();
@@ -417,7 +445,7 @@ pub fn chart(
 fn lane_order(key: &str) -> (u8, Vec<&str>) {
     let rank = match key {
         "shell" => 0,
-        k if k.starts_with('<') => 1,
+        k if !is_tree_path(k) => 1,
         _ => 2,
     };
     (rank, key.split('/').collect())

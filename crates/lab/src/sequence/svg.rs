@@ -59,35 +59,22 @@ pub fn header(c: &Chart) -> String {
 
 fn header_into(s: &mut String, c: &Chart) {
     // supervisor groups: a bracket over the lanes under one supervisor
-    let mut i = 0;
-    while i < c.lanes.len() {
-        let g = &c.lanes[i].group;
-        let mut j = i + 1;
-        while j < c.lanes.len() && c.lanes[j].group == *g {
-            j += 1;
-        }
-        if !g.is_empty() {
-            let (x0, x1) = (
-                LEFT + i as f32 * LANE_W + 4.0,
-                LEFT + j as f32 * LANE_W - 4.0,
-            );
-            let _ = write!(
-                s,
-                r#"<g class="seq-group"><path d="M{x0} 15V11H{x1}V15"/><text x="{}" y="9">{}</text></g>"#,
-                (x0 + x1) / 2.0,
-                esc(&super::short(g, ((j - i) * 22).max(18)))
-            );
-        }
-        i = j;
+    for (g, run) in c.groups().filter(|(g, _)| !g.is_empty()) {
+        let (x0, x1) = (
+            LEFT + run.start as f32 * LANE_W + 4.0,
+            LEFT + run.end as f32 * LANE_W - 4.0,
+        );
+        let _ = write!(
+            s,
+            r#"<g class="seq-group"><path d="M{x0} 15V11H{x1}V15"/><text x="{}" y="9">{}</text></g>"#,
+            (x0 + x1) / 2.0,
+            esc(&super::short(g, (run.len() * 22).max(18)))
+        );
     }
     for (n, lane) in c.lanes.iter().enumerate() {
         let x = lane_x(n);
         let name = lane.key.rsplit('/').next().unwrap_or(&lane.key);
-        let pids = match lane.pids.as_slice() {
-            [] => String::new(),
-            [p] => p.to_string(),
-            [first, .., last] => format!("{first} → {last}"),
-        };
+        let pids = lane.pids_text();
         let _ = write!(
             s,
             r#"<g class="seq-lane-head" data-lane="{}" role="button" tabindex="0"><title>{}</title><rect x="{}" y="16" width="{}" height="30" rx="4"/><text x="{x}" y="29" class="name">{}</text><text x="{x}" y="42" class="pids">{}</text></g>"#,
