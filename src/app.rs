@@ -10,6 +10,7 @@ use crate::components::controls::{restore_theme, Controls};
 use crate::components::dashboard::Dashboard;
 use crate::components::event_log::EventLog;
 use crate::components::faults::FaultEditor;
+use crate::components::graph::GraphView;
 use crate::components::inspector::Inspector;
 use crate::components::lessons::Lessons;
 use crate::components::sequence::SequenceView;
@@ -136,6 +137,9 @@ pub fn App() -> impl IntoView {
                     </div>
                     <div role="tabpanel" id="tabpanel-sequence" aria-labelledby="tab-sequence" hidden=move || lab.tab() != Tab::Sequence>
                         <SequenceView lab=lab visible=Signal::derive(move || lab.tab() == Tab::Sequence && shown(Page::Lab)) />
+                    </div>
+                    <div role="tabpanel" id="tabpanel-graph" aria-labelledby="tab-graph" hidden=move || lab.tab() != Tab::Graph>
+                        <GraphView lab=lab visible=Signal::derive(move || lab.tab() == Tab::Graph && shown(Page::Lab)) />
                     </div>
                     <div role="tabpanel" id="tabpanel-console" aria-labelledby="tab-console" hidden=move || lab.tab() != Tab::Console>
                         <Console lab=lab />

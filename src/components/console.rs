@@ -7,6 +7,8 @@ use leptos::html::{Div, Input};
 use leptos::prelude::*;
 
 use crate::driver::LabHandle;
+use otp_lab_lab::sequence::svg::esc;
+use std::fmt::Write;
 
 #[component]
 pub fn Console(lab: LabHandle) -> impl IntoView {
@@ -58,6 +60,30 @@ pub fn Console(lab: LabHandle) -> impl IntoView {
             el.set_scroll_top(el.scroll_height());
         }
     });
+    // the transcript as HTML (a notice, e.g. the shell died, has no input line)
+    let entries = move || {
+        let mut html = String::new();
+        lab.console.with(|c| {
+            for e in c {
+                html.push_str(r#"<div class="console-entry">"#);
+                if !e.input.is_empty() {
+                    let _ = write!(
+                        html,
+                        r#"<pre class="console-in"><span class="prompt" aria-hidden="true">iex({})&gt; </span>{}</pre>"#,
+                        e.n,
+                        esc(&e.input)
+                    );
+                }
+                let _ = write!(
+                    html,
+                    r#"<pre class="console-out{}">{}</pre></div>"#,
+                    if e.ok { "" } else { " console-error" },
+                    esc(&e.output)
+                );
+            }
+        });
+        html
+    };
     view! {
         <div class="console">
             <div class="console-transcript" node_ref=transcript aria-live="polite" aria-label="Console output">
@@ -72,15 +98,7 @@ pub fn Console(lab: LabHandle) -> impl IntoView {
                     <code>"\"demo/counter_1\""</code>
                     "."
                 </p>
-                <For each=move || lab.console.get() key=|e| e.n let:e>
-                    <div class="console-entry">
-                        // a notice (the shell died) has no input line
-                        {(!e.input.is_empty()).then(|| view! {
-                            <pre class="console-in"><span class="prompt" aria-hidden="true">{format!("iex({})> ", e.n)}</span>{e.input.clone()}</pre>
-                        })}
-                        <pre class=if e.ok { "console-out" } else { "console-out console-error" }>{e.output.clone()}</pre>
-                    </div>
-                </For>
+                <div inner_html=entries></div>
             </div>
             <div class="console-prompt">
                 <label for="console-input" class="prompt">{move || format!("iex({})>", lab.console.with(|c| c.last().map_or(1, |e| e.n + 1)))}</label>

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 
 use crate::driver::LabHandle;
 use crate::view_model::log::{window, LOG_ROW_H};
+use otp_lab_lab::sequence::svg::esc;
 use otp_lab_lab::LOG_KINDS;
+use std::fmt::Write;
 
 #[component]
 pub fn EventLog(
@@ -72,21 +74,32 @@ pub fn EventLog(
                 .collect::<Vec<_>>()
         })
     };
+    // the options as HTML, the filter's process selected
+    let options = move || {
+        let sel = lab.log_filter.with(|f| f.path.clone());
+        let mark = |on: bool| if on { " selected" } else { "" };
+        let mut html = format!(
+            r#"<option value=""{}>all processes</option>"#,
+            mark(sel.is_none())
+        );
+        for p in path_options() {
+            let on = sel.as_deref() == Some(p.as_str());
+            let p = esc(&p);
+            let _ = write!(html, r#"<option value="{p}"{}>{p}</option>"#, mark(on));
+        }
+        html
+    };
     view! {
         <div class="log-panel-body">
             <div class="log-filters" role="group" aria-label="Event log filters">
                 <label>
                     "Process "
-                    <select on:change=move |ev| {
+                    <select inner_html=options on:change=move |ev| {
                         let v = event_target_value(&ev);
                         let mut f = lab.log_filter.get_untracked();
                         f.path = (!v.is_empty()).then_some(v);
                         lab.set_filter(f);
                     }>
-                        <option value="" selected=move || lab.log_filter.with(|f| f.path.is_none())>"all processes"</option>
-                        <For each=path_options key=|p| p.clone() let:p>
-                            <option value=p.clone() selected={let q = p.clone(); move || lab.log_filter.with(|f| f.path.as_deref() == Some(q.as_str()))}>{p.clone()}</option>
-                        </For>
                     </select>
                 </label>
                 <label>

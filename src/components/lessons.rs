@@ -4,6 +4,8 @@
 //! Progress is saved in localStorage; a corrupted store resets cleanly.
 
 use std::collections::BTreeSet;
+use std::fmt::Write;
+use wasm_bindgen::JsCast;
 
 use leptos::prelude::*;
 
@@ -11,6 +13,7 @@ use crate::components::console::Console;
 use crate::components::event_log::EventLog;
 use crate::components::tree::SupervisionTree;
 use crate::driver::LabHandle;
+use otp_lab_lab::sequence::svg::esc;
 use otp_lab_lessons::progress::{Progress, STORAGE_KEY};
 use otp_lab_lessons::{lesson, Block, Lesson, Prediction, LESSONS};
 use otp_lab_session::experiment::Experiment;
@@ -285,6 +288,20 @@ fn Predict(prediction: Prediction, lab: LabHandle) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // a checkbox per process (ticked as guessed), as HTML; a change toggles its path
+    let choices = move || {
+        let mut html = String::new();
+        for p in paths() {
+            let on = guess.with_untracked(|g| g.contains(&p));
+            let p = esc(&p);
+            let _ = write!(
+                html,
+                r#"<label><input type="checkbox" data-path="{p}"{}>{p}</label>"#,
+                if on { " checked" } else { "" }
+            );
+        }
+        html
+    };
     let run = move |_| {
         // the truth, from a replay of the experiment so far plus the line
         let exp = lab.experiment();
@@ -298,15 +315,12 @@ fn Predict(prediction: Prediction, lab: LabHandle) -> impl IntoView {
         <fieldset class="predict">
             <legend>"Predict, then run"</legend>
             <p>{prediction.question}</p>
-            <div class="choices">
-                <For each=paths key=|p| p.clone() let:p>
-                    <label>
-                        <input type="checkbox"
-                            prop:checked={let q = p.clone(); move || guess.with(|g| g.contains(&q))}
-                            on:change={let q = p.clone(); move |_| guess.update(|g| { if !g.remove(&q) { g.insert(q.clone()); } })} />
-                        {p.clone()}
-                    </label>
-                </For>
+            <div class="choices" inner_html=choices on:change=move |ev| {
+                let el = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                if let Some(q) = el.and_then(|e| e.get_attribute("data-path")) {
+                    guess.update(|g| { if !g.remove(&q) { g.insert(q); } });
+                }
+            }>
             </div>
             <button type="button" class="primary" on:click=run>"Run: " <code>{prediction.line}</code></button>
             <p class="verdict" role="status">

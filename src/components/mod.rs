@@ -7,6 +7,7 @@ pub mod controls;
 pub mod dashboard;
 pub mod event_log;
 pub mod faults;
+pub mod graph;
 pub mod inspector;
 pub mod lessons;
 pub mod sequence;

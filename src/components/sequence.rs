@@ -249,10 +249,7 @@ pub fn SequenceView(
         }
         if let Ok(Some(l)) = el.closest("[data-lane]") {
             let key = attr(&l, "data-lane");
-            let is_path = is_tree_path(&key);
-            if is_path {
-                lab.select(Some(key.clone()));
-            }
+            lab.select(Some(key.clone()));
             lane.set(Some(key));
             return true;
         }

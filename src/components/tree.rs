@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::custom_attribute;
 use wasm_bindgen::JsCast;
 
-use crate::driver::{LabHandle, RowCell};
-use crate::view_model::pulses::PULSE_MS;
+use crate::driver::{now_ms, LabHandle, RowCell};
+use crate::view_model::pulses::pulse_circles;
 use crate::view_model::tree::{extent, in_window, key_move, Move, TreeRow, NODE_H, NODE_W};
 
 #[component]
@@ -103,19 +103,16 @@ pub fn SupervisionTree(lab: LabHandle) -> impl IntoView {
         reveal(&target);
     };
 
+    // exit signals on their way, from one node's centre to the other's
     let pulses = move || {
-        let cells = lab.tree.get();
-        lab.pulses
-            .get()
-            .into_iter()
-            .filter_map(|p| {
-                let find = |path: &str| cells.iter().find(|c| c.path == path).map(|c| c.row.get());
-                let (a, b) = (find(&p.from)?, find(&p.to)?);
-                let (x1, y1) = (a.x + NODE_W / 2.0, a.y + NODE_H / 2.0);
-                let (x2, y2) = (b.x + NODE_W / 2.0, b.y + NODE_H / 2.0);
-                Some((p.key, format!("path('M{x1},{y1} L{x2},{y2}')")))
-            })
-            .collect::<Vec<_>>()
+        let pulses = lab.pulses.get();
+        lab.tree.with(|cells| {
+            let centre = |path: &str| {
+                let r = cells.iter().find(|c| c.path == path)?.row.get();
+                Some((r.x + NODE_W / 2.0, r.y + NODE_H / 2.0))
+            };
+            pulse_circles(&pulses, now_ms(), centre)
+        })
     };
     view! {
         <div class="tree-scroll" node_ref=scroller on:scroll=on_scroll>
@@ -136,15 +133,7 @@ pub fn SupervisionTree(lab: LabHandle) -> impl IntoView {
                 <For each=move || shown.get() key=|c| c.path.clone() let:cell>
                     <TreeNodeView row=cell.row lab=lab focused=focused />
                 </For>
-                <g class="pulses" aria-hidden="true">
-                    <For each=pulses key=|p| p.0 let:p>
-                        <circle
-                            class="pulse"
-                            r="6"
-                            style=format!("offset-path: {}; animation-duration: {}ms", p.1, PULSE_MS)
-                        />
-                    </For>
-                </g>
+                <g class="pulses" aria-hidden="true" inner_html=pulses></g>
             </svg>
         </div>
     }

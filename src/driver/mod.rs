@@ -9,6 +9,7 @@
 
 mod address;
 mod commands;
+mod graph;
 mod rows;
 mod sequence;
 

@@ -49,6 +49,7 @@ impl Choice for Page {
 pub enum Tab {
     Log,
     Sequence,
+    Graph,
     Console,
     Analytics,
     Faults,
@@ -58,6 +59,7 @@ impl Choice for Tab {
     const TABLE: &'static [(Tab, &'static str, &'static str)] = &[
         (Tab::Log, "log", "Event log"),
         (Tab::Sequence, "sequence", "Sequence"),
+        (Tab::Graph, "graph", "Graph"),
         (Tab::Console, "console", "Console"),
         (Tab::Analytics, "analytics", "Analytics"),
         (Tab::Faults, "faults", "Faults"),
@@ -70,7 +72,7 @@ mod tests {
 
     #[test]
     fn every_tab_and_page_has_one_id_and_a_label() {
-        assert_eq!(Tab::all().count(), 5);
+        assert_eq!(Tab::all().count(), 6);
         for t in Tab::all() {
             assert_eq!(Tab::from_id(t.id()), Some(t));
             assert!(!t.label().is_empty());

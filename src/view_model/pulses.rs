@@ -3,6 +3,7 @@
 //! wall-clock time (a burst of more than [`MAX_NEW_PULSES`] lines at once is not animated).
 
 use otp_lab_lab::LogLine;
+use std::fmt::Write;
 
 /// How long an exit signal takes to travel along a link (ms, wall clock).
 pub const PULSE_MS: f64 = 900.0;
@@ -34,6 +35,27 @@ pub fn pulses_of(lines: &[LogLine], now_ms: f64) -> Vec<Pulse> {
             })
         })
         .collect()
+}
+
+/// The pulses as SVG circles, each from one centre to the other (`centre` finds a
+/// path's), already `now_ms - born_ms` into its trip: drawn again, none restarts.
+pub fn pulse_circles(
+    pulses: &[Pulse],
+    now_ms: f64,
+    centre: impl Fn(&str) -> Option<(f64, f64)>,
+) -> String {
+    let mut out = String::new();
+    for p in pulses {
+        let (Some((x1, y1)), Some((x2, y2))) = (centre(&p.from), centre(&p.to)) else {
+            continue;
+        };
+        let _ = write!(
+            out,
+            r#"<circle class="pulse" r="6" style="offset-path: path('M{x1},{y1} L{x2},{y2}'); animation-duration: {PULSE_MS}ms; animation-delay: -{}ms"/>"#,
+            (now_ms - p.born_ms).max(0.0).round()
+        );
+    }
+    out
 }
 
 /// True while a pulse is still on its way at `now_ms`.

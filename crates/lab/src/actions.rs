@@ -20,8 +20,8 @@ pub const EXIT_REASONS: &[&str] = &[
 /// The strategies a running supervisor can change to.
 pub const STRATEGIES: &[&str] = &["one_for_one", "one_for_all", "rest_for_one"];
 
-fn at(path: String) -> Target {
-    Target::Path(path)
+fn at(key: String) -> Target {
+    Target::of_key(&key)
 }
 
 /// A term the learner typed, or why it is not one.

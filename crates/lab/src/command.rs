@@ -18,6 +18,15 @@ pub enum Target {
 }
 
 impl Target {
+    /// What a view's key names (the tree, the graph, a sequence lane): a pid written
+    /// `<0.N.0>`, else a tree path.
+    pub fn of_key(key: &str) -> Target {
+        key.strip_prefix("<0.")
+            .and_then(|k| k.strip_suffix(".0>"))
+            .and_then(|n| n.parse().ok())
+            .map_or_else(|| Target::Path(key.to_string()), Target::Pid)
+    }
+
     /// The target as the term a call names it by: a name, a pid, or a path as a binary.
     pub fn to_term(&self) -> Term {
         match self {

@@ -60,9 +60,10 @@ pub struct Recent {
 pub const RECENT_SHOWN: usize = 12;
 
 impl Lab {
-    /// The inspector's view of the live process at `path` (or `None`).
-    pub fn inspect(&self, path: &str) -> Option<ProcInfo> {
-        let pid = self.world().whereis_path(path)?;
+    /// The inspector's view of the live process at `key`: a tree path or a pid written
+    /// `<0.N.0>` (or `None`).
+    pub fn inspect(&self, key: &str) -> Option<ProcInfo> {
+        let pid = self.lookup(&crate::command::Target::of_key(key))?;
         self.inspect_pid(pid)
     }
 

@@ -5,7 +5,7 @@
 //! shell process and runs it in virtual time; learners act on it with [`command`]s, typed
 //! (the inspector's [`actions`]) or read from an IEx- or `erl`-like line by the
 //! [`console`]; it keeps an OTP-styled event log ([`log`]) and the run's messages joined
-//! up ([`history`]) and draws them as a [`sequence`] chart, tells why a process died ([`cause`]), and projects
+//! up ([`history`]) and draws them as a [`sequence`] chart and the processes as a [`graph`], tells why a process died ([`cause`]), and projects
 //! the tree
 //! ([`tree`]) and any process ([`inspect`]) into plain data. The shell's own process
 //! functions are `shell.rs`; what a command raises prints as IEx or erl print it
@@ -19,6 +19,7 @@ pub mod cause;
 pub mod command;
 pub mod console;
 pub mod fingerprint;
+pub mod graph;
 pub mod history;
 pub mod inspect;
 mod lab;
