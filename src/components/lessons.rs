@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use crate::components::console::Console;
 use crate::components::event_log::EventLog;
+use crate::components::sequence::SequenceView;
 use crate::components::tree::SupervisionTree;
 use crate::driver::LabHandle;
 use otp_lab_lab::sequence::svg::esc;
@@ -210,6 +211,7 @@ fn LessonView(
         }
     });
     let log_tab = RwSignal::new(true);
+    let seq_open = RwSignal::new(false);
     view! {
         <article class="lesson" aria-labelledby="lesson-title">
             <div class="lesson-text">
@@ -268,6 +270,10 @@ fn LessonView(
                 <details class="lesson-log" on:toggle=move |_| log_tab.update(|v| *v = !*v)>
                     <summary>"Event log"</summary>
                     <EventLog lab=lab visible=Signal::derive(move || log_tab.get()) />
+                </details>
+                <details class="lesson-log lesson-seq" on:toggle=move |_| seq_open.update(|v| *v = !*v)>
+                    <summary>"Sequence"</summary>
+                    <SequenceView lab=lab visible=Signal::derive(move || seq_open.get()) />
                 </details>
             </div>
         </article>

@@ -1,9 +1,10 @@
-//! The course: sixteen lessons, from a process's pid to a tree that survives chaos.
+//! The course: seventeen lessons, from a process's pid to a tree that survives chaos.
 
 use crate::{
     is_dead, is_running, logged, node, restarts, state, typed, Block::Code, Block::P, Lesson,
     Prediction, Step, Task,
 };
+use otp_lab_lab::history::{Fate, Kind, Message};
 use otp_lab_lab::{NodeKind, NodeStatus};
 use otp_lab_session::experiment::Run;
 
@@ -25,6 +26,17 @@ pub const CAPSTONE_SOLUTION: &str = r#"{"tree":{"id":"root","strategy":"one_for_
         {"id":"db","behaviour":"counter"},
         {"id":"cache","behaviour":"counter"}]},
     {"id":"api","behaviour":"printer"}]}}"#;
+
+/// Messages of `kind` the shell (any of its incarnations) sent or got, as the history has
+/// them.
+fn shell_messages(run: &Run, kind: Kind, sent: bool) -> Vec<Message> {
+    let h = run.lab.history();
+    h.iter()
+        .filter(|m| m.kind == kind)
+        .filter(|m| run.lab.path_of(if sent { m.from } else { m.to }).as_deref() == Some("shell"))
+        .cloned()
+        .collect()
+}
 
 /// Automatic restarts so far, as the analytics counted them (a dead tree included).
 fn total_restarts(run: &Run) -> u64 {
@@ -453,8 +465,71 @@ pub static LESSONS: &[Lesson] = &[
         solution: &[Step::Wait(3_000), Step::Line("Supervisor.count_children(:root)")],
     },
     Lesson {
+        id: "following_messages",
+        title: "16. Following messages",
+        prose: &[
+            P("Processes only talk by messages, and die by signals. Open Sequence below the tree: one lane per process, an arrow from each send to the moment the receiver took the message — sloped when it waited in the mailbox."),
+            P("A `GenServer.call` is a message `{'$gen_call', {From, Tag}, Request}` and a reply `{Tag, Reply}` paired by the tag: the caller waits between the two (the bar on its lane). Click the call's arrow to see the whole term, and the server's state before and after it handled it."),
+            P("A monitor's `'DOWN'` is an ordinary message: it waits in the shell's mailbox until a receive takes it — `flush()` prints and takes every message there."),
+            P("A link carries an exit signal: the shell does not trap exits, so if it is linked to a process that is killed, it dies too (and a new shell comes up with a new pid). In Sequence, follow the heavy red arrows: `exit(Pid, kill)` from the shell to counter_2, then the link's exit signal from counter_2 back to the shell, which dies (✕ on its lane). On the Lab page, the inspector tells the same chain under \"Why did it die?\"."),
+            Code {
+                elixir: "GenServer.call(\"demo/counter_1\", :get_value)\nref = Process.monitor(\"demo/printer\")\nProcess.exit(\"demo/printer\", :kill)\nflush()\nProcess.link(\"demo/counter_2\")\nProcess.exit(\"demo/counter_2\", :kill)",
+                erlang: "gen_server:call(<<\"demo/counter_1\">>, get_value).\nRef = monitor(process, <<\"demo/printer\">>).\nexit(<<\"demo/printer\">>, kill).\nflush().\nlink(<<\"demo/counter_2\">>).\nexit(<<\"demo/counter_2\">>, kill).",
+            },
+        ],
+        sandbox: "demo",
+        tasks: &[
+            Task {
+                id: "call",
+                text: "Call a counter from the shell and find the call and its reply in the Sequence view.",
+                check: |r, _| {
+                    let h = r.lab.history();
+                    shell_messages(r, Kind::Call, true).iter().any(|c| {
+                        c.pair
+                            .and_then(|p| h.get(p))
+                            .is_some_and(|reply| reply.fate == Fate::Taken)
+                    })
+                },
+            },
+            Task {
+                id: "down",
+                text: "Monitor the printer, kill it, and take the 'DOWN' out of the shell's mailbox with flush().",
+                check: |r, l| {
+                    typed(l, "flush")
+                        && shell_messages(r, Kind::Down, false)
+                            .iter()
+                            .any(|m| m.fate == Fate::Taken)
+                },
+            },
+            Task {
+                id: "cause",
+                text: "Link the shell to a worker and kill the worker: the shell dies through the link — follow it in Sequence.",
+                check: |r, _| {
+                    r.lab
+                        .why("shell")
+                        .iter()
+                        .any(|c| c.text.starts_with("The link from"))
+                },
+            },
+        ],
+        hints: &[
+            "GenServer.call(\"demo/counter_1\", :get_value), then open the Sequence tab and click the arrow.",
+            "ref = Process.monitor(\"demo/printer\"), Process.exit(\"demo/printer\", :kill), then flush().",
+            "Process.link(\"demo/counter_2\") then Process.exit(\"demo/counter_2\", :kill); the red arrows in Sequence show the way.",
+        ],
+        prediction: None,
+        solution: &[
+            Step::Line("GenServer.call(\"demo/counter_1\", :get_value)"),
+            Step::Line("ref = Process.monitor(\"demo/printer\")"),
+            Step::Line("Process.exit(\"demo/printer\", :kill)"),
+            Step::Line("flush()"),
+            Step::Line("Process.link(\"demo/counter_2\")"),
+            Step::Line("Process.exit(\"demo/counter_2\", :kill)"),
+        ],
+    },
+    Lesson {
         id: "capstone",
-        title: "16. Capstone: a tree that survives chaos",
+        title: "17. Capstone: a tree that survives chaos",
         prose: &[
             P("A chaos script kills a random child of `root` every 200 ms with probability 0.8. The tree given here gives up within a second. Design one that survives 30 virtual seconds: choose strategies and intensities, and nest a supervisor so that one failure does not cost everything."),
             P("Edit the tree (JSON in the conformance format) and press Apply: the chaos script stays. Then press Play and fast-forward."),

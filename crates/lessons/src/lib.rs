@@ -287,6 +287,39 @@ mod tests {
     }
 
     #[test]
+    fn following_messages_checks_each_concept() {
+        let l = lesson("following_messages").unwrap();
+        let task = |steps: &[Step], id: &str| {
+            let (run, lines) = play(l, steps);
+            let i = l.tasks.iter().position(|t| t.id == id).unwrap();
+            l.passed(&run, &lines)[i]
+        };
+        // a cast has no reply to find
+        assert!(!task(
+            &[Step::Line("GenServer.cast(\"demo/counter_1\", :increment)")],
+            "call"
+        ));
+        // the 'DOWN' still waits in the mailbox: nothing took it
+        assert!(!task(
+            &[
+                Step::Line("ref = Process.monitor(\"demo/printer\")"),
+                Step::Line("Process.exit(\"demo/printer\", :kill)"),
+            ],
+            "down"
+        ));
+        // the shell killed by exit/2, not through a link
+        assert!(!task(&[Step::Line("Process.exit(self(), :kill)")], "cause"));
+        // a link, but the worker killed is another one
+        assert!(!task(
+            &[
+                Step::Line("Process.link(\"demo/counter_2\")"),
+                Step::Line("Process.exit(\"demo/counter_1\", :kill)"),
+            ],
+            "cause"
+        ));
+    }
+
+    #[test]
     fn wrong_answers_fail() {
         let wrong: &[(&str, &[Step])] = &[
             // killed a, not b: b never restarted
