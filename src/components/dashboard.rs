@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::driver::LabHandle;
-use crate::view_model::charts::{format_value, CHART_H, CHART_W};
+use crate::view_model::charts::{charts_html, mailboxes_html, numbers_html};
 
 #[component]
 pub fn Dashboard(lab: LabHandle) -> impl IntoView {
@@ -48,57 +48,13 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
                     lab.anomalies.get().into_iter().map(|(t, text)| ("alert-info".to_string(), t, text)).collect()
                 })
             />
-            <div class="charts">
-                // redrawn whenever the charts change (a list keyed by title kept the first drawing)
-                {move || lab.charts.get().into_iter().map(|chart| view! {
-                    <figure class="chart">
-                        <figcaption>{chart.title}<span class="unit">{format!(" ({})", chart.unit)}</span></figcaption>
-                        <svg viewBox=format!("-34 -8 {} {}", CHART_W + 42.0, CHART_H + 26.0) role="img"
-                            aria-label=format!("{}: {}", chart.title, chart.lines.iter().map(|l| format!("{} {}", l.label, l.latest)).collect::<Vec<_>>().join(", "))>
-                            <line class="axis" x1="0" y1=CHART_H x2=CHART_W y2=CHART_H />
-                            <line class="axis" x1="0" y1="0" x2="0" y2=CHART_H />
-                            <text class="tick" x="-4" y="4" text-anchor="end">{chart.y_max.clone()}</text>
-                            <text class="tick" x="-4" y=CHART_H text-anchor="end">"0"</text>
-                            <text class="tick" x="0" y={CHART_H + 14.0}>{chart.x_from.clone()}</text>
-                            <text class="tick" x=CHART_W y={CHART_H + 14.0} text-anchor="end">"now"</text>
-                            {chart.lines.iter().map(|l| view! { <path class=format!("series {}", l.class) d=l.path.clone() /> }).collect_view()}
-                        </svg>
-                        <ul class="legend plain">
-                            {chart.lines.iter().map(|l| view! {
-                                <li><span class=format!("swatch {}", l.class)></span>{format!("{} {}", l.label, l.latest)}</li>
-                            }).collect_view()}
-                        </ul>
-                    </figure>
-                }).collect_view()}
-            </div>
+            // redrawn whenever the charts change (a list keyed by title kept the first drawing)
+            <div class="charts" inner_html=move || lab.charts.with(|c| charts_html(c))></div>
             <figure class="chart mailboxes">
                 <figcaption>"Mailbox lengths"<span class="unit">" (messages waiting, longest first)"</span></figcaption>
-                {move || {
-                    let boxes = lab.mailboxes.get();
-                    let max = boxes.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
-                    let h = 16.0 * boxes.len().max(1) as f64;
-                    let label: Vec<String> = boxes.iter().map(|(n, l)| format!("{n}: {l}")).collect();
-                    let label = label.join(", ");
-                    view! {
-                        <svg viewBox=format!("0 0 {} {h}", CHART_W + 60.0) role="img" aria-label=label>
-                            {boxes.iter().enumerate().map(|(i, (name, len))| {
-                                let y = i as f64 * 16.0;
-                                let w = (*len as f64 / max) * (CHART_W - 150.0);
-                                view! {
-                                    <text class="tick" x="0" y={y + 11.0}>{name.clone()}</text>
-                                    <rect class="bar" x="150" y={y + 3.0} height="10" width=w.max(1.0) />
-                                    <text class="tick" x={155.0 + w} y={y + 11.0}>{len.to_string()}</text>
-                                }
-                            }).collect_view()}
-                        </svg>
-                    }
-                }}
+                <div inner_html=move || lab.mailboxes.with(|b| mailboxes_html(b))></div>
             </figure>
-            <dl class="numbers">
-                {move || lab.dashboard.get().into_iter().map(|(k, v)| view! {
-                    <div class="number"><dt>{k.replace('_', " ")}</dt><dd>{format_value(v)}</dd></div>
-                }).collect_view()}
-            </dl>
+            <dl class="numbers" inner_html=move || lab.dashboard.with(|d| numbers_html(d.iter()))></dl>
             <div class="exports" role="group" aria-label="Export">
                 <span>"Export: "</span>
                 <button type="button" on:click=move |_| download("prometheus")>"Prometheus"</button>

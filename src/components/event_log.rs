@@ -3,8 +3,9 @@
 //! in the DOM, so 100,000 lines scroll smoothly). Clicking a line moves the timeline
 //! to just after it.
 
-use leptos::html::Div;
+use leptos::html::{Div, Ol};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::driver::LabHandle;
 use crate::view_model::log::{window, LOG_ROW_H};
@@ -74,6 +75,56 @@ pub fn EventLog(
                 .collect::<Vec<_>>()
         })
     };
+    // the rows in view as HTML, each a button that moves the timeline just after its event;
+    // the focused line keeps the focus when the rows are drawn again
+    let list = NodeRef::<Ol>::new();
+    let drawn = StoredValue::new(String::new());
+    Effect::new(move |_| {
+        let mut html = String::new();
+        for (i, r) in rows() {
+            let _ = write!(
+                html,
+                r#"<li class="log-line kind-{}" style="top: {}px" data-index="{}"><button type="button" class="log-jump" title="Show the tree just after this event"><time class="log-time">{}</time><span class="log-kind">{}</span><span class="log-text">{}</span></button></li>"#,
+                r.kind,
+                i as f64 * LOG_ROW_H,
+                r.index,
+                esc(&r.time),
+                r.kind,
+                esc(&r.text)
+            );
+        }
+        let Some(el) = list.get() else { return };
+        if drawn.with_value(|d| *d == html) {
+            return;
+        }
+        let focused = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .filter(|a| el.contains(Some(a)))
+            .and_then(|a| a.closest("[data-index]").ok().flatten())
+            .and_then(|li| li.get_attribute("data-index"));
+        el.set_inner_html(&html);
+        if let Some(ix) = focused {
+            let button = el.query_selector(&format!(r#"[data-index="{ix}"] button"#));
+            if let Ok(Some(b)) = button {
+                if let Ok(b) = b.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = b.focus();
+                }
+            }
+        }
+        drawn.set_value(html);
+    });
+    let on_line = move |ev: web_sys::MouseEvent| {
+        let line = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("[data-index]").ok().flatten())
+            .and_then(|li| li.get_attribute("data-index"))
+            .and_then(|ix| ix.parse().ok());
+        if let Some(line) = line {
+            lab.jump_to_line(line);
+        }
+    };
     // the options as HTML, the filter's process selected
     let options = move || {
         let sel = lab.log_filter.with(|f| f.path.clone());
@@ -137,32 +188,13 @@ pub fn EventLog(
             </div>
             <div class="log-scroll" node_ref=scroller on:scroll=on_scroll>
                 <ol
+                    node_ref=list
+                    on:click=on_line
                     class="log"
                     role="log"
                     aria-label="Event log"
                     style=move || format!("height: {}px", shown() as f64 * LOG_ROW_H)
                 >
-                    <For each=rows key=|(_, r)| (r.epoch, r.index) let:item>
-                        <li
-                            class=format!("log-line kind-{}", item.1.kind)
-                            style=format!("top: {}px", item.0 as f64 * LOG_ROW_H)
-                            data-index=item.1.index
-                        >
-                            <button
-                                type="button"
-                                class="log-jump"
-                                title="Show the tree just after this event"
-                                on:click={
-                                    let index = item.1.index;
-                                    move |_| lab.jump_to_line(index)
-                                }
-                            >
-                                <time class="log-time">{item.1.time.clone()}</time>
-                                <span class="log-kind">{item.1.kind}</span>
-                                <span class="log-text">{item.1.text.clone()}</span>
-                            </button>
-                        </li>
-                    </For>
                 </ol>
             </div>
         </div>

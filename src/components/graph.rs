@@ -59,7 +59,15 @@ pub fn GraphView(
                 _ => (l, m),
             });
             let live = g.nodes.iter().filter(|n| n.pid.is_some()).count() + g.omitted;
-            let mut t = format!("{live} processes, {links} links, {monitors} monitors");
+            let n = |k: usize, one: &str, many: &str| {
+                format!("{k} {}", if k == 1 { one } else { many })
+            };
+            let mut t = format!(
+                "{}, {}, {}",
+                n(live, "process", "processes"),
+                n(links, "link", "links"),
+                n(monitors, "monitor", "monitors")
+            );
             if g.omitted > 0 {
                 let _ = write!(t, " ({} not drawn)", g.omitted);
             }

@@ -103,6 +103,18 @@ pub fn SupervisionTree(lab: LabHandle) -> impl IntoView {
         reveal(&target);
     };
 
+    // the links to their parents of the nodes in view, as SVG paths
+    let edges = move || {
+        let mut html = String::new();
+        for c in shown.get() {
+            if let Some(d) = c.row.with(|r| r.edge()) {
+                html.push_str(r#"<path class="edge" d=""#);
+                html.push_str(&d);
+                html.push_str(r#""/>"#);
+            }
+        }
+        html
+    };
     // exit signals on their way, from one node's centre to the other's
     let pulses = move || {
         let pulses = lab.pulses.get();
@@ -125,11 +137,7 @@ pub fn SupervisionTree(lab: LabHandle) -> impl IntoView {
                 viewBox=move || format!("0 0 {} {}", size.get().0, size.get().1)
                 on:keydown=on_key
             >
-                <g class="edges" aria-hidden="true">
-                    <For each=move || shown.get() key=|c| c.path.clone() let:cell>
-                        <path class="edge" d=move || cell.row.with(|r| r.edge().unwrap_or_default()) />
-                    </For>
-                </g>
+                <g class="edges" aria-hidden="true" inner_html=edges></g>
                 <For each=move || shown.get() key=|c| c.path.clone() let:cell>
                     <TreeNodeView row=cell.row lab=lab focused=focused />
                 </For>

@@ -4,6 +4,9 @@
 
 use otp_lab_analytics::metrics::{Aggregation, Metrics};
 
+use otp_lab_lab::sequence::svg::esc;
+use std::fmt::Write;
+
 /// Width and height of a chart's plot area (SVG user units).
 pub const CHART_W: f64 = 320.0;
 pub const CHART_H: f64 = 110.0;
@@ -209,6 +212,90 @@ pub fn format_value(v: f64) -> String {
     } else {
         format!("{v:.3}")
     }
+}
+
+/// The charts as HTML: a figure each, its SVG (axes, ticks, one path per line, labelled
+/// with each line's newest value) and its legend.
+pub fn charts_html(charts: &[Chart]) -> String {
+    let mut s = String::new();
+    for c in charts {
+        let label: Vec<String> = c
+            .lines
+            .iter()
+            .map(|l| format!("{} {}", l.label, l.latest))
+            .collect();
+        let _ = write!(
+            s,
+            r#"<figure class="chart"><figcaption>{}<span class="unit"> ({})</span></figcaption><svg viewBox="-34 -8 {} {}" role="img" aria-label="{}: {}"><line class="axis" x1="0" y1="{CHART_H}" x2="{CHART_W}" y2="{CHART_H}"/><line class="axis" x1="0" y1="0" x2="0" y2="{CHART_H}"/><text class="tick" x="-4" y="4" text-anchor="end">{}</text><text class="tick" x="-4" y="{CHART_H}" text-anchor="end">0</text><text class="tick" x="0" y="{}">{}</text><text class="tick" x="{CHART_W}" y="{}" text-anchor="end">now</text>"#,
+            esc(c.title),
+            esc(c.unit),
+            CHART_W + 42.0,
+            CHART_H + 26.0,
+            esc(c.title),
+            esc(&label.join(", ")),
+            esc(&c.y_max),
+            CHART_H + 14.0,
+            esc(&c.x_from),
+            CHART_H + 14.0,
+        );
+        for l in &c.lines {
+            let _ = write!(s, r#"<path class="series {}" d="{}"/>"#, l.class, l.path);
+        }
+        s.push_str(r#"</svg><ul class="legend plain">"#);
+        for l in &c.lines {
+            let _ = write!(
+                s,
+                r#"<li><span class="swatch {}"></span>{} {}</li>"#,
+                l.class,
+                esc(l.label),
+                esc(&l.latest)
+            );
+        }
+        s.push_str("</ul></figure>");
+    }
+    s
+}
+
+/// The mailbox lengths as an SVG bar chart, longest first.
+pub fn mailboxes_html(boxes: &[(String, usize)]) -> String {
+    let max = boxes.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
+    let h = 16.0 * boxes.len().max(1) as f64;
+    let label: Vec<String> = boxes.iter().map(|(n, l)| format!("{n}: {l}")).collect();
+    let mut s = format!(
+        r#"<svg viewBox="0 0 {} {h}" role="img" aria-label="{}">"#,
+        CHART_W + 60.0,
+        esc(&label.join(", "))
+    );
+    for (i, (name, len)) in boxes.iter().enumerate() {
+        let y = i as f64 * 16.0;
+        let w = (*len as f64 / max) * (CHART_W - 150.0);
+        let _ = write!(
+            s,
+            r#"<text class="tick" x="0" y="{}">{}</text><rect class="bar" x="150" y="{}" height="10" width="{}"/><text class="tick" x="{}" y="{}">{len}</text>"#,
+            y + 11.0,
+            esc(name),
+            y + 3.0,
+            w.max(1.0),
+            155.0 + w,
+            y + 11.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The dashboard's numbers as `<dt>`/`<dd>` pairs.
+pub fn numbers_html<'a>(numbers: impl Iterator<Item = (&'a String, &'a f64)>) -> String {
+    let mut s = String::new();
+    for (k, v) in numbers {
+        let _ = write!(
+            s,
+            r#"<div class="number"><dt>{}</dt><dd>{}</dd></div>"#,
+            esc(&k.replace('_', " ")),
+            format_value(*v)
+        );
+    }
+    s
 }
 
 #[cfg(test)]

@@ -294,6 +294,46 @@ await test('the analytics dashboard charts restarts and exports a CSV', async ()
   await page.screenshot({ path: join(SHOTS, 'lab-analytics.png') });
 });
 
+await test('the graph view: every process, links, a monitor from the shell, parents; a restart keeps the place', async () => {
+  const input = page.getByLabel('Console input');
+  const type = async (line) => {
+    await page.getByRole('tab', { name: 'Console' }).click();
+    await input.fill(line);
+    await input.press('Enter');
+    await page.getByRole('tab', { name: 'Graph' }).click();
+  };
+  await type('Process.monitor("demo/counter_1")');
+  const graph = page.locator('[data-view="graph"]');
+  await graph.locator('[data-edge="monitor"]').first().waitFor({ timeout: 5000 });
+  const shell = await graph.locator('.gn.r-shell').getAttribute('data-pid');
+  const c1 = graph.locator('.gn[data-key="demo/counter_1"]');
+  const pid1 = await c1.getAttribute('data-pid');
+  const place = await c1.getAttribute('transform');
+  assert(/^<0\.\d+\.0>$/.test(shell) && /^<0\.\d+\.0>$/.test(pid1), `pids: ${shell} ${pid1}`);
+  const monitor = await graph.locator('[data-edge="monitor"]').evaluateAll((es) => es.map((e) => `${e.dataset.from}>${e.dataset.to}`));
+  assert(monitor.includes(`${shell}>${pid1}`), `a monitor from the shell to counter_1: ${monitor}`);
+  const demo = await graph.locator('.gn[data-key="demo"]').getAttribute('data-pid');
+  for (const kind of ['link', 'child']) {
+    const to = await graph.locator(`[data-edge="${kind}"][data-from="${demo}"]`).evaluateAll((es) => es.map((e) => e.dataset.to));
+    assert(to.includes(pid1), `${kind} demo -> counter_1: ${to}`);
+  }
+  // the same selection as the tree
+  await c1.click();
+  await page.waitForFunction(() => document.querySelector('.gn.sel[data-key="demo/counter_1"]')
+    && document.querySelector('[role=treeitem][aria-selected="true"][data-path="demo/counter_1"]'), null, { timeout: 3000 });
+  await page.screenshot({ path: join(SHOTS, 'lab-graph.png') });
+  // the watched process dies: the monitor is gone, the child keeps its place with a new pid
+  await type('Process.exit("demo/counter_1", :kill)');
+  await page.waitForFunction((old) => {
+    const n = document.querySelector('[data-view="graph"] .gn[data-key="demo/counter_1"]');
+    return n && n.dataset.pid && n.dataset.pid !== old && !document.querySelector('[data-view="graph"] [data-edge="monitor"]');
+  }, pid1, { timeout: 5000 });
+  assert((await c1.getAttribute('transform')) === place, 'the restarted child keeps its place');
+  await type('flush()');
+  await page.getByRole('tab', { name: 'Console' }).click();
+  await page.waitForFunction(() => [...document.querySelectorAll('.console-out')].some((e) => e.textContent.includes(':DOWN')), null, { timeout: 3000 });
+});
+
 await test('presets: the application tree loads with nested supervisors', async () => {
   await page.getByLabel('Preset').selectOption('application');
   await waitTree(() => document.querySelectorAll('[role=treeitem]').length >= 10, null);

@@ -126,6 +126,11 @@ pub enum Command {
         items: Term,
         flavor: Flavor,
     },
+    /// `:sys.get_state(pid)` (`status` false) or `:sys.get_status(pid)`.
+    Sys {
+        target: Target,
+        status: bool,
+    },
     /// `self()`: the shell's pid.
     SelfPid,
     /// `flush()`: prints and removes every message in the shell's mailbox.
@@ -225,6 +230,11 @@ impl Command {
             Command::InfoItems { target, items, .. } => {
                 format!("Process.info({}, {})", t(target), e(items))
             }
+            Command::Sys { target, status } => format!(
+                ":sys.{}({})",
+                if *status { "get_status" } else { "get_state" },
+                t(target)
+            ),
             Command::SelfPid => "self()".to_string(),
             Command::Flush => "flush()".to_string(),
             Command::Alive { target } => format!("Process.alive?({})", t(target)),
@@ -328,10 +338,34 @@ pub fn elixir_atom(name: &str) -> String {
     }
 }
 
-/// True for atoms a keyword list or map prints as `name: value`.
-fn is_keyword_key(name: &str) -> bool {
+/// True for atoms that may key a keyword list or an atom-keyed map as IEx prints them
+/// (`Inspect.List.keyword?/1`: any atom but an alias).
+fn keyword_atom(name: &str) -> bool {
+    !name.starts_with("Elixir.")
+}
+
+/// A keyword key as IEx writes it before `: `: `name`, or quoted (`"$initial_call"`).
+fn keyword_key(name: &str) -> String {
     let a = elixir_atom(name);
-    a.starts_with(':') && !a.starts_with(":\"")
+    if a.starts_with(':') && !a.starts_with(":\"") || matches!(name, "true" | "false" | "nil") {
+        name.to_string()
+    } else {
+        otp_lab_sim::quote::quoted(name)
+    }
+}
+
+/// The text of a non-empty list of printable ASCII codes (`List.ascii_printable?/1`).
+fn ascii_charlist(items: &[Term]) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    items
+        .iter()
+        .map(|x| match x {
+            Term::Int(c @ (32..=126 | 7..=13 | 27 | 127)) => Some(*c as u8 as char),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A term in Elixir syntax, as IEx prints it: `{:ok, #PID<0.84.0>}`, `[1, 2]`,
@@ -366,11 +400,35 @@ fn write_elixir(t: &Term, out: &mut String) {
             out.push('}');
         }
         Term::List(items) => {
-            // A keyword list prints as `[a: 1, b: 2]`.
+            // printable ASCII prints as a charlist, `'abc'` (Elixir 1.14's inspect)
+            if let Some(text) = ascii_charlist(items) {
+                out.push('\'');
+                for c in text.chars() {
+                    match c {
+                        '\'' | '\\' => {
+                            out.push('\\');
+                            out.push(c);
+                        }
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        '\t' => out.push_str("\\t"),
+                        '\u{b}' => out.push_str("\\v"),
+                        '\u{8}' => out.push_str("\\b"),
+                        '\u{c}' => out.push_str("\\f"),
+                        '\u{1b}' => out.push_str("\\e"),
+                        '\u{7f}' => out.push_str("\\d"),
+                        '\u{7}' => out.push_str("\\a"),
+                        c => out.push(c),
+                    }
+                }
+                out.push('\'');
+                return;
+            }
+            // A keyword list prints as `[a: 1, "$b": 2]`.
             let keyword = !items.is_empty()
-                && items.iter().all(|x| {
-                    matches!(x.as_tuple(), Some([Term::Atom(a), _]) if is_keyword_key(&a.name()))
-                });
+                && items.iter().all(
+                    |x| matches!(x.as_tuple(), Some([Term::Atom(a), _]) if keyword_atom(&a.name())),
+                );
             out.push('[');
             for (i, x) in items.iter().enumerate() {
                 if i > 0 {
@@ -378,7 +436,7 @@ fn write_elixir(t: &Term, out: &mut String) {
                 }
                 match x.as_tuple() {
                     Some([Term::Atom(a), v]) if keyword => {
-                        out.push_str(&a.name());
+                        out.push_str(&keyword_key(&a.name()));
                         out.push_str(": ");
                         write_elixir(v, out);
                     }
@@ -391,14 +449,14 @@ fn write_elixir(t: &Term, out: &mut String) {
             out.push_str("%{");
             let keyword = pairs
                 .iter()
-                .all(|(k, _)| matches!(k, Term::Atom(a) if is_keyword_key(&a.name())));
+                .all(|(k, _)| matches!(k, Term::Atom(a) if keyword_atom(&a.name())));
             for (i, (k, v)) in pairs.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
                 match k {
                     Term::Atom(a) if keyword => {
-                        out.push_str(&a.name());
+                        out.push_str(&keyword_key(&a.name()));
                         out.push_str(": ");
                     }
                     _ => {

@@ -234,6 +234,8 @@ enum Op {
     Demonitor,
     TrapExit,
     Stop,
+    SysGetState,
+    SysGetStatus,
 }
 
 /// A function the console knows: where it lives and how many arguments it takes.
@@ -336,6 +338,8 @@ const ERLANG_FUNCS: &[Func] = &[
     func("", "flush", &[0], Op::Flush),
     func("", "!", &[2], Op::Send),
     func("erlang", "send", &[2], Op::Send),
+    func("sys", "get_state", &[1], Op::SysGetState),
+    func("sys", "get_status", &[1], Op::SysGetStatus),
     func("gen_server", "call", &[2], Op::Call),
     func("gen_server", "cast", &[2], Op::Cast),
     func("gen_server", "stop", &[1, 3], Op::Stop),

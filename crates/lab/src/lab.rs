@@ -450,6 +450,7 @@ impl Lab {
                 };
                 self.call(pid, Request::Term(msg.clone()), raise)?
             }
+            Command::Sys { target, status } => self.sys_get(target, *status)?,
             Command::Info { .. }
             | Command::InfoItems { .. }
             | Command::SelfPid

@@ -28,6 +28,7 @@ pub mod presets;
 pub mod raised;
 pub mod sequence;
 mod shell;
+mod sys;
 pub mod tree;
 
 pub use lab::{Lab, ShellExit, CALL_TIMEOUT_US, MAX_ACTIVATIONS_AT_ONCE};

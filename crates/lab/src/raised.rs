@@ -34,6 +34,13 @@ pub enum Raised {
     /// `GenServer.stop(to, reason)` exited with `exit`: the server went down with another
     /// reason, or there was none (`noproc`, for a dead pid or a name nobody has).
     StopExit { to: Term, reason: Term, exit: Term },
+    /// `sys:get_state/1` (`status` false) or `sys:get_status/1` exited with `reason`
+    /// (`noproc`, `calling_self`, `timeout`).
+    SysExit {
+        status: bool,
+        target: Term,
+        reason: Term,
+    },
     /// Anything else, already in words.
     Message(String),
 }
@@ -140,6 +147,23 @@ impl Raised {
                 elixir_term(reason),
                 explain_exit(exit)
             ),
+            Raised::SysExit {
+                status,
+                target,
+                reason,
+            } => {
+                let f = sys_fn(*status);
+                let mut out = format!(
+                    "** (exit) exited in: :sys.{f}({})\n    ** (EXIT) {}\n    (stdlib 4.2) sys.erl:338: :sys.send_system_msg/2",
+                    elixir_term(target),
+                    explain_exit(reason)
+                );
+                // get_status/1 calls it last (no frame of its own)
+                if !status {
+                    out.push_str("\n    (stdlib 4.2) sys.erl:139: :sys.get_state/1");
+                }
+                out
+            }
             Raised::Message(m) => m.clone(),
         }
     }
@@ -208,8 +232,39 @@ impl Raised {
                     exit.to_text()
                 )
             }
+            Raised::SysExit {
+                status,
+                target,
+                reason,
+            } => {
+                let f = sys_fn(*status);
+                let exit = Term::pair(
+                    reason.clone(),
+                    Term::tuple(vec![
+                        Term::atom("sys"),
+                        Term::atom(f),
+                        Term::list(vec![target.clone()]),
+                    ]),
+                );
+                let mut out = format!(
+                    "** exception exit: {}\n     in function  sys:send_system_msg/2 (sys.erl, line 338)",
+                    exit.to_text()
+                );
+                if !status {
+                    out.push_str("\n     in call from sys:get_state/1 (sys.erl, line 139)");
+                }
+                out
+            }
             Raised::Message(m) => m.clone(),
         }
+    }
+}
+
+fn sys_fn(status: bool) -> &'static str {
+    if status {
+        "get_status"
+    } else {
+        "get_state"
     }
 }
 

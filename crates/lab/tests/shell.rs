@@ -390,3 +390,88 @@ fn stop_is_ok_only_when_the_server_exits_with_the_reason_asked_for() {
         "** exception exit: noproc\n     in function  proc_lib:stop/3 (proc_lib.erl, line 1091)"
     );
 }
+
+/// `:sys.get_state/1` and `:sys.get_status/1`, with the shapes and errors OTP 25 and
+/// Elixir 1.14 give (recorded with `erl` and `iex` on this machine).
+#[test]
+fn sys_get_state_and_get_status_answer_as_otp() {
+    let mut lab = Lab::demo(1);
+    run(&mut lab, "GenServer.cast(\"demo/counter_1\", :increment)");
+    lab.advance(1_000);
+    assert_eq!(run(&mut lab, ":sys.get_state(\"demo/counter_1\")"), "1");
+    assert_eq!(run(&mut lab, "sys:get_state(<0.3.0>)."), "1");
+    lab.kill("demo/printer").unwrap();
+    lab.advance(1_000);
+    // the supervisor's #state{}: name, strategy, children newest first, the restart
+    // seconds in its window, Elixir's default callback module
+    let state = run(&mut lab, "sys:get_state(demo).");
+    assert!(
+        state.starts_with("{state,{local,demo},one_for_one,{[printer,counter_2,counter_1],#{counter_1=>{child,<0.3.0>,counter_1,{counter,start_link,[0]},permanent,false,5000,worker,[counter]},"),
+        "{state}"
+    );
+    assert!(
+        state.contains("},undefined,3,5,[0],0,never,'Elixir.Supervisor.Default',{ok,{#{intensity=>3,period=>5,strategy=>one_for_one},[#{id=>counter_1,"),
+        "{state}"
+    );
+    assert!(run(&mut lab, ":sys.get_state(:demo)").starts_with("{:state, {:local, :demo}, :one_for_one, {[:printer, :counter_2, :counter_1], %{counter_1: {:child, #PID<0.3.0>,"));
+    assert_eq!(
+        run(&mut lab, ":sys.get_status(\"demo/counter_1\")"),
+        "{:status, #PID<0.3.0>, {:module, :gen_server}, [[\"$initial_call\": {:counter, :init, 1}, \"$ancestors\": [:demo, #PID<0.1.0>]], :running, #PID<0.2.0>, [], [header: 'Status for generic server <0.3.0>', data: [{'Status', :running}, {'Parent', #PID<0.2.0>}, {'Logged events', []}], data: [{'State', 1}]]]}"
+    );
+    let status = run(&mut lab, "sys:get_status(demo).");
+    assert!(status.starts_with("{status,<0.2.0>,{module,gen_server},[[{'$initial_call',{supervisor,'Elixir.Supervisor.Default',1}},{'$ancestors',[<0.1.0>]}],running,<0.1.0>,[],[{header,\"Status for generic server demo\"},{data,[{\"Status\",running},{\"Parent\",<0.1.0>},{\"Logged events\",[]}]},{data,[{\"State\",{state,{local,demo},"), "{status}");
+    assert!(
+        status.ends_with("{supervisor,[{\"Callback\",'Elixir.Supervisor.Default'}]}]]}"),
+        "{status}"
+    );
+    // the errors
+    assert_eq!(
+        run(&mut lab, ":sys.get_state(self())"),
+        "** (exit) exited in: :sys.get_state(#PID<0.1.0>)\n    ** (EXIT) process attempted to call itself\n    (stdlib 4.2) sys.erl:338: :sys.send_system_msg/2\n    (stdlib 4.2) sys.erl:139: :sys.get_state/1"
+    );
+    assert_eq!(
+        run(&mut lab, "sys:get_status(self())."),
+        "** exception exit: {calling_self,{sys,get_status,[<0.1.0>]}}\n     in function  sys:send_system_msg/2 (sys.erl, line 338)"
+    );
+    assert_eq!(
+        run(&mut lab, "sys:get_state(nosuch)."),
+        "** exception exit: {noproc,{sys,get_state,[nosuch]}}\n     in function  sys:send_system_msg/2 (sys.erl, line 338)\n     in call from sys:get_state/1 (sys.erl, line 139)"
+    );
+    assert_eq!(
+        run(&mut lab, ":sys.get_state(:nosuch)"),
+        format!("** (exit) exited in: :sys.get_state(:nosuch)\n    ** (EXIT) {NOPROC}\n    (stdlib 4.2) sys.erl:338: :sys.send_system_msg/2\n    (stdlib 4.2) sys.erl:139: :sys.get_state/1")
+    );
+    for topic in [":sys.get_state", "sys:get_status", "get_state"] {
+        let h = otp_lab_lab::console::help(Some(topic));
+        assert!(
+            h.contains("sys:get_state(Pid)") || h.contains("sys:get_status(Pid)"),
+            "{topic}: {h}"
+        );
+    }
+    assert!(otp_lab_lab::console::help(None).contains(":sys.get_status(pid)"));
+    // a dead pid: noproc too
+    assert!(run(&mut lab, "sys:get_state(<0.5.0>).")
+        .starts_with("** exception exit: {noproc,{sys,get_state,[<0.5.0>]}}"));
+}
+
+/// IEx (Elixir 1.14) prints a list of printable ASCII codes as a charlist, and any atom
+/// but an alias as a keyword key, quoted when it must be.
+#[test]
+fn iex_prints_charlists_and_quoted_keyword_keys() {
+    use otp_lab_lab::command::elixir_term;
+    use otp_lab_sim::term::Term;
+    let chars = |s: &str| Term::list(s.bytes().map(|b| Term::Int(b as i64)).collect());
+    assert_eq!(elixir_term(&chars("it's")), "'it\\'s'");
+    assert_eq!(
+        elixir_term(&Term::list(vec![Term::Int(1), Term::Int(2)])),
+        "[1, 2]"
+    );
+    assert_eq!(elixir_term(&Term::list(vec![])), "[]");
+    let kw = Term::list(vec![
+        Term::pair(Term::atom("$a"), Term::Int(1)),
+        Term::pair(Term::atom("b"), Term::Int(2)),
+    ]);
+    assert_eq!(elixir_term(&kw), "[\"$a\": 1, b: 2]");
+    let alias = Term::list(vec![Term::pair(Term::atom("Elixir.Foo"), Term::Int(1))]);
+    assert_eq!(elixir_term(&alias), "[{Foo, 1}]");
+}

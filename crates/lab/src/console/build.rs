@@ -96,6 +96,14 @@ pub(super) fn command(call: &Call, syntax: Syntax) -> Result<Command, String> {
             return Err(cx.bad_arg(1, "must be a registered name (an atom)", other))
         }
         (Op::Processes, []) => Command::Processes,
+        (Op::SysGetState, [p]) => Command::Sys {
+            target: cx.target(p, 1)?,
+            status: false,
+        },
+        (Op::SysGetStatus, [p]) => Command::Sys {
+            target: cx.target(p, 1)?,
+            status: true,
+        },
         (Op::Unlink, [p]) => Command::Unlink {
             target: cx.target(p, 1)?,
         },

@@ -196,6 +196,22 @@ const ENTRIES: &[Entry] = &[
         examples: ["Process.whereis(:demo)", "whereis(demo)."],
     },
     Entry {
+        op: Op::SysGetState,
+        elixir: ":sys.get_state(pid)",
+        erlang: "sys:get_state(Pid)",
+        summary: "a gen_server's or supervisor's state",
+        details: "Asks with a system message, as OTP does: a counter answers its count, a supervisor its #state{} record (name, strategy, children, intensity, period, restart seconds, module, init argument).",
+        examples: [":sys.get_state(:demo)", "sys:get_state(demo)."],
+    },
+    Entry {
+        op: Op::SysGetStatus,
+        elixir: ":sys.get_status(pid)",
+        erlang: "sys:get_status(Pid)",
+        summary: "a gen_server's or supervisor's status, state included",
+        details: "Answers {:status, pid, {:module, :gen_server}, [pdict, :running, parent, [], items]}, the state among the items.",
+        examples: [":sys.get_status(:demo)", "sys:get_status(demo)."],
+    },
+    Entry {
         op: Op::Processes,
         elixir: "Process.list()",
         erlang: "processes()",
@@ -348,6 +364,7 @@ fn keys(e: &Entry) -> [String; 3] {
             .next()
             .unwrap_or(sig)
             .trim()
+            .trim_start_matches(':')
             .to_ascii_lowercase()
     };
     let elixir = name(e.elixir);

@@ -126,12 +126,17 @@ impl Lab {
     /// The system graph at the lab's instant.
     pub fn graph(&self) -> Graph {
         let world = self.world();
-        // the live pid at each tree path (the newest, as `whereis_path`)
-        let mut at_path: HashMap<&str, Pid> = HashMap::default();
+        // the live pid at each tree path id (the newest, as `whereis_path`)
+        let paths = world
+            .processes()
+            .map(|p| p.path as usize)
+            .max()
+            .unwrap_or(0);
+        let mut at_path: Vec<Option<Pid>> = vec![None; paths + 1];
         for p in world.processes().filter(|p| p.path != 0) {
-            let e = at_path.entry(world.path_name(p.path)).or_insert(p.pid);
-            if p.pid > *e {
-                *e = p.pid;
+            let e = &mut at_path[p.path as usize];
+            if e.is_none_or(|q| p.pid > q) {
+                *e = Some(p.pid);
             }
         }
         let mut nodes: Vec<Node> = Vec::new();
@@ -145,7 +150,8 @@ impl Lab {
             }
             stack.truncate(t.depth);
             let pid = (t.status == NodeStatus::Running)
-                .then(|| at_path.get(t.path.as_str()).copied())
+                .then(|| at_path.get(world.path_id(&t.path) as usize).copied())
+                .flatten()
                 .flatten();
             let p = pid.and_then(|pid| world.process(pid));
             if let Some(pid) = pid {

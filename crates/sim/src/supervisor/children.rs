@@ -164,6 +164,14 @@ impl RestartWindow {
         self.len == 0
     }
 
+    /// The recorded restart seconds, newest first (OTP's `restarts` list).
+    pub fn seconds(&self) -> impl Iterator<Item = u64> + '_ {
+        self.runs
+            .iter()
+            .rev()
+            .flat_map(|&(t, n)| std::iter::repeat_n(t, n as usize))
+    }
+
     /// Restarts currently inside the window as of second `now`.
     pub fn count_at(&self, now: u64, period: u32) -> u64 {
         let threshold = now.saturating_sub(period as u64);

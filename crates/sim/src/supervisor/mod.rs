@@ -162,6 +162,22 @@ impl Supervisor {
         self.period
     }
 
+    /// The spec it was started with (flags and child specs as given).
+    pub fn spec(&self) -> &SupSpec {
+        &self.spec
+    }
+
+    /// When `auto_shutdown` acts.
+    pub fn auto_shutdown_flag(&self) -> AutoShutdown {
+        self.auto_shutdown
+    }
+
+    /// The restart seconds in the intensity window as of the last restart, newest first
+    /// (OTP's `restarts` list), and the dynamic children's restarts in progress.
+    pub fn restart_record(&self) -> (impl Iterator<Item = u64> + '_, u32) {
+        (self.restarts.seconds(), self.dynamic_restarts)
+    }
+
     /// True while paused.
     pub fn is_paused(&self) -> bool {
         self.paused
