@@ -13,7 +13,7 @@ use otp_lab_sim::event::MsgCode;
 use otp_lab_sim::pid::Pid;
 use otp_lab_sim::term::Term;
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Messages kept (older ones are forgotten).
 pub const MESSAGES_KEPT: usize = 100_000;
@@ -118,6 +118,25 @@ pub struct Message {
 }
 
 impl Message {
+    /// [`Message::erlang_term`] written out into `out`, without building the term (the log
+    /// writes one per message).
+    pub fn write_erlang_term(&self, out: &mut String) {
+        use std::fmt::Write;
+        let t = self.term.display(&otp_lab_sim::term::DefaultNamer);
+        let tag = otp_lab_sim::pid::Ref::from_id(self.tag);
+        let _ = match self.kind {
+            Kind::Call => write!(out, "{{'$gen_call',{{{},[alias|{tag}]}},{t}}}", self.from),
+            Kind::Reply => write!(out, "{{[alias|{tag}],{t}}}"),
+            Kind::Cast => write!(out, "{{'$gen_cast',{t}}}"),
+            Kind::ExitSignal { .. } | Kind::Exit => {
+                write!(out, "{{'EXIT',{},{t}}}", self.from)
+            }
+            Kind::Down => write!(out, "{{'DOWN',{tag},process,{},{t}}}", self.from),
+            Kind::Ack => write!(out, "{{ack,{},{t}}}", self.from),
+            _ => write!(out, "{t}"),
+        };
+    }
+
     /// The message as the receiver gets it, in Erlang's notation (`{'$gen_call',
     /// {<0.1.0>,[alias|#Ref<0.0.0.9>]},get}`); an exit signal as the `'EXIT'` a trapping
     /// receiver gets.
@@ -215,10 +234,90 @@ pub struct Life {
     pub cause: u64,
 }
 
+/// The kept messages in id order (ids are the events' sequence numbers, so a new message
+/// goes at the back and the oldest leaves from the front): a lookup is a binary search,
+/// adding and forgetting move nothing.
+#[derive(Default)]
+struct Messages(VecDeque<Message>);
+
+impl Messages {
+    /// Where message `id` is (or would go). Most lookups are of recent messages: the
+    /// search gallops back from the newest, then bisects what it bracketed.
+    fn find(&self, id: u64) -> Result<usize, usize> {
+        let (mut lo, mut hi, mut step) = (0, self.0.len(), 1);
+        while step < hi {
+            let i = hi - step;
+            if self.0[i].id <= id {
+                lo = i;
+                break;
+            }
+            hi = i;
+            step *= 2;
+        }
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.0[mid].id.cmp(&id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Equal => return Ok(mid),
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        Err(lo)
+    }
+
+    fn get(&self, id: &u64) -> Option<&Message> {
+        self.find(*id).ok().map(|i| &self.0[i])
+    }
+
+    fn get_mut(&mut self, id: &u64) -> Option<&mut Message> {
+        self.find(*id).ok().map(|i| &mut self.0[i])
+    }
+
+    fn contains_key(&self, id: &u64) -> bool {
+        self.find(*id).is_ok()
+    }
+
+    fn insert(&mut self, m: Message) {
+        match self.0.back() {
+            Some(last) if last.id >= m.id => match self.find(m.id) {
+                Ok(i) => self.0[i] = m,
+                Err(i) => self.0.insert(i, m),
+            },
+            _ => self.0.push_back(m),
+        }
+    }
+
+    fn pop_first(&mut self) -> Option<Message> {
+        self.0.pop_front()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn range(
+        &self,
+        range: impl std::ops::RangeBounds<u64>,
+    ) -> impl DoubleEndedIterator<Item = &Message> {
+        use std::ops::Bound;
+        let start = match range.start_bound() {
+            Bound::Included(a) => self.0.partition_point(|m| m.id < *a),
+            Bound::Excluded(a) => self.0.partition_point(|m| m.id <= *a),
+            Bound::Unbounded => 0,
+        };
+        let end = match range.end_bound() {
+            Bound::Included(b) => self.0.partition_point(|m| m.id <= *b),
+            Bound::Excluded(b) => self.0.partition_point(|m| m.id < *b),
+            Bound::Unbounded => self.0.len(),
+        };
+        self.0.range(start..end.max(start))
+    }
+}
+
 /// The history.
 #[derive(Default)]
 pub struct History {
-    messages: BTreeMap<u64, Message>,
+    messages: Messages,
     procs: HashMap<Pid, Proc>,
     /// Spawns and exits in the order of their log lines: (line, pid).
     changes: VecDeque<(usize, Pid)>,
@@ -273,7 +372,7 @@ impl History {
 
     /// Messages kept, oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Message> {
-        self.messages.values()
+        self.messages.0.iter()
     }
 
     /// Messages kept whose id is in `range`, oldest first.
@@ -281,7 +380,7 @@ impl History {
         &self,
         range: impl std::ops::RangeBounds<u64>,
     ) -> impl DoubleEndedIterator<Item = &Message> {
-        self.messages.range(range).map(|(_, m)| m)
+        self.messages.range(range)
     }
 
     pub fn len(&self) -> usize {
@@ -289,7 +388,7 @@ impl History {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.messages.is_empty()
+        self.messages.0.is_empty()
     }
 
     fn ids<'a>(
@@ -598,7 +697,7 @@ impl History {
         let (id, from, to) = (m.id, m.from, m.to);
         // to a process that is not alive: dropped at once
         let dead = !self.alive(to);
-        self.messages.insert(id, m);
+        self.messages.insert(m);
         if dead {
             if let Some(m) = self.messages.get_mut(&id) {
                 m.fate = Fate::Dropped;
@@ -616,9 +715,10 @@ impl History {
             }
         }
         while self.messages.len() > MESSAGES_KEPT {
-            let Some((old, m)) = self.messages.pop_first() else {
+            let Some(m) = self.messages.pop_first() else {
                 break;
             };
+            let old = m.id;
             if m.fate == Fate::InMailbox {
                 if let Some(mb) = self.procs.get_mut(&m.to).map(|p| &mut p.mailbox) {
                     // the oldest message is usually at the front of its mailbox
@@ -636,6 +736,32 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_found_by_id_wherever_they_are() {
+        let mut ms = Messages::default();
+        let (a, b) = (Pid::from_bits(1), Pid::from_bits(2));
+        let at = At { t_us: 0, line: 0 };
+        let ids: Vec<u64> = (0..1000).map(|i| i * 3 + 1).collect();
+        for &id in &ids {
+            ms.insert(message(id, Kind::Plain, (a, b), &Term::NIL_TERM, 0, at));
+        }
+        // one out of order goes where it belongs
+        ms.insert(message(5, Kind::Plain, (a, b), &Term::NIL_TERM, 0, at));
+        for (i, id) in (0..3100u64).enumerate() {
+            let want = ms.0.iter().position(|m| m.id == id);
+            assert_eq!(ms.find(id).ok(), want, "id {id} ({i})");
+            if want.is_none() {
+                let at = ms.find(id).unwrap_err();
+                assert!(at == ms.len() || ms.0[at].id > id);
+                assert!(at == 0 || ms.0[at - 1].id < id);
+            }
+        }
+        assert_eq!(
+            ms.range(4..=7).map(|m| m.id).collect::<Vec<_>>(),
+            vec![4, 5, 7]
+        );
+    }
 
     #[test]
     fn the_history_stays_bounded() {

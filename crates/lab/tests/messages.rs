@@ -167,3 +167,31 @@ fn a_message_to_the_dead_is_dropped_and_recent_messages_are_kept_per_process() {
     assert!(h.recent(lost.to).any(|m| m.id == lost.id));
     assert!(h.recent(lab.shell()).any(|m| m.id == lost.id));
 }
+
+#[test]
+fn a_message_written_out_is_its_term_printed() {
+    let mut lab = Lab::demo(1);
+    for line in [
+        "GenServer.call(\"demo/counter_1\", :get)",
+        "GenServer.cast(\"demo/counter_1\", :increment)",
+        "send(\"demo/printer\", :hello)",
+        "Process.monitor(\"demo/counter_2\")",
+        "Process.exit(\"demo/counter_2\", :kill)",
+        "flush()",
+    ] {
+        run(&mut lab, line);
+        lab.advance(1_000);
+    }
+    let h = lab.history();
+    let mut kinds = std::collections::BTreeSet::new();
+    for m in h.iter() {
+        let mut written = String::new();
+        m.write_erlang_term(&mut written);
+        assert_eq!(written, m.erlang_term().to_text(), "{:?}", m.kind);
+        kinds.insert(format!("{:?}", m.kind));
+    }
+    assert!(
+        kinds.len() >= 6,
+        "calls, replies, casts, plain, 'DOWN', exits: {kinds:?}"
+    );
+}

@@ -11,6 +11,7 @@ use crate::history::{At, Kind, Noted, Role};
 use otp_lab_sim::event::{Event, EventKind};
 use otp_lab_sim::pid::Pid;
 use otp_lab_sim::term::{DefaultNamer, Term};
+use std::fmt::Write;
 
 /// The log kind of a message's lines (for filters).
 fn line_kind(kind: Kind) -> &'static str {
@@ -63,11 +64,18 @@ impl LabLog {
             return;
         };
         let kind = line_kind(m.kind);
-        let text = if e.pid.is_none() {
-            format!("timer ! {} {}", e.other, m.term.display(&DefaultNamer))
+        let mut text = String::with_capacity(64);
+        if e.pid.is_none() {
+            let _ = write!(
+                text,
+                "timer ! {} {}",
+                e.other,
+                m.term.display(&DefaultNamer)
+            );
         } else {
-            format!("{} ! {} {}", e.pid, e.other, m.erlang_term().to_text())
-        };
+            let _ = write!(text, "{} ! {} ", e.pid, e.other);
+            m.write_erlang_term(&mut text);
+        }
         self.push_raw(e.time, kind, text, e.pid, e.other);
     }
 
@@ -104,26 +112,40 @@ impl LabLog {
         let who = self.who(e.pid);
         let kind = line_kind(m.kind);
         let from_parent = self.history.parent(e.pid) == Some(m.from);
-        let text = match (m.kind, role) {
+        let mut text = String::with_capacity(96);
+        text.push_str(&who);
+        let _ = match (m.kind, role) {
             // a gen_server's parent's 'EXIT' orders it to terminate
             (Kind::Exit | Kind::ExitSignal { .. }, Some(Role::Worker)) if from_parent => {
-                format!("{who} got {}", m.erlang_term().to_text())
+                text.push_str(" got ");
+                m.write_erlang_term(&mut text);
+                Ok(())
             }
-            (Kind::Call, Some(_)) => format!(
-                "{who} handle_call({}, {{{},{}}}, {state})",
+            (Kind::Call, Some(_)) => write!(
+                text,
+                " handle_call({}, {{{},[alias|{}]}}, {state})",
                 m.term.display(&DefaultNamer),
                 m.from,
-                otp_lab_sim::message::alias_tag(otp_lab_sim::pid::Ref::from_id(m.tag)).to_text()
+                otp_lab_sim::pid::Ref::from_id(m.tag)
             ),
-            (Kind::Cast, Some(_)) => format!(
-                "{who} handle_cast({}, {state})",
+            (Kind::Cast, Some(_)) => write!(
+                text,
+                " handle_cast({}, {state})",
                 m.term.display(&DefaultNamer)
             ),
             (
                 Kind::Plain | Kind::Exit | Kind::ExitSignal { .. } | Kind::Down | Kind::Timer,
                 Some(_),
-            ) => format!("{who} handle_info({}, {state})", m.erlang_term().to_text()),
-            _ => format!("{who} got {}", m.erlang_term().to_text()),
+            ) => {
+                text.push_str(" handle_info(");
+                m.write_erlang_term(&mut text);
+                write!(text, ", {state})")
+            }
+            _ => {
+                text.push_str(" got ");
+                m.write_erlang_term(&mut text);
+                Ok(())
+            }
         };
         let (from, t) = (m.from, e.time);
         self.push_raw(t, kind, text, e.pid, from);

@@ -100,6 +100,9 @@ pub struct World {
     names: BTreeMap<Atom, Pid>,
     paths: Vec<Rc<str>>,
     path_index: HashMap<Rc<str>, u32>,
+    /// The newest process spawned with each path id (alive or not): `whereis_path`
+    /// answers from it without scanning the process table while it lives.
+    path_owner: Vec<Pid>,
     /// `init` attempts per path (counted across restarts), for scripted init results.
     attempts: HashMap<u32, u32>,
     /// The world's random number generator.
@@ -132,6 +135,7 @@ impl World {
             names: BTreeMap::new(),
             paths: vec![Rc::from("")],
             path_index: HashMap::default(),
+            path_owner: vec![Pid::NONE],
             attempts: HashMap::default(),
             rng: Rng::new(config.seed),
             log: EventLog::new(config.log_capacity),
@@ -330,6 +334,9 @@ impl World {
         }
         p.trap_exit = opts.trap_exit;
         p.path = opts.path;
+        if let Some(owner) = self.path_owner.get_mut(opts.path as usize) {
+            *owner = pid;
+        }
         p.queued = true;
         self.procs[slot as usize] = Some(p);
         self.live += 1;

@@ -36,6 +36,7 @@ impl World {
         let rc: Rc<str> = Rc::from(path);
         let i = self.paths.len() as u32;
         self.paths.push(rc.clone());
+        self.path_owner.push(Pid::NONE);
         self.path_index.insert(rc, i);
         i
     }
@@ -75,6 +76,11 @@ impl World {
     /// The live process whose path is `path` (the newest, if several).
     pub fn whereis_path(&self, path: &str) -> Option<Pid> {
         let id = *self.path_index.get(path)?;
+        // the newest spawned with it, while it lives (a newer one would have replaced it)
+        let owner = self.path_owner[id as usize];
+        if self.is_alive(owner) {
+            return Some(owner);
+        }
         self.processes()
             .filter(|p| p.path == id)
             .map(|p| p.pid)
