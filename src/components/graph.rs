@@ -34,6 +34,7 @@ pub fn GraphView(
     visible: Signal<bool>,
 ) -> impl IntoView {
     let canvas = NodeRef::<Div>::new();
+    let scroller = NodeRef::<Div>::new();
     let overlay = NodeRef::<Div>::new();
     let count = NodeRef::<Div>::new();
     // the graph drawn last, its text, and when (wall clock, ms)
@@ -82,6 +83,14 @@ pub fn GraphView(
             }
             d.1 = now;
         });
+        // a new shape: the root (the first node) in view, as the tree shows it first
+        let reshaped = graph.with_value(|old| old.width != g.width || old.height != g.height);
+        if let (true, Some(el), Some(root)) = (reshaped, scroller.get_untracked(), g.nodes.first())
+        {
+            let (x, _) = root.centre();
+            el.set_scroll_left((x as i32 - el.client_width() / 2).max(0));
+            el.set_scroll_top(0);
+        }
         graph.set_value(g);
     });
     // exit signals on their way: from one node's centre to the other's
@@ -119,7 +128,7 @@ pub fn GraphView(
                 <ul class="plain seq-legend graph-legend" aria-label="Edge legend" inner_html=LEGEND></ul>
                 <div class="seq-count muted" node_ref=count></div>
             </div>
-            <div class="graph-scroll"
+            <div class="graph-scroll" node_ref=scroller
                 on:pointerdown=move |ev| if ev.button() == 0 { activate(ev.target()); }
                 on:keydown=move |ev| {
                     if (ev.key() == "Enter" || ev.key() == " ") && activate(ev.target()) {

@@ -94,7 +94,8 @@ pub fn why_html(causes: &[Cause]) -> String {
     if causes.is_empty() {
         return String::new();
     }
-    let mut s = String::from("<section class=\"why\"><h3>Why did it die?</h3><ol>");
+    let mut s =
+        String::from("<section class=\"why\"><h3>Why did it die?</h3><ol data-cause-chain>");
     for c in causes {
         let _ = write!(
             s,

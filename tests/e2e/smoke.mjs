@@ -329,6 +329,11 @@ await test('the graph view: every process, links, a monitor from the shell, pare
     return n && n.dataset.pid && n.dataset.pid !== old && !document.querySelector('[data-view="graph"] [data-edge="monitor"]');
   }, pid1, { timeout: 5000 });
   assert((await c1.getAttribute('transform')) === place, 'the restarted child keeps its place');
+  // why it died: the kill from the shell, the supervisor trapping it, the restart
+  await page.locator('[role=treeitem][data-path="demo/counter_1"]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-cause-chain] li').length >= 3, null, { timeout: 5000 });
+  const chain = await page.locator('[data-cause-chain]').innerText();
+  assert(chain.includes('called exit(') && chain.includes('killed') && chain.includes('restarted demo/counter_1'), `the cause chain: ${chain}`);
   await type('flush()');
   await page.getByRole('tab', { name: 'Console' }).click();
   await page.waitForFunction(() => [...document.querySelectorAll('.console-out')].some((e) => e.textContent.includes(':DOWN')), null, { timeout: 3000 });

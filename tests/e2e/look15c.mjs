@@ -1,0 +1,18 @@
+import { launchChromium } from './browser.mjs';
+const B = 'http://127.0.0.1:8765/otp-lab/sub/';
+const browser = await launchChromium();
+const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+const errs = [];
+page.on('pageerror', (e) => errs.push(String(e)));
+await page.goto(B);
+await page.waitForSelector('[role=treeitem]');
+await page.getByLabel('Preset').selectOption({ label: 'Large tree (10,000 workers)' });
+await page.waitForTimeout(3000);
+await page.getByRole('tab', { name: 'Graph' }).click();
+await page.waitForTimeout(1500);
+const fps = await page.evaluate(() => new Promise((res) => { let n = 0; const t0 = performance.now(); const f = () => { n++; if (performance.now() - t0 < 3000) requestAnimationFrame(f); else res(n / 3); }; requestAnimationFrame(f); }));
+console.log('fps with the graph of the large tree', fps.toFixed(1));
+console.log(await page.locator('[data-view="graph"] .seq-count').innerText());
+await page.screenshot({ path: '/work/shots/graph-large.png' });
+await browser.close();
+console.log('errors', errs);
