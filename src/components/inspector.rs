@@ -27,6 +27,8 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
     let message = NodeRef::<Input>::new();
     let child_id = NodeRef::<Input>::new();
     let strategy = NodeRef::<Input>::new();
+    let intensity = NodeRef::<Input>::new();
+    let period = NodeRef::<Input>::new();
     let msg_error = RwSignal::new(None::<String>);
     let drawn = StoredValue::new(String::new());
     let drawn_why = StoredValue::new(String::new());
@@ -67,6 +69,22 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
         }
     });
 
+    // the budget's fields show the selected supervisor's own when it is selected
+    Effect::new(move |_| {
+        let Some(sel) = lab.selected.get() else {
+            return;
+        };
+        let meter = lab.tree.with_untracked(|cells| {
+            cells
+                .iter()
+                .find(|c| c.path == sel)
+                .and_then(|c| c.row.with_untracked(|r| r.meter))
+        });
+        if let (Some((_, i, p)), Some(a), Some(b)) = (meter, intensity.get(), period.get()) {
+            a.set_value(&i.to_string());
+            b.set_value(&p.to_string());
+        }
+    });
     // tracing: the log follows the selected process (and its lane is picked)
     let tracing = move || lab.log_filter.with(|f| f.path.is_some());
     let on_click = move |ev: web_sys::MouseEvent| {
@@ -94,6 +112,7 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
             "pause" => Ok(actions::pause(p)),
             "resume" => Ok(actions::resume(p)),
             "strategy" => actions::change_strategy(p, &value(strategy)),
+            "intensity" => actions::change_intensity(p, &value(intensity), &value(period)),
             "start" => Ok(actions::start_counter(p.clone(), &value(child_id))),
             "terminate" => child(ChildCall::Terminate),
             "restart" => child(ChildCall::Restart),
@@ -191,6 +210,14 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                         <input id="strategy" list="strategies" class="small" value="one_for_all" node_ref=strategy />
                         <datalist id="strategies" inner_html=strategies></datalist>
                         <button type="button" data-act="strategy">"Change strategy"</button>
+                    </span>
+                    <span class="action-with" title="Beyond OTP: the restart budget from now on">
+                        <label for="intensity">"Intensity"</label>
+                        <input id="intensity" class="small num" inputmode="numeric" value="3" node_ref=intensity />
+                        <label for="period">"in"</label>
+                        <input id="period" class="small num" inputmode="numeric" value="5" node_ref=period />
+                        <span>"s"</span>
+                        <button type="button" data-act="intensity">"Set"</button>
                     </span>
                     <span class="action-with">
                         <label class="sr-only" for="child-id">"Child id"</label>

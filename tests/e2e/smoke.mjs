@@ -339,6 +339,23 @@ await test('the graph view: every process, links, a monitor from the shell, pare
   await page.waitForFunction(() => [...document.querySelectorAll('.console-out')].some((e) => e.textContent.includes(':DOWN')), null, { timeout: 3000 });
 });
 
+await test('the restart budget changes at run time from the inspector, logged and metered', async () => {
+  await page.locator('[role=treeitem][data-path="demo"]').click();
+  await page.locator('#intensity').fill('4');
+  await page.locator('#period').fill('10');
+  await page.getByRole('button', { name: 'Set', exact: true }).click();
+  await page.waitForFunction(() => /of 4 restarts used in 10 s/.test(
+    document.querySelector('[role=treeitem][data-path="demo"]').getAttribute('aria-label')), null, { timeout: 3000 });
+  await page.getByRole('tab', { name: 'Event log' }).click();
+  await page.waitForFunction(() => document.querySelector('[role=log]').innerText.includes('demo now allows 4 restarts in 10 s'), null, { timeout: 3000 });
+  await page.locator('#period').fill('0');
+  await page.getByRole('button', { name: 'Set', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('.inspector .error').textContent.includes('the period "0"'), null, { timeout: 3000 });
+  await page.locator('#intensity').fill('3');
+  await page.locator('#period').fill('5');
+  await page.getByRole('button', { name: 'Set', exact: true }).click();
+});
+
 await test('presets: the application tree loads with nested supervisors', async () => {
   await page.getByLabel('Preset').selectOption('application');
   await waitTree(() => document.querySelectorAll('[role=treeitem]').length >= 10, null);

@@ -95,6 +95,27 @@ pub fn change_strategy(path: String, strategy: &str) -> Result<Command, String> 
     })
 }
 
+/// `Lab.change_intensity/3` with the numbers the learner typed.
+pub fn change_intensity(path: String, intensity: &str, period: &str) -> Result<Command, String> {
+    let intensity: u32 = intensity
+        .trim()
+        .parse()
+        .map_err(|_| format!("the intensity \"{intensity}\" is not a whole number of restarts"))?;
+    let period: u32 = match period.trim().parse() {
+        Ok(p) if p >= 1 => p,
+        _ => {
+            return Err(format!(
+                "the period \"{period}\" is not a whole number of seconds (1 or more)"
+            ))
+        }
+    };
+    Ok(Command::ChangeIntensity {
+        sup: at(path),
+        intensity,
+        period,
+    })
+}
+
 /// `Supervisor.start_child/2` of a permanent Counter worker with the id the learner typed.
 pub fn start_counter(path: String, id: &str) -> Command {
     Command::StartChild {

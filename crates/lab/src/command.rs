@@ -209,6 +209,12 @@ pub enum Command {
         sup: Target,
         strategy: Strategy,
     },
+    /// Beyond OTP: the supervisor allows `intensity` restarts in `period` seconds from now.
+    ChangeIntensity {
+        sup: Target,
+        intensity: u32,
+        period: u32,
+    },
 }
 
 impl Command {
@@ -284,6 +290,11 @@ impl Command {
             Command::ChangeStrategy { sup, strategy } => {
                 format!("Lab.change_strategy({}, :{})", t(sup), strategy.name())
             }
+            Command::ChangeIntensity {
+                sup,
+                intensity,
+                period,
+            } => format!("Lab.change_intensity({}, {intensity}, {period})", t(sup)),
         }
     }
 }

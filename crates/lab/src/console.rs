@@ -5,7 +5,8 @@
 //! for [`help`], `clear`, or nothing. It accepts the OTP calls a learner would type in
 //! `iex` or `erl` — `Supervisor.which_children(:demo)`, `supervisor:which_children(demo).`,
 //! `Process.exit(pid("0.84.0"), :kill)`, `<0.84.0> ! hello.` — and a few lab extensions
-//! (`Lab.crash/1,2`, `Lab.pause/1`, `Lab.resume/1`, `Lab.change_strategy/2`). `h` lists
+//! (`Lab.crash/1,2`, `Lab.pause/1`, `Lab.resume/1`, `Lab.change_strategy/2`,
+//! `Lab.change_intensity/3`). `h` lists
 //! them all.
 //!
 //! Parsing goes in two steps. A front end per syntax reads the line into a call (module,
@@ -236,6 +237,7 @@ enum Op {
     Stop,
     SysGetState,
     SysGetStatus,
+    ChangeIntensity,
 }
 
 /// A function the console knows: where it lives and how many arguments it takes.
@@ -303,6 +305,7 @@ const ELIXIR_FUNCS: &[Func] = &[
     func("Lab", "pause", &[1], Op::Pause),
     func("Lab", "resume", &[1], Op::Resume),
     func("Lab", "change_strategy", &[2], Op::ChangeStrategy),
+    func("Lab", "change_intensity", &[3], Op::ChangeIntensity),
 ];
 
 /// The functions of the Erlang syntax (`""` is an auto-imported BIF or operator).
@@ -347,6 +350,7 @@ const ERLANG_FUNCS: &[Func] = &[
     func("lab", "pause", &[1], Op::Pause),
     func("lab", "resume", &[1], Op::Resume),
     func("lab", "change_strategy", &[2], Op::ChangeStrategy),
+    func("lab", "change_intensity", &[3], Op::ChangeIntensity),
 ];
 
 /// How a function is written in an error: `Supervisor.f/1`, `:supervisor.f/1`,

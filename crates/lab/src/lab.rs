@@ -493,6 +493,17 @@ impl Lab {
             }
             Command::Pause { sup } => self.sup_call(sup, SupervisorCall::Pause)?,
             Command::Resume { sup } => self.sup_call(sup, SupervisorCall::Resume)?,
+            Command::ChangeIntensity {
+                sup,
+                intensity,
+                period,
+            } => {
+                let call = SupervisorCall::ChangeIntensity {
+                    intensity: *intensity,
+                    period: *period,
+                };
+                self.sup_call(sup, call)?
+            }
             Command::ChangeStrategy { sup, strategy } => {
                 self.sup_call(sup, SupervisorCall::ChangeStrategy(*strategy))?
             }

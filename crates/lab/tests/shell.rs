@@ -475,3 +475,61 @@ fn iex_prints_charlists_and_quoted_keyword_keys() {
     let alias = Term::list(vec![Term::pair(Term::atom("Elixir.Foo"), Term::Int(1))]);
     assert_eq!(elixir_term(&alias), "[{Foo, 1}]");
 }
+
+/// Beyond OTP: the restart budget changes at run time, from the console (both syntaxes),
+/// logged, shown by the tree's meter, and used by the next restart.
+#[test]
+fn the_restart_budget_changes_at_run_time() {
+    let mut lab = Lab::demo(1);
+    let from = lab.log_len();
+    assert_eq!(run(&mut lab, "Lab.change_intensity(:demo, 1, 5)"), ":ok");
+    let lines: Vec<String> = lab
+        .log_lines(from, lab.log_len())
+        .iter()
+        .map(|l| format!("{} {}", l.kind, l.text))
+        .collect();
+    assert!(
+        lines.contains(&"config <0.2.0> demo now allows 1 restart in 5 s".to_string()),
+        "{lines:?}"
+    );
+    let meter = lab.tree()[0].meter.unwrap();
+    assert_eq!((meter.intensity, meter.period), (1, 5));
+    // two kills in the period: one too many for a budget of 1
+    run(&mut lab, "Process.exit(\"demo/counter_1\", :kill)");
+    lab.advance(1_000);
+    run(&mut lab, "Process.exit(\"demo/counter_2\", :kill)");
+    lab.advance(1_000);
+    assert!(lab.tree()[0].pid.is_none(), "demo gave up");
+    // the same from Erlang, and the strategy change logged too
+    let mut lab = Lab::demo(1);
+    assert_eq!(run(&mut lab, "lab:change_intensity(demo, 10, 60)."), "ok");
+    let from = lab.log_len();
+    run(&mut lab, "lab:change_strategy(demo, one_for_all).");
+    let last = lab.log_lines(from, lab.log_len());
+    assert!(
+        last.iter()
+            .any(|l| l.text == "<0.2.0> demo changed its strategy to one_for_all"),
+        "{last:?}"
+    );
+    // bad numbers are refused with the argument named
+    let refused = |line: &str| otp_lab_lab::console::parse_in(line, lab.scope()).expect_err(line);
+    let e = refused("Lab.change_intensity(:demo, -1, 5)");
+    assert!(
+        e.contains("argument 2") && e.contains("whole number of restarts"),
+        "{e}"
+    );
+    let e = refused("Lab.change_intensity(:demo, 3, 0)");
+    assert!(e.contains("argument 3") && e.contains("period"), "{e}");
+    assert!(otp_lab_lab::console::help(Some("change_intensity"))
+        .contains("lab:change_intensity(Sup, Intensity, Period)"));
+    // a share link replays it from its console form
+    let cmd = otp_lab_lab::actions::change_intensity("demo".into(), "4", "10").unwrap();
+    let line = cmd.to_elixir();
+    assert_eq!(line, "Lab.change_intensity(\"demo\", 4, 10)");
+    match otp_lab_lab::console::parse_in(&line, lab.scope()) {
+        Ok(otp_lab_lab::console::Input::Command(back, _)) => assert_eq!(back, cmd),
+        other => panic!("{line}: {other:?}"),
+    }
+    assert!(otp_lab_lab::actions::change_intensity("demo".into(), "x", "10").is_err());
+    assert!(otp_lab_lab::actions::change_intensity("demo".into(), "3", "0").is_err());
+}

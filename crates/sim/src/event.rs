@@ -80,29 +80,32 @@ pub enum EventKind {
     /// `info` = restarts now inside the period; `term` = the intensity (the period came
     /// with the supervisor's `InitStart`).
     RestartCounted = 22,
+    /// Supervisor `pid` changed its restart intensity and period to `term` =
+    /// `{Intensity, Period}` (beyond OTP, like [`EventKind::StrategyChanged`]).
+    IntensityChanged = 23,
     /// Not logged: a subscription to the `Exit` events of supervisors only (handlers get
     /// them with kind `Exit`), for analytics that need to know when a supervisor is gone
     /// without hearing about every worker's exit.
-    SupervisorExit = 23,
+    SupervisorExit = 24,
     /// Not logged: a subscription to the `InitStart` events of supervisors only (handlers
     /// get them with kind `InitStart`), for analytics that need to know when a supervisor
     /// starts without hearing about every worker's init.
-    SupervisorInit = 24,
+    SupervisorInit = 25,
     /// Not logged: a receive took a message out of `pid`'s mailbox (`other` sent it); `info`
     /// = how many older messages it left there (a selective receive skipped them); `aux` =
     /// the `seq` of the event that sent it (as in `Receive`; for a message nothing sent, as
     /// a `'DOWN'`, the `seq` of its `Receive`). Emitted only when a handler listens, so the
     /// simulator's hot path pays one test.
-    Take = 25,
+    Take = 26,
     /// Not logged: `gen_server` `pid`'s callback state after `init/1` or after it handled a
     /// message; `term` = the state (as `sys:get_state/1` returns it). Emitted only when a
     /// handler listens.
-    State = 26,
+    State = 27,
 }
 
 impl EventKind {
     /// Every kind, in code order.
-    pub const ALL: [EventKind; 23] = [
+    pub const ALL: [EventKind; 24] = [
         EventKind::Spawn,
         EventKind::Exit,
         EventKind::Link,
@@ -126,6 +129,7 @@ impl EventKind {
         EventKind::Log,
         EventKind::Handle,
         EventKind::RestartCounted,
+        EventKind::IntensityChanged,
     ];
 
     /// The kind with this code.
@@ -163,6 +167,7 @@ impl EventKind {
             EventKind::SupervisorInit => "supervisor.init",
             EventKind::Take => "message.take",
             EventKind::State => "behaviour.state",
+            EventKind::IntensityChanged => "supervisor.intensity_changed",
         }
     }
 

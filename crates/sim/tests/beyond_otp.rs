@@ -75,6 +75,54 @@ fn changing_strategy_at_run_time_changes_what_a_crash_restarts() {
 }
 
 #[test]
+fn changing_intensity_at_run_time_changes_when_the_supervisor_gives_up() {
+    // intensity 1 in 5 s: a second kill within the period would take root down; raised
+    // to 3 first, root survives it; lowered to 0, the next kill is one too many
+    let steps = |change: &str| {
+        format!(
+            r#"{{"tree":{{"id":"root","strategy":"one_for_one","intensity":1,"period":5,"children":[
+            {{"id":"a","kind":"worker"}},{{"id":"b","kind":"worker"}}]}},
+           "steps":[{change}
+                    {{"op":"exit","target":"root/a","reason":"kill"}},
+                    {{"op":"exit","target":"root/b","reason":"kill"}},
+                    {{"op":"which_children","sup":"root"}}]}}"#
+        )
+    };
+    let before = trace(&steps("")).join("\n");
+    assert!(before.contains("reached_max_restart_intensity"), "{before}");
+    let raised = trace(&steps(
+        r#"{"op":"change_intensity","sup":"root","intensity":3,"period":5},"#,
+    ))
+    .join("\n");
+    assert!(
+        raised.contains("reply change_intensity root ok"),
+        "{raised}"
+    );
+    assert!(
+        !raised.contains("reached_max_restart_intensity"),
+        "{raised}"
+    );
+    assert!(
+        raised.contains("reply which_children root [{b,<root/b>,worker},{a,<root/a>,worker}]"),
+        "{raised}"
+    );
+    let lowered = trace(&steps(
+        r#"{"op":"change_intensity","sup":"root","intensity":0,"period":1},"#,
+    ))
+    .join("\n");
+    assert!(
+        lowered.contains("reached_max_restart_intensity"),
+        "{lowered}"
+    );
+    // a period of 0 is refused when the scenario is read
+    let bad = scenario::parse(
+        r#"{"tree":{"id":"root","children":[{"id":"a"}]},
+            "steps":[{"op":"change_intensity","sup":"root","intensity":3,"period":0}]}"#,
+    );
+    assert!(bad.is_err_and(|e| e.to_string().contains("period")));
+}
+
+#[test]
 fn telemetry_handlers_see_every_event_of_their_kinds_until_detached() {
     let scn = scenario::parse(
         r#"{"tree":{"id":"root","intensity":10,"children":[{"id":"a"},{"id":"b"}]},
@@ -433,4 +481,24 @@ fn message_history_joins_up_send_arrival_take_and_death_by_signal() {
     let log = seen.borrow().clone();
     let taken = log.iter().rfind(|e| e.kind == EventKind::Take).unwrap();
     assert_eq!(taken.aux, down.seq);
+}
+
+#[test]
+fn every_logged_kind_has_its_index_as_its_code() {
+    // per-kind counters and `from_code` index by code: the logged kinds are 0..ALL.len()
+    for (i, k) in EventKind::ALL.iter().enumerate() {
+        assert_eq!(*k as usize, i, "{k:?}");
+        assert_eq!(EventKind::from_code(i as u8), Some(*k));
+    }
+    for k in [
+        EventKind::SupervisorExit,
+        EventKind::SupervisorInit,
+        EventKind::Take,
+        EventKind::State,
+    ] {
+        assert!(
+            k as usize >= EventKind::ALL.len(),
+            "{k:?} is subscription-only"
+        );
+    }
 }

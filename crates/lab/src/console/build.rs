@@ -184,6 +184,17 @@ pub(super) fn command(call: &Call, syntax: Syntax) -> Result<Command, String> {
                 }
             },
         },
+        (Op::ChangeIntensity, [s, i, p]) => {
+            let count = |t: &Term, n: usize, min: i64, what: &str| match t {
+                Term::Int(v) if (min..=1_000_000).contains(v) => Ok(*v as u32),
+                _ => Err(cx.bad_arg(n, what, t)),
+            };
+            Command::ChangeIntensity {
+                sup: cx.target(s, 1)?,
+                intensity: count(i, 2, 0, "must be a whole number of restarts (0 or more)")?,
+                period: count(p, 3, 1, "must be a period in whole seconds (1 or more)")?,
+            }
+        }
         _ => {
             return Err(format!(
                 "{} cannot be called that way. Type h for help.",

@@ -322,6 +322,17 @@ const ENTRIES: &[Entry] = &[
             "lab:change_strategy(demo, one_for_all).",
         ],
     },
+    Entry {
+        op: Op::ChangeIntensity,
+        elixir: "Lab.change_intensity(sup, intensity, period)",
+        erlang: "lab:change_intensity(Sup, Intensity, Period)",
+        summary: "allow intensity restarts in period seconds from now",
+        details: "OTP fixes max_restarts and max_seconds when the supervisor starts; the Lab lets you change them while it runs, to watch the budget. The restarts already counted stay counted.",
+        examples: [
+            "Lab.change_intensity(:demo, 5, 10)",
+            "lab:change_intensity(demo, 5, 10).",
+        ],
+    },
 ];
 
 /// How a function is written in the given syntax, with parameter names.

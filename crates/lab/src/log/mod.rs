@@ -36,6 +36,7 @@ pub const LOG_KINDS: &[&str] = &[
     "down",
     "timer",
     "mailbox",
+    "config",
 ];
 
 /// The events the log listens for: every logged kind, and the history's `Take` and
@@ -231,6 +232,17 @@ impl LabLog {
                 } else {
                     let l = format!("{sup} started {path} as {}", e.other);
                     self.push_raw(e.time, "start", l, e.other, e.pid);
+                }
+            }
+            EventKind::StrategyChanged => {
+                let l = format!("{} changed its strategy to {}", self.who(e.pid), t());
+                self.push(e, "config", l);
+            }
+            EventKind::IntensityChanged => {
+                if let Some([Term::Int(i), Term::Int(p)]) = e.term.as_tuple() {
+                    let s = if *i == 1 { "" } else { "s" };
+                    let l = format!("{} now allows {i} restart{s} in {p} s", self.who(e.pid));
+                    self.push(e, "config", l);
                 }
             }
             EventKind::Fault => {

@@ -1,7 +1,7 @@
 //! Scenario files: an initial tree (or a raw process script), the steps a driver performs,
 //! and an optional fault script — the JSON of `conformance/FORMAT.md`, plus OTP Lab's
 //! extensions (`seed`, `faults`, worker `behaviour` and `name`, `pause`/`resume`/
-//! `change_strategy` steps).
+//! `change_strategy`, `change_intensity` steps).
 //!
 //! [`parse`] validates everything up front and reports the first problem with the JSON
 //! path where it is (`steps[3].target: unknown process path "root/zz"`), so a run never
@@ -72,20 +72,61 @@ pub enum StartArg {
 /// Supervisor-family operations (see FORMAT.md).
 #[derive(Clone, Debug)]
 pub enum SupOp {
-    Exit { target: String, reason: Term },
-    Crash { target: String, reason: Term },
-    TerminateChild { sup: String, child: ChildArg },
-    RestartChild { sup: String, child: Term },
-    DeleteChild { sup: String, child: Term },
-    StartChild { sup: String, arg: StartArg },
-    WhichChildren { sup: String },
-    CountChildren { sup: String },
-    Stop { target: String, reason: Term },
-    Sleep { ms: u64 },
-    Align { ms: u64 },
-    Pause { sup: String },
-    Resume { sup: String },
-    ChangeStrategy { sup: String, strategy: Strategy },
+    Exit {
+        target: String,
+        reason: Term,
+    },
+    Crash {
+        target: String,
+        reason: Term,
+    },
+    TerminateChild {
+        sup: String,
+        child: ChildArg,
+    },
+    RestartChild {
+        sup: String,
+        child: Term,
+    },
+    DeleteChild {
+        sup: String,
+        child: Term,
+    },
+    StartChild {
+        sup: String,
+        arg: StartArg,
+    },
+    WhichChildren {
+        sup: String,
+    },
+    CountChildren {
+        sup: String,
+    },
+    Stop {
+        target: String,
+        reason: Term,
+    },
+    Sleep {
+        ms: u64,
+    },
+    Align {
+        ms: u64,
+    },
+    Pause {
+        sup: String,
+    },
+    Resume {
+        sup: String,
+    },
+    ChangeStrategy {
+        sup: String,
+        strategy: Strategy,
+    },
+    ChangeIntensity {
+        sup: String,
+        intensity: u32,
+        period: u32,
+    },
 }
 
 /// One step of a raw-family scenario.

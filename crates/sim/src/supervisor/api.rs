@@ -41,6 +41,11 @@ pub enum SupervisorCall {
     Resume,
     /// Beyond OTP: change the restart strategy at run time.
     ChangeStrategy(Strategy),
+    /// Beyond OTP: change the restart intensity and period (seconds) at run time.
+    ChangeIntensity {
+        intensity: u32,
+        period: u32,
+    },
 }
 
 impl SupervisorCall {
@@ -68,6 +73,11 @@ impl SupervisorCall {
             C::Pause => Term::atom("pause"),
             C::Resume => Term::atom("resume"),
             C::ChangeStrategy(s) => Term::pair(Term::atom("change_strategy"), Term::atom(s.name())),
+            C::ChangeIntensity { intensity, period } => Term::tuple(vec![
+                Term::atom("change_intensity"),
+                Term::Int(*intensity as i64),
+                Term::Int(*period as i64),
+            ]),
         }
     }
 }

@@ -196,6 +196,24 @@ impl Supervisor {
                 };
                 Self::reply(w, me, from, tag, v)
             }
+            SupervisorCall::ChangeIntensity { intensity, period } => {
+                // OTP's own checks on the flags: a period of at least one second
+                let v = if period == 0 {
+                    Term::error(Term::pair(Term::atom("invalid_period"), Term::Int(0)))
+                } else {
+                    self.intensity = intensity;
+                    self.period = period;
+                    w.emit(
+                        EventKind::IntensityChanged,
+                        me,
+                        Pid::NONE,
+                        0,
+                        &Term::pair(Term::Int(intensity as i64), Term::Int(period as i64)),
+                    );
+                    Term::OK
+                };
+                Self::reply(w, me, from, tag, v)
+            }
         }
     }
 

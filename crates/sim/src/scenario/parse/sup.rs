@@ -76,6 +76,7 @@ pub(super) fn parse_sup_step(v: &Value, path: &str, paths: &Paths) -> R<SupStep>
         "start_child" => &["op", "sup", "spec", "args", "settle_ms"],
         "which_children" | "count_children" | "pause" | "resume" => &["op", "sup", "settle_ms"],
         "change_strategy" => &["op", "sup", "strategy", "settle_ms"],
+        "change_intensity" => &["op", "sup", "intensity", "period", "settle_ms"],
         "sleep" | "align" => &["op", "ms", "settle_ms"],
         _ => {
             return err(
@@ -83,7 +84,7 @@ pub(super) fn parse_sup_step(v: &Value, path: &str, paths: &Paths) -> R<SupStep>
                 format!(
                     "unknown op \"{op}\" (supervisor scenarios: exit, crash, terminate_child, restart_child, \
                      delete_child, start_child, which_children, count_children, stop, sleep, align, pause, \
-                     resume, change_strategy)"
+                     resume, change_strategy, change_intensity)"
                 ),
             )
         }
@@ -216,6 +217,24 @@ pub(super) fn parse_sup_step(v: &Value, path: &str, paths: &Paths) -> R<SupStep>
                 Ok,
             )?;
             SupOp::ChangeStrategy { sup: s, strategy }
+        }
+        "change_intensity" => {
+            let s = sup()?;
+            let need = |key: &str, max: u64| -> R<u32> {
+                let v = get_uint(m, key, path, max)?
+                    .map_or_else(|| err(path, format!("missing key \"{key}\"")), Ok)?;
+                Ok(v as u32)
+            };
+            let intensity = need("intensity", 1_000_000)?;
+            let period = need("period", 86_400)?;
+            if period == 0 {
+                return err(&format!("{path}.period"), "a period is at least 1 second");
+            }
+            SupOp::ChangeIntensity {
+                sup: s,
+                intensity,
+                period,
+            }
         }
         "sleep" => SupOp::Sleep {
             ms: get_uint(m, "ms", path, MAX_MS)?

@@ -174,6 +174,18 @@ impl SupRun {
                 let r = eng.call(self.pid_of(sup), SupervisorCall::ChangeStrategy(*strategy))?;
                 Some((format!("change_strategy {sup}"), r))
             }
+            SupOp::ChangeIntensity {
+                sup,
+                intensity,
+                period,
+            } => {
+                let call = SupervisorCall::ChangeIntensity {
+                    intensity: *intensity,
+                    period: *period,
+                };
+                let r = eng.call(self.pid_of(sup), call)?;
+                Some((format!("change_intensity {sup}"), r))
+            }
         })
     }
 
