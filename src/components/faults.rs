@@ -72,7 +72,7 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
                 <tbody>
                     <For
                         each=indexed
-                        key=|item| format!("{}{:?}", item.0, item.1)
+                        key=|(i, r)| format!("{i} {} {} {} {} {} {}", r.every, r.ms, r.probability, r.op, r.target, r.reason)
                         let:item
                     >
                         <FaultRowView i=item.0 r=item.1 rows=rows />

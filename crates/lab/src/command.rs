@@ -46,6 +46,18 @@ impl Target {
     }
 }
 
+/// A question for the analytics, as the seeds' `Control` module asks it (answered where
+/// the analytics live: `otp_lab_session`'s run).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Query {
+    /// `Control.get_restart_history(sup)`.
+    RestartHistory(Target),
+    /// `Control.get_supervisor_analytics()`.
+    SupervisorAnalytics,
+    /// `Control.get_failure_rate(sup, window_ms)`.
+    FailureRate(Target, u64),
+}
+
 /// Which child `terminate_child` means.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChildSel {
@@ -209,6 +221,8 @@ pub enum Command {
         sup: Target,
         strategy: Strategy,
     },
+    /// A question for the analytics.
+    Analytics(Query),
     /// Beyond OTP: the supervisor allows `intensity` restarts in `period` seconds from now.
     ChangeIntensity {
         sup: Target,
@@ -295,6 +309,15 @@ impl Command {
                 intensity,
                 period,
             } => format!("Lab.change_intensity({}, {intensity}, {period})", t(sup)),
+            Command::Analytics(Query::RestartHistory(sup)) => {
+                format!("Control.get_restart_history({})", t(sup))
+            }
+            Command::Analytics(Query::SupervisorAnalytics) => {
+                "Control.get_supervisor_analytics()".to_string()
+            }
+            Command::Analytics(Query::FailureRate(sup, ms)) => {
+                format!("Control.get_failure_rate({}, {ms})", t(sup))
+            }
         }
     }
 }

@@ -238,6 +238,9 @@ enum Op {
     SysGetState,
     SysGetStatus,
     ChangeIntensity,
+    RestartHistory,
+    SupervisorAnalytics,
+    FailureRate,
 }
 
 /// A function the console knows: where it lives and how many arguments it takes.
@@ -306,6 +309,14 @@ const ELIXIR_FUNCS: &[Func] = &[
     func("Lab", "resume", &[1], Op::Resume),
     func("Lab", "change_strategy", &[2], Op::ChangeStrategy),
     func("Lab", "change_intensity", &[3], Op::ChangeIntensity),
+    func("Control", "get_restart_history", &[1], Op::RestartHistory),
+    func(
+        "Control",
+        "get_supervisor_analytics",
+        &[0],
+        Op::SupervisorAnalytics,
+    ),
+    func("Control", "get_failure_rate", &[1, 2], Op::FailureRate),
 ];
 
 /// The functions of the Erlang syntax (`""` is an auto-imported BIF or operator).

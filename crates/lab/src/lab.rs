@@ -493,6 +493,8 @@ impl Lab {
             }
             Command::Pause { sup } => self.sup_call(sup, SupervisorCall::Pause)?,
             Command::Resume { sup } => self.sup_call(sup, SupervisorCall::Resume)?,
+            // the analytics are the session's: a lab alone has none to ask
+            Command::Analytics(_) => return Err(Raised::Message("no analytics here".into())),
             Command::ChangeIntensity {
                 sup,
                 intensity,
@@ -511,8 +513,8 @@ impl Lab {
         Ok(r)
     }
 
-    /// Runs the pending work at this instant.
-    fn settle(&mut self) -> Result<(), String> {
+    /// Runs the pending work at this instant (as before any command the shell runs).
+    pub fn settle(&mut self) -> Result<(), String> {
         for _ in 0..MAX_ACTIVATIONS_AT_ONCE {
             if self.world.is_idle() {
                 return Ok(());

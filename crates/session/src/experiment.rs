@@ -6,6 +6,7 @@
 //! point at which the live lab executes it.
 
 use otp_lab_analytics::server::{Server, Settings};
+use otp_lab_lab::command::Command;
 use otp_lab_lab::console::{self, Input};
 use otp_lab_lab::presets;
 use otp_lab_lab::Lab;
@@ -108,6 +109,11 @@ impl Run {
     /// line parsed (and so belongs in the experiment), `Err(message)` if not.
     pub fn exec_line(&mut self, line: &str) -> Result<String, String> {
         match console::parse_in(line, self.lab.scope())? {
+            // the analytics are the run's, not the lab's
+            Input::Command(Command::Analytics(q), syntax) => {
+                let r = self.lab.settle().map(|_| self.control(&q));
+                Ok(console::format_result(&r.map_err(Into::into), syntax))
+            }
             Input::Command(cmd, syntax) => {
                 let r = self.lab.exec(&cmd);
                 let printed = self.lab.take_printed();

@@ -3,7 +3,7 @@
 //! `ArgumentError`s (or the Erlang shell's `bad argument`) when they do not fit.
 
 use super::{lookup, show_fn, Call, Op, Syntax};
-use crate::command::{elixir_term, ChildSel, Command, Flavor, StartSpec, Target};
+use crate::command::{elixir_term, ChildSel, Command, Flavor, Query, StartSpec, Target};
 use otp_lab_sim::atom::Atom;
 use otp_lab_sim::behaviour::gen_server::spec::WorkerKind;
 use otp_lab_sim::supervisor::spec::{RestartType, Strategy};
@@ -184,6 +184,22 @@ pub(super) fn command(call: &Call, syntax: Syntax) -> Result<Command, String> {
                 }
             },
         },
+        (Op::RestartHistory, [s]) => Command::Analytics(Query::RestartHistory(cx.target(s, 1)?)),
+        (Op::SupervisorAnalytics, []) => Command::Analytics(Query::SupervisorAnalytics),
+        (Op::FailureRate, [s, rest @ ..]) => {
+            let ms = match rest {
+                [] => 60_000,
+                [Term::Int(ms)] if *ms > 0 => *ms as u64,
+                [other, ..] => {
+                    return Err(cx.bad_arg(
+                        2,
+                        "must be a window in milliseconds (1 or more)",
+                        other,
+                    ))
+                }
+            };
+            Command::Analytics(Query::FailureRate(cx.target(s, 1)?, ms))
+        }
         (Op::ChangeIntensity, [s, i, p]) => {
             let count = |t: &Term, n: usize, min: i64, what: &str| match t {
                 Term::Int(v) if (min..=1_000_000).contains(v) => Ok(*v as u32),

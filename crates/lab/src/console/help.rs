@@ -27,6 +27,7 @@ const GROUPS: &[(Op, &str)] = &[
     ),
     (Op::Exit, "Processes and messages"),
     (Op::Crash, "Lab extensions (not in OTP)"),
+    (Op::RestartHistory, "Analytics (the seeds' Control module)"),
 ];
 
 const ENTRIES: &[Entry] = &[
@@ -327,11 +328,35 @@ const ENTRIES: &[Entry] = &[
         elixir: "Lab.change_intensity(sup, intensity, period)",
         erlang: "lab:change_intensity(Sup, Intensity, Period)",
         summary: "allow intensity restarts in period seconds from now",
-        details: "OTP fixes max_restarts and max_seconds when the supervisor starts; the Lab lets you change them while it runs, to watch the budget. The restarts already counted stay counted.",
+        details: "OTP fixes them at start; the Lab changes them while it runs. Restarts already counted stay counted.",
         examples: [
             "Lab.change_intensity(:demo, 5, 10)",
             "lab:change_intensity(demo, 5, 10).",
         ],
+    },
+    Entry {
+        op: Op::RestartHistory,
+        elixir: "Control.get_restart_history(sup)",
+        erlang: "",
+        summary: "a supervisor's restarts, newest first",
+        details: "{:ok, events}: timestamp (virtual ms), event_type, child_id, reason, supervisor_name; or {:error, :not_found}.",
+        examples: ["Control.get_restart_history(:demo)", ""],
+    },
+    Entry {
+        op: Op::SupervisorAnalytics,
+        elixir: "Control.get_supervisor_analytics()",
+        erlang: "",
+        summary: "every supervisor's restart figures",
+        details: "A map per supervisor: name, pid, total_restarts, recent_restarts (of its last 10 events), last_restart.",
+        examples: ["Control.get_supervisor_analytics()", ""],
+    },
+    Entry {
+        op: Op::FailureRate,
+        elixir: "Control.get_failure_rate(sup, window_ms \\\\ 60_000)",
+        erlang: "",
+        summary: "a supervisor's child failures over the last window",
+        details: "{:ok, %{restarts: n, rate: per second, window_ms: w}} over the last w virtual ms; or {:error, :not_found}.",
+        examples: ["Control.get_failure_rate(:demo, 60_000)", ""],
     },
 ];
 
@@ -470,6 +495,15 @@ fn about(topic: &str) -> String {
 }
 
 fn detail(e: &Entry) -> String {
+    if e.erlang.is_empty() {
+        return format!(
+            "{}\n  {}.\n  {}\n\n  Elixir only (the seeds' Control module).\n  e.g.     {}",
+            e.elixir,
+            capitalize(e.summary),
+            e.details,
+            e.examples[0]
+        );
+    }
     format!(
         "{}\n  {}.\n  {}\n\n  Elixir:  {}\n  Erlang:  {}\n  e.g.     {}\n           {}",
         e.elixir,
