@@ -82,14 +82,12 @@ pub fn App() -> impl IntoView {
             <div hidden=move || !shown(Page::Lab)>
                 <Timeline lab=lab />
             </div>
-            <Show when=move || shared.with(|s| s.is_some())>
-                <div class="shared" role="status">
-                    <span>"Copied to the clipboard:"</span>
-                    <input class="small shared-text" readonly aria-label="Shared link"
-                        prop:value=move || shared.get().unwrap_or_default() />
-                    <button type="button" on:click=move |_| shared.set(None)>"Close"</button>
-                </div>
-            </Show>
+            <div class="shared" role="status" hidden=move || shared.with(|s| s.is_none())>
+                <span>"Copied to the clipboard:"</span>
+                <input class="small shared-text" readonly aria-label="Shared link"
+                    prop:value=move || shared.get().unwrap_or_default() />
+                <button type="button" on:click=move |_| shared.set(None)>"Close"</button>
+            </div>
             <p class="notice" role="alert">{move || lab.error.get()}</p>
             <main class="lessons-page" hidden=move || !shown(Page::Lessons)>
                 <Show when=move || shown(Page::Lessons)>

@@ -261,10 +261,9 @@ fn LessonView(
                     <button type="button" on:click=share>"Share lesson"</button>
                     <span class="clock-value">{move || lab.status.with(|s| s.now.clone())}</span>
                 </div>
-                <Show when=move || shared.with(|s| s.is_some())>
-                    <input class="small shared-text" readonly aria-label="Shared lesson link"
-                        prop:value=move || shared.get().unwrap_or_default() />
-                </Show>
+                <input class="small shared-text" readonly aria-label="Shared lesson link"
+                    hidden=move || shared.with(|s| s.is_none())
+                    prop:value=move || shared.get().unwrap_or_default() />
                 <SupervisionTree lab=lab />
                 <Console lab=lab />
                 <details class="lesson-log" on:toggle=move |_| log_tab.update(|v| *v = !*v)>
