@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use std::fmt::Write;
 use wasm_bindgen::JsCast;
 
+use crate::components::set_html;
 use crate::driver::{now_ms, LabHandle};
 use crate::view_model::pulses::pulse_circles;
 use otp_lab_lab::graph::{svg, Graph};
@@ -39,7 +40,8 @@ pub fn GraphView(
     let count = NodeRef::<Div>::new();
     // the graph drawn last, its text, and when (wall clock, ms)
     let graph = StoredValue::new(Graph::default());
-    let drawn = StoredValue::new((String::new(), f64::MIN));
+    let drawn = StoredValue::new(String::new());
+    let drawn_ms = StoredValue::new(f64::MIN);
     Effect::new(move |_| {
         lab.log_version.track();
         let playing = lab.status.with(|s| s.playing && s.live);
@@ -48,7 +50,7 @@ pub fn GraphView(
             return;
         }
         let now = now_ms();
-        if playing && now - drawn.with_value(|d| d.1) < REDRAW_MS {
+        if playing && now - drawn_ms.get_value() < REDRAW_MS {
             return;
         }
         let Some(g) = lab.graph() else { return };
@@ -74,15 +76,8 @@ pub fn GraphView(
             }
             el.set_text_content(Some(&t));
         }
-        drawn.update_value(|d| {
-            if d.0 != text {
-                if let Some(el) = canvas.get_untracked() {
-                    el.set_inner_html(&text);
-                }
-                d.0 = text;
-            }
-            d.1 = now;
-        });
+        drawn.update_value(|d| set_html(canvas.get_untracked(), d, text));
+        drawn_ms.set_value(now);
         // a new shape: the root (the first node) in view, as the tree shows it first
         let reshaped = graph.with_value(|old| old.width != g.width || old.height != g.height);
         if let (true, Some(el), Some(root)) = (reshaped, scroller.get_untracked(), g.nodes.first())

@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::dashboard::save_file;
+use crate::components::set_html;
 use crate::driver::LabHandle;
 use crate::view_model::sequence::side_html;
 use otp_lab_lab::sequence::{is_tree_path, mermaid::mermaid, svg};
@@ -29,16 +30,6 @@ const LEGEND: &str = concat!(
     r#"<li><i class="k-down"></i>'DOWN'</li><li><i class="k-via"></i>via hidden lanes</li>"#,
     r#"<li><span class="seq-waiting-sample"></span>caller waiting for a reply</li>"#,
 );
-
-/// Sets an element's inner HTML when it differs from what was set last.
-fn set_html(el: Option<web_sys::HtmlDivElement>, last: &mut String, html: String) {
-    if let Some(el) = el {
-        if *last != html {
-            el.set_inner_html(&html);
-            *last = html;
-        }
-    }
-}
 
 #[component]
 pub fn SequenceView(

@@ -5,7 +5,7 @@
 //! analytics know). Times are virtual milliseconds.
 
 use crate::experiment::Run;
-use otp_lab_analytics::restarts::{Cause, RestartRecord, SupervisorStats};
+use otp_lab_analytics::restarts::{Cause, RestartAnalytics, RestartRecord, SupervisorStats};
 use otp_lab_lab::command::{Query, Target};
 use otp_lab_sim::term::Term;
 use std::rc::Rc;
@@ -45,7 +45,7 @@ impl Run {
         let not_found = || Term::error(Term::atom("not_found"));
         match q {
             Query::RestartHistory(t) => {
-                let Some(s) = self.supervisor(t, |p| restarts.stats(p).ok()) else {
+                let Some(s) = self.supervisor(restarts, t) else {
                     return not_found();
                 };
                 let mut events: Vec<Term> =
@@ -84,7 +84,7 @@ impl Run {
                 )
             }
             Query::FailureRate(t, window_ms) => {
-                let Some(s) = self.supervisor(t, |p| restarts.stats(p).ok()) else {
+                let Some(s) = self.supervisor(restarts, t) else {
                     return not_found();
                 };
                 let now = self.lab.now_us();
@@ -104,17 +104,19 @@ impl Run {
 
     /// The analytics' record of the supervisor a console target names: the live process
     /// it names, or (for one that is gone) the path or name as written.
-    fn supervisor<'a, T>(
+    fn supervisor<'a>(
         &self,
+        restarts: &'a RestartAnalytics,
         t: &Target,
-        stats: impl Fn(&str) -> Option<&'a T>,
-    ) -> Option<&'a T> {
+    ) -> Option<&'a SupervisorStats> {
         let live = self.lab.lookup(t).and_then(|pid| self.lab.path_of(pid));
         let written = match t {
             Target::Path(p) | Target::Name(p) => Some(p.clone()),
             Target::Pid(_) => None,
         };
-        live.into_iter().chain(written).find_map(|p| stats(&p))
+        live.into_iter()
+            .chain(written)
+            .find_map(|p| restarts.stats(&p).ok())
     }
 }
 

@@ -126,19 +126,6 @@ impl Lab {
     /// The system graph at the lab's instant.
     pub fn graph(&self) -> Graph {
         let world = self.world();
-        // the live pid at each tree path id (the newest, as `whereis_path`)
-        let paths = world
-            .processes()
-            .map(|p| p.path as usize)
-            .max()
-            .unwrap_or(0);
-        let mut at_path: Vec<Option<Pid>> = vec![None; paths + 1];
-        for p in world.processes().filter(|p| p.path != 0) {
-            let e = &mut at_path[p.path as usize];
-            if e.is_none_or(|q| p.pid > q) {
-                *e = Some(p.pid);
-            }
-        }
         let mut nodes: Vec<Node> = Vec::new();
         let mut parent: Vec<Option<usize>> = Vec::new();
         let mut index: HashMap<Pid, usize> = HashMap::default();
@@ -149,9 +136,9 @@ impl Lab {
                 break;
             }
             stack.truncate(t.depth);
+            // the path's newest live process (the world keeps its owner: no scan)
             let pid = (t.status == NodeStatus::Running)
-                .then(|| at_path.get(world.path_id(&t.path) as usize).copied())
-                .flatten()
+                .then(|| world.whereis_path(&t.path))
                 .flatten();
             let p = pid.and_then(|pid| world.process(pid));
             if let Some(pid) = pid {
