@@ -261,19 +261,27 @@ impl Snapshot {
     }
 }
 
-/// The dashboard, health, alerts and patterns as Prometheus families.
+/// The dashboard, health, alerts and patterns as Prometheus families, each declared once
+/// and named as promtool wants (base units, `_total` for counters only).
 fn prometheus_system(sys: &System, out: &mut String) {
     for (field, v) in &sys.dashboard {
-        let (name, kind) = match field.strip_suffix("_total") {
-            Some(_) => (format!("otp_lab_{field}"), "counter"),
-            None => (
-                format!("otp_lab_{}", field.replace("_per_s", "_per_second")),
-                "gauge",
-            ),
+        let (name, kind, value) = match field.as_str() {
+            // its samples by kind are the family below
+            "patterns_total" => continue,
+            "process_count" => ("otp_lab_processes".to_string(), "gauge", *v),
+            f if f.ends_with("_total") => (format!("otp_lab_{f}"), "counter", *v),
+            f => match f.strip_suffix("_us") {
+                Some(stem) => (format!("otp_lab_{stem}_seconds"), "gauge", v / 1e6),
+                None => (
+                    format!("otp_lab_{}", f.replace("_per_s", "_per_second")),
+                    "gauge",
+                    *v,
+                ),
+            },
         };
         out.push_str(&format!(
             "# HELP {name} Dashboard field {field}.\n# TYPE {name} {kind}\n{name} {}\n",
-            prom_float(*v)
+            prom_float(value)
         ));
     }
     out.push_str("# HELP otp_lab_health_status Health: 0 healthy, 1 warning, 2 critical.\n# TYPE otp_lab_health_status gauge\n");
@@ -291,7 +299,7 @@ fn prometheus_system(sys: &System, out: &mut String) {
             a.severity.name()
         ));
     }
-    let mut kinds: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut kinds: BTreeMap<&str, u64> = Pattern::KINDS.iter().map(|k| (*k, 0)).collect();
     for p in &sys.patterns {
         *kinds.entry(p.kind()).or_default() += 1;
     }

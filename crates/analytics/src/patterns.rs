@@ -64,10 +64,22 @@ pub enum Pattern {
 }
 
 impl Pattern {
-    /// The pattern's kind name.
+    /// Every kind name [`Pattern::kind`] gives.
+    pub const KINDS: [&'static str; 4] = [
+        "restart_storm",
+        "cascading_failure",
+        "escalation",
+        "periodic_failure",
+    ];
+
+    /// The pattern's kind name (a cascade that made its supervisor give up is an
+    /// escalation).
     pub fn kind(&self) -> &'static str {
         match self {
             Pattern::RestartStorm { .. } => "restart_storm",
+            Pattern::CascadingFailure {
+                escalated: true, ..
+            } => "escalation",
             Pattern::CascadingFailure { .. } => "cascading_failure",
             Pattern::PeriodicFailure { .. } => "periodic_failure",
         }
