@@ -3,7 +3,7 @@
 
 use crate::health::{default_rules, Alert, HealthReport, QueueAnalysis};
 use crate::patterns::Pattern;
-use crate::restarts::RestartAnalytics;
+use crate::restarts::{RestartAnalytics, RestartRecord};
 use crate::server::Server;
 use otp_lab_sim::World;
 use serde_json::{json, Value};
@@ -21,8 +21,8 @@ pub struct SupervisorRow {
     pub intensity: u32,
     pub period: u32,
     pub alive: bool,
-    /// `(t_us, child, reason, cause)`, oldest first.
-    pub history: Vec<(u64, String, String, &'static str)>,
+    /// The restart records in the window, oldest first.
+    pub history: Vec<RestartRecord>,
 }
 
 /// Every supervisor's figures at virtual time `at_us`.
@@ -44,12 +44,13 @@ pub struct System {
     pub queues: QueueAnalysis,
     /// The default alert rules that fire ([`default_rules`]).
     pub alerts: Vec<Alert>,
-    /// Patterns detected so far, oldest first.
+    /// Patterns detected in the window, oldest first.
     pub patterns: Vec<Pattern>,
 }
 
 impl Snapshot {
-    /// Takes a snapshot; failure rates cover the `window_us` before `at_us`.
+    /// Takes a snapshot; failure rates and the restart history cover the `window_us`
+    /// before `at_us`.
     /// `world` is the run the analytics watch (supervisors' intensity windows).
     pub fn take(a: &RestartAnalytics, world: &World, at_us: u64, window_us: u64) -> Snapshot {
         let supervisors = a
@@ -66,7 +67,7 @@ impl Snapshot {
                 alive: s.alive,
                 history: a
                     .history(s)
-                    .map(|r| (r.t_us, r.child.to_string(), r.reason_text(), r.cause.name()))
+                    .filter(|r| r.t_us <= at_us && r.t_us >= at_us.saturating_sub(window_us))
                     .collect(),
             })
             .collect();
@@ -91,7 +92,13 @@ impl Snapshot {
             health,
             queues: crate::health::queue_analysis(world),
             alerts,
-            patterns: server.patterns.found.iter().cloned().collect(),
+            patterns: server
+                .patterns
+                .found
+                .iter()
+                .filter(|p| p.at_us() <= at_us && p.at_us() >= at_us.saturating_sub(window_us))
+                .cloned()
+                .collect(),
         });
         snap
     }
@@ -102,11 +109,7 @@ impl Snapshot {
             .supervisors
             .iter()
             .map(|s| {
-                let history: Vec<Value> = s
-                    .history
-                    .iter()
-                    .map(|(t, child, reason, cause)| json!({"t_us": t, "child": child, "reason": reason, "cause": cause}))
-                    .collect();
+                let history: Vec<Value> = s.history.iter().map(record_json).collect();
                 json!({
                     "path": s.path,
                     "restarts": s.restarts,
@@ -215,16 +218,25 @@ impl Snapshot {
         out
     }
 
-    /// CSV of every restart record: `supervisor,t_us,child,reason,cause`.
+    /// CSV of every restart record in the window: `supervisor,t_us,child,reason,cause,
+    /// old_pid,new_pid,restart_in_window,intensity` (a pid as `<0.42.0>`, none empty).
     pub fn history_csv(&self) -> String {
-        let mut out = String::from("supervisor,t_us,child,reason,cause\r\n");
+        let mut out = String::from(
+            "supervisor,t_us,child,reason,cause,old_pid,new_pid,restart_in_window,intensity\r\n",
+        );
         for s in &self.supervisors {
-            for (t, child, reason, cause) in &s.history {
+            for r in &s.history {
                 out.push_str(&format!(
-                    "{},{t},{},{},{cause}\r\n",
+                    "{},{},{},{},{},{},{},{},{}\r\n",
                     csv_field(&s.path),
-                    csv_field(child),
-                    csv_field(reason)
+                    r.t_us,
+                    csv_field(&r.child),
+                    csv_field(&r.reason_text()),
+                    r.cause.name(),
+                    pid_text(r.old_pid),
+                    r.new_pid,
+                    r.in_window,
+                    r.intensity
                 ));
             }
         }
@@ -342,6 +354,23 @@ fn pattern_fields(p: &Pattern) -> Value {
     }
 }
 
+/// A restart record as JSON.
+fn record_json(r: &RestartRecord) -> Value {
+    json!({"t_us": r.t_us, "child": &*r.child, "reason": r.reason_text(),
+           "cause": r.cause.name(), "old_pid": pid_text(r.old_pid),
+           "new_pid": r.new_pid.to_string(), "restart_in_window": r.in_window,
+           "intensity": r.intensity})
+}
+
+/// A pid as Erlang prints it, or nothing for none.
+fn pid_text(pid: otp_lab_sim::Pid) -> String {
+    if pid == otp_lab_sim::Pid::NONE {
+        String::new()
+    } else {
+        pid.to_string()
+    }
+}
+
 /// Escapes a Prometheus label value (`\`, `"`, newline).
 pub fn prom_label(v: &str) -> String {
     v.replace('\\', "\\\\")
@@ -379,4 +408,28 @@ pub fn statsd_key(path: &str) -> String {
             _ => '_',
         })
         .collect()
+}
+
+impl crate::supervisor::Report {
+    /// JSON: the window, the figures, the history (as in [`Snapshot::to_json`]), the
+    /// rankings, the budget's steps and the escalations.
+    pub fn to_json(&self) -> Value {
+        let history: Vec<Value> = self.history.iter().map(record_json).collect();
+        let escalations = |list: &[crate::supervisor::Escalation]| -> Vec<Value> {
+            list.iter()
+                .map(|e| json!({"at_us": e.at_us, "supervisor": e.supervisor, "child": e.child}))
+                .collect()
+        };
+        json!({
+            "path": self.path, "from_us": self.from_us, "to_us": self.to_us,
+            "intensity": self.intensity, "period_s": self.period, "alive": self.alive,
+            "restarts": self.restarts, "failures": self.failures,
+            "failure_rate_per_s": self.failure_rate_per_s,
+            "reasons": self.reasons, "children": self.children,
+            "between_restarts_p50_us": self.between_p50_us,
+            "between_restarts_p95_us": self.between_p95_us,
+            "budget": self.budget, "gave_up": escalations(&self.gave_up),
+            "received": escalations(&self.received), "restart_history": history,
+        })
+    }
 }

@@ -3,7 +3,8 @@
 //! [`attach`] registers the handlers on a world the way `:telemetry.attach_many/4`
 //! does; the analytics then see every event synchronously, in order: supervisor restart
 //! analytics ([`restarts`]), the metrics engine ([`metrics`], [`sketch`]), restart
-//! patterns ([`patterns`]), health, anomalies and alerts ([`health`]), the server that
+//! patterns ([`patterns`]), one supervisor over a window ([`supervisor`]), health,
+//! anomalies and alerts ([`health`]), the server that
 //! ties them to the event bus ([`server`]), exports ([`export`]) and the no-event-lost
 //! [`audit`].
 
@@ -18,6 +19,7 @@ mod reasons;
 pub mod restarts;
 pub mod server;
 pub mod sketch;
+pub mod supervisor;
 
 use otp_lab_sim::event::EventKind;
 use otp_lab_sim::World;
@@ -41,11 +43,16 @@ pub fn attach(world: &mut World, history_size: usize) -> Rc<RefCell<RestartAnaly
 }
 
 /// Feeds `a` from `world`'s bus: reports and child starts as supervisor notes,
-/// supervisor inits and exits as events. A second attach on the same world is a
+/// supervisor inits, exits, restart counts and intensity changes as events. A second attach on the same world is a
 /// programming error: the first is kept.
 pub(crate) fn attach_tracker(world: &mut World, a: &Rc<RefCell<RestartAnalytics>>) {
     let (h, n) = (a.clone(), a.clone());
-    let kinds = [EventKind::SupervisorInit, EventKind::SupervisorExit];
+    let kinds = [
+        EventKind::SupervisorInit,
+        EventKind::SupervisorExit,
+        EventKind::RestartCounted,
+        EventKind::IntensityChanged,
+    ];
     let _ = world
         .telemetry
         .attach_many(HANDLER_ID, &kinds, move |e| h.borrow_mut().on_event(e));

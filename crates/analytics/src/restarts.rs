@@ -55,6 +55,15 @@ pub struct RestartRecord {
     /// The exit reason that led to it; `None` for starts that were asked for.
     pub reason: Option<Term>,
     pub cause: Cause,
+    /// The child's pid before (`Pid::NONE` when it had none, as a first `start_child`).
+    pub old_pid: Pid,
+    /// The pid it started with.
+    pub new_pid: Pid,
+    /// For a restart: the restarts the supervisor had counted in its intensity window
+    /// with this one (OTP's `add_restart/1`), against `intensity`; 0 otherwise.
+    pub in_window: u32,
+    /// The supervisor's intensity at the time.
+    pub intensity: u32,
 }
 
 impl RestartRecord {
@@ -76,6 +85,10 @@ struct Row {
     /// [`NO_REASON`] for starts that were asked for.
     reason: ReasonId,
     cause: Cause,
+    old: Pid,
+    new: Pid,
+    in_window: u32,
+    intensity: u32,
 }
 
 /// Everything known about one supervisor (by path).
@@ -100,6 +113,10 @@ pub struct SupervisorStats {
     /// When children failed: each instant with its count (the newest `history_size`
     /// instants; a burst at one instant is one entry).
     failure_times: Bounded<(u64, u32)>,
+    /// When it gave up (its intensity ran out) and the child whose failure made it.
+    gave_up: Bounded<(u64, PathId)>,
+    /// When each incarnation started (the newest `history_size`).
+    inits: Bounded<u64>,
     /// The latest incarnation (its intensity window is read from the supervisor itself).
     pid: Pid,
 }
@@ -144,6 +161,8 @@ struct Kid {
     reason: ReasonId,
     /// When it failed, if it was not restarted since ([`NOT_FAILED`] otherwise).
     failed_at: u64,
+    /// The pid it last started with.
+    pid: Pid,
 }
 
 /// [`Kid::failed_at`] of a child restarted since its last failure (or never failed).
@@ -154,6 +173,7 @@ impl Default for Kid {
         Kid {
             reason: NO_REASON,
             failed_at: NOT_FAILED,
+            pid: Pid::NONE,
         }
     }
 }
@@ -196,6 +216,8 @@ struct SupSlot {
     stats: u32,
     /// The child whose failure it reported last (for group restarts).
     last_failed: PathId,
+    /// Restarts in its intensity window after its latest `add_restart/1`.
+    counted: u32,
 }
 
 impl Default for RestartAnalytics {
@@ -317,6 +339,20 @@ impl RestartAnalytics {
                     self.stats[sup.stats as usize].alive = false;
                 }
             }
+            EventKind::RestartCounted => {
+                if let Some(i) = self.sup(e.pid) {
+                    self.sups[i].counted = e.info;
+                }
+            }
+            EventKind::IntensityChanged => {
+                if let (Some(i), Some([Term::Int(intensity), Term::Int(period)])) =
+                    (self.sup(e.pid), e.term.as_tuple())
+                {
+                    let s = &mut self.stats[self.sups[i].stats as usize];
+                    s.intensity = (*intensity).clamp(0, u32::MAX as i64) as u32;
+                    s.period = (*period).clamp(1, u32::MAX as i64) as u32;
+                }
+            }
             _ => {}
         }
         Seen::default()
@@ -341,6 +377,10 @@ impl RestartAnalytics {
             failed_at: None,
         };
         if ctx != ReportContext::ChildTerminated {
+            if let Some(i) = sup {
+                let s = &mut self.stats[self.sups[i].stats as usize];
+                s.gave_up.push((n.time, child));
+            }
             return seen;
         }
         if let Some(i) = sup {
@@ -370,10 +410,11 @@ impl RestartAnalytics {
             StartCause::RestartChild => Cause::RestartChild,
             StartCause::Resume => Cause::Resume,
             StartCause::Init => {
+                slot(&mut self.kids, child).pid = n.child;
                 return Seen {
                     child,
                     ..Seen::default()
-                }
+                };
             }
         };
         let Some(i) = self.sup(n.supervisor) else {
@@ -383,6 +424,7 @@ impl RestartAnalytics {
             };
         };
         let sup = self.sups[i];
+        let old = std::mem::replace(&mut slot(&mut self.kids, child).pid, n.child);
         let (reason, failed_at) = if cause == Cause::Restart {
             // its own failure's reason, or (restarted with a failed sibling) the sibling's
             let k = slot(&mut self.kids, child);
@@ -412,6 +454,14 @@ impl RestartAnalytics {
             child,
             reason,
             cause,
+            old,
+            new: n.child,
+            in_window: if cause == Cause::Restart {
+                sup.counted
+            } else {
+                0
+            },
+            intensity: s.intensity,
         });
         Seen {
             sup: sup.path,
@@ -441,6 +491,8 @@ impl RestartAnalytics {
                 alive: true,
                 history: Bounded::new(self.history_size),
                 failure_times: Bounded::new(self.history_size),
+                gave_up: Bounded::new(self.history_size),
+                inits: Bounded::new(self.history_size),
                 pid: Pid::NONE,
             });
             self.stats_of[path as usize] = self.stats.len() as u32;
@@ -452,8 +504,10 @@ impl RestartAnalytics {
             path,
             stats,
             last_failed: NO_PATH,
+            counted: 0,
         };
         let s = &mut self.stats[stats as usize];
+        s.inits.push(e.time);
         s.incarnations += 1;
         s.incarnation_restarts = 0;
         s.intensity = (*intensity).clamp(0, u32::MAX as i64) as u32;
@@ -490,7 +544,30 @@ impl RestartAnalytics {
             child: self.paths.name(r.child).clone(),
             reason: self.reasons.get(r.reason).cloned(),
             cause: r.cause,
+            old_pid: r.old,
+            new_pid: r.new,
+            in_window: r.in_window,
+            intensity: r.intensity,
         })
+    }
+
+    /// When `s` gave up (its restart intensity ran out), oldest first, each with the
+    /// child whose failure made it.
+    pub fn gave_up<'a>(
+        &'a self,
+        s: &'a SupervisorStats,
+    ) -> impl Iterator<Item = (u64, Rc<str>)> + 'a {
+        s.gave_up
+            .iter()
+            .map(|(t, child)| (*t, self.paths.name(*child).clone()))
+    }
+
+    /// When each incarnation of `s` started (the newest kept), oldest first.
+    pub fn incarnation_starts<'a>(
+        &'a self,
+        s: &'a SupervisorStats,
+    ) -> impl Iterator<Item = u64> + 'a {
+        s.inits.iter().copied()
     }
 
     /// Child failures per second over the `window_us` before `now_us` (or since time 0,

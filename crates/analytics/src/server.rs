@@ -209,7 +209,12 @@ impl Server {
         let s = server.clone();
         let _ = t.attach_many(
             "otp-lab-analytics-server",
-            &[EventKind::SupervisorInit, EventKind::SupervisorExit],
+            &[
+                EventKind::SupervisorInit,
+                EventKind::SupervisorExit,
+                EventKind::RestartCounted,
+                EventKind::IntensityChanged,
+            ],
             move |e| s.borrow_mut().on_event(e),
         );
         let s = server.clone();

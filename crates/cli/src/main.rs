@@ -1,8 +1,10 @@
 //! `otp-lab`: the simulator on the command line.
 //!
 //! - `otp-lab trace FILE.json` prints a scenario's trace in the conformance format.
-//! - `otp-lab metrics FILE.json [--format json|prometheus|csv|statsd]` runs a scenario with
-//!   the analytics attached and prints their export.
+//! - `otp-lab metrics FILE.json [--format json|prometheus|csv|statsd|history] [--from T]
+//!   [--to T] [--supervisor PATH]` runs a scenario with the analytics attached and prints
+//!   their export over a window of virtual time (`5s`, `250ms`, `2m`, `1h`; the whole run by
+//!   default), for every supervisor or one (whose report the JSON then carries).
 //! - `otp-lab bench [--quick]` runs the benchmark workloads of `bench/WORKLOADS.md` (and
 //!   the cost of the analytics on each).
 //! - `otp-lab soak [--quick|--link]` runs a virtual hour of chaos on 1,000 workers with
@@ -21,7 +23,74 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOC: otp_lab_sim::bench::Counting = otp_lab_sim::bench::Counting;
 
-const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab metrics FILE.json [--format json|prometheus|csv|statsd] | otp-lab bench [--quick] | otp-lab soak [--quick|--link]";
+const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab metrics FILE.json [--format json|prometheus|csv|statsd|history] [--from T] [--to T] [--supervisor PATH] | otp-lab bench [--quick] | otp-lab soak [--quick|--link]";
+
+/// What `otp-lab metrics` was asked for.
+struct MetricsArgs<'a> {
+    file: &'a str,
+    format: &'a str,
+    from_us: Option<u64>,
+    to_us: Option<u64>,
+    supervisor: Option<&'a str>,
+}
+
+/// A virtual duration: a number and a unit (`us`, `ms`, `s`, `m`, `h`).
+fn parse_duration(flag: &str, text: &str) -> Result<u64, String> {
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let scale = match unit {
+        "us" => 1.0,
+        "ms" => 1e3,
+        "s" => 1e6,
+        "m" => 60e6,
+        "h" => 3600e6,
+        "" => return Err(format!("{flag} {text}: give a unit (5s, 250ms, 2m, 1h)")),
+        _ => {
+            return Err(format!(
+                "{flag} {text}: unknown unit \"{unit}\" (us, ms, s, m or h)"
+            ))
+        }
+    };
+    match number.parse::<f64>() {
+        Ok(n) if n.is_finite() && n * scale < 1e18 => Ok((n * scale).round() as u64),
+        _ => Err(format!("{flag} {text}: not a duration")),
+    }
+}
+
+fn metrics_args<'a>(args: &[&'a str]) -> Result<MetricsArgs<'a>, String> {
+    let mut m = MetricsArgs {
+        file: "",
+        format: "json",
+        from_us: None,
+        to_us: None,
+        supervisor: None,
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let value = args.get(i + 1).copied();
+        match (args[i], value) {
+            ("--format", Some(v)) => m.format = v,
+            ("--from", Some(v)) => m.from_us = Some(parse_duration("--from", v)?),
+            ("--to", Some(v)) => m.to_us = Some(parse_duration("--to", v)?),
+            ("--supervisor", Some(v)) => m.supervisor = Some(v),
+            (flag, None) if flag.starts_with("--") => return Err(format!("{flag} needs a value")),
+            (flag, _) if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            (file, _) if m.file.is_empty() => {
+                m.file = file;
+                i += 1;
+                continue;
+            }
+            (extra, _) => return Err(format!("unexpected argument \"{extra}\"")),
+        }
+        i += 2;
+    }
+    if m.file.is_empty() {
+        return Err(USAGE.to_string());
+    }
+    Ok(m)
+}
 
 fn fail(msg: &str) -> ExitCode {
     let line = msg.replace('\n', " ");
@@ -70,14 +139,17 @@ fn trace(path: &str) -> ExitCode {
     }
 }
 
-/// `otp-lab metrics FILE --format F`: runs the scenario with analytics attached and prints
-/// them. Failure rates cover the whole run (at least one second).
-fn metrics(path: &str, format: &str) -> ExitCode {
-    if !["json", "prometheus", "csv", "statsd"].contains(&format) {
+/// `otp-lab metrics FILE [--format F] [--from T] [--to T] [--supervisor PATH]`: runs the
+/// scenario with analytics attached and prints them over the window (by default the whole
+/// run, at least one second).
+fn metrics(m: &MetricsArgs) -> ExitCode {
+    if !["json", "prometheus", "csv", "statsd", "history"].contains(&m.format) {
         return fail(&format!(
-            "unknown format \"{format}\" (json, prometheus, csv or statsd)"
+            "unknown format \"{}\" (json, prometheus, csv, statsd or history)",
+            m.format
         ));
     }
+    let path = m.file;
     let scn = match read_scenario(path) {
         Ok(s) => s,
         Err(e) => return fail(&e),
@@ -96,19 +168,45 @@ fn metrics(path: &str, format: &str) -> ExitCode {
     let Some(a) = analytics else {
         return fail("analytics were not attached");
     };
-    let snap = otp_lab_analytics::export::Snapshot::take_all(
-        &mut a.borrow_mut(),
-        &world,
-        out.end_us,
-        out.end_us.max(1_000_000),
-    );
-    let text = match format {
-        "json" => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&snap.to_json()).unwrap_or_default()
-        ),
+    let to = m.to_us.unwrap_or(out.end_us);
+    if to > out.end_us {
+        return fail(&format!("--to is after the run's end ({} us)", out.end_us));
+    }
+    let from = m.from_us.unwrap_or(0);
+    if from >= to && m.from_us.is_some() {
+        return fail("--from must be before --to");
+    }
+    let window = if m.from_us.is_none() && m.to_us.is_none() {
+        out.end_us.max(1_000_000)
+    } else {
+        (to - from).max(1)
+    };
+    let mut server = a.borrow_mut();
+    let mut snap = otp_lab_analytics::export::Snapshot::take_all(&mut server, &world, to, window);
+    let mut report = None;
+    if let Some(sup) = m.supervisor {
+        match server
+            .restarts
+            .supervisor_report(sup, to - window.min(to), to)
+        {
+            Ok(r) => report = Some(r),
+            Err(e) => return fail(&format!("--supervisor: {e}")),
+        }
+        snap.supervisors.retain(|s| s.path == sup);
+    }
+    let text = match m.format {
+        "json" => {
+            let mut v = snap.to_json();
+            if let Some(r) = report {
+                v["supervisor"] = r.to_json();
+            }
+            // health, mailboxes and budgets left are the world's state where the run ended
+            v["state_at_us"] = out.end_us.into();
+            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
         "prometheus" => snap.to_prometheus(),
         "csv" => snap.to_csv(),
+        "history" => snap.history_csv(),
         _ => snap.to_statsd(),
     };
     let mut stdout = std::io::stdout().lock();
@@ -250,8 +348,10 @@ fn main() -> ExitCode {
         .as_slice()
     {
         ["trace", file] => trace(file),
-        ["metrics", file] => metrics(file, "json"),
-        ["metrics", file, "--format", f] | ["metrics", "--format", f, file] => metrics(file, f),
+        ["metrics", rest @ ..] => match metrics_args(rest) {
+            Ok(m) => metrics(&m),
+            Err(e) => fail(&e),
+        },
         ["bench"] => run_bench(1),
         ["bench", "--quick"] => run_bench(10),
         ["soak"] => run_soak(3600),

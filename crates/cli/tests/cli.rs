@@ -270,3 +270,70 @@ fn metrics_prints_every_format_and_rejects_bad_ones() {
     assert!(e.contains("$.tree"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn metrics_take_a_window_and_one_supervisor() {
+    let dir = std::env::temp_dir().join(format!("otp-lab-cli-window-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("w.json");
+    let kill = r#"{"op":"exit","target":"root/a","reason":"kill"}"#;
+    let sleep = r#"{"op":"sleep","ms":2000}"#;
+    std::fs::write(
+        &path,
+        format!(r#"{{{TREE},"steps":[{kill},{sleep},{kill},{sleep},{kill},{sleep}]}}"#),
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = run(&[&["metrics", p][..], args].concat());
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{:?}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let all = json(&[]);
+    assert_eq!(
+        all["supervisors"][0]["restart_history"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    // the second kill alone: from 1 s to 3 s
+    let mid = json(&["--from", "1s", "--to", "3000ms", "--supervisor", "root"]);
+    let history = mid["supervisors"][0]["restart_history"].as_array().unwrap();
+    assert_eq!(history.len(), 1, "{mid:#}");
+    let restart = &history[0];
+    assert_ne!(restart["old_pid"], restart["new_pid"]);
+    assert_eq!(
+        restart["restart_in_window"], 2,
+        "the first kill is 2 s old: inside 5 s"
+    );
+    assert_eq!(mid["supervisor"]["restarts"], 1);
+    assert_eq!(mid["supervisor"]["from_us"], 1_000_000);
+    assert_eq!(mid["supervisor"]["to_us"], 3_000_000);
+    let csv = run(&["metrics", p, "--format", "history", "--from", "1s"]);
+    let text = String::from_utf8(csv.stdout).unwrap();
+    assert!(text.starts_with("supervisor,t_us,child,reason,cause,old_pid,new_pid"));
+    assert_eq!(text.lines().count(), 3, "{text}");
+    for (args, why) in [
+        (&["--from", "5"][..], "give a unit"),
+        (&["--from", "2s", "--to", "1s"], "before --to"),
+        (&["--to", "1h"], "after the run's end"),
+        (&["--supervisor", "root/nope"], "unknown supervisor"),
+        (&["--from"], "needs a value"),
+        (&["--window", "1s"], "unknown option"),
+    ] {
+        let out = run(&[&["metrics", p][..], args].concat());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            err.contains(why) && err.lines().count() == 1,
+            "{args:?}: {err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
