@@ -56,7 +56,22 @@ pub enum Query {
     SupervisorAnalytics,
     /// `Control.get_failure_rate(sup, window_ms)`.
     FailureRate(Target, u64),
+    /// `Control.get_health()`.
+    Health,
+    /// `Control.get_metrics(metric, time_range)`: a metric's figures over one of
+    /// [`TIME_RANGES`].
+    Metrics(String, &'static str),
 }
+
+/// The time ranges `Control.get_metrics/2` takes, with their length in virtual µs
+/// (`all`: the whole run).
+pub const TIME_RANGES: [(&str, u64); 5] = [
+    ("last_10_seconds", 10_000_000),
+    ("last_minute", 60_000_000),
+    ("last_10_minutes", 600_000_000),
+    ("last_hour", 3_600_000_000),
+    ("all", u64::MAX),
+];
 
 /// Which child `terminate_child` means.
 #[derive(Clone, Debug, PartialEq)]
@@ -317,6 +332,10 @@ impl Command {
             }
             Command::Analytics(Query::FailureRate(sup, ms)) => {
                 format!("Control.get_failure_rate({}, {ms})", t(sup))
+            }
+            Command::Analytics(Query::Health) => "Control.get_health()".to_string(),
+            Command::Analytics(Query::Metrics(metric, range)) => {
+                format!("Control.get_metrics(:{metric}, :{range})")
             }
         }
     }

@@ -241,6 +241,8 @@ enum Op {
     RestartHistory,
     SupervisorAnalytics,
     FailureRate,
+    Health,
+    Metrics,
 }
 
 /// A function the console knows: where it lives and how many arguments it takes.
@@ -317,6 +319,8 @@ const ELIXIR_FUNCS: &[Func] = &[
         Op::SupervisorAnalytics,
     ),
     func("Control", "get_failure_rate", &[1, 2], Op::FailureRate),
+    func("Control", "get_health", &[0], Op::Health),
+    func("Control", "get_metrics", &[1, 2], Op::Metrics),
 ];
 
 /// The functions of the Erlang syntax (`""` is an auto-imported BIF or operator).

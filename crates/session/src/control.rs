@@ -5,13 +5,18 @@
 //! analytics know). Times are virtual milliseconds.
 
 use crate::experiment::Run;
+use otp_lab_analytics::health::queue_analysis;
 use otp_lab_analytics::restarts::{Cause, RestartAnalytics, RestartRecord, SupervisorStats};
-use otp_lab_lab::command::{Query, Target};
+use otp_lab_lab::command::{Query, Target, TIME_RANGES};
 use otp_lab_sim::term::Term;
+use otp_lab_sim::Pid;
 use std::rc::Rc;
 
 /// Events `recent_restarts` counts (the seeds' `Enum.take(events, 10)`).
 const RECENT: usize = 10;
+
+/// The window `Control.get_health/0`'s restart rate covers (the dashboard's).
+const HEALTH_WINDOW_US: u64 = 10_000_000;
 
 /// A map with atom keys, given in term (alphabetical) order.
 fn map(entries: Vec<(&str, Term)>) -> Term {
@@ -40,6 +45,11 @@ fn ms(t_us: u64) -> Term {
 impl Run {
     /// The answer to a `Control` question, now.
     pub fn control(&self, q: &Query) -> Term {
+        match q {
+            Query::Health => return self.health_term(),
+            Query::Metrics(metric, range) => return self.metrics_term(metric, range),
+            _ => {}
+        }
         let server = self.analytics.borrow();
         let restarts = &server.restarts;
         let not_found = || Term::error(Term::atom("not_found"));
@@ -99,7 +109,91 @@ impl Run {
                     ("window_ms", Term::Int(*window_ms as i64)),
                 ]))
             }
+            Query::Health | Query::Metrics(..) => Term::NIL_TERM,
         }
+    }
+
+    /// `Control.get_health()`: the dashboard's health with the figures behind it.
+    fn health_term(&self) -> Term {
+        let now = self.lab.now_us();
+        let health = self.health(now);
+        let queues = queue_analysis(self.lab.world());
+        let (processes, restarts) = {
+            let mut server = self.analytics.borrow_mut();
+            let d = server.dashboard(now, HEALTH_WINDOW_US);
+            let from = now.saturating_sub(HEALTH_WINDOW_US);
+            let m = &server.metrics;
+            let restarts = m
+                .id("restarts")
+                .map_or(0.0, |id| m.aggregate(id, from, now).sum);
+            (d.get("process_count").copied().unwrap_or(0.0), restarts)
+        };
+        let reasons = health
+            .reasons
+            .iter()
+            .map(|r| Term::Binary(r.as_bytes().into()))
+            .collect();
+        Term::ok(map(vec![
+            (
+                "message_queue_lengths",
+                map(vec![
+                    ("average", Term::Float(queues.average)),
+                    ("long_queues", Term::Int(queues.long_queues as i64)),
+                    ("max", Term::Int(queues.max as i64)),
+                ]),
+            ),
+            ("overall_status", Term::atom(health.status.name())),
+            ("process_count", Term::Int(processes as i64)),
+            ("reasons", Term::list(reasons)),
+            // per second over the whole window, as get_failure_rate/2 counts
+            (
+                "restart_rate",
+                Term::Float(restarts / (HEALTH_WINDOW_US as f64 / 1e6)),
+            ),
+        ]))
+    }
+
+    /// `Control.get_metrics(metric, range)`: a metric's figures over the range before now.
+    fn metrics_term(&self, metric: &str, range: &str) -> Term {
+        let now = self.lab.now_us();
+        let len = TIME_RANGES
+            .iter()
+            .find(|(n, _)| *n == range)
+            .map_or(u64::MAX, |r| r.1);
+        let from = now.saturating_sub(len);
+        let mut server = self.analytics.borrow_mut();
+        server.sync();
+        let m = &server.metrics;
+        let name = metric.strip_suffix("_total").unwrap_or(metric);
+        let Some(id) = m.id(name) else {
+            return Term::error(Term::atom("unknown_metric"));
+        };
+        let a = m.aggregate(id, from, now);
+        // per second over the whole range (the run, at least a second, for :all), as
+        // get_failure_rate/2 counts: the engine's rate is over the part that happened
+        let span = if len == u64::MAX {
+            now.max(1_000_000)
+        } else {
+            len
+        };
+        let (elapsed, range_s) = ((now - from).max(1) as f64, span as f64);
+        let rate = m.rate(id, from, now) * elapsed / range_s;
+        let opt = |v: Option<f64>| v.map_or(Term::NIL_TERM, Term::Float);
+        let filled = |v: f64| opt((a.count > 0).then_some(v));
+        let p = |q: f64| opt(m.percentile(id, from, now, q));
+        Term::ok(map(vec![
+            ("count", Term::Int(a.count as i64)),
+            ("max", filled(a.max)),
+            ("mean", opt(a.mean())),
+            ("metric", Term::atom(metric)),
+            ("min", filled(a.min)),
+            ("p50", p(50.0)),
+            ("p95", p(95.0)),
+            ("p99", p(99.0)),
+            ("rate", Term::Float(rate)),
+            ("sum", Term::Float(a.sum)),
+            ("time_range", Term::atom(range)),
+        ]))
     }
 
     /// The analytics' record of the supervisor a console target names: the live process
@@ -133,6 +227,15 @@ fn event(r: &RestartRecord, sup: &str) -> Term {
                 "restarted"
             }),
         ),
+        ("new_pid", Term::Pid(r.new_pid)),
+        (
+            "old_pid",
+            if r.old_pid == Pid::NONE {
+                Term::NIL_TERM
+            } else {
+                Term::Pid(r.old_pid)
+            },
+        ),
         ("reason", r.reason.clone().unwrap_or(Term::NIL_TERM)),
         ("supervisor_name", name(sup)),
         ("timestamp", ms(r.t_us)),
@@ -152,8 +255,10 @@ mod tests {
         ask("Process.exit(\"demo/printer\", :kill)");
         let h = ask("Control.get_restart_history(:demo)");
         assert!(
-            h.starts_with("{:ok, [%{child_id: :printer, event_type: :restarted, reason: :killed, supervisor_name: :demo, timestamp: ")
-                && h.contains("%{child_id: :counter_1, event_type: :restarted, reason: :killed"),
+            h.starts_with("{:ok, [%{child_id: :printer, event_type: :restarted, new_pid: #PID<0.")
+                && h.contains(", reason: :killed, supervisor_name: :demo, timestamp: ")
+                && h.contains("%{child_id: :counter_1, event_type: :restarted, new_pid: #PID<0.")
+                && h.contains("old_pid: #PID<0.3.0>"),
             "newest first: {h}"
         );
         assert_eq!(
@@ -175,6 +280,28 @@ mod tests {
             "{all}"
         );
         assert!(ask("h Control").contains("Control.get_failure_rate"));
+        assert!(ask("h Control").contains("Control.get_metrics"));
+        let health = ask("Control.get_health()");
+        assert!(
+            health.starts_with("{:ok, %{message_queue_lengths: %{average: 0.0, long_queues: 0, max: 0}, overall_status: :healthy, process_count: ")
+                && health.contains("reasons: [], restart_rate: 0.2}}"),
+            "{health}"
+        );
+        let m = ask("Control.get_metrics(:restarts_total, :last_minute)");
+        assert!(
+            m.starts_with(
+                "{:ok, %{count: 1, max: 2.0, mean: 2.0, metric: :restarts_total, min: 2.0,"
+            ) && m.ends_with("rate: 0.03333333333333333, sum: 2.0, time_range: :last_minute}}"),
+            "{m}"
+        );
+        assert!(ask("Control.get_metrics(:recovery_time_us)").contains("time_range: :last_minute"));
+        assert_eq!(
+            ask("Control.get_metrics(:nope, :all)"),
+            "{:error, :unknown_metric}"
+        );
+        assert!(run
+            .exec_line("Control.get_metrics(:restarts, :yesterday)")
+            .is_err_and(|e| e.contains(":last_10_seconds")));
         assert!(run
             .exec_line("Control.get_failure_rate(:demo, -5)")
             .is_err_and(|e| e.contains("window in milliseconds")));

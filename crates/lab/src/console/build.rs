@@ -3,7 +3,13 @@
 //! `ArgumentError`s (or the Erlang shell's `bad argument`) when they do not fit.
 
 use super::{lookup, show_fn, Call, Op, Syntax};
-use crate::command::{elixir_term, ChildSel, Command, Flavor, Query, StartSpec, Target};
+use crate::command::{
+    elixir_term, ChildSel, Command, Flavor, Query, StartSpec, Target, TIME_RANGES,
+};
+
+/// What `Control.get_metrics/2`'s time range must be.
+const TIME_RANGE_WORDS: &str =
+    "must be :last_10_seconds, :last_minute, :last_10_minutes, :last_hour or :all";
 use otp_lab_sim::atom::Atom;
 use otp_lab_sim::behaviour::gen_server::spec::WorkerKind;
 use otp_lab_sim::supervisor::spec::{RestartType, Strategy};
@@ -199,6 +205,21 @@ pub(super) fn command(call: &Call, syntax: Syntax) -> Result<Command, String> {
                 }
             };
             Command::Analytics(Query::FailureRate(cx.target(s, 1)?, ms))
+        }
+        (Op::Health, []) => Command::Analytics(Query::Health),
+        (Op::Metrics, [metric, rest @ ..]) => {
+            let Term::Atom(m) = metric else {
+                return Err(cx.bad_arg(1, "must be a metric's name, an atom", metric));
+            };
+            let range = match rest {
+                [] => "last_minute",
+                [Term::Atom(r)] => match TIME_RANGES.iter().find(|(n, _)| *n == &*r.name()) {
+                    Some((n, _)) => n,
+                    None => return Err(cx.bad_arg(2, TIME_RANGE_WORDS, &rest[0])),
+                },
+                [other, ..] => return Err(cx.bad_arg(2, TIME_RANGE_WORDS, other)),
+            };
+            Command::Analytics(Query::Metrics(m.name().to_string(), range))
         }
         (Op::ChangeIntensity, [s, i, p]) => {
             let count = |t: &Term, n: usize, min: i64, what: &str| match t {

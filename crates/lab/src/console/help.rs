@@ -339,7 +339,7 @@ const ENTRIES: &[Entry] = &[
         elixir: "Control.get_restart_history(sup)",
         erlang: "",
         summary: "a supervisor's restarts, newest first",
-        details: "{:ok, events}: timestamp (virtual ms), event_type, child_id, reason, supervisor_name; or {:error, :not_found}.",
+        details: "{:ok, events}: timestamp (virtual ms), event_type, child_id, reason, old_pid, new_pid, supervisor_name; or {:error, :not_found}.",
         examples: ["Control.get_restart_history(:demo)", ""],
     },
     Entry {
@@ -357,6 +357,22 @@ const ENTRIES: &[Entry] = &[
         summary: "a supervisor's child failures over the last window",
         details: "{:ok, %{restarts: n, rate: per second, window_ms: w}} over the last w virtual ms; or {:error, :not_found}.",
         examples: ["Control.get_failure_rate(:demo, 60_000)", ""],
+    },
+    Entry {
+        op: Op::Health,
+        elixir: "Control.get_health()",
+        erlang: "",
+        summary: "the system's health now",
+        details: "{:ok, %{overall_status, reasons, process_count, restart_rate, message_queue_lengths}}, as the dashboard computes it.",
+        examples: ["Control.get_health()", ""],
+    },
+    Entry {
+        op: Op::Metrics,
+        elixir: "Control.get_metrics(metric, time_range \\\\ :last_minute)",
+        erlang: "",
+        summary: "one metric over a time range",
+        details: "metric: :restarts_total, :failures_total, :spawns, :exits, :messages, :processes or :recovery_time_us; time_range: :last_10_seconds, :last_minute, :last_10_minutes, :last_hour or :all. {:ok, %{count, sum, min, max, mean, p50, p95, p99, rate}} or {:error, :unknown_metric}.",
+        examples: ["Control.get_metrics(:restarts_total, :last_minute)", ""],
     },
 ];
 
