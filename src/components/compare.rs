@@ -49,6 +49,10 @@ fn make(
     })
 }
 
+/// The strategies a sandbox offers.
+const STRATEGY_OPTIONS: &str =
+    "<option>one_for_one</option><option>one_for_all</option><option>rest_for_one</option>";
+
 #[component]
 pub fn Compare(lab: LabHandle) -> impl IntoView {
     let boxes = RwSignal::new(Vec::<Sandbox>::new());
@@ -115,8 +119,9 @@ pub fn Compare(lab: LabHandle) -> impl IntoView {
             </div>
             <p class="error" role="alert">{move || problem.get()}</p>
             <div class="sandboxes">
-                <For each=move || boxes.get() key=|s| (s.id, s.strategy.clone(), s.intensity) let:sb>
-                    {
+                // drawn again when a sandbox is added, removed or restarted (a keyed list
+                // cost the download 2 kB more)
+                {move || boxes.get().into_iter().map(|sb| {
                         let id = sb.id;
                         let h = sb.handle;
                         let strategy = RwSignal::new(sb.strategy.clone());
@@ -124,11 +129,8 @@ pub fn Compare(lab: LabHandle) -> impl IntoView {
                         view! {
                             <article class="sandbox" aria-label=format!("Sandbox {}", id + 1)>
                                 <header class="sandbox-head">
-                                    <select aria-label="Strategy" on:change=move |ev| strategy.set(event_target_value(&ev))>
-                                        {["one_for_one", "one_for_all", "rest_for_one"].iter().map(|s| view! {
-                                            <option value=*s selected=move || strategy.get() == *s>{*s}</option>
-                                        }).collect_view()}
-                                    </select>
+                                    <select aria-label="Strategy" inner_html=STRATEGY_OPTIONS.replace(&format!(">{}<", sb.strategy), &format!(" selected>{}<", sb.strategy))
+                                        on:change=move |ev| strategy.set(event_target_value(&ev))></select>
                                     <label>"intensity "
                                         <input class="small num" aria-label="Intensity" prop:value=move || intensity.get()
                                             on:input=move |ev| intensity.set(event_target_value(&ev)) />
@@ -151,8 +153,7 @@ pub fn Compare(lab: LabHandle) -> impl IntoView {
                                 <SupervisionTree lab=h />
                             </article>
                         }
-                    }
-                </For>
+                    }).collect_view()}
             </div>
         </section>
     }

@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 
 use crate::driver::LabHandle;
 use crate::view_model::charts::{charts_html, mailboxes_html, numbers_html};
+use otp_lab_lab::sequence::svg::esc;
 
 #[component]
 pub fn Dashboard(lab: LabHandle) -> impl IntoView {
@@ -17,37 +18,43 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
             }
         }
     };
+    let jump = move |target: Option<web_sys::EventTarget>| {
+        let row = target
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-t-us]").ok().flatten());
+        match row.and_then(|r| r.get_attribute("data-t-us")?.parse().ok()) {
+            Some(t) => {
+                lab.scrub_to(t);
+                true
+            }
+            None => false,
+        }
+    };
     view! {
         <div class="dashboard">
+            <section class="sup-analytics" data-view="supervisor-analytics" aria-label="Supervisor analytics"
+                inner_html=move || lab.supervisor.get()
+                on:click=move |ev| { jump(ev.target()); }
+                on:keydown=move |ev| {
+                    if (ev.key() == "Enter" || ev.key() == " ") && jump(ev.target()) {
+                        ev.prevent_default();
+                    }
+                }></section>
             <div class="health" role="status">
                 <span class=move || format!("health-badge health-{}", lab.health.with(|h| h.0.clone()))>
                     {move || lab.health.with(|h| h.0.clone())}
                 </span>
-                <ul class="plain reasons">
-                    {move || lab.health.with(|h| h.1.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view())}
-                </ul>
+                <ul class="plain reasons" inner_html=move || lab.health.with(|h| notices_html(h.1.iter().map(|r| ("", "", r.as_str())), ""))></ul>
             </div>
-            <NoticeList
-                title="Alerts"
-                empty="No alert rule fires."
-                items=Signal::derive(move || {
-                    lab.alerts.get().into_iter().map(|(sev, text)| (format!("alert-{sev}"), sev, text)).collect()
-                })
-            />
-            <NoticeList
-                title="Restart patterns"
-                empty="No restart storm, cascade or periodic failure so far."
-                items=Signal::derive(move || {
-                    lab.patterns.get().into_iter().map(|(t, text)| ("alert-info".to_string(), t, text)).collect()
-                })
-            />
-            <NoticeList
-                title="Anomalies"
-                empty="The restart rate follows its moving baseline."
-                items=Signal::derive(move || {
-                    lab.anomalies.get().into_iter().map(|(t, text)| ("alert-info".to_string(), t, text)).collect()
-                })
-            />
+            <div class="alerts"><h3>"Alerts"</h3><ul class="plain" inner_html=move || lab.alerts.with(|a| {
+                notices_html(a.iter().map(|(sev, text)| (sev.as_str(), sev.as_str(), text.as_str())), "No alert rule fires.")
+            })></ul></div>
+            <div class="alerts"><h3>"Restart patterns"</h3><ul class="plain" inner_html=move || lab.patterns.with(|p| {
+                notices_html(p.iter().map(|(t, text)| ("info", t.as_str(), text.as_str())), "No restart storm, cascade or periodic failure so far.")
+            })></ul></div>
+            <div class="alerts"><h3>"Anomalies"</h3><ul class="plain" inner_html=move || lab.anomalies.with(|a| {
+                notices_html(a.iter().map(|(t, text)| ("info", t.as_str(), text.as_str())), "The restart rate follows its moving baseline.")
+            })></ul></div>
             // redrawn whenever the charts change (a list keyed by title kept the first drawing)
             <div class="charts" inner_html=move || lab.charts.with(|c| charts_html(c))></div>
             <figure class="chart mailboxes">
@@ -60,39 +67,35 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
                 <button type="button" on:click=move |_| download("prometheus")>"Prometheus"</button>
                 <button type="button" on:click=move |_| download("json")>"JSON"</button>
                 <button type="button" on:click=move |_| download("csv")>"CSV"</button>
+                <button type="button" on:click=move |_| download("history")>"Restart history (CSV)"</button>
                 <button type="button" on:click=move |_| download("statsd")>"StatsD"</button>
             </div>
         </div>
     }
 }
 
-/// A titled list of notices: `(class, label, text)`, or a sentence when there is none.
-#[component]
-fn NoticeList(
-    title: &'static str,
-    empty: &'static str,
-    #[prop(into)] items: Signal<Vec<(String, String, String)>>,
-) -> impl IntoView {
-    view! {
-        <div class="alerts">
-            <h3>{title}</h3>
-            <ul class="plain">
-                {move || {
-                    let list = items.get();
-                    if list.is_empty() {
-                        view! { <li class="muted">{empty}</li> }.into_any()
-                    } else {
-                        list.into_iter()
-                            .map(|(class, label, text)| view! {
-                                <li class=format!("alert {class}")><span class="sev">{label}</span>" "{text}</li>
-                            })
-                            .collect_view()
-                            .into_any()
-                    }
-                }}
-            </ul>
-        </div>
+/// Notices as list items: `(severity, label, text)` (a reason alone when both are empty),
+/// or `empty` in grey when there is none.
+fn notices_html<'a>(
+    items: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
+    empty: &str,
+) -> String {
+    let mut h = String::new();
+    for (sev, label, text) in items {
+        if sev.is_empty() {
+            h += &format!("<li>{}</li>", esc(text));
+        } else {
+            h += &format!(
+                "<li class=\"alert alert-{sev}\"><span class=\"sev\">{}</span> {}</li>",
+                esc(label),
+                esc(text)
+            );
+        }
     }
+    if h.is_empty() && !empty.is_empty() {
+        h = format!("<li class=\"muted\">{empty}</li>");
+    }
+    h
 }
 
 /// Saves `text` as a file download (a Blob URL and a temporary link).

@@ -52,6 +52,8 @@ impl LabHandle {
     pub fn select(&self, path: Option<String>) {
         self.selected.set(path);
         self.publish(false);
+        // the selected supervisor's analytics at once, also while paused
+        self.publish_analytics();
     }
 
     pub fn toggle_collapse(&self, path: &str) {

@@ -108,6 +108,10 @@ pub struct LabHandle {
     pub patterns: RwSignal<Vec<(String, String)>>,
     /// The longest mailboxes: (process, messages waiting), longest first.
     pub mailboxes: RwSignal<Vec<(String, usize)>>,
+    /// The window the analytics cover ([`dashboard::Window`]).
+    pub window: RwSignal<dashboard::Window>,
+    /// The selected supervisor's analytics (HTML), or the window and how to see them.
+    pub supervisor: RwSignal<String>,
     /// The open tab of the bottom panel (part of a share link), kept as its [`Tab::id`]: a
     /// signal of `&'static str`, a type the page's signals already have, costs the module
     /// no new code (read and set it through [`LabHandle::tab`] and [`LabHandle::set_tab`]).
@@ -193,6 +197,8 @@ impl LabHandle {
             health: RwSignal::new(("healthy".into(), Vec::new())),
             alerts: RwSignal::new(Vec::new()),
             mailboxes: RwSignal::new(Vec::new()),
+            window: RwSignal::new(dashboard::WINDOWS[0].1),
+            supervisor: RwSignal::new(String::new()),
             anomalies: RwSignal::new(Vec::new()),
             patterns: RwSignal::new(Vec::new()),
             tab_id: RwSignal::new(Tab::Log.id()),
@@ -396,7 +402,13 @@ impl LabHandle {
 
     /// Recomputes the dashboard (every few frames; it scans the metrics).
     pub fn publish_analytics(&self) {
-        if let Some(d) = self.session.try_with_value(|s| Dash::read(s.current())) {
+        let window = self.window.get_untracked();
+        let selected = self.selected.get_untracked();
+        if let Some(d) = self
+            .session
+            .try_with_value(|s| Dash::read(s.current(), window, selected.as_deref()))
+        {
+            set_if_changed(self.supervisor, d.supervisor);
             set_if_changed(self.charts, d.charts);
             set_if_changed(self.dashboard, d.numbers);
             set_if_changed(self.health, d.health);
@@ -407,10 +419,13 @@ impl LabHandle {
         }
     }
 
-    /// An export of the analytics at the cursor (`prometheus`, `csv`, `statsd`, `json`).
+    /// An export of the analytics over the window (`prometheus`, `csv`, `history`,
+    /// `statsd`, `json`).
     pub fn export(&self, format: &str) -> Option<Export> {
+        // the whole run until the cursor, as before the window (its picker is to come)
+        let window = dashboard::WINDOWS[4].1;
         self.session
-            .try_with_value(|s| dashboard::export(s.current(), format))
+            .try_with_value(|s| dashboard::export(s.current(), format, window))
     }
 
     /// The log store (read by the event log component).

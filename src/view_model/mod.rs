@@ -11,6 +11,7 @@ pub mod log;
 pub mod nav;
 pub mod pulses;
 pub mod sequence;
+pub mod supervisor;
 pub mod tree;
 
 pub use log::{format_time_us, LogFilter, LogRow, LogStore};

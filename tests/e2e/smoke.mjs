@@ -384,6 +384,30 @@ await test('the analytics name the cascade and the escalation of the storm prese
   await page.screenshot({ path: join(SHOTS, 'lab-patterns.png') });
 });
 
+await test('one supervisor\'s analytics: its restarts with pids, the budget, a row jumps the cursor', async () => {
+  // the storm preset ran past root's intensity in the test before: select root
+  await page.locator('[role=treeitem][data-path="root"]').click();
+  await page.getByRole('tab', { name: 'Analytics' }).click();
+  const view = page.locator('[data-view="supervisor-analytics"]');
+  await view.waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[data-view="supervisor-analytics"] tr[data-restart]').length > 2, null, { timeout: 5000 });
+  const text = await view.innerText();
+  for (const needle of ['Intensity budget', 'Reasons', 'Most restarted', 'Escalations', 'root gave up after root/w', ' of 5']) {
+    assert(text.includes(needle), `the supervisor view shows "${needle}": ${text.slice(0, 400)}`);
+  }
+  const row = view.locator('tr[data-restart]').last();
+  const child = await row.getAttribute('data-child');
+  assert(/^root\/w\d$/.test(child), `a row names its child: ${child}`);
+  assert(/<0\.\d+\.0> → <0\.\d+\.0>/.test(await row.innerText()), `old → new pid: ${await row.innerText()}`);
+  assert(await view.locator('svg .ran-out').count() >= 1, 'the instant the budget ran out is marked');
+  await view.screenshot({ path: join(SHOTS, 'lab-supervisor-analytics.png') });
+  // a row moves the cursor to its instant
+  const t = Number(await row.getAttribute('data-t-us'));
+  await row.click();
+  await page.waitForFunction((ms) => Number(document.querySelector('.scrubber').value) === ms, Math.floor(t / 1000), { timeout: 3000 });
+  await page.getByRole('button', { name: 'Live', exact: true }).click();
+});
+
 await test('fast-forward shows progress and lands 60 virtual seconds later', async () => {
   const before = Number(await page.locator('.scrubber').getAttribute('max'));
   await button('+60 s').click();

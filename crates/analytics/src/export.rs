@@ -2,6 +2,7 @@
 //! (RFC 4180) and StatsD lines. All of them describe the same [`Snapshot`].
 
 use crate::health::{default_rules, Alert, HealthReport, QueueAnalysis};
+use crate::json::{self, Obj};
 use crate::patterns::Pattern;
 use crate::restarts::{RestartAnalytics, RestartRecord};
 use crate::server::Server;
@@ -105,46 +106,72 @@ impl Snapshot {
 
     /// JSON: `{"supervisors":[{"path":…,"restarts":…,"restart_history":[…],…}]}`.
     pub fn to_json(&self) -> Value {
-        let sups: Vec<Value> = self
-            .supervisors
-            .iter()
-            .map(|s| {
-                let history: Vec<Value> = s.history.iter().map(record_json).collect();
-                json!({
-                    "path": s.path,
-                    "restarts": s.restarts,
-                    "restart_history": history,
-                    "failures": s.failures,
-                    "failure_rate_per_s": s.failure_rate_per_s,
-                    "intensity_budget": s.intensity_budget,
-                    "intensity": s.intensity,
-                    "period_s": s.period,
-                    "incarnations": s.incarnations,
-                    "alive": s.alive,
-                })
-            })
-            .collect();
-        let mut v = json!({"at_us": self.at_us, "window_us": self.window_us, "supervisors": sups});
+        serde_json::from_str(&self.to_json_text()).unwrap_or(Value::Null)
+    }
+
+    /// [`Snapshot::to_json`] as compact text.
+    pub fn to_json_text(&self) -> String {
+        let sups = json::array(self.supervisors.iter().map(|s| {
+            Obj::new()
+                .str("path", &s.path)
+                .num("restarts", s.restarts)
+                .raw(
+                    "restart_history",
+                    &json::array(s.history.iter().map(record_json)),
+                )
+                .num("failures", s.failures)
+                .float("failure_rate_per_s", s.failure_rate_per_s)
+                .num("intensity_budget", s.intensity_budget)
+                .num("intensity", s.intensity)
+                .num("period_s", s.period)
+                .num("incarnations", s.incarnations)
+                .num("alive", s.alive)
+                .end()
+        }));
+        let mut v = Obj::new()
+            .num("at_us", self.at_us)
+            .num("window_us", self.window_us)
+            .raw("supervisors", &sups);
         if let Some(sys) = &self.system {
-            v["dashboard"] = json!(sys.dashboard);
-            v["health"] =
-                json!({"status": sys.health.status.name(), "reasons": sys.health.reasons});
-            v["queues"] = json!({
-                "max": sys.queues.max,
-                "average": sys.queues.average,
-                "long_queues": sys.queues.long_queues,
-            });
-            v["alerts"] = sys
-                .alerts
+            let dashboard = sys
+                .dashboard
                 .iter()
-                .map(|a| {
-                    json!({"rule": a.rule, "field": a.field, "value": a.value,
-                           "threshold": a.threshold, "severity": a.severity.name()})
-                })
-                .collect();
-            v["patterns"] = sys.patterns.iter().map(pattern_json).collect();
+                .fold(Obj::new(), |o, (k, x)| o.float(k, *x))
+                .end();
+            let reasons = json::array(sys.health.reasons.iter().map(|r| json::string(r)));
+            let alerts = json::array(sys.alerts.iter().map(|a| {
+                Obj::new()
+                    .str("rule", &a.rule)
+                    .str("field", &a.field)
+                    .float("value", a.value)
+                    .float("threshold", a.threshold)
+                    .str("severity", a.severity.name())
+                    .end()
+            }));
+            v = v
+                .raw("dashboard", &dashboard)
+                .raw(
+                    "health",
+                    &Obj::new()
+                        .str("status", sys.health.status.name())
+                        .raw("reasons", &reasons)
+                        .end(),
+                )
+                .raw(
+                    "queues",
+                    &Obj::new()
+                        .num("max", sys.queues.max)
+                        .float("average", sys.queues.average)
+                        .num("long_queues", sys.queues.long_queues)
+                        .end(),
+                )
+                .raw("alerts", &alerts)
+                .raw(
+                    "patterns",
+                    &json::array(sys.patterns.iter().map(pattern_json)),
+                );
         }
-        v
+        v.end()
     }
 
     /// Prometheus text exposition format (version 0.0.4).
@@ -311,7 +338,11 @@ fn prometheus_system(sys: &System, out: &mut String) {
             a.severity.name()
         ));
     }
-    let mut kinds: BTreeMap<&str, u64> = Pattern::KINDS.iter().map(|k| (*k, 0)).collect();
+    // inserted one by one: collecting into a map costs the download a sort
+    let mut kinds: BTreeMap<&str, u64> = BTreeMap::new();
+    for k in Pattern::KINDS {
+        kinds.insert(k, 0);
+    }
     for p in &sys.patterns {
         *kinds.entry(p.kind()).or_default() += 1;
     }
@@ -322,44 +353,57 @@ fn prometheus_system(sys: &System, out: &mut String) {
 }
 
 /// A pattern as JSON (with its sentence, `description`).
-fn pattern_json(p: &Pattern) -> Value {
-    let mut v = pattern_fields(p);
-    v["description"] = p.describe().into();
-    v
-}
-
-fn pattern_fields(p: &Pattern) -> Value {
-    match p {
+fn pattern_json(p: &Pattern) -> String {
+    let o = Obj::new().str("kind", p.kind());
+    let o = match p {
         Pattern::RestartStorm {
             supervisor,
             child,
             restarts,
-            at_us,
-        } => json!({"kind": p.kind(), "supervisor": supervisor, "child": child,
-                    "restarts": restarts, "at_us": at_us}),
+            ..
+        } => o
+            .str("supervisor", supervisor)
+            .str("child", child)
+            .num("restarts", restarts),
         Pattern::CascadingFailure {
             supervisor,
             children,
             escalated,
-            at_us,
-        } => json!({"kind": p.kind(), "supervisor": supervisor, "children": children,
-                    "escalated": escalated, "at_us": at_us}),
+            ..
+        } => o
+            .str("supervisor", supervisor)
+            .raw(
+                "children",
+                &json::array(children.iter().map(|c| json::string(c))),
+            )
+            .num("escalated", escalated),
         Pattern::PeriodicFailure {
             supervisor,
             child,
             period_us,
-            at_us,
-        } => json!({"kind": p.kind(), "supervisor": supervisor, "child": child,
-                    "period_us": period_us, "at_us": at_us}),
-    }
+            ..
+        } => o
+            .str("supervisor", supervisor)
+            .str("child", child)
+            .num("period_us", period_us),
+    };
+    o.num("at_us", p.at_us())
+        .str("description", &p.describe())
+        .end()
 }
 
 /// A restart record as JSON.
-fn record_json(r: &RestartRecord) -> Value {
-    json!({"t_us": r.t_us, "child": &*r.child, "reason": r.reason_text(),
-           "cause": r.cause.name(), "old_pid": pid_text(r.old_pid),
-           "new_pid": r.new_pid.to_string(), "restart_in_window": r.in_window,
-           "intensity": r.intensity})
+fn record_json(r: &RestartRecord) -> String {
+    Obj::new()
+        .num("t_us", r.t_us)
+        .str("child", &r.child)
+        .str("reason", &r.reason_text())
+        .str("cause", r.cause.name())
+        .str("old_pid", &pid_text(r.old_pid))
+        .str("new_pid", &r.new_pid.to_string())
+        .num("restart_in_window", r.in_window)
+        .num("intensity", r.intensity)
+        .end()
 }
 
 /// A pid as Erlang prints it, or nothing for none.
@@ -414,7 +458,11 @@ impl crate::supervisor::Report {
     /// JSON: the window, the figures, the history (as in [`Snapshot::to_json`]), the
     /// rankings, the budget's steps and the escalations.
     pub fn to_json(&self) -> Value {
-        let history: Vec<Value> = self.history.iter().map(record_json).collect();
+        let history: Vec<Value> = self
+            .history
+            .iter()
+            .map(|r| serde_json::from_str(&record_json(r)).unwrap_or(Value::Null))
+            .collect();
         let escalations = |list: &[crate::supervisor::Escalation]| -> Vec<Value> {
             list.iter()
                 .map(|e| json!({"at_us": e.at_us, "supervisor": e.supervisor, "child": e.child}))

@@ -6,7 +6,6 @@
 //! `--supervisor` filter and the exports all read this one report.
 
 use crate::restarts::{Cause, RestartAnalytics, RestartRecord, UnknownSupervisor};
-use std::collections::BTreeMap;
 
 /// A supervisor giving up: when, who gave up and the child whose failure made it.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,9 +47,16 @@ pub struct Report {
     pub received: Vec<Escalation>,
 }
 
-/// `(count, name)` pairs as a ranking: most first, ties by name.
-fn ranked(counts: BTreeMap<String, u64>) -> Vec<(String, u64)> {
-    let mut v: Vec<(String, u64)> = counts.into_iter().collect();
+/// Counts one more of `name` in `counts`.
+fn count(counts: &mut Vec<(String, u64)>, name: String) {
+    match counts.iter_mut().find(|c| c.0 == name) {
+        Some(c) => c.1 += 1,
+        None => counts.push((name, 1)),
+    }
+}
+
+/// `(name, count)` pairs as a ranking: most first, ties by name.
+fn ranked(mut v: Vec<(String, u64)>) -> Vec<(String, u64)> {
     otp_lab_sim::sort::sort_by(&mut v, |a, b| (b.1, &a.0) < (a.1, &b.0));
     v
 }
@@ -78,11 +84,10 @@ impl RestartAnalytics {
             .iter()
             .filter(|r| r.cause == Cause::Restart)
             .collect();
-        let mut reasons = BTreeMap::new();
-        let mut children = BTreeMap::new();
+        let (mut reasons, mut children) = (Vec::new(), Vec::new());
         for r in &restarts {
-            *reasons.entry(r.reason_text()).or_default() += 1;
-            *children.entry(r.child.to_string()).or_default() += 1;
+            count(&mut reasons, r.reason_text());
+            count(&mut children, r.child.to_string());
         }
         let mut gaps: Vec<u64> = restarts.windows(2).map(|w| w[1].t_us - w[0].t_us).collect();
         otp_lab_sim::sort::sort_by(&mut gaps, |a, b| a < b);

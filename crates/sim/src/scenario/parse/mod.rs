@@ -8,11 +8,13 @@
 //! `raw.rs` and the fault script in `faults.rs`.
 
 mod faults;
+#[cfg(feature = "raw-scenarios")]
 mod raw;
 mod sup;
 mod tree;
 
 use faults::parse_faults;
+#[cfg(feature = "raw-scenarios")]
 use raw::parse_raw;
 use sup::parse_sup;
 
@@ -241,8 +243,17 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         (Some(_), Some(f)) => {
             return err("$.family", format!("\"{f}\" does not go with a \"tree\""))
         }
+        #[cfg(feature = "raw-scenarios")]
         (None, Some("raw")) | (None, None) if m.contains_key("steps") || family.is_some() => {
             (parse_raw(steps_v)?, 50)
+        }
+        #[cfg(not(feature = "raw-scenarios"))]
+        (None, Some("raw")) | (None, None) if m.contains_key("steps") || family.is_some() => {
+            let _ = steps_v;
+            return err(
+                "$",
+                "a raw-family scenario (processes without a tree) runs in the otp-lab CLI; the Lab needs a \"tree\"",
+            );
         }
         (None, Some(f)) => {
             return err(
