@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 
 use crate::driver::LabHandle;
 use crate::view_model::charts::{charts_html, mailboxes_html, numbers_html};
+use crate::view_model::dashboard::{bounds, window_value, OPTIONS, WINDOWS};
 use otp_lab_lab::sequence::svg::esc;
 
 #[component]
@@ -18,10 +19,33 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
             }
         }
     };
-    let jump = move |target: Option<web_sys::EventTarget>| {
-        let row = target
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("[data-t-us]").ok().flatten());
+    let set_window = move |w| {
+        lab.window.set(w);
+        lab.publish_analytics();
+    };
+    // a range button, or anything dated (a history row, an escalation, a pattern, an
+    // anomaly, a fired alert): the cursor moves to its instant
+    let act = move |target: Option<web_sys::EventTarget>| {
+        let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+            return false;
+        };
+        let (now, head) = lab.status.with_untracked(|s| (s.now_us, s.head_us));
+        let (from, to) = bounds(lab.window.get_untracked(), head);
+        if let Ok(Some(b)) = el.closest("[data-act]") {
+            set_window(match b.get_attribute("data-act").as_deref() {
+                // a range on the timeline: scrub to an instant, start or end it there
+                Some("from") => {
+                    let to = if to > now { to } else { head };
+                    (to - now, to)
+                }
+                _ => {
+                    let from = if from < now { from } else { 0 };
+                    (now - from, now)
+                }
+            });
+            return true;
+        }
+        let row = el.closest("[data-t-us]").ok().flatten();
         match row.and_then(|r| r.get_attribute("data-t-us")?.parse().ok()) {
             Some(t) => {
                 lab.scrub_to(t);
@@ -31,30 +55,39 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
         }
     };
     view! {
-        <div class="dashboard">
-            <section class="sup-analytics" data-view="supervisor-analytics" aria-label="Supervisor analytics"
-                inner_html=move || lab.supervisor.get()
-                on:click=move |ev| { jump(ev.target()); }
-                on:keydown=move |ev| {
-                    if (ev.key() == "Enter" || ev.key() == " ") && jump(ev.target()) {
-                        ev.prevent_default();
-                    }
-                }></section>
+        <div class="dashboard"
+            on:click=move |ev| { act(ev.target()); }
+            on:keydown=move |ev| {
+                if (ev.key() == "Enter" || ev.key() == " ") && act(ev.target()) {
+                    ev.prevent_default();
+                }
+            }>
+            <div class="sup-wrap">
+                <div class="window-picker" role="group" aria-label="Analytics window">
+                    <label>"Window "
+                        <select aria-label="Window" inner_html=OPTIONS
+                            prop:value=move || lab.window.with(|w| window_value(*w))
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                let now = lab.status.with_untracked(|s| s.now_us);
+                                set_window(WINDOWS.iter().find(|w| w.0 == v).map_or((now, now), |w| w.1));
+                            }></select>
+                    </label>
+                    <button type="button" data-act="from" title="Start the window at the timeline's cursor">"Range from cursor"</button>
+                    <button type="button" data-act="to" title="End the window at the timeline's cursor">"Range to cursor"</button>
+                </div>
+                <section class="sup-analytics" data-view="supervisor-analytics" aria-label="Supervisor analytics"
+                    inner_html=move || lab.supervisor.get()></section>
+            </div>
             <div class="health" role="status">
                 <span class=move || format!("health-badge health-{}", lab.health.with(|h| h.0.clone()))>
                     {move || lab.health.with(|h| h.0.clone())}
                 </span>
-                <ul class="plain reasons" inner_html=move || lab.health.with(|h| notices_html(h.1.iter().map(|r| ("", "", r.as_str())), ""))></ul>
+                <ul class="plain reasons" inner_html=move || lab.health.with(|h| h.1.iter().map(|r| format!("<li>{}</li>", esc(r))).collect::<String>())></ul>
             </div>
-            <div class="alerts"><h3>"Alerts"</h3><ul class="plain" inner_html=move || lab.alerts.with(|a| {
-                notices_html(a.iter().map(|(sev, text)| (sev.as_str(), sev.as_str(), text.as_str())), "No alert rule fires.")
-            })></ul></div>
-            <div class="alerts"><h3>"Restart patterns"</h3><ul class="plain" inner_html=move || lab.patterns.with(|p| {
-                notices_html(p.iter().map(|(t, text)| ("info", t.as_str(), text.as_str())), "No restart storm, cascade or periodic failure so far.")
-            })></ul></div>
-            <div class="alerts"><h3>"Anomalies"</h3><ul class="plain" inner_html=move || lab.anomalies.with(|a| {
-                notices_html(a.iter().map(|(t, text)| ("info", t.as_str(), text.as_str())), "The restart rate follows its moving baseline.")
-            })></ul></div>
+            <div class="alerts"><h3>"Alerts"</h3><ul class="plain" inner_html=move || lab.alerts.get()></ul></div>
+            <div class="alerts"><h3>"Restart patterns"</h3><ul class="plain" inner_html=move || lab.patterns.get()></ul></div>
+            <div class="alerts"><h3>"Anomalies"</h3><ul class="plain" inner_html=move || lab.anomalies.get()></ul></div>
             // redrawn whenever the charts change (a list keyed by title kept the first drawing)
             <div class="charts" inner_html=move || lab.charts.with(|c| charts_html(c))></div>
             <figure class="chart mailboxes">
@@ -72,30 +105,6 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
             </div>
         </div>
     }
-}
-
-/// Notices as list items: `(severity, label, text)` (a reason alone when both are empty),
-/// or `empty` in grey when there is none.
-fn notices_html<'a>(
-    items: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
-    empty: &str,
-) -> String {
-    let mut h = String::new();
-    for (sev, label, text) in items {
-        if sev.is_empty() {
-            h += &format!("<li>{}</li>", esc(text));
-        } else {
-            h += &format!(
-                "<li class=\"alert alert-{sev}\"><span class=\"sev\">{}</span> {}</li>",
-                esc(label),
-                esc(text)
-            );
-        }
-    }
-    if h.is_empty() && !empty.is_empty() {
-        h = format!("<li class=\"muted\">{empty}</li>");
-    }
-    h
 }
 
 /// Saves `text` as a file download (a Blob URL and a temporary link).

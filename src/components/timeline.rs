@@ -17,6 +17,7 @@ pub fn Timeline(lab: LabHandle) -> impl IntoView {
                 on:click=move |_| lab.step_back()>"‹ Back"</button>
             <button type="button" class="control" aria-label="Step forward" title="One event forward"
                 on:click=move |_| lab.step_forward()>"Step ›"</button>
+            <div class="scrub-wrap">
             <input
                 type="range"
                 class="scrubber"
@@ -32,6 +33,7 @@ pub fn Timeline(lab: LabHandle) -> impl IntoView {
                     }
                 }
             />
+            </div>
             <span class="timeline-pos">
                 {move || lab.status.with(|s| format!("{} / {}", format_time_us(s.now_us), format_time_us(s.head_us)))}
             </span>

@@ -100,12 +100,13 @@ pub struct LabHandle {
     pub charts: RwSignal<Vec<Chart>>,
     pub dashboard: RwSignal<BTreeMap<String, f64>>,
     pub health: RwSignal<(String, Vec<String>)>,
-    pub alerts: RwSignal<Vec<(String, String)>>,
-    /// Restart-rate anomalies: (when, text), newest first.
-    pub anomalies: RwSignal<Vec<(String, String)>>,
+    pub alerts: RwSignal<String>,
+    /// Anomalies of the restart rate, message rate and process count: (when, text),
+    /// newest first.
+    pub anomalies: RwSignal<String>,
     /// Restart patterns found (storms, cascades, periodic failures): (when, text), newest
     /// first.
-    pub patterns: RwSignal<Vec<(String, String)>>,
+    pub patterns: RwSignal<String>,
     /// The longest mailboxes: (process, messages waiting), longest first.
     pub mailboxes: RwSignal<Vec<(String, usize)>>,
     /// The window the analytics cover ([`dashboard::Window`]).
@@ -195,12 +196,12 @@ impl LabHandle {
             charts: RwSignal::new(Vec::new()),
             dashboard: RwSignal::new(BTreeMap::new()),
             health: RwSignal::new(("healthy".into(), Vec::new())),
-            alerts: RwSignal::new(Vec::new()),
+            alerts: RwSignal::new(String::new()),
             mailboxes: RwSignal::new(Vec::new()),
             window: RwSignal::new(dashboard::WINDOWS[0].1),
             supervisor: RwSignal::new(String::new()),
-            anomalies: RwSignal::new(Vec::new()),
-            patterns: RwSignal::new(Vec::new()),
+            anomalies: RwSignal::new(String::new()),
+            patterns: RwSignal::new(String::new()),
             tab_id: RwSignal::new(Tab::Log.id()),
             views: RwSignal::new(Default::default()),
             follows_url: RwSignal::new(false),
@@ -409,6 +410,7 @@ impl LabHandle {
             .try_with_value(|s| Dash::read(s.current(), window, selected.as_deref()))
         {
             set_if_changed(self.supervisor, d.supervisor);
+
             set_if_changed(self.charts, d.charts);
             set_if_changed(self.dashboard, d.numbers);
             set_if_changed(self.health, d.health);
@@ -422,8 +424,7 @@ impl LabHandle {
     /// An export of the analytics over the window (`prometheus`, `csv`, `history`,
     /// `statsd`, `json`).
     pub fn export(&self, format: &str) -> Option<Export> {
-        // the whole run until the cursor, as before the window (its picker is to come)
-        let window = dashboard::WINDOWS[4].1;
+        let window = self.window.get_untracked();
         self.session
             .try_with_value(|s| dashboard::export(s.current(), format, window))
     }

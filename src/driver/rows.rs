@@ -36,8 +36,13 @@ pub fn reconcile_rows(
         });
         return Vec::new();
     }
-    let mut old: BTreeMap<String, RwSignal<TreeRow>> =
-        cells.with_untracked(|cells| cells.iter().map(|c| (c.path.clone(), c.row)).collect());
+    // inserted one by one: collecting into a map costs the download a sort
+    let mut old: BTreeMap<String, RwSignal<TreeRow>> = BTreeMap::new();
+    cells.with_untracked(|cells| {
+        for c in cells {
+            old.insert(c.path.clone(), c.row);
+        }
+    });
     let new: Vec<RowCell> = rows
         .into_iter()
         .map(|row| {

@@ -16,7 +16,7 @@ pub const BUCKETS: u64 = 60;
 /// One line of a chart.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {
-    pub label: &'static str,
+    pub label: String,
     /// CSS class (its colour).
     pub class: &'static str,
     /// SVG path data (empty when there is no data).
@@ -28,8 +28,8 @@ pub struct Line {
 /// A chart.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chart {
-    pub title: &'static str,
-    pub unit: &'static str,
+    pub title: String,
+    pub unit: String,
     pub lines: Vec<Line>,
     /// The y axis' top value, formatted.
     pub y_max: String,
@@ -48,12 +48,7 @@ struct Spec {
 }
 
 /// Builds a chart from series of optional values (one per bucket).
-fn draw(
-    title: &'static str,
-    unit: &'static str,
-    series: Vec<(&Spec, Vec<Option<f64>>)>,
-    span_us: u64,
-) -> Chart {
+fn draw(title: &str, unit: &str, series: Vec<(&Spec, Vec<Option<f64>>)>, span_us: u64) -> Chart {
     let max = series
         .iter()
         .flat_map(|(_, v)| v.iter().flatten())
@@ -86,7 +81,7 @@ fn draw(
                 .next()
                 .map_or("–".to_string(), |v| format_value(*v));
             Line {
-                label: spec.label,
+                label: spec.label.to_string(),
                 class: spec.class,
                 path: path.trim_end().to_string(),
                 latest,
@@ -94,8 +89,8 @@ fn draw(
         })
         .collect();
     Chart {
-        title,
-        unit,
+        title: title.to_string(),
+        unit: unit.to_string(),
         lines,
         y_max: format_value(top),
         x_from: format!("-{} s", span_us / 1_000_000),
@@ -227,11 +222,11 @@ pub fn charts_html(charts: &[Chart]) -> String {
         let _ = write!(
             s,
             r#"<figure class="chart"><figcaption>{}<span class="unit"> ({})</span></figcaption><svg viewBox="-34 -8 {} {}" role="img" aria-label="{}: {}"><line class="axis" x1="0" y1="{CHART_H}" x2="{CHART_W}" y2="{CHART_H}"/><line class="axis" x1="0" y1="0" x2="0" y2="{CHART_H}"/><text class="tick" x="-4" y="4" text-anchor="end">{}</text><text class="tick" x="-4" y="{CHART_H}" text-anchor="end">0</text><text class="tick" x="0" y="{}">{}</text><text class="tick" x="{CHART_W}" y="{}" text-anchor="end">now</text>"#,
-            esc(c.title),
-            esc(c.unit),
+            esc(&c.title),
+            esc(&c.unit),
             CHART_W + 42.0,
             CHART_H + 26.0,
-            esc(c.title),
+            esc(&c.title),
             esc(&label.join(", ")),
             esc(&c.y_max),
             CHART_H + 14.0,
@@ -247,7 +242,7 @@ pub fn charts_html(charts: &[Chart]) -> String {
                 s,
                 r#"<li><span class="swatch {}"></span>{} {}</li>"#,
                 l.class,
-                esc(l.label),
+                esc(&l.label),
                 esc(&l.latest)
             );
         }

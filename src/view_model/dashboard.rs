@@ -4,8 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use otp_lab_analytics::health::{check_alerts, default_rules};
+use otp_lab_analytics::health::{check_alerts, Alert};
+use otp_lab_lab::sequence::svg::esc;
 use otp_lab_session::experiment::Run;
+use std::fmt::Write;
 
 use crate::view_model::charts::{dashboard_charts, Chart};
 use crate::view_model::format_time_us;
@@ -31,6 +33,11 @@ pub const WINDOWS: [(&str, Window); 5] = [
 /// The picker's choices as HTML ([`WINDOWS`], then a range on the timeline).
 pub const OPTIONS: &str = "<option value=\"10s\">last 10 s</option><option value=\"1m\">last minute</option><option value=\"10m\">last 10 min</option><option value=\"1h\">last hour</option><option value=\"all\">whole run</option><option value=\"range\">range on the timeline</option>";
 
+/// The picker's value for `w` (`range` when it is none of [`WINDOWS`]).
+pub fn window_value(w: Window) -> &'static str {
+    WINDOWS.iter().find(|c| c.1 == w).map_or("range", |c| c.0)
+}
+
 /// `[from, to]` of `w` with the cursor at `now_us` (never after it).
 pub fn bounds(w: Window, now_us: u64) -> (u64, u64) {
     let to = w.1.min(now_us);
@@ -48,13 +55,14 @@ pub struct Dash {
     pub numbers: BTreeMap<String, f64>,
     /// The status word and the reasons behind it.
     pub health: (String, Vec<String>),
-    /// (severity, text) of every alert rule that fires.
-    pub alerts: Vec<(String, String)>,
-    /// Restart-rate anomalies: (when, text), newest first.
-    pub anomalies: Vec<(String, String)>,
-    /// Restart patterns found (storms, cascades, periodic failures): (when, text), newest
-    /// first.
-    pub patterns: Vec<(String, String)>,
+    /// The alert rules that fire, then the times they started firing (HTML list items).
+    pub alerts: String,
+    /// Anomalies of the restart rate, message rate and process count, newest first (HTML
+    /// list items, each with its instant).
+    pub anomalies: String,
+    /// Restart patterns found (storms, cascades, periodic failures), newest first (HTML
+    /// list items, each with its instant).
+    pub patterns: String,
     /// The longest mailboxes: (process, messages waiting), longest first.
     pub mailboxes: Vec<(String, usize)>,
     /// The selected supervisor's analytics over the window (HTML), or the window and how
@@ -73,8 +81,7 @@ impl Dash {
             let span = (to - from).max(1_000_000);
             let numbers = server.dashboard(to, to - from);
             let supervisor = selected
-                // over the whole run until the cursor, until the picker lands
-                .and_then(|p| server.restarts.supervisor_report(p, 0, to).ok())
+                .and_then(|p| server.restarts.supervisor_report(p, from, to).ok())
                 .map_or_else(
                     || {
                         format!(
@@ -93,42 +100,78 @@ impl Dash {
         };
         let now = to;
         let health = run.health(now);
-        let (patterns, anomalies) = {
+        let (patterns, anomalies, alerts) = {
             let server = run.analytics.borrow();
-            let patterns = server
+            let patterns: Vec<Notice> = server
                 .patterns
                 .found
                 .iter()
                 .rev()
                 .take(NOTICES_SHOWN)
-                .map(|p| (format_time_us(p.at_us()), p.describe()))
+                .map(|p| {
+                    (
+                        "info",
+                        format_time_us(p.at_us()),
+                        p.describe(),
+                        Some(p.at_us()),
+                    )
+                })
                 .collect();
-            let anomalies = server
+            let anomalies: Vec<Notice> = server
                 .anomalies()
                 .iter()
                 .rev()
                 .take(NOTICES_SHOWN)
                 .map(|(t, a)| {
+                    let (what, unit) = match a.metric {
+                        "message_rate_per_s" => ("message rate", "/s"),
+                        "process_count" => ("process count", ""),
+                        _ => ("restart rate", "/s"),
+                    };
                     let text = format!(
-                        "restart rate {:.1}/s against a baseline of {:.1}/s ({:.1} standard deviations)",
+                        "{what} {:.1}{unit} against a baseline of {:.1}{unit} ({:.1} standard deviations)",
                         a.value, a.baseline, a.score
                     );
-                    (format_time_us(*t), text)
+                    ("info", format_time_us(*t), text, Some(*t))
                 })
                 .collect();
-            (patterns, anomalies)
-        };
-        // the alert rules read the same dashboard (not computed a second time)
-        let alerts = check_alerts(&default_rules(), &numbers)
-            .into_iter()
-            .map(|a| {
-                let text = format!(
+            // the rules that fire now (on the same dashboard, not computed a second
+            // time), then each time one started firing, newest first
+            let text = |a: &Alert| {
+                format!(
                     "{}: {} = {:.2} (threshold {})",
                     a.rule, a.field, a.value, a.threshold
-                );
-                (a.severity.name().to_string(), text)
-            })
-            .collect();
+                )
+            };
+            let mut alerts: Vec<Notice> = check_alerts(&server.watch.rules, &numbers)
+                .iter()
+                .map(|a| {
+                    (
+                        a.severity.name(),
+                        a.severity.name().to_string(),
+                        text(a),
+                        None,
+                    )
+                })
+                .collect();
+            alerts.extend(
+                server
+                    .watch
+                    .fired
+                    .iter()
+                    .rev()
+                    .take(NOTICES_SHOWN)
+                    .map(|(t, a)| {
+                        let text = format!("fired: {}", text(a));
+                        (a.severity.name(), format_time_us(*t), text, Some(*t))
+                    }),
+            );
+            (
+                notices_html(&patterns, "No restart storm, cascade or periodic failure so far."),
+                notices_html(&anomalies, "The restart rate, message rate and process count follow their moving baselines."),
+                notices_html(&alerts, "No alert rule fires."),
+            )
+        };
         Dash {
             charts,
             numbers,
@@ -140,6 +183,30 @@ impl Dash {
             supervisor,
         }
     }
+}
+
+/// A notice: its class (a severity or `info`), label, text and instant (a click jumps
+/// there).
+type Notice = (&'static str, String, String, Option<u64>);
+
+/// Notices as list items, or `empty` in grey when there is none.
+fn notices_html(items: &[Notice], empty: &str) -> String {
+    let mut h = String::new();
+    for (class, label, text, t) in items {
+        let at = t.map_or(String::new(), |t| {
+            format!(" data-t-us=\"{t}\" tabindex=\"0\"")
+        });
+        let _ = write!(
+            h,
+            "<li class=\"alert alert-{class}\"{at}><span class=\"sev\">{}</span> {}</li>",
+            esc(label),
+            esc(text)
+        );
+    }
+    if h.is_empty() {
+        h = format!("<li class=\"muted\">{empty}</li>");
+    }
+    h
 }
 
 /// A download of the analytics: its file name, MIME type and text.
@@ -186,6 +253,8 @@ mod tests {
         assert_eq!(OPTIONS.matches("<option").count(), WINDOWS.len() + 1);
         assert_eq!(bounds((5, u64::MAX), 3), (0, 3));
         assert_eq!(bounds((2, 8), 10), (6, 8));
+        assert_eq!(window_value(WINDOWS[2].1), "10m");
+        assert_eq!(window_value((2, 8)), "range");
     }
 
     #[test]
@@ -193,7 +262,7 @@ mod tests {
         let mut run = Experiment::preset("demo", 1).start().unwrap();
         let quiet = Dash::read(&run, WINDOWS[0].1, None);
         assert_eq!(quiet.health.0, "healthy");
-        assert!(quiet.patterns.is_empty() && quiet.alerts.is_empty());
+        assert!(quiet.patterns.contains("muted") && quiet.alerts.contains("No alert rule fires."));
         assert_eq!(
             quiet.mailboxes.len(),
             4,

@@ -388,6 +388,7 @@ await test('one supervisor\'s analytics: its restarts with pids, the budget, a r
   // the storm preset ran past root's intensity in the test before: select root
   await page.locator('[role=treeitem][data-path="root"]').click();
   await page.getByRole('tab', { name: 'Analytics' }).click();
+  await page.getByLabel('Window', { exact: true }).selectOption('all');
   const view = page.locator('[data-view="supervisor-analytics"]');
   await view.waitFor();
   await page.waitForFunction(() => document.querySelectorAll('[data-view="supervisor-analytics"] tr[data-restart]').length > 2, null, { timeout: 5000 });
@@ -405,7 +406,25 @@ await test('one supervisor\'s analytics: its restarts with pids, the budget, a r
   const t = Number(await row.getAttribute('data-t-us'));
   await row.click();
   await page.waitForFunction((ms) => Number(document.querySelector('.scrubber').value) === ms, Math.floor(t / 1000), { timeout: 3000 });
+  // a range on the timeline, from the start to that instant: the rows up to it, no later
+  await button('Range to cursor').click();
+  assert((await page.getByLabel('Window', { exact: true }).inputValue()) === 'range', 'the picker shows the range');
+  await page.waitForFunction((t) => {
+    const rows = [...document.querySelectorAll('[data-view="supervisor-analytics"] tr[data-restart]')];
+    return rows.length > 0 && rows.every((r) => Number(r.getAttribute('data-t-us')) <= t);
+  }, t, { timeout: 3000 });
   await page.getByRole('button', { name: 'Live', exact: true }).click();
+  await page.getByLabel('Window', { exact: true }).selectOption('10s');
+  // the alert rules are watched over time: each firing is listed with its instant, and a
+  // click on it moves the cursor there
+  const fired = page.locator('.alerts li[data-t-us]').filter({ hasText: 'fired: high_restart_rate' });
+  await fired.first().waitFor({ timeout: 5000 });
+  const firedAt = Number(await fired.first().getAttribute('data-t-us'));
+  await page.locator('.alerts').first().screenshot({ path: join(SHOTS, 'lab-fired-alerts.png') });
+  await fired.first().click();
+  await page.waitForFunction((ms) => Number(document.querySelector('.scrubber').value) === ms, Math.floor(firedAt / 1000), { timeout: 3000 });
+  await page.getByRole('button', { name: 'Live', exact: true }).click();
+  await page.getByLabel('Window', { exact: true }).selectOption('10s');
 });
 
 await test('fast-forward shows progress and lands 60 virtual seconds later', async () => {

@@ -381,11 +381,12 @@ fn pattern_json(p: &Pattern) -> String {
             supervisor,
             child,
             period_us,
-            ..
+            at_us,
         } => o
             .str("supervisor", supervisor)
             .str("child", child)
-            .num("period_us", period_us),
+            .num("period_us", period_us)
+            .num("next_expected_us", at_us + period_us),
     };
     o.num("at_us", p.at_us())
         .str("description", &p.describe())

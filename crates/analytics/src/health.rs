@@ -179,6 +179,9 @@ impl Default for Baseline {
 /// A value far from its baseline.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Anomaly {
+    /// What was far from its baseline: `restart_rate_per_s`, `message_rate_per_s` or
+    /// `process_count` (the dashboard's names; empty from a bare [`Baseline`]).
+    pub metric: &'static str,
     pub value: f64,
     pub baseline: f64,
     pub stddev: f64,
@@ -196,6 +199,7 @@ impl Baseline {
             let floor = (self.mean.abs() * 1e-9).max(1e-12);
             let score = dev / sd.max(floor);
             (dev > self.k * sd && dev > floor).then_some(Anomaly {
+                metric: "",
                 value: x,
                 baseline: self.mean,
                 stddev: sd,
@@ -250,6 +254,7 @@ pub fn default_rules() -> Vec<AlertRule> {
         op,
         threshold,
         severity,
+        hold_us: 0,
     };
     vec![
         rule(
@@ -298,6 +303,8 @@ pub struct AlertRule {
     pub op: Op,
     pub threshold: f64,
     pub severity: Severity,
+    /// How long the condition must hold before the rule fires (µs; 0: at once).
+    pub hold_us: u64,
 }
 
 /// A rule that fired.
@@ -308,6 +315,74 @@ pub struct Alert {
     pub value: f64,
     pub threshold: f64,
     pub severity: Severity,
+}
+
+/// Alert rules watched over time: each rule fires when its condition has held for its
+/// `hold_us`, and is listed once per time it starts firing.
+#[derive(Clone, Debug, Default)]
+pub struct AlertWatch {
+    pub rules: Vec<AlertRule>,
+    /// When each rule's condition started holding, and whether it fires.
+    state: Vec<(Option<u64>, bool)>,
+    /// Each time a rule started firing, oldest first (the newest 1,000).
+    pub fired: Vec<(u64, Alert)>,
+}
+
+impl AlertWatch {
+    /// Watches `rules`.
+    pub fn new(rules: Vec<AlertRule>) -> AlertWatch {
+        AlertWatch {
+            state: vec![(None, false); rules.len()],
+            rules,
+            fired: Vec::new(),
+        }
+    }
+
+    /// Adds a rule, or replaces the one of the same name (which starts afresh).
+    pub fn set(&mut self, rule: AlertRule) {
+        match self.rules.iter().position(|r| r.name == rule.name) {
+            Some(i) => {
+                self.rules[i] = rule;
+                self.state[i] = (None, false);
+            }
+            None => {
+                self.rules.push(rule);
+                self.state.push((None, false));
+            }
+        }
+    }
+
+    /// Removes the rule named `name`; false if there was none.
+    pub fn remove(&mut self, name: &str) -> bool {
+        match self.rules.iter().position(|r| r.name == name) {
+            Some(i) => {
+                self.rules.remove(i);
+                self.state.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Looks at the dashboard at `t_us`: a rule whose condition has held for its
+    /// `hold_us` starts firing (and is listed); one whose condition fails stops.
+    pub fn observe(&mut self, t_us: u64, dashboard: &BTreeMap<String, f64>) {
+        let now = check_alerts(&self.rules, dashboard);
+        for (rule, state) in self.rules.iter().zip(self.state.iter_mut()) {
+            let Some(alert) = now.iter().find(|a| a.rule == rule.name) else {
+                *state = (None, false);
+                continue;
+            };
+            let since = *state.0.get_or_insert(t_us);
+            if !state.1 && t_us - since >= rule.hold_us {
+                state.1 = true;
+                self.fired.push((t_us, alert.clone()));
+                if self.fired.len() > 1000 {
+                    self.fired.remove(0);
+                }
+            }
+        }
+    }
 }
 
 /// The rules that fire on a dashboard (its fields by name); unknown fields never fire.
@@ -376,6 +451,7 @@ mod tests {
                 op: Op::Above,
                 threshold: 1.0,
                 severity: Severity::Critical,
+                hold_us: 0,
             },
             AlertRule {
                 name: "idle".into(),
@@ -383,6 +459,7 @@ mod tests {
                 op: Op::Below,
                 threshold: 2.0,
                 severity: Severity::Info,
+                hold_us: 0,
             },
             AlertRule {
                 name: "ghost".into(),
@@ -390,6 +467,7 @@ mod tests {
                 op: Op::Above,
                 threshold: 0.0,
                 severity: Severity::Warning,
+                hold_us: 0,
             },
         ];
         let mut d = BTreeMap::new();

@@ -129,10 +129,11 @@ impl Pattern {
                 supervisor,
                 child,
                 period_us,
-                ..
+                at_us,
             } => format!(
-                "Periodic failure: {child} (under {supervisor}) fails every {:.1} s",
-                *period_us as f64 / 1e6
+                "Periodic failure: {child} (under {supervisor}) fails every {:.1} s; next expected at {:.3} s",
+                *period_us as f64 / 1e6,
+                (at_us + period_us) as f64 / 1e6
             ),
         }
     }
@@ -499,11 +500,11 @@ mod tests {
             supervisor: "root".into(),
             child: "root/a".into(),
             period_us: 2_500_000,
-            at_us: 9,
+            at_us: 10_000_000,
         };
         assert_eq!(
             beat.describe(),
-            "Periodic failure: root/a (under root) fails every 2.5 s"
+            "Periodic failure: root/a (under root) fails every 2.5 s; next expected at 12.500 s"
         );
     }
 

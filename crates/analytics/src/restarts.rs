@@ -551,6 +551,14 @@ impl RestartAnalytics {
         })
     }
 
+    /// Automatic restarts `s` made between `from_us` and `to_us` (both included).
+    pub fn restarts_between(&self, s: &SupervisorStats, from_us: u64, to_us: u64) -> u64 {
+        s.history
+            .iter()
+            .filter(|r| r.cause == Cause::Restart && r.t_us >= from_us && r.t_us <= to_us)
+            .count() as u64
+    }
+
     /// When `s` gave up (its restart intensity ran out), oldest first, each with the
     /// child whose failure made it.
     pub fn gave_up<'a>(

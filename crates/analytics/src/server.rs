@@ -7,12 +7,12 @@
 //! takes the same events one by one (a log, a test) and comes to the same analytics.
 
 use crate::health::{
-    assess, check_alerts, queue_analysis, Alert, AlertRule, Anomaly, Baseline, HealthReport,
-    HealthThresholds,
+    assess, check_alerts, default_rules, queue_analysis, Alert, AlertRule, AlertWatch, Anomaly,
+    Baseline, Health, HealthReport, HealthThresholds, QueueAnalysis,
 };
 use crate::metrics::{Kind, MetricId, Metrics, Retention};
 use crate::patterns::{Pattern, PatternConfig, PatternDetector};
-use crate::restarts::{RestartAnalytics, Seen};
+use crate::restarts::{RestartAnalytics, Seen, SupervisorStats};
 use otp_lab_sim::event::{
     Event, EventKind, KindCounts, Noted, ReportContext, StartCause, SupervisorNote,
 };
@@ -105,7 +105,13 @@ pub struct Server {
     counted: Option<Counted>,
     /// Whether any subscription listens to restarts.
     wants_restarts: bool,
-    baseline: Baseline,
+    /// The baselines of the restart rate, the message rate and the process count.
+    baselines: [Baseline; 3],
+    /// Each change of health, for the band along the timeline.
+    health_changes: Vec<(u64, Health, String)>,
+    /// The alert rules (the defaults and the learner's), watched every window over the
+    /// dashboard's last 10 s, and the times they fired.
+    pub watch: AlertWatch,
     window_start: u64,
     window_restarts: u64,
     anomalies: Vec<(u64, Anomaly)>,
@@ -145,6 +151,9 @@ const ID_NOTES: &str = "otp-lab-analytics-server/notes";
 /// Width of the buckets in which spawns, exits and sends are counted (µs).
 pub const COUNT_BUCKET_US: u64 = 10_000;
 
+/// The window of the dashboard the alert rules are watched on (the Lab's default).
+pub const ALERT_WINDOW_US: u64 = 10_000_000;
+
 impl Server {
     /// A server with these settings.
     pub fn new(settings: Settings) -> Server {
@@ -167,7 +176,9 @@ impl Server {
             live: 0,
             counted: None,
             wants_restarts: false,
-            baseline: Baseline::default(),
+            baselines: Default::default(),
+            health_changes: Vec::new(),
+            watch: AlertWatch::new(default_rules()),
             window_start: 0,
             window_restarts: 0,
             anomalies: Vec::new(),
@@ -421,20 +432,41 @@ impl Server {
         self.record_recovery();
     }
 
-    /// Closes restart-rate windows up to `t` and feeds them to the anomaly baseline.
+    /// Closes the windows up to `t` and feeds their restart rate, message rate and
+    /// process count to the anomaly baselines.
     fn roll_window(&mut self, t: u64) {
         let step = self.settings.baseline_interval_us.max(1);
+        let secs = step as f64 / 1e6;
         while t >= self.window_start + step {
-            let rate = self.window_restarts as f64 / (step as f64 / 1e6);
+            let from = self.window_start;
+            let rate = self.window_restarts as f64 / secs;
             self.window_restarts = 0;
             self.window_start += step;
-            if let Some(a) = self.baseline.observe(rate) {
+            self.sync();
+            let messages = self
+                .metrics
+                .aggregate(self.ids.messages, from, self.window_start - 1)
+                .sum
+                / secs;
+            self.track_health(self.window_start);
+            let d = self.dashboard(self.window_start, ALERT_WINDOW_US);
+            self.watch.observe(self.window_start, &d);
+            let values = [
+                ("restart_rate_per_s", rate),
+                ("message_rate_per_s", messages),
+                ("process_count", self.live() as f64),
+            ];
+            for (i, (metric, x)) in values.into_iter().enumerate() {
+                let Some(mut a) = self.baselines[i].observe(x) else {
+                    continue;
+                };
+                a.metric = metric;
                 self.anomalies.push((self.window_start, a));
                 if self.anomalies.len() > 1000 {
                     self.anomalies.remove(0);
                 }
                 self.notify(Notice::Anomaly {
-                    metric: "restart_rate_per_s".to_string(),
+                    metric: metric.to_string(),
                     anomaly: a,
                     at_us: self.window_start,
                 });
@@ -491,7 +523,7 @@ impl Server {
         .map(|id| self.metrics.current(id) as u64)
     }
 
-    /// Restart-rate anomalies found so far.
+    /// Anomalies found so far (restart rate, message rate, process count), oldest first.
     pub fn anomalies(&self) -> &[(u64, Anomaly)] {
         &self.anomalies
     }
@@ -536,20 +568,89 @@ impl Server {
     /// Health now, including mailbox lengths from the world.
     pub fn health(&mut self, w: &World, now_us: u64) -> HealthReport {
         self.sync();
+        let mut report = self.assess_at(now_us, queue_analysis(w));
+        if report.status != Health::Healthy {
+            if let Some(advice) = self.recommendation(now_us) {
+                report.reasons.push(advice);
+            }
+        }
+        report
+    }
+
+    /// Health at `now_us` from the restarts in the health window, the process count,
+    /// `queues` and the root supervisors (one that gave up takes its application down).
+    fn assess_at(&self, now_us: u64, queues: QueueAnalysis) -> HealthReport {
         let t = self.settings.health;
         let from = now_us.saturating_sub(t.restart_window_us);
         let recent = self.metrics.aggregate(self.ids.restarts, from, now_us).sum as u64;
-        let mut report = assess(recent, self.live().max(0) as u64, queue_analysis(w), &t);
-        // a root supervisor that gave up takes its whole application down
+        let mut report = assess(recent, self.live().max(0) as u64, queues, &t);
         for s in self.restarts.all_stats() {
             if !s.alive && !s.path.contains('/') {
-                report.status = crate::health::Health::Critical;
+                report.status = Health::Critical;
                 report
                     .reasons
                     .push(format!("the root supervisor {} is down", s.path));
             }
         }
         report
+    }
+
+    /// What a practitioner would do about the restarts in the health window: find why
+    /// the busiest supervisor's most restarted child fails (and only then consider its
+    /// intensity).
+    fn recommendation(&self, now_us: u64) -> Option<String> {
+        let window = self.settings.health.restart_window_us;
+        let from = now_us.saturating_sub(window);
+        let r = &self.restarts;
+        let (busiest, n) = r
+            .all_stats()
+            .map(|s| (s, r.restarts_between(s, from, now_us)))
+            .fold(
+                None,
+                |best: Option<(&SupervisorStats, u64)>, (s, n)| match best {
+                    Some((_, m)) if m >= n => best,
+                    _ => Some((s, n)),
+                },
+            )?;
+        if n == 0 {
+            return None;
+        }
+        let report = r.supervisor_report(&busiest.path, from, now_us).ok()?;
+        let (child, times) = report.children.first()?;
+        let reason = report
+            .reasons
+            .first()
+            .map_or(String::new(), |(why, k)| format!(", most often {why} ×{k}"));
+        Some(format!(
+            "{} restarted children {n} times in the last {} s, {child} most ({times}×{reason}): find out why {child} fails; raise {}'s intensity (now {} in {} s) only if such failures are expected",
+            busiest.path,
+            window / 1_000_000,
+            busiest.path,
+            busiest.intensity,
+            busiest.period
+        ))
+    }
+
+    /// The health band: each instant the status changed (checked every window of the
+    /// anomaly baselines, mailboxes aside), with its reasons; the newest 1,000.
+    pub fn health_changes(&self) -> &[(u64, Health, String)] {
+        &self.health_changes
+    }
+
+    /// Notes a change of health at `t` for the band.
+    fn track_health(&mut self, t: u64) {
+        let report = self.assess_at(t, QueueAnalysis::default());
+        if self.health_changes.last().map_or(Health::Healthy, |c| c.1) != report.status {
+            let why = if report.reasons.is_empty() {
+                "back to healthy".to_string()
+            } else {
+                report.reasons.join("; ")
+            };
+            self.health_changes.push((t, report.status, why));
+            if self.health_changes.len() > 1000 {
+                self.health_changes.remove(0);
+            }
+        }
     }
 
     /// The alert rules that fire on the dashboard.

@@ -103,12 +103,104 @@ fn restart_rate_anomaly_on_a_burst_not_on_a_steady_rate() {
     let (s, _, _) = run(FLAT, burst, 32000, |_| {});
     assert!(!s.borrow().anomalies().is_empty());
     let steady = r#"{"every":250,"until":30000,"op":"kill","target":"root/a"}"#;
-    let (s, _, _) = run(FLAT, steady, 30000, |_| {});
-    assert!(
-        s.borrow().anomalies().is_empty(),
-        "{:?}",
-        s.borrow().anomalies()
+    assert_quiet(&run(FLAT, steady, 30000, |_| {}).0.borrow());
+}
+
+/// Asserts that nothing left its baseline.
+fn assert_quiet(s: &Server) {
+    assert!(s.anomalies().is_empty(), "{:?}", s.anomalies());
+}
+
+#[test]
+fn the_process_count_and_message_rate_have_baselines_too() {
+    let tree = r#"{"id":"root","intensity":10,"period":1,"children":[{"id":"a"},{"id":"t","restart":"temporary"}]}"#;
+    // a temporary child killed after 20 quiet seconds is not restarted: one process fewer
+    let (s, _, _) = run(
+        tree,
+        r#"{"at":20500,"op":"kill","target":"root/t"}"#,
+        25000,
+        |_| {},
     );
+    let s = s.borrow();
+    let metrics: Vec<&str> = s.anomalies().iter().map(|(_, a)| a.metric).collect();
+    assert!(metrics.contains(&"process_count"), "{:?}", s.anomalies());
+    let (t, a) = s
+        .anomalies()
+        .iter()
+        .find(|(_, a)| a.metric == "process_count")
+        .unwrap();
+    assert_eq!(
+        (*t, a.value, a.baseline),
+        (21_000_000, 3.0, 4.0),
+        "driver, root, a, t: then 3"
+    );
+    // quiet, nothing leaves its baseline
+    assert_quiet(&run(tree, "", 25000, |_| {}).0.borrow());
+}
+
+#[test]
+fn health_over_time_changes_with_its_reasons_and_advises() {
+    let (s, world, end) = run(
+        FLAT,
+        r#"{"every":200,"until":3000,"op":"kill","target":"root/a"}"#,
+        4000,
+        |_| {},
+    );
+    let mut s = s.borrow_mut();
+    let band: Vec<(u64, &str)> = s
+        .health_changes()
+        .iter()
+        .map(|(t, h, _)| (*t, h.name()))
+        .collect();
+    // more than 5 restarts in the window warn, more than 10 are critical
+    assert_eq!(
+        band.iter().map(|b| b.1).collect::<Vec<_>>(),
+        ["warning", "critical"],
+        "{band:?}"
+    );
+    assert!(band[0].0 < band[1].0);
+    assert!(s.health_changes()[1]
+        .2
+        .contains("restarts in the window (> 10)"));
+    let now = s.health(&world, end);
+    let advice = now.reasons.last().unwrap();
+    assert!(
+        advice.starts_with("root restarted children 15 times in the last 300 s, root/a most (15×, most often killed ×15): find out why root/a fails; raise root's intensity (now 100000 in 1 s) only if"),
+        "{advice}"
+    );
+}
+
+#[test]
+fn alert_rules_fire_after_holding_and_are_listed_with_their_instant() {
+    let rule = |name: &str, hold_us| AlertRule {
+        name: name.into(),
+        field: "restart_rate_per_s".into(),
+        op: Op::Above,
+        threshold: 0.5,
+        severity: Severity::Warning,
+        hold_us,
+    };
+    let (s, _, _) = run(
+        FLAT,
+        r#"{"every":500,"from":1000,"until":10000,"op":"kill","target":"root/a"}"#,
+        25000,
+        |srv| {
+            srv.watch.set(rule("busy", 3_000_000));
+            srv.watch.set(rule("never", 30_000_000));
+            assert!(srv.watch.remove("restart_storm"));
+        },
+    );
+    let s = s.borrow();
+    let fired: Vec<(u64, &str)> = s
+        .watch
+        .fired
+        .iter()
+        .filter(|(_, a)| a.rule == "busy" || a.rule == "never")
+        .map(|(t, a)| (*t, a.rule.as_str()))
+        .collect();
+    // above 0.5/s from the window that ends at 2 s; held 3 s at 5 s; once
+    assert_eq!(fired, [(5_000_000, "busy")], "{:?}", s.watch.fired);
+    assert!(s.watch.rules.iter().all(|r| r.name != "restart_storm"));
 }
 
 #[test]
@@ -171,6 +263,7 @@ fn dashboard_alerts_and_health() {
             op: Op::Above,
             threshold: 5.0,
             severity: Severity::Critical,
+            hold_us: 0,
         },
         AlertRule {
             name: "few processes".into(),
@@ -178,6 +271,7 @@ fn dashboard_alerts_and_health() {
             op: Op::Below,
             threshold: 3.0,
             severity: Severity::Warning,
+            hold_us: 0,
         },
     ];
     let alerts = s.alerts(&rules, end, 2_000_000);

@@ -156,17 +156,17 @@ pub fn grade(
     after: &[(String, Option<String>)],
     guess: &BTreeSet<String>,
 ) -> (BTreeSet<String>, bool) {
-    let truth: BTreeSet<String> = before
-        .iter()
-        .filter(|(path, pid)| {
-            pid.is_some()
-                && after
-                    .iter()
-                    .find(|(p, _)| p == path)
-                    .is_none_or(|(_, after_pid)| after_pid != pid)
-        })
-        .map(|(p, _)| p.clone())
-        .collect();
+    // inserted one by one: collecting into a set costs the download a sort
+    let mut truth = BTreeSet::new();
+    for (path, pid) in before {
+        let changed = after
+            .iter()
+            .find(|(p, _)| p == path)
+            .is_none_or(|(_, after_pid)| after_pid != pid);
+        if pid.is_some() && changed {
+            truth.insert(path.clone());
+        }
+    }
     let ok = &truth == guess;
     (truth, ok)
 }

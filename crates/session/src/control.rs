@@ -109,7 +109,7 @@ impl Run {
                     ("window_ms", Term::Int(*window_ms as i64)),
                 ]))
             }
-            Query::Health | Query::Metrics(..) => Term::NIL_TERM,
+            _ => Term::NIL_TERM,
         }
     }
 

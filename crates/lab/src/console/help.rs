@@ -363,7 +363,7 @@ const ENTRIES: &[Entry] = &[
         elixir: "Control.get_health()",
         erlang: "",
         summary: "the system's health now",
-        details: "{:ok, %{overall_status, reasons, process_count, restart_rate, message_queue_lengths}}, as the dashboard computes it.",
+        details: "As the dashboard's health: status, reasons, process count, restart rate, mailboxes.",
         examples: ["Control.get_health()", ""],
     },
     Entry {
@@ -371,7 +371,7 @@ const ENTRIES: &[Entry] = &[
         elixir: "Control.get_metrics(metric, time_range \\\\ :last_minute)",
         erlang: "",
         summary: "one metric over a time range",
-        details: "metric: :restarts_total, :failures_total, :spawns, :exits, :messages, :processes or :recovery_time_us; time_range: :last_10_seconds, :last_minute, :last_10_minutes, :last_hour or :all. {:ok, %{count, sum, min, max, mean, p50, p95, p99, rate}} or {:error, :unknown_metric}.",
+        details: "metric: as Lab.add_chart/3 (or :restarts_total, :failures_total); time_range: :last_10_seconds, :last_minute, :last_10_minutes, :last_hour or :all.",
         examples: ["Control.get_metrics(:restarts_total, :last_minute)", ""],
     },
 ];
