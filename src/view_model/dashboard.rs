@@ -98,8 +98,7 @@ impl Dash {
                 supervisor,
             )
         };
-        let now = to;
-        let health = run.health(now);
+        let health = run.health(to);
         let (patterns, anomalies, alerts) = {
             let server = run.analytics.borrow();
             let patterns: Vec<Notice> = server

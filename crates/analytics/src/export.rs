@@ -7,7 +7,7 @@ use crate::patterns::Pattern;
 use crate::restarts::{RestartAnalytics, RestartRecord};
 use crate::server::Server;
 use otp_lab_sim::World;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// One supervisor's figures at an instant.
@@ -68,7 +68,7 @@ impl Snapshot {
                 alive: s.alive,
                 history: a
                     .history(s)
-                    .filter(|r| r.t_us <= at_us && r.t_us >= at_us.saturating_sub(window_us))
+                    .filter(|r| in_window(r.t_us, at_us, window_us))
                     .collect(),
             })
             .collect();
@@ -97,7 +97,7 @@ impl Snapshot {
                 .patterns
                 .found
                 .iter()
-                .filter(|p| p.at_us() <= at_us && p.at_us() >= at_us.saturating_sub(window_us))
+                .filter(|p| in_window(p.at_us(), at_us, window_us))
                 .cloned()
                 .collect(),
         });
@@ -393,6 +393,11 @@ fn pattern_json(p: &Pattern) -> String {
         .end()
 }
 
+/// Whether `t_us` falls in the `window_us` before `at_us` (both ends included).
+fn in_window(t_us: u64, at_us: u64, window_us: u64) -> bool {
+    t_us <= at_us && t_us >= at_us.saturating_sub(window_us)
+}
+
 /// A restart record as JSON.
 fn record_json(r: &RestartRecord) -> String {
     Obj::new()
@@ -459,26 +464,47 @@ impl crate::supervisor::Report {
     /// JSON: the window, the figures, the history (as in [`Snapshot::to_json`]), the
     /// rankings, the budget's steps and the escalations.
     pub fn to_json(&self) -> Value {
-        let history: Vec<Value> = self
-            .history
-            .iter()
-            .map(|r| serde_json::from_str(&record_json(r)).unwrap_or(Value::Null))
-            .collect();
-        let escalations = |list: &[crate::supervisor::Escalation]| -> Vec<Value> {
-            list.iter()
-                .map(|e| json!({"at_us": e.at_us, "supervisor": e.supervisor, "child": e.child}))
-                .collect()
+        let ranking = |list: &[(String, u64)]| {
+            json::array(
+                list.iter()
+                    .map(|(name, n)| format!("[{},{n}]", json::string(name))),
+            )
         };
-        json!({
-            "path": self.path, "from_us": self.from_us, "to_us": self.to_us,
-            "intensity": self.intensity, "period_s": self.period, "alive": self.alive,
-            "restarts": self.restarts, "failures": self.failures,
-            "failure_rate_per_s": self.failure_rate_per_s,
-            "reasons": self.reasons, "children": self.children,
-            "between_restarts_p50_us": self.between_p50_us,
-            "between_restarts_p95_us": self.between_p95_us,
-            "budget": self.budget, "gave_up": escalations(&self.gave_up),
-            "received": escalations(&self.received), "restart_history": history,
-        })
+        let escalations = |list: &[crate::supervisor::Escalation]| {
+            json::array(list.iter().map(|e| {
+                Obj::new()
+                    .num("at_us", e.at_us)
+                    .str("supervisor", &e.supervisor)
+                    .str("child", &e.child)
+                    .end()
+            }))
+        };
+        let opt = |v: Option<u64>| v.map_or("null".to_string(), |v| v.to_string());
+        let text = Obj::new()
+            .str("path", &self.path)
+            .num("from_us", self.from_us)
+            .num("to_us", self.to_us)
+            .num("intensity", self.intensity)
+            .num("period_s", self.period)
+            .num("alive", self.alive)
+            .num("restarts", self.restarts)
+            .num("failures", self.failures)
+            .float("failure_rate_per_s", self.failure_rate_per_s)
+            .raw("reasons", &ranking(&self.reasons))
+            .raw("children", &ranking(&self.children))
+            .raw("between_restarts_p50_us", &opt(self.between_p50_us))
+            .raw("between_restarts_p95_us", &opt(self.between_p95_us))
+            .raw(
+                "budget",
+                &json::array(self.budget.iter().map(|(t, n)| format!("[{t},{n}]"))),
+            )
+            .raw("gave_up", &escalations(&self.gave_up))
+            .raw("received", &escalations(&self.received))
+            .raw(
+                "restart_history",
+                &json::array(self.history.iter().map(record_json)),
+            )
+            .end();
+        serde_json::from_str(&text).unwrap_or(Value::Null)
     }
 }

@@ -551,12 +551,28 @@ impl RestartAnalytics {
         })
     }
 
-    /// Automatic restarts `s` made between `from_us` and `to_us` (both included).
-    pub fn restarts_between(&self, s: &SupervisorStats, from_us: u64, to_us: u64) -> u64 {
+    /// When `s` restarted children on its own (the history kept), oldest first.
+    pub fn restart_times<'a>(&'a self, s: &'a SupervisorStats) -> impl Iterator<Item = u64> + 'a {
         s.history
             .iter()
-            .filter(|r| r.cause == Cause::Restart && r.t_us >= from_us && r.t_us <= to_us)
+            .filter(|r| r.cause == Cause::Restart)
+            .map(|r| r.t_us)
+    }
+
+    /// Automatic restarts `s` made between `from_us` and `to_us` (both included).
+    pub fn restarts_between(&self, s: &SupervisorStats, from_us: u64, to_us: u64) -> u64 {
+        self.restart_times(s)
+            .filter(|t| (from_us..=to_us).contains(t))
             .count() as u64
+    }
+
+    /// Child failures `s` reported between `from_us` and `to_us` (both included).
+    pub fn failures_between(&self, s: &SupervisorStats, from_us: u64, to_us: u64) -> u64 {
+        s.failure_times
+            .iter()
+            .filter(|(t, _)| (from_us..=to_us).contains(t))
+            .map(|(_, k)| *k as u64)
+            .sum()
     }
 
     /// When `s` gave up (its restart intensity ran out), oldest first, each with the
@@ -588,12 +604,7 @@ impl RestartAnalytics {
     ) -> Result<f64, UnknownSupervisor> {
         let s = self.stats(path)?;
         let from = now_us.saturating_sub(window_us);
-        let n: u64 = s
-            .failure_times
-            .iter()
-            .filter(|(t, _)| *t >= from && *t <= now_us)
-            .map(|(_, k)| *k as u64)
-            .sum();
+        let n = self.failures_between(s, from, now_us);
         // over the part of the window that has happened (as the metrics engine's rates)
         Ok(n as f64 / ((now_us - from).max(1) as f64 / 1e6))
     }

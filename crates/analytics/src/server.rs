@@ -235,8 +235,9 @@ impl Server {
         server
     }
 
-    /// Live processes: spawns minus exits since the server started listening.
-    fn live(&self) -> i64 {
+    /// Live processes: spawns minus exits since the server started listening (the
+    /// dashboard's `process_count`).
+    pub fn live(&self) -> i64 {
         match &self.counted {
             Some(c) => {
                 let spawns = c.counts.get(EventKind::Spawn) - c.base[0];
@@ -442,15 +443,15 @@ impl Server {
             let rate = self.window_restarts as f64 / secs;
             self.window_restarts = 0;
             self.window_start += step;
-            self.sync();
+            self.track_health(self.window_start);
+            // the dashboard records the pending counts first (it syncs)
+            let d = self.dashboard(self.window_start, ALERT_WINDOW_US);
+            self.watch.observe(self.window_start, &d);
             let messages = self
                 .metrics
                 .aggregate(self.ids.messages, from, self.window_start - 1)
                 .sum
                 / secs;
-            self.track_health(self.window_start);
-            let d = self.dashboard(self.window_start, ALERT_WINDOW_US);
-            self.watch.observe(self.window_start, &d);
             let values = [
                 ("restart_rate_per_s", rate),
                 ("message_rate_per_s", messages),

@@ -76,10 +76,8 @@ impl RestartAnalytics {
         to_us: u64,
     ) -> Result<Report, UnknownSupervisor> {
         let s = self.stats(path)?;
-        let all: Vec<RestartRecord> = self.history(s).collect();
         let in_range = |t: u64| t >= from_us && t <= to_us;
-        let history: Vec<RestartRecord> =
-            all.iter().filter(|r| in_range(r.t_us)).cloned().collect();
+        let history: Vec<RestartRecord> = self.history(s).filter(|r| in_range(r.t_us)).collect();
         let restarts: Vec<&RestartRecord> = history
             .iter()
             .filter(|r| r.cause == Cause::Restart)
@@ -92,8 +90,7 @@ impl RestartAnalytics {
         let mut gaps: Vec<u64> = restarts.windows(2).map(|w| w[1].t_us - w[0].t_us).collect();
         otp_lab_sim::sort::sort_by(&mut gaps, |a, b| a < b);
         let window = to_us.saturating_sub(from_us).max(1);
-        let failures = (self.failure_rate(path, to_us, window).unwrap_or(0.0) * window as f64 / 1e6)
-            .round() as u64;
+        let failures = self.failures_between(s, from_us, to_us);
         let escalation = |(at_us, child): (u64, std::rc::Rc<str>), sup: &str| Escalation {
             at_us,
             supervisor: sup.to_string(),
@@ -104,21 +101,21 @@ impl RestartAnalytics {
             .filter(|(t, _)| in_range(*t))
             .map(|e| escalation(e, path))
             .collect();
+        // the give-ups of its child supervisors (paths one level under its own)
         let prefix = format!("{path}/");
-        let received = self
-            .all_stats()
-            .filter(|c| {
-                c.path
-                    .strip_prefix(&prefix)
-                    .is_some_and(|id| !id.contains('/'))
-            })
-            .flat_map(|c| {
-                self.gave_up(c)
-                    .filter(|(t, _)| in_range(*t))
-                    .map(|e| escalation(e, &c.path))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let mut received = Vec::new();
+        for c in self.all_stats() {
+            if c.path
+                .strip_prefix(&prefix)
+                .is_some_and(|id| !id.contains('/'))
+            {
+                received.extend(
+                    self.gave_up(c)
+                        .filter(|(t, _)| in_range(*t))
+                        .map(|e| escalation(e, &c.path)),
+                );
+            }
+        }
         Ok(Report {
             path: path.to_string(),
             from_us,
@@ -133,7 +130,7 @@ impl RestartAnalytics {
             children: ranked(children),
             between_p50_us: percentile(&gaps, 50),
             between_p95_us: percentile(&gaps, 95),
-            budget: self.budget(s, &all, from_us, to_us),
+            budget: self.budget(s, from_us, to_us),
             gave_up,
             received,
             history,
@@ -146,17 +143,12 @@ impl RestartAnalytics {
     fn budget(
         &self,
         s: &crate::restarts::SupervisorStats,
-        all: &[RestartRecord],
         from_us: u64,
         to_us: u64,
     ) -> Vec<(u64, u32)> {
         let inits: Vec<u64> = self.incarnation_starts(s).collect();
         // oldest first, as the history
-        let restarts: Vec<u64> = all
-            .iter()
-            .filter(|r| r.cause == Cause::Restart)
-            .map(|r| r.t_us)
-            .collect();
+        let restarts: Vec<u64> = self.restart_times(s).collect();
         let period = s.period as u64;
         let count_at = |t: u64| {
             let incarnation = inits.partition_point(|&i| i <= t);

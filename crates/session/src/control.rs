@@ -118,15 +118,15 @@ impl Run {
         let now = self.lab.now_us();
         let health = self.health(now);
         let queues = queue_analysis(self.lab.world());
+        // (health() synced the counts)
         let (processes, restarts) = {
-            let mut server = self.analytics.borrow_mut();
-            let d = server.dashboard(now, HEALTH_WINDOW_US);
+            let server = self.analytics.borrow();
             let from = now.saturating_sub(HEALTH_WINDOW_US);
             let m = &server.metrics;
             let restarts = m
                 .id("restarts")
                 .map_or(0.0, |id| m.aggregate(id, from, now).sum);
-            (d.get("process_count").copied().unwrap_or(0.0), restarts)
+            (server.live().max(0), restarts)
         };
         let reasons = health
             .reasons
@@ -143,7 +143,7 @@ impl Run {
                 ]),
             ),
             ("overall_status", Term::atom(health.status.name())),
-            ("process_count", Term::Int(processes as i64)),
+            ("process_count", Term::Int(processes)),
             ("reasons", Term::list(reasons)),
             // per second over the whole window, as get_failure_rate/2 counts
             (
