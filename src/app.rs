@@ -29,17 +29,19 @@ pub fn App() -> impl IntoView {
     let shared_lesson = shared_lesson_in_location();
     let shared = RwSignal::new(None::<String>);
     let copy = move |embed: bool| {
-        let url = lab.share_url(embed);
-        let text = if embed {
-            format!(
-                "<iframe src=\"{}\" width=\"900\" height=\"560\" title=\"OTP Lab experiment\" loading=\"lazy\"></iframe>",
-                url.replace('"', "%22")
-            )
-        } else {
-            url
-        };
-        copy_text(&text);
-        shared.set(Some(text));
+        leptos::task::spawn_local(async move {
+            let url = lab.share_url(embed).await;
+            let text = if embed {
+                format!(
+                    "<iframe src=\"{}\" width=\"900\" height=\"560\" title=\"OTP Lab experiment\" loading=\"lazy\"></iframe>",
+                    url.replace('"', "%22")
+                )
+            } else {
+                url
+            };
+            copy_text(&text);
+            shared.set(Some(text));
+        });
     };
     // the page shown, kept as its id (a signal type the page already has; see LabHandle::tab)
     let page = RwSignal::new(if shared_lesson.is_some() {
@@ -164,13 +166,26 @@ fn copy_text(text: &str) {
 /// The embedded view (`#embed.…`): the tree, the timeline and a link to the full Lab.
 #[component]
 pub fn EmbedBar(lab: LabHandle) -> impl IntoView {
+    // the full lab's link, compressed again only when the experiment changed
+    let href = RwSignal::new(String::new());
+    let last = StoredValue::new(None::<otp_lab_session::share::ShareLink>);
+    Effect::new(move |_| {
+        lab.status.track();
+        let l = lab.share_link();
+        if last.with_value(|x| x.as_ref() != Some(&l)) {
+            last.set_value(Some(l.clone()));
+            leptos::task::spawn_local(async move {
+                href.set(crate::driver::page_url(&l, "").await);
+            });
+        }
+    });
     view! {
         <div class="embed-bar">
             <strong>"OTP Lab"</strong>
             <button type="button" class="primary" on:click=move |_| lab.toggle_play()>
                 {move || if lab.status.with(|s| s.playing && s.live) { "Pause" } else { "Play" }}
             </button>
-            <a href=move || { lab.status.track(); lab.share_url(false) } target="_blank" rel="noopener">
+            <a href=move || href.get() target="_blank" rel="noopener">
                 "Open in OTP Lab"
             </a>
         </div>

@@ -169,18 +169,13 @@ fn LessonView(
         l.lesson = Some(lesson.id.to_string());
         l.progress = Some(progress.get_untracked().to_text());
         l.tab = None;
-        let base = web_sys::window()
-            .and_then(|w| w.location().href().ok())
-            .unwrap_or_default();
-        let url = format!(
-            "{}#{}",
-            base.split('#').next().unwrap_or(""),
-            otp_lab_session::share::encode(&l)
-        );
-        if let Some(w) = web_sys::window() {
-            let _ = w.navigator().clipboard().write_text(&url);
-        }
-        shared.set(Some(url));
+        leptos::task::spawn_local(async move {
+            let url = crate::driver::page_url(&l, "").await;
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&url);
+            }
+            shared.set(Some(url));
+        });
     };
     let hints_shown = RwSignal::new(0usize);
     let passed = RwSignal::new(vec![false; lesson.tasks.len()]);

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use super::{LabHandle, DEFAULT_SEED};
+use super::{compress, LabHandle, DEFAULT_SEED};
 use crate::view_model::nav::{Choice, Tab};
 use otp_lab_lab::presets::PRESETS;
 use otp_lab_session::session::Cursor;
@@ -78,13 +78,8 @@ impl LabHandle {
     }
 
     /// The page's URL for the current experiment (embedded or not).
-    pub fn share_url(&self, embed: bool) -> String {
-        let base = web_sys::window()
-            .and_then(|w| w.location().href().ok())
-            .unwrap_or_default();
-        let base = base.split('#').next().unwrap_or("").to_string();
-        let prefix = if embed { "embed." } else { "" };
-        format!("{base}#{prefix}{}", share::encode(&self.share_link()))
+    pub async fn share_url(self, embed: bool) -> String {
+        page_url(&self.share_link(), if embed { "embed." } else { "" }).await
     }
 
     /// Writes the link into the address bar when the experiment changed (no history
@@ -105,10 +100,30 @@ impl LabHandle {
         } else {
             ""
         };
-        let fragment = format!("#{prefix}{}", share::encode(&l));
-        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&fragment));
-        }
-        self.frame_state.update_value(|f| f.last_link = Some(l));
+        let write = self.frame_state.with_value(|f| f.link_writes) + 1;
+        self.frame_state.update_value(|f| {
+            f.last_link = Some(l.clone());
+            f.link_writes = write;
+        });
+        let handle = *self;
+        leptos::task::spawn_local(async move {
+            let fragment = format!("#{prefix}{}", compress::fragment(&l).await);
+            let latest = handle.frame_state.with_value(|f| f.link_writes) == write;
+            if !latest || !handle.follows_url.get_untracked() {
+                return;
+            }
+            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&fragment));
+            }
+        });
     }
+}
+
+/// This page's address with a link's fragment (`prefix`: `embed.` or nothing).
+pub async fn page_url(link: &ShareLink, prefix: &str) -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let base = base.split('#').next().unwrap_or("").to_string();
+    format!("{base}#{prefix}{}", compress::fragment(link).await)
 }

@@ -9,10 +9,12 @@
 
 mod address;
 mod commands;
+pub mod compress;
 mod graph;
 mod rows;
 mod sequence;
 
+pub use address::page_url;
 pub use rows::{reconcile_rows, RowCell};
 
 use std::cell::RefCell;
@@ -146,8 +148,10 @@ struct FrameState {
     tree_key: Option<(usize, u64, u64)>,
     /// Bumped by everything that changes the view without logging (scrub, fold, load).
     generation: u64,
-    /// The link last written to the address bar.
+    /// The link last written to the address bar, and how many were asked for (a write
+    /// lands only if no newer one was asked for while it was compressed).
     last_link: Option<ShareLink>,
+    link_writes: u64,
 }
 
 impl LabHandle {

@@ -518,6 +518,8 @@ await test('share: the address bar follows the experiment; a fresh page opens th
   await page.waitForFunction(() => location.hash.startsWith('#v1.') && location.hash.length > 20, null, { timeout: 5000 });
   await page.waitForTimeout(700); // the address bar is debounced
   await button('Share').click();
+  // the browser compresses the link (CompressionStream): it shows a moment later
+  await page.waitForFunction(() => document.querySelector('[aria-label="Shared link"]').value.includes('#'), null, { timeout: 5000 });
   const shared = await page.getByLabel('Shared link').inputValue();
   assert(shared.includes('#v1.'), `the Share box shows the link: ${shared}`);
   assert(shared.length < 1500, `a short link (${shared.length} characters)`);
@@ -608,6 +610,7 @@ await test('lessons: follow one to its last task, predict-then-run, progress per
   assert((await page.locator('.hints .hint').count()) >= 1, 'hints are shown');
   // share the lesson: a fresh browser (no saved progress) opens the same lesson and state
   await button('Share lesson').click();
+  await page.waitForFunction(() => document.querySelector('[aria-label="Shared lesson link"]').value.includes('#'), null, { timeout: 5000 });
   const url = await page.getByLabel('Shared lesson link').inputValue();
   assert(url.includes('#v1.'), `a lesson link: ${url}`);
   const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -135,6 +135,13 @@ impl ShareLink {
 
 /// The fragment (without `#`) for a link.
 pub fn encode(link: &ShareLink) -> String {
+    wrap(&miniz_oxide::deflate::compress_to_vec(&payload(link), 9))
+}
+
+/// The link's contents before compression: the compact JSON that [`wrap`] expects
+/// raw-DEFLATE-compressed (the site compresses it with the browser's own
+/// `CompressionStream`; [`encode`] with miniz_oxide).
+pub fn payload(link: &ShareLink) -> Vec<u8> {
     let mut o = Map::new();
     match &link.experiment.source {
         Source::Preset(p) => {
@@ -179,9 +186,32 @@ pub fn encode(link: &ShareLink) -> String {
     if !link.views.is_default() {
         o.insert("vw".into(), link.views.to_json());
     }
-    let bytes = Value::Object(o).to_string().into_bytes();
-    let packed = miniz_oxide::deflate::compress_to_vec(&bytes, 9);
+    Value::Object(o).to_string().into_bytes()
+}
+
+/// The fragment for a payload compressed with raw DEFLATE (any compressor, any level).
+pub fn wrap(packed: &[u8]) -> String {
     format!("v{VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// Raw DEFLATE without compression (stored blocks): what a browser without
+/// `CompressionStream` shares — a longer link that every reader opens.
+pub fn stored(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 5 * (bytes.len() / 0xffff + 1));
+    let mut chunks = bytes.chunks(0xffff).peekable();
+    if chunks.peek().is_none() {
+        // one empty final block
+        out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
+    }
+    while let Some(c) = chunks.next() {
+        let last = chunks.peek().is_none();
+        let n = c.len() as u16;
+        out.push(last as u8);
+        out.extend_from_slice(&n.to_le_bytes());
+        out.extend_from_slice(&(!n).to_le_bytes());
+        out.extend_from_slice(c);
+    }
+    out
 }
 
 /// Reads a fragment (with or without `#`, with or without an `embed.` prefix).
@@ -384,6 +414,19 @@ mod tests {
         let f = encode(&e);
         assert!(f.len() <= 1500, "{} characters", f.len());
         assert_eq!(decode(&f).unwrap().experiment.actions, e.experiment.actions);
+    }
+
+    /// What a browser without `CompressionStream` shares opens like a compressed link,
+    /// whatever its length (one stored block holds at most 65,535 bytes).
+    #[test]
+    fn stored_blocks_open() {
+        let l = sample();
+        assert_eq!(decode(&wrap(&stored(&payload(&l)))).unwrap(), l);
+        for n in [0usize, 1, 0xffff, 0x10000, 3 * 0xffff + 7] {
+            let bytes: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+            let back = miniz_oxide::inflate::decompress_to_vec(&stored(&bytes)).unwrap();
+            assert_eq!(back, bytes, "{n} bytes");
+        }
     }
 
     /// Links written by every version, kept working forever.
