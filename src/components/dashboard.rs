@@ -7,7 +7,9 @@ use wasm_bindgen::JsCast;
 
 use crate::driver::LabHandle;
 use crate::view_model::charts::{charts_html, mailboxes_html, numbers_html};
-use crate::view_model::dashboard::{bounds, window_value, OPTIONS, WINDOWS};
+use crate::view_model::dashboard::{
+    alert_line, bounds, own_forms_html, window_value, OPTIONS, WINDOWS,
+};
 use otp_lab_lab::sequence::svg::esc;
 
 #[component]
@@ -23,7 +25,19 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
         lab.window.set(w);
         lab.publish_analytics();
     };
-    // a range button, or anything dated (a history row, an escalation, a pattern, an
+    // what the last line of the forms (or a Remove button) answered
+    let said = RwSignal::new(String::new());
+    let run = move |line: String| {
+        lab.run_line(&line);
+        let answer = lab
+            .console
+            .with_untracked(|c| c.last().map(|e| e.output.clone()))
+            .unwrap_or_default();
+        said.set(format!("{line} → {answer}"));
+        lab.publish_analytics();
+    };
+    // a line to run (a form's button, Remove), a rule to edit, a range button, or
+    // anything dated (a history row, an escalation, a pattern, an
     // anomaly, a fired alert): the cursor moves to its instant
     let act = move |target: Option<web_sys::EventTarget>| {
         let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
@@ -31,8 +45,52 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
         };
         let (now, head) = lab.status.with_untracked(|s| (s.now_us, s.head_us));
         let (from, to) = bounds(lab.window.get_untracked(), head);
+        if let Some(line) = attr(&el, "data-line") {
+            run(line);
+            return true;
+        }
+        if let Some(rule) = attr(&el, "data-edit") {
+            // name|field|op|threshold|severity|hold_ms (the name may hold a `|`)
+            let mut parts: Vec<&str> = rule.rsplitn(6, '|').collect();
+            parts.reverse();
+            for (id, v) in [
+                "al-name",
+                "al-field",
+                "al-op",
+                "al-threshold",
+                "al-severity",
+                "al-hold",
+            ]
+            .iter()
+            .zip(parts)
+            {
+                set_value(id, v);
+            }
+            return true;
+        }
         if let Ok(Some(b)) = el.closest("[data-act]") {
             set_window(match b.get_attribute("data-act").as_deref() {
+                Some("chart") => {
+                    let [m, a, b] = ["ch-metric", "ch-agg", "ch-bucket"].map(value);
+                    run(format!("Lab.add_chart(:{m}, :{a}, {b})"));
+                    return true;
+                }
+                Some("alert") => {
+                    let v = [
+                        "al-name",
+                        "al-field",
+                        "al-op",
+                        "al-threshold",
+                        "al-severity",
+                        "al-hold",
+                    ]
+                    .map(value);
+                    match alert_line([&v[0], &v[1], &v[2], &v[3], &v[4], &v[5]]) {
+                        Ok(line) => run(line),
+                        Err(e) => said.set(e),
+                    }
+                    return true;
+                }
                 // a range on the timeline: scrub to an instant, start or end it there
                 Some("from") => {
                     let to = if to > now { to } else { head };
@@ -85,7 +143,8 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
                 </span>
                 <ul class="plain reasons" inner_html=move || lab.health.with(|h| h.1.iter().map(|r| format!("<li>{}</li>", esc(r))).collect::<String>())></ul>
             </div>
-            <div class="alerts"><h3>"Alerts"</h3><ul class="plain" inner_html=move || lab.alerts.get()></ul></div>
+            <div class="alerts"><h3>"Alerts"</h3><ul class="plain" inner_html=move || lab.alerts.get()></ul>
+                <h3>"Alert rules"</h3><ul class="plain rules" inner_html=move || lab.rules.get()></ul></div>
             <div class="alerts"><h3>"Restart patterns"</h3><ul class="plain" inner_html=move || lab.patterns.get()></ul></div>
             <div class="alerts"><h3>"Anomalies"</h3><ul class="plain" inner_html=move || lab.anomalies.get()></ul></div>
             // redrawn whenever the charts change (a list keyed by title kept the first drawing)
@@ -94,6 +153,11 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
                 <figcaption>"Mailbox lengths"<span class="unit">" (messages waiting, longest first)"</span></figcaption>
                 <div inner_html=move || lab.mailboxes.with(|b| mailboxes_html(b))></div>
             </figure>
+            <section class="own" aria-label="Your charts and alert rules">
+                <h3>"Your charts and alert rules"</h3>
+                <div inner_html=own_forms_html()></div>
+                <p class="form-said" role="status">{move || said.get()}</p>
+            </section>
             <dl class="numbers" inner_html=move || lab.dashboard.with(|d| numbers_html(d.iter()))></dl>
             <div class="exports" role="group" aria-label="Export">
                 <span>"Export: "</span>
@@ -105,6 +169,29 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// An attribute of `el` or of the nearest element above it that has one.
+fn attr(el: &web_sys::Element, name: &str) -> Option<String> {
+    el.closest(&format!("[{name}]")).ok()??.get_attribute(name)
+}
+
+/// The value of the form control with this id (empty if there is none).
+fn value(id: &str) -> String {
+    control(id)
+        .and_then(|e| js_sys::Reflect::get(&e, &"value".into()).ok()?.as_string())
+        .unwrap_or_default()
+}
+
+/// Sets the value of the form control with this id.
+fn set_value(id: &str, v: &str) {
+    if let Some(e) = control(id) {
+        let _ = js_sys::Reflect::set(&e, &"value".into(), &v.into());
+    }
+}
+
+fn control(id: &str) -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id(id)
 }
 
 /// Saves `text` as a file download (a Blob URL and a temporary link).

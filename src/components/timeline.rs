@@ -1,5 +1,7 @@
 //! The timeline scrubber: drag to any past instant and the tree, inspector, log and
-//! charts all show it; step one event back or forward; "Live" returns to the head.
+//! charts all show it; step one event back or forward; "Live" returns to the head. Under
+//! it, the health band: healthy, warning or critical over the run, each change with its
+//! reasons in its title and accessible name.
 
 use leptos::prelude::*;
 
@@ -33,6 +35,10 @@ pub fn Timeline(lab: LabHandle) -> impl IntoView {
                     }
                 }
             />
+            <div class="health-band" data-view="health-band" role="img"
+                style=move || lab.band.with(|b| b.0.clone())
+                aria-label=move || lab.band.with(|b| band_text(&b.1))
+                title=move || lab.band.with(|b| band_text(&b.1))></div>
             </div>
             <span class="timeline-pos">
                 {move || lab.status.with(|s| format!("{} / {}", format_time_us(s.now_us), format_time_us(s.head_us)))}
@@ -44,5 +50,14 @@ pub fn Timeline(lab: LabHandle) -> impl IntoView {
                 on:click=move |_| lab.go_live()
             >"Live"</button>
         </div>
+    }
+}
+
+/// The band's changes as text.
+fn band_text(changes: &[String]) -> String {
+    if changes.is_empty() {
+        "Health: healthy throughout".into()
+    } else {
+        format!("Health over time:\n{}", changes.join("\n"))
     }
 }

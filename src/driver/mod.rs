@@ -100,6 +100,8 @@ pub struct LabHandle {
     pub console: RwSignal<Vec<ConsoleEntry>>,
     pub pulses: RwSignal<Vec<Pulse>>,
     pub charts: RwSignal<Vec<Chart>>,
+    /// The alert rules watched (HTML list items).
+    pub rules: RwSignal<String>,
     pub dashboard: RwSignal<BTreeMap<String, f64>>,
     pub health: RwSignal<(String, Vec<String>)>,
     pub alerts: RwSignal<String>,
@@ -115,6 +117,8 @@ pub struct LabHandle {
     pub window: RwSignal<dashboard::Window>,
     /// The selected supervisor's analytics (HTML), or the window and how to see them.
     pub supervisor: RwSignal<String>,
+    /// The health band along the timeline: its CSS and each change.
+    pub band: RwSignal<(String, Vec<String>)>,
     /// The open tab of the bottom panel (part of a share link), kept as its [`Tab::id`]: a
     /// signal of `&'static str`, a type the page's signals already have, costs the module
     /// no new code (read and set it through [`LabHandle::tab`] and [`LabHandle::set_tab`]).
@@ -198,6 +202,7 @@ impl LabHandle {
             console: RwSignal::new(Vec::new()),
             pulses: RwSignal::new(Vec::new()),
             charts: RwSignal::new(Vec::new()),
+            rules: RwSignal::new(String::new()),
             dashboard: RwSignal::new(BTreeMap::new()),
             health: RwSignal::new(("healthy".into(), Vec::new())),
             alerts: RwSignal::new(String::new()),
@@ -206,6 +211,7 @@ impl LabHandle {
             supervisor: RwSignal::new(String::new()),
             anomalies: RwSignal::new(String::new()),
             patterns: RwSignal::new(String::new()),
+            band: RwSignal::new((String::new(), Vec::new())),
             tab_id: RwSignal::new(Tab::Log.id()),
             views: RwSignal::new(Default::default()),
             follows_url: RwSignal::new(false),
@@ -414,6 +420,13 @@ impl LabHandle {
             .try_with_value(|s| Dash::read(s.current(), window, selected.as_deref()))
         {
             set_if_changed(self.supervisor, d.supervisor);
+            // the band spans the whole run, whatever instant is on screen
+            if let Some(b) = self
+                .session
+                .try_with_value(|s| dashboard::health_band(s.live()))
+            {
+                set_if_changed(self.band, b);
+            }
 
             set_if_changed(self.charts, d.charts);
             set_if_changed(self.dashboard, d.numbers);
@@ -421,6 +434,7 @@ impl LabHandle {
             set_if_changed(self.alerts, d.alerts);
             set_if_changed(self.anomalies, d.anomalies);
             set_if_changed(self.patterns, d.patterns);
+            set_if_changed(self.rules, d.rules);
             set_if_changed(self.mailboxes, d.mailboxes);
         }
     }

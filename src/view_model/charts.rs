@@ -35,6 +35,8 @@ pub struct Chart {
     pub y_max: String,
     /// The x axis' ends, formatted (`-60 s`, `now`).
     pub x_from: String,
+    /// For a chart of the learner's own: the console line that removes it.
+    pub remove: Option<String>,
 }
 
 /// Which metric a line shows and how each bucket is summarised.
@@ -94,6 +96,7 @@ fn draw(title: &str, unit: &str, series: Vec<(&Spec, Vec<Option<f64>>)>, span_us
         lines,
         y_max: format_value(top),
         x_from: format!("-{} s", span_us / 1_000_000),
+        remove: None,
     }
 }
 
@@ -182,6 +185,64 @@ pub fn dashboard_charts(m: &Metrics, now_us: u64, span_us: u64) -> Vec<Chart> {
     ]
 }
 
+/// The most buckets a chart of one's own draws (a smaller bucket is widened).
+pub const MOST_BUCKETS: u64 = 600;
+
+/// A chart of the learner's own (`Lab.add_chart/3`): `metric` summarised by
+/// `aggregation` in buckets of `bucket_us` over the `span_us` before `now_us`; `None` for
+/// a metric or aggregation the engine does not know.
+pub fn custom_chart(
+    m: &Metrics,
+    (metric, aggregation, bucket_us): &(String, String, u64),
+    now_us: u64,
+    span_us: u64,
+) -> Option<Chart> {
+    let id = m.id(metric)?;
+    let agg = Aggregation::parse(aggregation)?;
+    let span = span_us.max(1);
+    let bucket = (*bucket_us).max(span / MOST_BUCKETS).max(1);
+    let from = now_us.saturating_sub(span);
+    let recovery = metric == "recovery_time_us";
+    let values = m
+        .series(id, from, now_us, bucket, agg)
+        .into_iter()
+        // whole buckets (the series' last one starts at `now_us`)
+        .take(span.div_ceil(bucket) as usize)
+        .map(|p| match agg {
+            Aggregation::Sum | Aggregation::Count => Some(p.value.unwrap_or(0.0)),
+            _ => p.value.map(|v| if recovery { v / 1e3 } else { v }),
+        })
+        .collect();
+    let spec = Spec {
+        label: "",
+        class: "c3",
+        metric: "",
+        agg,
+        scale: 1.0,
+    };
+    let per = match bucket {
+        b if b % 60_000_000 == 0 => format!("{} min", b / 60_000_000),
+        b if b % 1_000_000 == 0 => format!("{} s", b / 1_000_000),
+        b if b % 1000 == 0 => format!("{} ms", b / 1000),
+        b => format!("{b} µs"),
+    };
+    // what one sample is: a recovery (µs, drawn in ms), the process count, or the
+    // events of one 10 ms bucket of the engine
+    let unit = match (metric.as_str(), agg) {
+        (_, Aggregation::Count) => format!("samples per {per}"),
+        ("recovery_time_us", Aggregation::Sum) => format!("µs per {per}"),
+        ("recovery_time_us", _) => "ms".to_string(),
+        ("processes", _) => "processes".to_string(),
+        (m, Aggregation::Sum) => format!("{m} per {per}"),
+        (m, _) => format!("{m} per 10 ms sample, each {per}"),
+    };
+    let title = format!("{metric}, {aggregation}");
+    let mut chart = draw(&title, &unit, vec![(&spec, values)], span);
+    chart.lines[0].label = aggregation.clone();
+    chart.remove = Some(format!("Lab.remove_chart(:{metric}, :{aggregation})"));
+    Some(chart)
+}
+
 /// A round number at or above `x` (1, 2, 5 × 10ⁿ), at least 1.
 pub fn nice_ceiling(x: f64) -> f64 {
     if x.is_nan() || x <= 1.0 {
@@ -221,9 +282,14 @@ pub fn charts_html(charts: &[Chart]) -> String {
             .collect();
         let _ = write!(
             s,
-            r#"<figure class="chart"><figcaption>{}<span class="unit"> ({})</span></figcaption><svg viewBox="-34 -8 {} {}" role="img" aria-label="{}: {}"><line class="axis" x1="0" y1="{CHART_H}" x2="{CHART_W}" y2="{CHART_H}"/><line class="axis" x1="0" y1="0" x2="0" y2="{CHART_H}"/><text class="tick" x="-4" y="4" text-anchor="end">{}</text><text class="tick" x="-4" y="{CHART_H}" text-anchor="end">0</text><text class="tick" x="0" y="{}">{}</text><text class="tick" x="{CHART_W}" y="{}" text-anchor="end">now</text>"#,
+            r#"<figure class="chart"><figcaption>{}<span class="unit"> ({})</span>{}</figcaption><svg viewBox="-34 -8 {} {}" role="img" aria-label="{}: {}"><line class="axis" x1="0" y1="{CHART_H}" x2="{CHART_W}" y2="{CHART_H}"/><line class="axis" x1="0" y1="0" x2="0" y2="{CHART_H}"/><text class="tick" x="-4" y="4" text-anchor="end">{}</text><text class="tick" x="-4" y="{CHART_H}" text-anchor="end">0</text><text class="tick" x="0" y="{}">{}</text><text class="tick" x="{CHART_W}" y="{}" text-anchor="end">now</text>"#,
             esc(&c.title),
             esc(&c.unit),
+            c.remove.as_ref().map_or(String::new(), |l| format!(
+                r#" <button type="button" class="small" data-line="{}" aria-label="Remove the chart {}">Remove</button>"#,
+                esc(l),
+                esc(&c.title)
+            )),
             CHART_W + 42.0,
             CHART_H + 26.0,
             esc(&c.title),
@@ -316,6 +382,36 @@ mod tests {
         assert_eq!(charts[2].lines[0].latest, "5");
         assert_eq!(charts[1].lines[0].path, "", "no recoveries recorded");
         assert_eq!(charts[0].x_from, "-10 s");
+    }
+
+    #[test]
+    fn charts_of_ones_own_sum_each_bucket_with_units() {
+        let mut m = Metrics::new(Retention::default());
+        let r = m.register("restarts", Kind::Counter);
+        m.register("recovery_time_us", Kind::Histogram);
+        for s in 0..10u64 {
+            m.record(r, s * 1_000_000, 2.0);
+        }
+        let spec = ("restarts".to_string(), "sum".to_string(), 2_000_000);
+        let c = custom_chart(&m, &spec, 10_000_000, 10_000_000).unwrap();
+        assert_eq!(c.title, "restarts, sum");
+        assert_eq!(c.unit, "restarts per 2 s");
+        assert_eq!(
+            c.lines[0].latest, "4",
+            "two samples of 2 in each 2 s bucket"
+        );
+        assert_eq!(
+            c.remove.as_deref(),
+            Some("Lab.remove_chart(:restarts, :sum)")
+        );
+        assert!(charts_html(&[c]).contains("data-line=\"Lab.remove_chart(:restarts, :sum)\""));
+        // a bucket too small for the span is widened to 600 buckets at most
+        let tiny = ("recovery_time_us".to_string(), "p95".to_string(), 1);
+        let c = custom_chart(&m, &tiny, 60_000_000, 60_000_000).unwrap();
+        assert_eq!(c.unit, "ms");
+        assert_eq!(c.lines[0].path, "", "no recoveries: no line");
+        let unknown = ("nope".to_string(), "sum".to_string(), 1000);
+        assert!(custom_chart(&m, &unknown, 1, 1).is_none());
     }
 
     #[test]

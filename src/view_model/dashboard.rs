@@ -4,12 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use otp_lab_analytics::health::{check_alerts, Alert};
+use otp_lab_analytics::health::{check_alerts, Alert, AlertRule, Health, Op};
+use otp_lab_analytics::server::DASHBOARD_FIELDS;
+use otp_lab_lab::command::{elixir_atom, elixir_term, SEVERITIES};
 use otp_lab_lab::sequence::svg::esc;
 use otp_lab_session::experiment::Run;
+use otp_lab_sim::term::Term;
 use std::fmt::Write;
 
-use crate::view_model::charts::{dashboard_charts, Chart};
+use crate::view_model::charts::{custom_chart, dashboard_charts, Chart};
 use crate::view_model::format_time_us;
 use crate::view_model::supervisor::report_html;
 
@@ -63,6 +66,8 @@ pub struct Dash {
     /// Restart patterns found (storms, cascades, periodic failures), newest first (HTML
     /// list items, each with its instant).
     pub patterns: String,
+    /// The alert rules watched (HTML list items, each with Edit and Remove).
+    pub rules: String,
     /// The longest mailboxes: (process, messages waiting), longest first.
     pub mailboxes: Vec<(String, usize)>,
     /// The selected supervisor's analytics over the window (HTML), or the window and how
@@ -92,14 +97,17 @@ impl Dash {
                     },
                     |r| report_html(&r),
                 );
-            (
-                dashboard_charts(&server.metrics, to, span),
-                numbers,
-                supervisor,
-            )
+            let mut charts = dashboard_charts(&server.metrics, to, span);
+            charts.extend(
+                server
+                    .charts
+                    .iter()
+                    .filter_map(|c| custom_chart(&server.metrics, c, to, span)),
+            );
+            (charts, numbers, supervisor)
         };
         let health = run.health(to);
-        let (patterns, anomalies, alerts) = {
+        let (rules, patterns, anomalies, alerts) = {
             let server = run.analytics.borrow();
             let patterns: Vec<Notice> = server
                 .patterns
@@ -166,6 +174,7 @@ impl Dash {
                     }),
             );
             (
+                rules_html(&server.watch.rules),
                 notices_html(&patterns, "No restart storm, cascade or periodic failure so far."),
                 notices_html(&anomalies, "The restart rate, message rate and process count follow their moving baselines."),
                 notices_html(&alerts, "No alert rule fires."),
@@ -178,10 +187,126 @@ impl Dash {
             alerts,
             anomalies,
             patterns,
+            rules,
             mailboxes: run.longest_mailboxes(MAILBOXES_SHOWN),
             supervisor,
         }
     }
+}
+
+/// The health band along the timeline, from 0 to the run's end: a CSS gradient (healthy
+/// green, warning amber, critical red) and each change as `time status: reasons`.
+pub fn health_band(run: &Run) -> (String, Vec<String>) {
+    let server = run.analytics.borrow();
+    let end = run.lab.now_us();
+    let pct = |t: u64| t as f64 / end.max(1) as f64 * 100.0;
+    let colour = |h: Health| match h {
+        Health::Critical => "var(--status-dead)",
+        Health::Warning => "var(--status-restarting)",
+        Health::Healthy => "var(--status-running)",
+    };
+    let mut css = String::from("background:linear-gradient(to right");
+    let mut texts = Vec::new();
+    let mut from = (0, Health::Healthy);
+    for (t, h, why) in server.health_changes() {
+        let _ = write!(
+            css,
+            ",{} {:.2}% {:.2}%",
+            colour(from.1),
+            pct(from.0),
+            pct(*t)
+        );
+        texts.push(format!("{} {}: {why}", format_time_us(*t), h.name()));
+        from = (*t, *h);
+    }
+    let _ = write!(css, ",{} {:.2}% 100%)", colour(from.1), pct(from.0));
+    (css, texts)
+}
+
+/// The metrics a chart of one's own may show (the analytics engine's).
+pub const METRICS: [&str; 7] = [
+    "restarts",
+    "failures",
+    "spawns",
+    "exits",
+    "messages",
+    "processes",
+    "recovery_time_us",
+];
+
+/// The forms that add a chart and add or update an alert rule (their controls are read
+/// by id when a `data-act` button is pressed; the lines they make go through the console).
+pub fn own_forms_html() -> String {
+    let options = |list: &[&str], selected: &str| -> String {
+        list.iter()
+            .map(|x| {
+                let sel = if *x == selected { " selected" } else { "" };
+                format!("<option{sel}>{x}</option>")
+            })
+            .collect()
+    };
+    format!(
+        r#"<div class="own-form" role="group" aria-label="Add a chart"><label>Metric <select id="ch-metric">{}</select></label> <label>Aggregation <select id="ch-agg">{}</select></label> <label>Bucket <select id="ch-bucket"><option value="100">100 ms</option><option value="1000" selected>1 s</option><option value="10000">10 s</option><option value="60000">1 min</option></select></label> <button type="button" data-act="chart">Add chart</button></div><div class="own-form" role="group" aria-label="Alert rule"><label>Name <input id="al-name" class="small" value="my_rule"></label> <label>Field <select id="al-field">{}</select></label> <select id="al-op" aria-label="Comparison"><option>above</option><option>below</option></select> <label>Threshold <input id="al-threshold" class="small num" inputmode="decimal" value="1"></label> <label>Severity <select id="al-severity">{}</select></label> <label>Hold (ms) <input id="al-hold" class="small num" inputmode="numeric" value="0"></label> <button type="button" data-act="alert">Add or update rule</button></div>"#,
+        options(&METRICS, "restarts"),
+        options(
+            &["sum", "avg", "min", "max", "count", "p50", "p95", "p99"],
+            "sum"
+        ),
+        options(&DASHBOARD_FIELDS, "restart_rate_per_s"),
+        options(&SEVERITIES, "warning"),
+    )
+}
+
+/// The console line of the alert form's values (`name`, `field`, `op`, `threshold`,
+/// `severity`, `hold_ms` as typed), or what is wrong with them.
+pub fn alert_line(v: [&str; 6]) -> Result<String, String> {
+    let [name, field, op, threshold, severity, hold] = v.map(str::trim);
+    if name.is_empty() {
+        return Err("Name: give the rule a name.".into());
+    }
+    let Ok(t) = threshold.parse::<f64>() else {
+        return Err(format!(
+            "Threshold: \"{threshold}\" is not a number (e.g. 2.5)."
+        ));
+    };
+    if !t.is_finite() {
+        return Err("Threshold: a finite number.".into());
+    }
+    let Ok(hold) = hold.parse::<u64>() else {
+        return Err(format!(
+            "Hold: \"{hold}\" is not a whole number of milliseconds (0 or more)."
+        ));
+    };
+    Ok(format!(
+        "Lab.add_alert({}, :{field}, :{op}, {}, :{severity}, {hold})",
+        elixir_atom(name),
+        elixir_term(&Term::Float(t))
+    ))
+}
+
+/// The alert rules as list items: what each watches, an Edit button carrying its
+/// settings for the form (`name|field|op|threshold|severity|hold_ms`) and a Remove button
+/// carrying the console line that removes it.
+fn rules_html(rules: &[AlertRule]) -> String {
+    let mut h = String::new();
+    for r in rules {
+        let op = if r.op == Op::Above { "above" } else { "below" };
+        let hold_ms = r.hold_us / 1000;
+        let name = esc(&r.name);
+        let _ = write!(
+            h,
+            "<li><code>{name}</code>: {} {op} {}, {}{} <button type=\"button\" class=\"small\" data-edit=\"{name}|{}|{op}|{}|{}|{hold_ms}\" aria-label=\"Edit the rule {name}\">Edit</button> <button type=\"button\" class=\"small\" data-line=\"Lab.remove_alert({})\" aria-label=\"Remove the rule {name}\">Remove</button></li>",
+            esc(&r.field),
+            r.threshold,
+            r.severity.name(),
+            if hold_ms > 0 { format!(", held {hold_ms} ms") } else { String::new() },
+            esc(&r.field),
+            r.threshold,
+            r.severity.name(),
+            esc(&elixir_atom(&r.name)),
+        );
+    }
+    h
 }
 
 /// A notice: its class (a severity or `info`), label, text and instant (a click jumps
@@ -254,6 +379,71 @@ mod tests {
         assert_eq!(bounds((2, 8), 10), (6, 8));
         assert_eq!(window_value(WINDOWS[2].1), "10m");
         assert_eq!(window_value((2, 8)), "range");
+    }
+
+    #[test]
+    fn the_forms_offer_every_metric_field_and_severity_and_make_console_lines() {
+        let forms = own_forms_html();
+        for x in METRICS.iter().chain(&DASHBOARD_FIELDS).chain(&SEVERITIES) {
+            assert!(forms.contains(&format!(">{x}</option>")), "{x}");
+        }
+        // every metric offered is one the analytics engine keeps
+        let run = Experiment::preset("demo", 1).start().unwrap();
+        for m in METRICS {
+            assert!(run.analytics.borrow().metrics.id(m).is_some(), "{m}");
+        }
+        assert_eq!(
+            alert_line(["my rule", "process_count", "below", " 3 ", "info", "250"]),
+            Ok("Lab.add_alert(:\"my rule\", :process_count, :below, 3.0, :info, 250)".into())
+        );
+        for (bad, says) in [
+            (["", "f", "above", "1", "info", "0"], "Name"),
+            (
+                ["x", "f", "above", "abc", "info", "0"],
+                "\"abc\" is not a number",
+            ),
+            (["x", "f", "above", "inf", "info", "0"], "finite"),
+            (["x", "f", "above", "1", "info", "-5"], "Hold"),
+        ] {
+            assert!(alert_line(bad).unwrap_err().contains(says), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn rules_and_the_health_band_follow_the_run() {
+        let mut run = Experiment::preset("demo", 1).start().unwrap();
+        run.exec_line("Lab.add_alert(:busy, :restarts_total, :above, 2, :critical, 1000)")
+            .unwrap();
+        let d = Dash::read(&run, WINDOWS[0].1, None);
+        assert!(
+            d.rules
+                .contains("<code>busy</code>: restarts_total above 2, critical, held 1000 ms"),
+            "{}",
+            d.rules
+        );
+        assert!(d
+            .rules
+            .contains("data-edit=\"busy|restarts_total|above|2|critical|1000\""));
+        assert!(d.rules.contains("data-line=\"Lab.remove_alert(:busy)\""));
+        let (css, changes) = health_band(&run);
+        assert_eq!(
+            css,
+            "background:linear-gradient(to right,var(--status-running) 0.00% 100%)"
+        );
+        assert!(changes.is_empty());
+        // kills faster than demo's intensity: health turns critical, told with its reason
+        for _ in 0..12 {
+            run.exec_line("Process.exit(\"demo/counter_1\", :kill)")
+                .unwrap();
+            run.lab.advance(100_000);
+        }
+        run.lab.advance(3_000_000);
+        let (css, changes) = health_band(&run);
+        assert!(css.contains("var(--status-dead)"), "{css}");
+        assert!(
+            changes.iter().any(|c| c.contains("critical: ")),
+            "{changes:?}"
+        );
     }
 
     #[test]

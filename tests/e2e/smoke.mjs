@@ -427,6 +427,69 @@ await test('one supervisor\'s analytics: its restarts with pids, the budget, a r
   await page.getByLabel('Window', { exact: true }).selectOption('10s');
 });
 
+await test('charts and alert rules of one\'s own: added, edited and removed from the form, fired, kept in the share link; the health band', async () => {
+  // the storm before: the band under the timeline went critical, with its reasons
+  const band = page.locator('[data-view="health-band"]');
+  assert((await band.getAttribute('style')).includes('linear-gradient'), 'the band is drawn');
+  assert(/critical: /.test(await band.getAttribute('aria-label')), `the band tells the change to critical: ${await band.getAttribute('aria-label')}`);
+  await page.getByLabel('Preset').selectOption('demo');
+  await page.getByRole('tab', { name: 'Analytics' }).click();
+  const said = page.locator('.form-said');
+  // a chart: restarts summed per second
+  await page.locator('#ch-metric').selectOption('restarts');
+  await page.locator('#ch-agg').selectOption('sum');
+  await page.locator('#ch-bucket').selectOption('1000');
+  await button('Add chart').click();
+  await page.waitForFunction(() => document.querySelector('.form-said').textContent.includes('Lab.add_chart(:restarts, :sum, 1000) → :ok'), null, { timeout: 3000 });
+  const chart = page.locator('figure.chart').filter({ hasText: 'restarts, sum' });
+  await chart.waitFor({ timeout: 3000 });
+  assert((await chart.innerText()).includes('(restarts per 1 s)'), `the chart's unit: ${await chart.innerText()}`);
+  // a bad threshold is named, and nothing is added
+  await page.locator('#al-name').fill('any_restart');
+  await page.locator('#al-field').selectOption('restarts_total');
+  await page.locator('#al-threshold').fill('abc');
+  await button('Add or update rule').click();
+  assert((await said.textContent()).includes('Threshold: "abc" is not a number'), `the form says why: ${await said.textContent()}`);
+  await page.locator('#al-threshold').fill('0');
+  await page.locator('#al-severity').selectOption('critical');
+  await button('Add or update rule').click();
+  const rules = page.locator('ul.rules li');
+  await rules.filter({ hasText: 'any_restart' }).waitFor({ timeout: 3000 });
+  // a default rule removed
+  await page.getByRole('button', { name: 'Remove the rule high_restart_rate' }).click();
+  await page.waitForFunction(() => ![...document.querySelectorAll('ul.rules li')].some((li) => li.textContent.includes('high_restart_rate')), null, { timeout: 3000 });
+  // a kill: the rule fires, listed at its instant
+  await item('demo/counter_1').click();
+  await button('Kill').click();
+  const fired = page.locator('.alerts li[data-t-us]').filter({ hasText: 'fired: any_restart' });
+  await fired.first().waitFor({ timeout: 8000 });
+  await page.locator('.alerts').first().screenshot({ path: join(SHOTS, 'lab-custom-alert.png') });
+  await chart.screenshot({ path: join(SHOTS, 'lab-custom-chart.png') });
+  // Edit fills the form with the rule; a new threshold replaces it
+  await page.getByRole('button', { name: 'Edit the rule any_restart' }).click();
+  assert((await page.locator('#al-name').inputValue()) === 'any_restart', 'Edit fills the name');
+  assert((await page.locator('#al-field').inputValue()) === 'restarts_total', 'Edit fills the field');
+  await page.locator('#al-threshold').fill('5');
+  await button('Add or update rule').click();
+  await page.waitForFunction(() => [...document.querySelectorAll('ul.rules li')].some((li) => /any_restart: restarts_total above 5, critical/.test(li.textContent)), null, { timeout: 3000 });
+  assert((await rules.filter({ hasText: 'any_restart' }).count()) === 1, 'one rule of that name');
+  // the share link keeps the chart and the rules
+  await page.waitForTimeout(700); // the address bar follows twice a second
+  await page.waitForFunction(() => location.hash.startsWith('#v1.'), null, { timeout: 5000 });
+  const fresh = await context.newPage();
+  await fresh.goto(page.url());
+  await fresh.getByRole('tab', { name: 'Analytics' }).click();
+  await fresh.locator('figure.chart').filter({ hasText: 'restarts, sum' }).waitFor({ timeout: 10000 });
+  await fresh.waitForFunction(() => {
+    const r = [...document.querySelectorAll('ul.rules li')].map((li) => li.textContent);
+    return r.some((t) => /any_restart: restarts_total above 5/.test(t)) && !r.some((t) => t.includes('high_restart_rate'));
+  }, null, { timeout: 10000 });
+  await fresh.close();
+  // a chart removed
+  await chart.getByRole('button', { name: 'Remove the chart restarts, sum' }).click();
+  await page.waitForFunction(() => ![...document.querySelectorAll('figure.chart')].some((f) => f.textContent.includes('restarts, sum')), null, { timeout: 3000 });
+});
+
 await test('fast-forward shows progress and lands 60 virtual seconds later', async () => {
   const before = Number(await page.locator('.scrubber').getAttribute('max'));
   await button('+60 s').click();

@@ -112,6 +112,9 @@ pub struct Server {
     /// The alert rules (the defaults and the learner's), watched every window over the
     /// dashboard's last 10 s, and the times they fired.
     pub watch: AlertWatch,
+    /// Charts of the learner's own: (metric, aggregation, bucket in µs), in the order
+    /// added.
+    pub charts: Vec<(String, String, u64)>,
     window_start: u64,
     window_restarts: u64,
     anomalies: Vec<(u64, Anomaly)>,
@@ -151,6 +154,22 @@ const ID_NOTES: &str = "otp-lab-analytics-server/notes";
 /// Width of the buckets in which spawns, exits and sends are counted (µs).
 pub const COUNT_BUCKET_US: u64 = 10_000;
 
+/// The fields of [`Server::dashboard`] (the recovery times once there was a recovery).
+pub const DASHBOARD_FIELDS: [&str; 12] = [
+    "anomalies_total",
+    "failure_rate_per_s",
+    "failures_total",
+    "message_rate_per_s",
+    "patterns_total",
+    "process_count",
+    "recovery_time_p50_us",
+    "recovery_time_p95_us",
+    "recovery_time_p99_us",
+    "restart_rate_per_s",
+    "restarts_total",
+    "spawn_rate_per_s",
+];
+
 /// The window of the dashboard the alert rules are watched on (the Lab's default).
 pub const ALERT_WINDOW_US: u64 = 10_000_000;
 
@@ -179,6 +198,7 @@ impl Server {
             baselines: Default::default(),
             health_changes: Vec::new(),
             watch: AlertWatch::new(default_rules()),
+            charts: Vec::new(),
             window_start: 0,
             window_restarts: 0,
             anomalies: Vec::new(),

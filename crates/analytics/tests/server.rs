@@ -469,3 +469,19 @@ fn rows_stay_in_time_order_when_queries_sync_in_the_middle_of_a_bucket() {
     let behind = t.windows(2).filter(|p| p[1] < p[0]).count();
     assert_eq!(behind, 0, "rows recorded before an older one: {t:?}");
 }
+
+/// The fields alert rules may watch are the dashboard's, every one of them (a run with
+/// a restart, so the recovery times are there too).
+#[test]
+fn dashboard_fields_are_the_dashboards() {
+    use otp_lab_analytics::server::DASHBOARD_FIELDS;
+    let (server, _, end) = run(
+        FLAT,
+        r#"{"at":100,"op":"kill","target":"root/a"}"#,
+        2000,
+        |_| {},
+    );
+    let d = server.borrow_mut().dashboard(end, 10_000_000);
+    let keys: Vec<&str> = d.keys().map(String::as_str).collect();
+    assert_eq!(keys, DASHBOARD_FIELDS);
+}

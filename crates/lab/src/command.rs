@@ -61,7 +61,33 @@ pub enum Query {
     /// `Control.get_metrics(metric, time_range)`: a metric's figures over one of
     /// [`TIME_RANGES`].
     Metrics(String, &'static str),
+    /// `Lab.add_alert(name, field, op, threshold, severity, hold_ms)`: a rule on a
+    /// dashboard field (`above` or below the threshold) that fires once it has held for
+    /// `hold_ms`; replaces the rule of the same name.
+    AddAlert {
+        name: String,
+        field: String,
+        above: bool,
+        threshold: f64,
+        severity: &'static str,
+        hold_ms: u64,
+    },
+    /// `Lab.remove_alert(name)`.
+    RemoveAlert(String),
+    /// `Lab.add_chart(metric, aggregation, bucket_ms)`: a chart of a metric of the
+    /// analytics engine, each bucket summarised by the aggregation (`avg`, `sum`, `min`,
+    /// `max`, `count`, `p50`, `p95`, `p99`…).
+    AddChart {
+        metric: String,
+        aggregation: String,
+        bucket_ms: u64,
+    },
+    /// `Lab.remove_chart(metric, aggregation)`.
+    RemoveChart(String, String),
 }
+
+/// The severities an alert rule may have.
+pub const SEVERITIES: [&str; 3] = ["info", "warning", "critical"];
 
 /// The time ranges `Control.get_metrics/2` takes, with their length in virtual µs
 /// (`all`: the whole run).
@@ -336,6 +362,30 @@ impl Command {
             Command::Analytics(Query::Health) => "Control.get_health()".to_string(),
             Command::Analytics(Query::Metrics(metric, range)) => {
                 format!("Control.get_metrics(:{metric}, :{range})")
+            }
+            Command::Analytics(Query::AddAlert {
+                name,
+                field,
+                above,
+                threshold,
+                severity,
+                hold_ms,
+            }) => format!(
+                "Lab.add_alert({}, :{field}, :{}, {}, :{severity}, {hold_ms})",
+                elixir_term(&Term::atom(name)),
+                if *above { "above" } else { "below" },
+                elixir_term(&Term::Float(*threshold))
+            ),
+            Command::Analytics(Query::RemoveAlert(name)) => {
+                format!("Lab.remove_alert({})", elixir_term(&Term::atom(name)))
+            }
+            Command::Analytics(Query::AddChart {
+                metric,
+                aggregation,
+                bucket_ms,
+            }) => format!("Lab.add_chart(:{metric}, :{aggregation}, {bucket_ms})"),
+            Command::Analytics(Query::RemoveChart(metric, aggregation)) => {
+                format!("Lab.remove_chart(:{metric}, :{aggregation})")
             }
         }
     }

@@ -243,6 +243,10 @@ enum Op {
     FailureRate,
     Health,
     Metrics,
+    AddAlert,
+    RemoveAlert,
+    AddChart,
+    RemoveChart,
 }
 
 /// A function the console knows: where it lives and how many arguments it takes.
@@ -321,6 +325,10 @@ const ELIXIR_FUNCS: &[Func] = &[
     func("Control", "get_failure_rate", &[1, 2], Op::FailureRate),
     func("Control", "get_health", &[0], Op::Health),
     func("Control", "get_metrics", &[1, 2], Op::Metrics),
+    func("Lab", "add_alert", &[6], Op::AddAlert),
+    func("Lab", "remove_alert", &[1], Op::RemoveAlert),
+    func("Lab", "add_chart", &[3], Op::AddChart),
+    func("Lab", "remove_chart", &[2], Op::RemoveChart),
 ];
 
 /// The functions of the Erlang syntax (`""` is an auto-imported BIF or operator).
@@ -366,6 +374,10 @@ const ERLANG_FUNCS: &[Func] = &[
     func("lab", "resume", &[1], Op::Resume),
     func("lab", "change_strategy", &[2], Op::ChangeStrategy),
     func("lab", "change_intensity", &[3], Op::ChangeIntensity),
+    func("lab", "add_alert", &[6], Op::AddAlert),
+    func("lab", "remove_alert", &[1], Op::RemoveAlert),
+    func("lab", "add_chart", &[3], Op::AddChart),
+    func("lab", "remove_chart", &[2], Op::RemoveChart),
 ];
 
 /// How a function is written in an error: `Supervisor.f/1`, `:supervisor.f/1`,

@@ -5,8 +5,9 @@
 //! analytics know). Times are virtual milliseconds.
 
 use crate::experiment::Run;
-use otp_lab_analytics::health::queue_analysis;
+use otp_lab_analytics::health::{queue_analysis, AlertRule, Op, Severity};
 use otp_lab_analytics::restarts::{Cause, RestartAnalytics, RestartRecord, SupervisorStats};
+use otp_lab_analytics::server::DASHBOARD_FIELDS;
 use otp_lab_lab::command::{Query, Target, TIME_RANGES};
 use otp_lab_sim::term::Term;
 use otp_lab_sim::Pid;
@@ -48,6 +49,36 @@ impl Run {
         match q {
             Query::Health => return self.health_term(),
             Query::Metrics(metric, range) => return self.metrics_term(metric, range),
+            Query::AddAlert { .. } | Query::RemoveAlert(_) => return self.alert_term(q),
+            Query::AddChart {
+                metric,
+                aggregation,
+                bucket_ms,
+            } => {
+                let mut server = self.analytics.borrow_mut();
+                if server.metrics.id(metric).is_none() {
+                    return Term::error(Term::pair(
+                        Term::atom("unknown_metric"),
+                        Term::atom(metric),
+                    ));
+                }
+                let key = (metric.clone(), aggregation.clone());
+                server.charts.retain(|c| (&c.0, &c.1) != (&key.0, &key.1));
+                server.charts.push((key.0, key.1, bucket_ms * 1000));
+                return Term::atom("ok");
+            }
+            Query::RemoveChart(metric, aggregation) => {
+                let mut server = self.analytics.borrow_mut();
+                let before = server.charts.len();
+                server
+                    .charts
+                    .retain(|c| (&c.0, &c.1) != (metric, aggregation));
+                return if server.charts.len() < before {
+                    Term::atom("ok")
+                } else {
+                    Term::error(Term::atom("not_found"))
+                };
+            }
             _ => {}
         }
         let server = self.analytics.borrow();
@@ -110,6 +141,50 @@ impl Run {
                 ]))
             }
             _ => Term::NIL_TERM,
+        }
+    }
+
+    /// `Lab.add_alert/4..6`, `Lab.remove_alert/1` and `Lab.alerts/0`: the rules the run's
+    /// analytics watch.
+    fn alert_term(&self, q: &Query) -> Term {
+        let mut server = self.analytics.borrow_mut();
+        let watch = &mut server.watch;
+        match q {
+            Query::AddAlert {
+                name,
+                field,
+                above,
+                threshold,
+                severity,
+                hold_ms,
+            } => {
+                if !DASHBOARD_FIELDS.contains(&field.as_str()) {
+                    return Term::error(Term::pair(Term::atom("unknown_field"), Term::atom(field)));
+                }
+                watch.set(AlertRule {
+                    name: name.clone(),
+                    field: field.clone(),
+                    op: if *above { Op::Above } else { Op::Below },
+                    threshold: *threshold,
+                    severity: match *severity {
+                        "critical" => Severity::Critical,
+                        "info" => Severity::Info,
+                        _ => Severity::Warning,
+                    },
+                    hold_us: hold_ms * 1000,
+                });
+                Term::atom("ok")
+            }
+            _ => {
+                if watch.remove(match q {
+                    Query::RemoveAlert(name) => name,
+                    _ => "",
+                }) {
+                    Term::atom("ok")
+                } else {
+                    Term::error(Term::atom("not_found"))
+                }
+            }
         }
     }
 
@@ -245,6 +320,110 @@ fn event(r: &RestartRecord, sup: &str) -> Term {
 #[cfg(test)]
 mod tests {
     use crate::experiment::Experiment;
+
+    #[test]
+    fn charts_of_ones_own_are_added_replaced_and_removed() {
+        let mut run = Experiment::preset("demo", 1).start().unwrap();
+        let mut ask = |line: &str| run.exec_line(line);
+        assert_eq!(ask("Lab.add_chart(:messages, :sum, 500)").unwrap(), ":ok");
+        assert_eq!(
+            ask("lab:add_chart(recovery_time_us, p95, 1000).").unwrap(),
+            "ok"
+        );
+        // the same metric and aggregation again: its bucket changes, no second chart
+        assert_eq!(ask("Lab.add_chart(:messages, :sum, 250)").unwrap(), ":ok");
+        assert_eq!(
+            ask("Lab.add_chart(:nope, :sum, 1000)").unwrap(),
+            "{:error, {:unknown_metric, :nope}}"
+        );
+        for e in [
+            "Lab.add_chart(:messages, :median, 1000)",
+            "Lab.add_chart(:messages, :p101, 1000)",
+            "Lab.add_chart(:messages, :sum, 0)",
+            "Lab.add_chart(\"messages\", :sum, 1000)",
+            "Lab.add_chart(:messages)",
+        ] {
+            assert!(ask(e).is_err(), "{e}");
+        }
+        assert_eq!(
+            ask("Lab.remove_chart(:recovery_time_us, :p95)").unwrap(),
+            ":ok"
+        );
+        assert_eq!(
+            ask("Lab.remove_chart(:recovery_time_us, :p95)").unwrap(),
+            "{:error, :not_found}"
+        );
+        let charts = run.analytics.borrow().charts.clone();
+        assert_eq!(
+            charts,
+            [("messages".to_string(), "sum".to_string(), 250_000)]
+        );
+    }
+
+    #[test]
+    fn alert_rules_are_added_listed_removed_and_fire_with_their_instant() {
+        let mut run = Experiment::preset("demo", 1).start().unwrap();
+        let mut ask = |line: &str| run.exec_line(line).unwrap();
+        assert_eq!(
+            ask("Lab.add_alert(:busy, :restart_rate_per_s, :above, 0.05, :critical, 2000)"),
+            ":ok"
+        );
+        let rule = run.analytics.borrow().watch.rules.last().cloned().unwrap();
+        assert_eq!(
+            (
+                rule.name.as_str(),
+                rule.field.as_str(),
+                rule.op,
+                rule.threshold,
+                rule.severity,
+                rule.hold_us
+            ),
+            (
+                "busy",
+                "restart_rate_per_s",
+                otp_lab_analytics::health::Op::Above,
+                0.05,
+                otp_lab_analytics::health::Severity::Critical,
+                2_000_000
+            )
+        );
+        let mut ask = |line: &str| run.exec_line(line).unwrap();
+        assert_eq!(
+            ask("Lab.add_alert(:x, :nope, :below, 1, :info, 0)"),
+            "{:error, {:unknown_field, :nope}}"
+        );
+        assert_eq!(ask("Lab.remove_alert(:high_restart_rate)"), ":ok");
+        assert_eq!(
+            ask("Lab.remove_alert(:high_restart_rate)"),
+            "{:error, :not_found}"
+        );
+        assert_eq!(
+            ask("lab:add_alert(b, process_count, below, 3, info, 0)."),
+            "ok"
+        );
+        for e in [
+            "Lab.add_alert(:x, :process_count, :beside, 1, :info, 0)",
+            "Lab.add_alert(:x, :process_count, :above, :one, :info, 0)",
+            "Lab.add_alert(:x, :process_count, :above, 1, :fatal, 0)",
+            "Lab.add_alert(:x, :process_count, :above, 1, :info, -5)",
+            "Lab.add_alert(:x, :process_count, :above, 1)",
+        ] {
+            assert!(run.exec_line(e).is_err(), "{e}");
+        }
+        // a kill at 1 s: the 10 s rate is 0.1/s from the window ending at 2 s, held 2 s
+        run.lab.advance_to(1_000_000);
+        run.exec_line("Process.exit(\"demo/printer\", :kill)")
+            .unwrap();
+        run.lab.advance_to(8_000_000);
+        let server = run.analytics.borrow();
+        let fired: Vec<(u64, &str)> = server
+            .watch
+            .fired
+            .iter()
+            .map(|(t, a)| (*t, a.rule.as_str()))
+            .collect();
+        assert_eq!(fired, [(4_000_000, "busy")], "{:?}", server.watch.fired);
+    }
 
     #[test]
     fn control_answers_the_seeds_analytics_questions() {

@@ -4,8 +4,20 @@
 
 use super::{lookup, show_fn, Call, Op, Syntax};
 use crate::command::{
-    elixir_term, ChildSel, Command, Flavor, Query, StartSpec, Target, TIME_RANGES,
+    elixir_term, ChildSel, Command, Flavor, Query, StartSpec, Target, SEVERITIES, TIME_RANGES,
 };
+
+/// What a chart's aggregation must be.
+const AGGREGATION_WORDS: &str =
+    "must be :avg, :sum, :min, :max, :count or a percentile such as :p95";
+
+/// `avg`, `sum`, `min`, `max`, `count` or `pN` (N from 0 to 100).
+fn is_aggregation(a: &str) -> bool {
+    ["avg", "sum", "min", "max", "count"].contains(&a)
+        || a.strip_prefix('p')
+            .and_then(|p| p.parse::<f64>().ok())
+            .is_some_and(|p| (0.0..=100.0).contains(&p))
+}
 
 /// What `Control.get_metrics/2`'s time range must be.
 const TIME_RANGE_WORDS: &str =
@@ -221,6 +233,55 @@ pub(super) fn command(call: &Call, syntax: Syntax) -> Result<Command, String> {
             };
             Command::Analytics(Query::Metrics(m.name().to_string(), range))
         }
+        (Op::AddAlert, [name, field, op, threshold, severity, hold]) => {
+            let threshold = match threshold {
+                Term::Int(v) => *v as f64,
+                Term::Float(v) => *v,
+                _ => return Err(cx.bad_arg(4, "must be a number", threshold)),
+            };
+            Command::Analytics(Query::AddAlert {
+                name: cx.atom(name, 1, "must be the rule's name, an atom")?,
+                field: cx.atom(field, 2, "must be a dashboard field, an atom")?,
+                above: cx.one_of(op, 3, &["below", "above"], "must be :above or :below")? == 1,
+                threshold,
+                severity: SEVERITIES[cx.one_of(
+                    severity,
+                    5,
+                    &SEVERITIES,
+                    "must be :info, :warning or :critical",
+                )?],
+                hold_ms: cx.int_in(
+                    hold,
+                    6,
+                    0,
+                    86_400_000,
+                    "must be a time in milliseconds (0 to a day)",
+                )?,
+            })
+        }
+        (Op::RemoveAlert, [name]) => Command::Analytics(Query::RemoveAlert(cx.atom(
+            name,
+            1,
+            "must be the rule's name, an atom",
+        )?)),
+        (Op::AddChart, [metric, aggregation, bucket]) => Command::Analytics(Query::AddChart {
+            metric: cx.atom(metric, 1, "must be a metric's name, an atom")?,
+            aggregation: match cx.atom(aggregation, 2, AGGREGATION_WORDS)? {
+                a if is_aggregation(&a) => a,
+                _ => return Err(cx.bad_arg(2, AGGREGATION_WORDS, aggregation)),
+            },
+            bucket_ms: cx.int_in(
+                bucket,
+                3,
+                1,
+                3_600_000,
+                "must be a bucket in milliseconds (1 to an hour)",
+            )?,
+        }),
+        (Op::RemoveChart, [m, a]) => Command::Analytics(Query::RemoveChart(
+            cx.atom(m, 1, "must be a metric's name, an atom")?,
+            cx.atom(a, 2, AGGREGATION_WORDS)?,
+        )),
         (Op::ChangeIntensity, [s, i, p]) => {
             let count = |t: &Term, n: usize, min: i64, what: &str| match t {
                 Term::Int(v) if (min..=1_000_000).contains(v) => Ok(*v as u32),
@@ -257,6 +318,31 @@ impl Ctx {
     }
 
     /// `** (ArgumentError) Process.exit/2: argument 1 must be …, got: 42`.
+    /// Argument `n` as an atom's name.
+    fn atom(&self, t: &Term, n: usize, what: &str) -> Result<String, String> {
+        match t {
+            Term::Atom(a) => Ok(a.name().to_string()),
+            _ => Err(self.bad_arg(n, what, t)),
+        }
+    }
+
+    /// Argument `n` as the index of one of these atoms.
+    fn one_of(&self, t: &Term, n: usize, names: &[&str], what: &str) -> Result<usize, String> {
+        let name = self.atom(t, n, what)?;
+        names
+            .iter()
+            .position(|x| *x == name)
+            .ok_or_else(|| self.bad_arg(n, what, t))
+    }
+
+    /// Argument `n` as a whole number from `min` to `max`.
+    fn int_in(&self, t: &Term, n: usize, min: i64, max: i64, what: &str) -> Result<u64, String> {
+        match t {
+            Term::Int(v) if (min..=max).contains(v) => Ok(*v as u64),
+            _ => Err(self.bad_arg(n, what, t)),
+        }
+    }
+
     fn bad_arg(&self, n: usize, what: &str, got: &Term) -> String {
         let got = self.show(got);
         match self.syntax {
