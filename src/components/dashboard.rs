@@ -53,17 +53,7 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
             // name|field|op|threshold|severity|hold_ms (the name may hold a `|`)
             let mut parts: Vec<&str> = rule.rsplitn(6, '|').collect();
             parts.reverse();
-            for (id, v) in [
-                "al-name",
-                "al-field",
-                "al-op",
-                "al-threshold",
-                "al-severity",
-                "al-hold",
-            ]
-            .iter()
-            .zip(parts)
-            {
+            for (id, v) in ALERT_FORM.iter().zip(parts) {
                 set_value(id, v);
             }
             return true;
@@ -76,15 +66,7 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
                     return true;
                 }
                 Some("alert") => {
-                    let v = [
-                        "al-name",
-                        "al-field",
-                        "al-op",
-                        "al-threshold",
-                        "al-severity",
-                        "al-hold",
-                    ]
-                    .map(value);
+                    let v = ALERT_FORM.map(value);
                     match alert_line([&v[0], &v[1], &v[2], &v[3], &v[4], &v[5]]) {
                         Ok(line) => run(line),
                         Err(e) => said.set(e),
@@ -170,6 +152,16 @@ pub fn Dashboard(lab: LabHandle) -> impl IntoView {
         </div>
     }
 }
+
+/// The alert form's controls, in the order of `Lab.add_alert/6`'s arguments.
+const ALERT_FORM: [&str; 6] = [
+    "al-name",
+    "al-field",
+    "al-op",
+    "al-threshold",
+    "al-severity",
+    "al-hold",
+];
 
 /// An attribute of `el` or of the nearest element above it that has one.
 fn attr(el: &web_sys::Element, name: &str) -> Option<String> {

@@ -60,11 +60,11 @@ pub struct Dash {
     pub health: (String, Vec<String>),
     /// The alert rules that fire, then the times they started firing (HTML list items).
     pub alerts: String,
-    /// Anomalies of the restart rate, message rate and process count, newest first (HTML
-    /// list items, each with its instant).
+    /// Anomalies of the restart rate, message rate and process count in the window, newest
+    /// first (HTML list items, each with its instant).
     pub anomalies: String,
-    /// Restart patterns found (storms, cascades, periodic failures), newest first (HTML
-    /// list items, each with its instant).
+    /// Restart patterns found in the window (storms, cascades, periodic failures), newest
+    /// first (HTML list items, each with its instant).
     pub patterns: String,
     /// The alert rules watched (HTML list items, each with Edit and Remove).
     pub rules: String,
@@ -114,6 +114,7 @@ impl Dash {
                 .found
                 .iter()
                 .rev()
+                .filter(|p| (from..=to).contains(&p.at_us()))
                 .take(NOTICES_SHOWN)
                 .map(|p| {
                     (
@@ -128,6 +129,7 @@ impl Dash {
                 .anomalies()
                 .iter()
                 .rev()
+                .filter(|(t, _)| (from..=to).contains(t))
                 .take(NOTICES_SHOWN)
                 .map(|(t, a)| {
                     let (what, unit) = match a.metric {
@@ -167,6 +169,7 @@ impl Dash {
                     .fired
                     .iter()
                     .rev()
+                    .filter(|(t, _)| (from..=to).contains(t))
                     .take(NOTICES_SHOWN)
                     .map(|(t, a)| {
                         let text = format!("fired: {}", text(a));
@@ -175,8 +178,20 @@ impl Dash {
             );
             (
                 rules_html(&server.watch.rules),
-                notices_html(&patterns, "No restart storm, cascade or periodic failure so far."),
-                notices_html(&anomalies, "The restart rate, message rate and process count follow their moving baselines."),
+                notices_html(
+                    &patterns,
+                    &outside(
+                        "No restart storm, cascade or periodic failure",
+                        server.patterns.found.len(),
+                    ),
+                ),
+                notices_html(
+                    &anomalies,
+                    &outside(
+                        "No anomaly of the restart rate, message rate or process count",
+                        server.anomalies().len(),
+                    ),
+                ),
                 notices_html(&alerts, "No alert rule fires."),
             )
         };
@@ -307,6 +322,15 @@ fn rules_html(rules: &[AlertRule]) -> String {
         );
     }
     h
+}
+
+/// What an empty list of the window says: `none` in this window, and how many the whole
+/// run has (found before the window: the picker's "whole run" shows them).
+fn outside(none: &str, total: usize) -> String {
+    match total {
+        0 => format!("{none} so far."),
+        n => format!("{none} in this window ({n} in the whole run)."),
+    }
 }
 
 /// A notice: its class (a severity or `info`), label, text and instant (a click jumps

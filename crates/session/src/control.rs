@@ -144,8 +144,7 @@ impl Run {
         }
     }
 
-    /// `Lab.add_alert/4..6`, `Lab.remove_alert/1` and `Lab.alerts/0`: the rules the run's
-    /// analytics watch.
+    /// `Lab.add_alert/6` and `Lab.remove_alert/1`: the rules the run's analytics watch.
     fn alert_term(&self, q: &Query) -> Term {
         let mut server = self.analytics.borrow_mut();
         let watch = &mut server.watch;
