@@ -5,6 +5,11 @@
 //!   [--to T] [--supervisor PATH]` runs a scenario with the analytics attached and prints
 //!   their export over a window of virtual time (`5s`, `250ms`, `2m`, `1h`; the whole run by
 //!   default), for every supervisor or one (whose report the JSON then carries).
+//! - `otp-lab inspect FILE.json [--at T] processes|supervisors|graph|process PATH` opens a
+//!   supervisor scenario as the Lab does (its start_child, exit and crash steps at time 0,
+//!   then its fault script as time runs), runs it to the virtual instant `T` (0 by
+//!   default) and prints what the Lab shows there as JSON: every process, every
+//!   supervisor, the system graph, or one process (a path or `<0.N.0>`).
 //! - `otp-lab bench [--quick]` runs the benchmark workloads of `bench/WORKLOADS.md` (and
 //!   the cost of the analytics on each).
 //! - `otp-lab soak [--quick|--link]` runs a virtual hour of chaos on 1,000 workers with
@@ -23,7 +28,7 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOC: otp_lab_sim::bench::Counting = otp_lab_sim::bench::Counting;
 
-const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab metrics FILE.json [--format json|prometheus|csv|statsd|history] [--from T] [--to T] [--supervisor PATH] | otp-lab bench [--quick] | otp-lab soak [--quick|--link]";
+const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab metrics FILE.json [--format json|prometheus|csv|statsd|history] [--from T] [--to T] [--supervisor PATH] | otp-lab inspect FILE.json [--at T] processes|supervisors|graph|process PATH | otp-lab bench [--quick] | otp-lab soak [--quick|--link]";
 
 /// What `otp-lab metrics` was asked for.
 struct MetricsArgs<'a> {
@@ -90,6 +95,66 @@ fn metrics_args<'a>(args: &[&'a str]) -> Result<MetricsArgs<'a>, String> {
         return Err(USAGE.to_string());
     }
     Ok(m)
+}
+
+/// `otp-lab inspect FILE [--at T] QUERY [PATH]`: the lab of a supervisor scenario at a
+/// virtual instant, as JSON.
+fn inspect(args: &[&str]) -> ExitCode {
+    let mut at = None;
+    let mut rest = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        match (args[i], args.get(i + 1)) {
+            ("--at", Some(v)) => match parse_duration("--at", v) {
+                Ok(t) => {
+                    at = Some(t);
+                    i += 1;
+                }
+                Err(e) => return fail(&e),
+            },
+            ("--at", None) => return fail("--at needs a value"),
+            (flag, _) if flag.starts_with("--") => return fail(&format!("unknown option {flag}")),
+            (arg, _) => rest.push(arg),
+        }
+        i += 1;
+    }
+    use otp_lab_session::inspect::{self as q, QUERIES};
+    let (file, query, key) = match rest.as_slice() {
+        [file, "process", key] => (*file, "process", Some(*key)),
+        [_, "process"] => return fail("process needs a path or a pid (root/a, <0.84.0>)"),
+        [file, query] if QUERIES.contains(query) => (*file, *query, None),
+        [_, query, ..] if !QUERIES.contains(query) => {
+            return fail(&format!(
+                "unknown query \"{query}\" (processes, supervisors, graph or process PATH)"
+            ))
+        }
+        _ => return fail(USAGE),
+    };
+    let scn = match read_scenario(file) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let mut lab = match otp_lab_lab::Lab::from_scenario(&scn, None, |_| {}) {
+        Ok(l) => l,
+        Err(e) => return fail(&format!("{file}: {e}")),
+    };
+    // everything due at or before the instant runs (the kills of the steps at 0 too)
+    lab.advance_to(at.unwrap_or(0));
+    let answer = match (query, key) {
+        ("processes", _) => Ok(q::processes(&lab)),
+        ("supervisors", _) => Ok(q::supervisors(&lab)),
+        ("graph", _) => Ok(q::graph(&lab)),
+        (_, Some(key)) => q::process(&lab, key),
+        _ => unreachable!("the queries are matched above"),
+    };
+    match answer {
+        Ok(v) => {
+            let text = serde_json::to_string_pretty(&v).expect("JSON values print");
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
 }
 
 fn fail(msg: &str) -> ExitCode {
@@ -352,6 +417,7 @@ fn main() -> ExitCode {
             Ok(m) => metrics(&m),
             Err(e) => fail(&e),
         },
+        ["inspect", rest @ ..] => inspect(rest),
         ["bench"] => run_bench(1),
         ["bench", "--quick"] => run_bench(10),
         ["soak"] => run_soak(3600),

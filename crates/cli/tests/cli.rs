@@ -337,3 +337,99 @@ fn metrics_take_a_window_and_one_supervisor() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A scenario with neither a tree nor `"family": "raw"` is refused, not run as nothing.
+#[test]
+fn a_scenario_of_no_family_is_refused() {
+    let err = rejected(r#"{"name":"x","steps":[]}"#);
+    assert!(err.contains("needs a \"tree\""), "{err}");
+    let err = rejected(r#"{"name":"x"}"#);
+    assert!(err.contains("needs a \"tree\""), "{err}");
+}
+
+#[test]
+fn inspect_answers_the_read_queries_at_an_instant() {
+    let dir = std::env::temp_dir().join(format!("otp-lab-cli-inspect-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("i.json");
+    // a kill at 0 (a step) and another at 2 s (the fault script)
+    std::fs::write(
+        &path,
+        r#"{"tree":{"id":"root","strategy":"one_for_one","intensity":5,"period":10,"children":[
+            {"id":"a"},{"id":"b","behaviour":"counter"}]},
+            "steps":[{"op":"exit","target":"root/a","reason":"kill"}],
+            "faults":[{"at":2000,"op":"kill","target":"root/b"}]}"#,
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = run(&[&["inspect", p], args].concat());
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // every process, the shell included, in pid order
+    let ps = json(&["processes"]);
+    assert_eq!(ps["at_us"], 0);
+    let paths: Vec<&str> = ps["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        ["shell", "root", "root/b", "root/a"],
+        "root/a restarted last"
+    );
+    // the supervisor before and after the fault script's kill
+    let before = &json(&["--at", "1s", "supervisors"])["supervisors"][0];
+    assert_eq!(before["child_restarts"], 1);
+    assert_eq!(before["children"], serde_json::json!(["root/a", "root/b"]));
+    assert_eq!(before["intensity"]["used"], 1);
+    let after = &json(&["--at", "3s", "supervisors"])["supervisors"][0];
+    assert_eq!(after["child_restarts"], 2);
+    assert_eq!(after["intensity"]["used"], 2);
+    assert_eq!(after["strategy"], "one_for_one");
+    // the graph: parent edges and links
+    let g = json(&["graph"]);
+    let edges = g["edges"].as_array().unwrap();
+    for (kind, from, to) in [("child", "root", "root/a"), ("link", "root", "root/b")] {
+        assert!(
+            edges
+                .iter()
+                .any(|e| e["kind"] == kind && e["from"] == from && e["to"] == to),
+            "{kind} {from} -> {to} in {edges:?}"
+        );
+    }
+    // one process, by path and by pid
+    let b = json(&["--at", "3s", "process", "root/b"]);
+    assert_eq!(b["process"]["behaviour"], "gen_server (counter)");
+    assert_eq!(b["process"]["state"], "0");
+    let pid = b["process"]["pid"].as_str().unwrap().to_string();
+    assert_eq!(
+        json(&["--at", "3s", "process", &pid])["process"]["path"],
+        "root/b"
+    );
+    // mistakes: exit 2 and one line
+    for (args, says) in [
+        (vec!["nodes"], "unknown query"),
+        (vec!["process"], "needs a path"),
+        (vec!["process", "root/zz"], "no live process"),
+        (vec!["--at", "5x", "graph"], "unknown unit"),
+        (vec!["--at"], "needs a value"),
+    ] {
+        let out = run(&[&["inspect", p], args.as_slice()].concat());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(says) && err.lines().count() == 1,
+            "{args:?}: {err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -9,6 +9,7 @@
 pub mod analytics;
 pub mod control;
 pub mod experiment;
+pub mod inspect;
 pub mod session;
 pub mod share;
 pub mod soak;

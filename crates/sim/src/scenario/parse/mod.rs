@@ -244,11 +244,9 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
             return err("$.family", format!("\"{f}\" does not go with a \"tree\""))
         }
         #[cfg(feature = "raw-scenarios")]
-        (None, Some("raw")) | (None, None) if m.contains_key("steps") || family.is_some() => {
-            (parse_raw(steps_v)?, 50)
-        }
+        (None, Some("raw")) => (parse_raw(steps_v)?, 50),
         #[cfg(not(feature = "raw-scenarios"))]
-        (None, Some("raw")) | (None, None) if m.contains_key("steps") || family.is_some() => {
+        (None, Some("raw")) => {
             let _ = steps_v;
             return err(
                 "$",
@@ -264,7 +262,7 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         (None, None) => {
             return err(
                 "$",
-                "a scenario needs a \"tree\" or \"family\": \"raw\" with \"steps\"",
+                "a scenario needs a \"tree\" (supervisor family) or \"family\": \"raw\" (raw process family); this one has neither",
             )
         }
     };
