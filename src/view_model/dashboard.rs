@@ -135,6 +135,7 @@ impl Dash {
                     let (what, unit) = match a.metric {
                         "message_rate_per_s" => ("message rate", "/s"),
                         "process_count" => ("process count", ""),
+                        "longest_mailbox" => ("longest mailbox", " messages"),
                         _ => ("restart rate", "/s"),
                     };
                     let text = format!(
@@ -188,7 +189,7 @@ impl Dash {
                 notices_html(
                     &anomalies,
                     &outside(
-                        "No anomaly of the restart rate, message rate or process count",
+                        "No anomaly of the restart rate, message rate, process count or longest mailbox",
                         server.anomalies().len(),
                     ),
                 ),

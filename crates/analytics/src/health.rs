@@ -179,8 +179,9 @@ impl Default for Baseline {
 /// A value far from its baseline.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Anomaly {
-    /// What was far from its baseline: `restart_rate_per_s`, `message_rate_per_s` or
-    /// `process_count` (the dashboard's names; empty from a bare [`Baseline`]).
+    /// What was far from its baseline: `restart_rate_per_s`, `message_rate_per_s`,
+    /// `process_count` (the dashboard's names) or `longest_mailbox` (the longest a
+    /// process's queue grew in the window); empty from a bare [`Baseline`].
     pub metric: &'static str,
     pub value: f64,
     pub baseline: f64,

@@ -17,7 +17,7 @@ use otp_lab_sim::event::{
     Event, EventKind, KindCounts, Noted, ReportContext, StartCause, SupervisorNote,
 };
 use otp_lab_sim::World;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -105,8 +105,9 @@ pub struct Server {
     counted: Option<Counted>,
     /// Whether any subscription listens to restarts.
     wants_restarts: bool,
-    /// The baselines of the restart rate, the message rate and the process count.
-    baselines: [Baseline; 3],
+    /// The baselines of the restart rate, the message rate, the process count and the
+    /// longest mailbox.
+    baselines: [Baseline; 4],
     /// Each change of health, for the band along the timeline.
     health_changes: Vec<(u64, Health, String)>,
     /// The alert rules (the defaults and the learner's), watched every window over the
@@ -139,6 +140,8 @@ struct Recovery {
 /// The bus's kind counters and how much of them the server has taken in.
 struct Counted {
     counts: Rc<KindCounts>,
+    /// The longest a process's queue grew since the last window closed.
+    queue_high_water: Rc<Cell<usize>>,
     /// Spawns, exits and sends counted when the server was attached / taken into
     /// `pending` so far.
     base: [u64; 3],
@@ -228,6 +231,7 @@ impl Server {
         let base = COUNTED.map(|k| counts.get(k));
         server.counted = Some(Counted {
             counts,
+            queue_high_water: world.telemetry.queue_high_water(),
             base,
             taken: base,
         });
@@ -454,7 +458,7 @@ impl Server {
     }
 
     /// Closes the windows up to `t` and feeds their restart rate, message rate and
-    /// process count to the anomaly baselines.
+    /// process count and the longest mailbox to the anomaly baselines.
     fn roll_window(&mut self, t: u64) {
         let step = self.settings.baseline_interval_us.max(1);
         let secs = step as f64 / 1e6;
@@ -472,10 +476,17 @@ impl Server {
                 .aggregate(self.ids.messages, from, self.window_start - 1)
                 .sum
                 / secs;
+            // the longest a mailbox grew in the window (read once: later windows of a
+            // jump in time had none)
+            let longest = self
+                .counted
+                .as_ref()
+                .map_or(0, |c| c.queue_high_water.take());
             let values = [
                 ("restart_rate_per_s", rate),
                 ("message_rate_per_s", messages),
                 ("process_count", self.live() as f64),
+                ("longest_mailbox", longest as f64),
             ];
             for (i, (metric, x)) in values.into_iter().enumerate() {
                 let Some(mut a) = self.baselines[i].observe(x) else {

@@ -62,4 +62,34 @@ mod tests {
         assert!(run.events_total() > 0);
         assert_eq!(run.health(run.lab.now_us()).status.name(), "healthy");
     }
+
+    /// A mailbox that grows far past its usual length is an anomaly at the second it
+    /// grew: 200 messages the shell keeps (it takes them only with `flush()`), after 20
+    /// quiet seconds.
+    #[test]
+    fn a_mailbox_that_grows_is_an_anomaly() {
+        let mut run = Experiment::preset("demo", 1).start().unwrap();
+        run.lab.advance_to(20_500_000);
+        for _ in 0..200 {
+            run.exec_line("send(self(), :job)").unwrap();
+        }
+        run.lab.advance_to(23_000_000);
+        let server = run.analytics.borrow();
+        let found: Vec<_> = server
+            .anomalies()
+            .iter()
+            .filter(|(_, a)| a.metric == "longest_mailbox")
+            .map(|(t, a)| (*t, a.value))
+            .collect();
+        assert_eq!(found, [(21_000_000, 200.0)], "{:?}", server.anomalies());
+    }
+
+    /// Quiet mailboxes raise nothing.
+    #[test]
+    fn quiet_mailboxes_are_no_anomaly() {
+        let mut run = Experiment::preset("demo", 1).start().unwrap();
+        run.lab.advance_to(30_000_000);
+        let server = run.analytics.borrow();
+        assert!(server.anomalies().is_empty(), "{:?}", server.anomalies());
+    }
 }

@@ -368,6 +368,8 @@ pub struct Telemetry {
     clocks: Vec<(HandlerId, ClockHandler)>,
     notes: Vec<(HandlerId, NoteHandler)>,
     counts: Option<Rc<KindCounts>>,
+    /// The most signals waiting in one process's queue since its reader last took it.
+    pub(crate) queue_high_water: Option<Rc<Cell<usize>>>,
 }
 
 /// Error from [`Telemetry::attach`] when the id is taken (as `:telemetry` returns
@@ -451,6 +453,15 @@ impl Telemetry {
     /// The per-kind event counters (counting starts with the first call).
     pub fn counts(&mut self) -> Rc<KindCounts> {
         self.counts.get_or_insert_with(Rc::default).clone()
+    }
+
+    /// The high-water mark of mailboxes: the longest one process's queue (its mailbox and
+    /// the signals behind it) was when a signal arrived, since the reader last took it
+    /// (`Cell::take`). Kept from the first call on.
+    pub fn queue_high_water(&mut self) -> Rc<Cell<usize>> {
+        self.queue_high_water
+            .get_or_insert_with(Rc::default)
+            .clone()
     }
 
     /// Detaches a handler (event, clock or note); false if no handler had that id.

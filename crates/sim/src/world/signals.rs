@@ -22,6 +22,12 @@ impl World {
         match self.procs.get_mut(slot as usize) {
             Some(Some(p)) if p.pid == to => {
                 p.queue.push_back(sig);
+                if let Some(h) = &self.telemetry.queue_high_water {
+                    // the mailbox and the signals behind it
+                    if p.queue.len() > h.get() {
+                        h.set(p.queue.len());
+                    }
+                }
                 if !p.queued {
                     p.queued = true;
                     self.run_queue.push_back(slot);
