@@ -131,7 +131,8 @@ pub fn toggle_theme() {
     }
 }
 
-/// Applies the remembered theme (anything but "light" means dark).
+/// Applies the remembered theme, or the system's (`prefers-color-scheme`) until one is
+/// chosen.
 pub fn restore_theme() {
     let Some(w) = web_sys::window() else { return };
     let theme = w
@@ -139,11 +140,16 @@ pub fn restore_theme() {
         .ok()
         .flatten()
         .and_then(|s| s.get_item("otp-lab-theme").ok().flatten());
-    let theme = if theme.as_deref() == Some("light") {
-        "light"
-    } else {
-        "dark"
+    // until one is chosen, the system's
+    let light = match theme.as_deref() {
+        Some(t) => t == "light",
+        None => w
+            .match_media("(prefers-color-scheme: light)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches()),
     };
+    let theme = if light { "light" } else { "dark" };
     if let Some(root) = w.document().and_then(|d| d.document_element()) {
         let _ = root.set_attribute("data-theme", theme);
     }

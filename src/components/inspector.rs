@@ -148,7 +148,10 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
         };
         match cmd {
             Ok(c) => {
-                msg_error.set(None);
+                let traps = lab
+                    .inspected
+                    .with_untracked(|i| i.as_ref().is_some_and(|i| i.trap_exit));
+                msg_error.set(actions::exit_note(&c, traps).map(Into::into));
                 lab.run_command(&c);
             }
             Err(e) => msg_error.set(Some(e)),

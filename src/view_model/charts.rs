@@ -345,15 +345,23 @@ pub fn mailboxes_html(boxes: &[(String, usize)]) -> String {
     s
 }
 
-/// The dashboard's numbers as `<dt>`/`<dd>` pairs.
+/// The dashboard's numbers as `<dt>`/`<dd>` pairs, named for people with their units
+/// (`recovery_time_p99_us` → "recovery time p99 (ms)", in milliseconds).
 pub fn numbers_html<'a>(numbers: impl Iterator<Item = (&'a String, &'a f64)>) -> String {
     let mut s = String::new();
     for (k, v) in numbers {
+        let (name, unit, v) = if let Some(n) = k.strip_suffix("_us") {
+            (n, " (ms)", v / 1e3)
+        } else if let Some(n) = k.strip_suffix("_per_s") {
+            (n, " (per second)", *v)
+        } else {
+            (k.as_str(), "", *v)
+        };
         let _ = write!(
             s,
-            r#"<div class="number"><dt>{}</dt><dd>{}</dd></div>"#,
-            esc(&k.replace('_', " ")),
-            format_value(*v)
+            r#"<div class="number"><dt>{}{unit}</dt><dd>{}</dd></div>"#,
+            esc(&name.replace('_', " ")),
+            format_value(v)
         );
     }
     s
@@ -412,6 +420,26 @@ mod tests {
         assert_eq!(c.lines[0].path, "", "no recoveries: no line");
         let unknown = ("nope".to_string(), "sum".to_string(), 1000);
         assert!(custom_chart(&m, &unknown, 1, 1).is_none());
+    }
+
+    #[test]
+    fn numbers_have_peoples_names_and_units() {
+        let n: std::collections::BTreeMap<String, f64> = [
+            ("recovery_time_p99_us".to_string(), 2500.0),
+            ("restart_rate_per_s".to_string(), 0.5),
+            ("restarts_total".to_string(), 3.0),
+        ]
+        .into();
+        let h = numbers_html(n.iter());
+        assert!(
+            h.contains("<dt>recovery time p99 (ms)</dt><dd>2.5</dd>"),
+            "{h}"
+        );
+        assert!(
+            h.contains("<dt>restart rate (per second)</dt><dd>0.500</dd>"),
+            "{h}"
+        );
+        assert!(h.contains("<dt>restarts total</dt><dd>3</dd>"), "{h}");
     }
 
     #[test]

@@ -32,7 +32,7 @@ function assert(cond, message) {
 }
 
 // One page for the whole run, as a person would use it.
-const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, colorScheme: 'dark' });
 const page = await context.newPage();
 const consoleErrors = [];
 const foreignRequests = [];
@@ -120,6 +120,11 @@ await test('Kill in the inspector makes the supervisor restart the worker with a
     assert(text.includes(needle), `the log shows "${needle}"`);
   }
   await page.screenshot({ path: join(SHOTS, 'lab-after-kill.png') });
+  // Exit with the default reason, normal: nothing happens, and the inspector says why
+  const pidNow = await field(item(path), 'pid').textContent();
+  await button('Exit').click();
+  await page.locator('section[aria-labelledby="inspector-title"] .error').filter({ hasText: 'ignores an exit signal with reason normal' }).waitFor({ timeout: 3000 });
+  assert((await field(item(path), 'pid').textContent()) === pidNow, 'a normal exit signal leaves the worker alone');
 });
 
 await test('virtual time advances while the lab runs', async () => {
@@ -571,6 +576,17 @@ await test('the light theme', async () => {
   assert((await page.evaluate(() => document.documentElement.dataset.theme)) === 'light', 'light theme on');
   await page.screenshot({ path: join(SHOTS, 'lab-light.png') });
   await page.getByRole('button', { name: 'Switch colour theme' }).click();
+  // until one is chosen, the theme is the system's; a choice is kept
+  const sys = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const p = await sys.newPage();
+  await p.goto(BASE_URL);
+  await p.waitForSelector('[role=treeitem]');
+  assert((await p.evaluate(() => document.documentElement.dataset.theme)) === 'light', 'a light system shows the light theme');
+  await p.getByRole('button', { name: 'Switch colour theme' }).click();
+  await p.reload();
+  await p.waitForSelector('[role=treeitem]');
+  assert((await p.evaluate(() => document.documentElement.dataset.theme)) === 'dark', 'the choice outlives the system\'s');
+  await sys.close();
 });
 
 await test('share: the address bar follows the experiment; a fresh page opens the same state', async () => {
@@ -680,7 +696,7 @@ await test('lessons: follow one to its last task, predict-then-run, progress per
   await page.waitForFunction(() => document.querySelector('[aria-label="Shared lesson link"]').value.includes('#'), null, { timeout: 5000 });
   const url = await page.getByLabel('Shared lesson link').inputValue();
   assert(url.includes('#v1.'), `a lesson link: ${url}`);
-  const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const other = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
   const p4 = await other.newPage();
   await p4.goto(url);
   await p4.getByRole('heading', { name: '6. one_for_one' }).waitFor({ timeout: 15000 });

@@ -45,6 +45,20 @@ pub fn exit(path: String, reason: &str) -> Result<Command, String> {
     })
 }
 
+/// What an exit signal does that a learner might not expect, said next to the button:
+/// `normal` is ignored by a process that does not trap exits (and a trapping one only
+/// gets an `'EXIT'` message), as OTP has it.
+pub fn exit_note(cmd: &Command, trap_exit: bool) -> Option<&'static str> {
+    match cmd {
+        Command::Exit { reason, .. } if *reason == Term::atom("normal") => Some(if trap_exit {
+            "It traps exits: the normal exit signal arrives as an {'EXIT', From, normal} message, and it carries on."
+        } else {
+            "Nothing happens, as in OTP: a process that does not trap exits ignores an exit signal with reason normal. Try kill, or another reason."
+        }),
+        _ => None,
+    }
+}
+
 /// `GenServer.stop(pid, reason)` with a reason the learner typed.
 pub fn stop(path: String, reason: &str) -> Result<Command, String> {
     Ok(Command::Stop {
@@ -162,6 +176,39 @@ pub fn child(call: ChildCall, path: String, id: &str) -> Result<Command, String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The note says what OTP does with a normal exit signal, and only for that reason;
+    /// the lab agrees (a worker that does not trap exits keeps its pid).
+    #[test]
+    fn a_normal_exit_signal_is_explained() {
+        let normal = exit("demo/printer".into(), "normal").unwrap();
+        assert!(exit_note(&normal, false)
+            .unwrap()
+            .contains("ignores an exit signal with reason normal"));
+        assert!(exit_note(&normal, true)
+            .unwrap()
+            .contains("{'EXIT', From, normal}"));
+        assert_eq!(
+            exit_note(&exit("demo/printer".into(), "shutdown").unwrap(), false),
+            None
+        );
+        assert_eq!(exit_note(&kill("demo/printer".into()), false), None);
+        let mut lab = crate::Lab::from_scenario(
+            &otp_lab_sim::scenario::parse(&crate::presets::preset("demo").unwrap().text()).unwrap(),
+            None,
+            |_| {},
+        )
+        .unwrap();
+        lab.advance_to(100_000);
+        let before = lab.inspect("demo/printer").unwrap().pid;
+        lab.exec(&normal).unwrap();
+        lab.advance_to(200_000);
+        assert_eq!(
+            lab.inspect("demo/printer").unwrap().pid,
+            before,
+            "still alive, same pid"
+        );
+    }
 
     #[test]
     fn actions_are_the_console_lines_the_inspector_always_recorded() {

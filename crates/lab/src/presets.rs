@@ -128,7 +128,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "restart_storm",
         title: "Restart storm",
-        summary: "A chaos script kills a random worker every 300 ms (probability 0.7). Watch the intensity meter; press Play and wait for the supervisor to give up.",
+        summary: "A chaos script kills a random worker every 300 ms (probability 0.7). Watch the intensity meter fill: within a few seconds the supervisor gives up.",
         scenario: r#"{"name":"restart_storm","seed":7,"tree":{"id":"root","strategy":"one_for_one","intensity":5,"period":2,"children":[
             {"id":"w1","behaviour":"counter"},
             {"id":"w2","behaviour":"counter"},
