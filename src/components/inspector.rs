@@ -30,6 +30,11 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
     let intensity = NodeRef::<Input>::new();
     let period = NodeRef::<Input>::new();
     let msg_error = RwSignal::new(None::<String>);
+    // a message about one process does not stay under another
+    Effect::new(move |_| {
+        lab.selected.track();
+        msg_error.set(None);
+    });
     let drawn = StoredValue::new(String::new());
     let drawn_why = StoredValue::new(String::new());
     let why_key = StoredValue::new(String::new());

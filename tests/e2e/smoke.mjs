@@ -125,6 +125,18 @@ await test('Kill in the inspector makes the supervisor restart the worker with a
   await button('Exit').click();
   await page.locator('section[aria-labelledby="inspector-title"] .error').filter({ hasText: 'ignores an exit signal with reason normal' }).waitFor({ timeout: 3000 });
   assert((await field(item(path), 'pid').textContent()) === pidNow, 'a normal exit signal leaves the worker alone');
+  // Send takes Elixir as well as Erlang; a mistake is named, and goes with another selection
+  const inspectorError = page.locator('section[aria-labelledby="inspector-title"] .error');
+  await item('demo/printer').click();
+  await page.getByLabel('Message', { exact: true }).fill('{:print, "hi"}');
+  await button('Send').click();
+  await page.waitForFunction(() => document.querySelector('[role=log]').innerText.includes('<<"hi">>'), null, { timeout: 3000 });
+  assert((await inspectorError.textContent()) === '', `no error for Elixir syntax: ${await inspectorError.textContent()}`);
+  await page.getByLabel('Message', { exact: true }).fill('{print, ');
+  await button('Send').click();
+  await inspectorError.filter({ hasText: 'nor an Elixir one' }).waitFor({ timeout: 3000 });
+  await item(path).click();
+  await page.waitForFunction(() => document.querySelector('section[aria-labelledby="inspector-title"] .error').textContent === '', null, { timeout: 3000 });
 });
 
 await test('virtual time advances while the lab runs', async () => {

@@ -76,10 +76,23 @@ pub fn crash(path: String) -> Command {
 }
 
 /// `send(pid, msg)` with a message the learner typed.
+/// The message may be written in Erlang (`{print, "hi"}`) or Elixir (`{:print, "hi"}`).
 pub fn send(path: String, msg: &str) -> Result<Command, String> {
+    let msg = match parse_term(msg) {
+        Ok(t) => t,
+        // Elixir, as the console reads it in `send("…", msg)`
+        Err(erlang) => match crate::console::parse(&format!("send(\"x\", {msg})")) {
+            Ok(crate::console::Input::Command(Command::Send { msg, .. }, _)) => msg,
+            _ => {
+                return Err(format!(
+                    "not an Erlang term ({erlang}) nor an Elixir one, e.g. {{print, \"hi\"}} or {{:print, \"hi\"}}"
+                ))
+            }
+        },
+    };
     Ok(Command::Send {
         target: at(path),
-        msg: read_term(msg)?,
+        msg,
     })
 }
 
@@ -179,6 +192,36 @@ mod tests {
 
     /// The note says what OTP does with a normal exit signal, and only for that reason;
     /// the lab agrees (a worker that does not trap exits keeps its pid).
+    #[test]
+    fn send_reads_erlang_and_elixir() {
+        let line = |text: &str| send("demo/printer".into(), text).map(|c| c.to_elixir());
+        // Erlang's "hi" is a charlist, Elixir's a binary: two different messages
+        assert_eq!(
+            line("{print, hi}").unwrap(),
+            "send(\"demo/printer\", {:print, :hi})"
+        );
+        assert_eq!(
+            line("{:print, :hi}").unwrap(),
+            "send(\"demo/printer\", {:print, :hi})"
+        );
+        assert_eq!(
+            line("{:print, \"hi\"}").unwrap(),
+            "send(\"demo/printer\", {:print, \"hi\"})"
+        );
+        assert_ne!(
+            line("{print, \"hi\"}").unwrap(),
+            line("{:print, \"hi\"}").unwrap()
+        );
+        assert_eq!(line("%{a: 1}").unwrap(), "send(\"demo/printer\", %{a: 1})");
+        let err = line("{print, ").unwrap_err();
+        assert!(
+            err.starts_with("not an Erlang term (") && err.contains("nor an Elixir one"),
+            "{err}"
+        );
+        // a whole call smuggled in is refused, not run
+        assert!(line("1), Process.exit(self(), :kill").is_err());
+    }
+
     #[test]
     fn a_normal_exit_signal_is_explained() {
         let normal = exit("demo/printer".into(), "normal").unwrap();
