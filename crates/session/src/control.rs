@@ -50,35 +50,7 @@ impl Run {
             Query::Health => return self.health_term(),
             Query::Metrics(metric, range) => return self.metrics_term(metric, range),
             Query::AddAlert { .. } | Query::RemoveAlert(_) => return self.alert_term(q),
-            Query::AddChart {
-                metric,
-                aggregation,
-                bucket_ms,
-            } => {
-                let mut server = self.analytics.borrow_mut();
-                if server.metrics.id(metric).is_none() {
-                    return Term::error(Term::pair(
-                        Term::atom("unknown_metric"),
-                        Term::atom(metric),
-                    ));
-                }
-                let key = (metric.clone(), aggregation.clone());
-                server.charts.retain(|c| (&c.0, &c.1) != (&key.0, &key.1));
-                server.charts.push((key.0, key.1, bucket_ms * 1000));
-                return Term::atom("ok");
-            }
-            Query::RemoveChart(metric, aggregation) => {
-                let mut server = self.analytics.borrow_mut();
-                let before = server.charts.len();
-                server
-                    .charts
-                    .retain(|c| (&c.0, &c.1) != (metric, aggregation));
-                return if server.charts.len() < before {
-                    Term::atom("ok")
-                } else {
-                    Term::error(Term::atom("not_found"))
-                };
-            }
+            Query::AddChart { .. } | Query::RemoveChart(..) => return self.chart_term(q),
             _ => {}
         }
         let server = self.analytics.borrow();
@@ -174,16 +146,43 @@ impl Run {
                 });
                 Term::atom("ok")
             }
-            _ => {
-                if watch.remove(match q {
-                    Query::RemoveAlert(name) => name,
-                    _ => "",
-                }) {
-                    Term::atom("ok")
-                } else {
-                    Term::error(Term::atom("not_found"))
+            Query::RemoveAlert(name) => ok_or_not_found(watch.remove(name)),
+            _ => Term::NIL_TERM,
+        }
+    }
+
+    /// `Lab.add_chart/3` (replaces the chart of the same metric and aggregation) and
+    /// `Lab.remove_chart/2`: the charts of one's own the run's analytics keep.
+    fn chart_term(&self, q: &Query) -> Term {
+        let mut server = self.analytics.borrow_mut();
+        match q {
+            Query::AddChart {
+                metric,
+                aggregation,
+                bucket_ms,
+            } => {
+                if server.metrics.id(metric).is_none() {
+                    return Term::error(Term::pair(
+                        Term::atom("unknown_metric"),
+                        Term::atom(metric),
+                    ));
                 }
+                server
+                    .charts
+                    .retain(|c| (&c.0, &c.1) != (metric, aggregation));
+                server
+                    .charts
+                    .push((metric.clone(), aggregation.clone(), bucket_ms * 1000));
+                Term::atom("ok")
             }
+            Query::RemoveChart(metric, aggregation) => {
+                let before = server.charts.len();
+                server
+                    .charts
+                    .retain(|c| (&c.0, &c.1) != (metric, aggregation));
+                ok_or_not_found(server.charts.len() < before)
+            }
+            _ => Term::NIL_TERM,
         }
     }
 
@@ -314,6 +313,15 @@ fn event(r: &RestartRecord, sup: &str) -> Term {
         ("supervisor_name", name(sup)),
         ("timestamp", ms(r.t_us)),
     ])
+}
+
+/// `:ok` if something was removed, else `{:error, :not_found}`.
+fn ok_or_not_found(removed: bool) -> Term {
+    if removed {
+        Term::atom("ok")
+    } else {
+        Term::error(Term::atom("not_found"))
+    }
 }
 
 #[cfg(test)]
