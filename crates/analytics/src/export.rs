@@ -387,6 +387,17 @@ fn pattern_json(p: &Pattern) -> String {
             .str("child", child)
             .num("period_us", period_us)
             .num("next_expected_us", at_us + period_us),
+        Pattern::ResourceRelated {
+            supervisor,
+            child,
+            callee,
+            queue_len,
+            ..
+        } => o
+            .str("supervisor", supervisor)
+            .str("child", child)
+            .str("callee", callee)
+            .num("queue_len", queue_len),
     };
     o.num("at_us", p.at_us())
         .str("description", &p.describe())

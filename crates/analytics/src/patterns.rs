@@ -1,10 +1,13 @@
-//! Restart pattern detection: restart storms, cascading failures and periodic
-//! failures, from the failures and restarts a supervisor reports, in virtual time.
+//! Restart pattern detection: restart storms, cascading failures, periodic failures and
+//! resource-related restarts (call timeouts while a mailbox grew), from the failures and
+//! restarts a supervisor reports, in virtual time.
 //!
 //! Thresholds are fields of [`PatternConfig`] (documented defaults); each detection is a
 //! [`Pattern`] with the supervisor, the children involved and when it was seen.
 
 use crate::paths::{slot, PathId, Paths};
+use otp_lab_sim::atom::Atom;
+use otp_lab_sim::term::Term;
 use std::collections::VecDeque;
 
 /// When each pattern fires.
@@ -24,6 +27,11 @@ pub struct PatternConfig {
     /// most [`RING`] failures are looked at).
     pub periodic_failures: usize,
     pub periodic_max_cv: f64,
+    /// Resource-related: a child fails with a call's timeout
+    /// (`{timeout, {gen_server, call, [To | _]}}`) while some mailbox held at least
+    /// `resource_queue_len` messages (in this second or the one before): the callee is
+    /// slower than its load. Reported once per child per `storm_window_us`. Default: 10.
+    pub resource_queue_len: usize,
 }
 
 impl Default for PatternConfig {
@@ -35,6 +43,7 @@ impl Default for PatternConfig {
             cascade_window_us: 1_000_000,
             periodic_failures: 5,
             periodic_max_cv: 0.1,
+            resource_queue_len: 10,
         }
     }
 }
@@ -61,15 +70,25 @@ pub enum Pattern {
         period_us: u64,
         at_us: u64,
     },
+    ResourceRelated {
+        supervisor: String,
+        child: String,
+        /// The process whose call timed out, as the exit reason names it (`db`, a pid).
+        callee: String,
+        /// The longest a mailbox grew around the failure (messages).
+        queue_len: usize,
+        at_us: u64,
+    },
 }
 
 impl Pattern {
     /// Every kind name [`Pattern::kind`] gives.
-    pub const KINDS: [&'static str; 4] = [
+    pub const KINDS: [&'static str; 5] = [
         "restart_storm",
         "cascading_failure",
         "escalation",
         "periodic_failure",
+        "resource_related",
     ];
 
     /// The pattern's kind name (a cascade that made its supervisor give up is an
@@ -82,6 +101,7 @@ impl Pattern {
             } => "escalation",
             Pattern::CascadingFailure { .. } => "cascading_failure",
             Pattern::PeriodicFailure { .. } => "periodic_failure",
+            Pattern::ResourceRelated { .. } => "resource_related",
         }
     }
 
@@ -90,7 +110,8 @@ impl Pattern {
         match self {
             Pattern::RestartStorm { at_us, .. }
             | Pattern::CascadingFailure { at_us, .. }
-            | Pattern::PeriodicFailure { at_us, .. } => *at_us,
+            | Pattern::PeriodicFailure { at_us, .. }
+            | Pattern::ResourceRelated { at_us, .. } => *at_us,
         }
     }
 
@@ -135,8 +156,41 @@ impl Pattern {
                 *period_us as f64 / 1e6,
                 (at_us + period_us) as f64 / 1e6
             ),
+            Pattern::ResourceRelated {
+                supervisor,
+                child,
+                callee,
+                queue_len,
+                ..
+            } => format!(
+                "Resource-related restart: {child} (under {supervisor}) timed out calling {callee} while a mailbox held {queue_len} messages; {callee} is slower than its load: find what floods it, or give it capacity, rather than raise the restart intensity"
+            ),
         }
     }
+}
+
+/// The process a call's timeout names (`{timeout, {gen_server, call, [To | _]}}`, any
+/// `gen*` module), as text: what a resource-related restart was waiting for.
+pub fn timed_out_callee(reason: &Term) -> Option<String> {
+    let [what, mfa] = reason.as_tuple()? else {
+        return None;
+    };
+    if !what.is_atom(Atom::new("timeout")) {
+        return None;
+    }
+    let [m, f, Term::List(args)] = mfa.as_tuple()? else {
+        return None;
+    };
+    let (Term::Atom(m), Term::Atom(f)) = (m, f) else {
+        return None;
+    };
+    if !m.name().starts_with("gen") || &*f.name() != "call" {
+        return None;
+    }
+    args.first().map(|to| match to {
+        Term::Atom(a) => a.name().to_string(),
+        other => other.to_text(),
+    })
 }
 
 /// The detector: feed it failures, restarts and give-ups as they happen, naming
@@ -150,6 +204,8 @@ pub struct PatternDetector {
     times: Vec<Times>,
     /// Recent child failures per supervisor path.
     siblings: Vec<Siblings>,
+    /// When each child path was last reported as resource-related ([`NEVER`]: not yet).
+    resource: Vec<u64>,
     /// Patterns found, oldest first (bounded).
     pub found: VecDeque<Pattern>,
 }
@@ -418,6 +474,44 @@ impl PatternDetector {
             supervisor: paths.name(sup).to_string(),
             child: paths.name(child).to_string(),
             restarts: needed,
+            at_us: t_us,
+        });
+        1
+    }
+
+    /// A child of `sup` failed with `reason` while the longest mailbox held `queue_len`
+    /// messages; returns how many patterns that added to `found` (a resource-related
+    /// restart, if the reason is a call's timeout and the mailbox long enough).
+    pub fn failure_reason(
+        &mut self,
+        paths: &Paths,
+        sup: PathId,
+        child: PathId,
+        reason: &Term,
+        queue_len: usize,
+        t_us: u64,
+    ) -> usize {
+        let c = self.config;
+        if queue_len < c.resource_queue_len.max(1) {
+            return 0;
+        }
+        let Some(callee) = timed_out_callee(reason) else {
+            return 0;
+        };
+        let i = child as usize;
+        if self.resource.len() <= i {
+            self.resource.resize(i + 1, NEVER);
+        }
+        let last = self.resource[i];
+        if last != NEVER && t_us - last <= c.storm_window_us {
+            return 0; // reported in this episode already
+        }
+        self.resource[i] = t_us;
+        self.push(Pattern::ResourceRelated {
+            supervisor: paths.name(sup).to_string(),
+            child: paths.name(child).to_string(),
+            callee,
+            queue_len,
             at_us: t_us,
         });
         1

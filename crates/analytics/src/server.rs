@@ -16,6 +16,7 @@ use crate::restarts::{RestartAnalytics, Seen, SupervisorStats};
 use otp_lab_sim::event::{
     Event, EventKind, KindCounts, Noted, ReportContext, StartCause, SupervisorNote,
 };
+use otp_lab_sim::term::Term;
 use otp_lab_sim::World;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -124,6 +125,8 @@ pub struct Server {
     /// sample each per bucket (the hottest events cost an add, not a sample).
     pending: [u64; 5],
     bucket_start: u64,
+    /// The longest a mailbox grew in the last window that closed.
+    last_longest: usize,
     /// Recovery times not recorded yet: a run of equal ones at one instant (the
     /// restarts of a burst), recorded as one call when it ends or a query syncs.
     recovery: Recovery,
@@ -208,6 +211,7 @@ impl Server {
             subscriptions: Vec::new(),
             pending: [0; 5],
             bucket_start: 0,
+            last_longest: 0,
             recovery: Recovery::default(),
         }
     }
@@ -324,6 +328,9 @@ impl Server {
             Noted::Report(ctx) => {
                 let seen = self.restarts.report(n, ctx);
                 self.reported(seen, n.time);
+                if ctx == ReportContext::ChildTerminated && n.reason.as_tuple().is_some() {
+                    self.resource(seen, n.reason, n.time);
+                }
             }
             Noted::Started(cause) => {
                 let seen = self.restarts.started(n, cause);
@@ -352,6 +359,21 @@ impl Server {
             self.patterns.gave_up(paths, sup, child, t);
             1
         };
+        self.notify_patterns(found);
+    }
+
+    /// After a child failed with a compound reason: a resource-related restart, if it is
+    /// a call's timeout while a mailbox was long (this window's longest or the last one's).
+    #[cold]
+    fn resource(&mut self, seen: Seen, reason: &Term, t: u64) {
+        let Some(c) = &self.counted else {
+            return;
+        };
+        let longest = c.queue_high_water.get().max(self.last_longest);
+        let paths = self.restarts.paths();
+        let found = self
+            .patterns
+            .failure_reason(paths, seen.sup, seen.child, reason, longest, t);
         self.notify_patterns(found);
     }
 
@@ -482,6 +504,7 @@ impl Server {
                 .counted
                 .as_ref()
                 .map_or(0, |c| c.queue_high_water.take());
+            self.last_longest = longest;
             let values = [
                 ("restart_rate_per_s", rate),
                 ("message_rate_per_s", messages),

@@ -137,6 +137,7 @@ fn config() -> impl Strategy<Value = PatternConfig> {
             cascade_window_us: cw,
             periodic_failures: pf,
             periodic_max_cv: cv,
+            ..PatternConfig::default()
         })
 }
 

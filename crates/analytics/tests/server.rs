@@ -82,6 +82,51 @@ fn cascades_trigger_on_sibling_failures_together_and_on_escalation() {
 }
 
 #[test]
+fn resource_related_restarts_are_call_timeouts_while_a_mailbox_grows() {
+    // db handles a request in 40 ms, ingest casts one every 30 ms: db's mailbox grows and
+    // api's calls time out
+    let overload = r#"{"id":"root","intensity":100,"period":1,"children":[
+        {"id":"db","behaviour":"counter","name":"db","handle_delay":40},
+        {"id":"ingest","behaviour":"client","to":"db","request":"increment","cast":true,"every":30},
+        {"id":"api","behaviour":"client","to":"db","request":"get","every":200,"call_timeout":500}]}"#;
+    let (s, _, _) = run(overload, "", 5000, |_| {});
+    let found: Vec<Pattern> = s
+        .borrow()
+        .patterns
+        .found
+        .iter()
+        .filter(|p| p.kind() == "resource_related")
+        .cloned()
+        .collect();
+    assert!(
+        matches!(&found[..], [Pattern::ResourceRelated { child, callee, queue_len, at_us: 2_090_000, .. }]
+            if child == "root/api" && callee == "db" && *queue_len >= 10),
+        "{found:?}"
+    );
+    // the same timeouts with short mailboxes (a slow db, no flood): not resource-related
+    let slow = r#"{"id":"root","intensity":100,"period":1,"children":[
+        {"id":"db","behaviour":"counter","name":"db","handle_delay":1000},
+        {"id":"api","behaviour":"client","to":"db","request":"get","every":10,"call_timeout":500}]}"#;
+    let (s, _, _) = run(slow, "", 5000, |_| {});
+    let mut s = s.borrow_mut();
+    assert!(s.totals()[3] >= 5, "the timeouts happen");
+    assert!(!kinds(&s).contains(&"resource_related"), "{:?}", kinds(&s));
+    // a long mailbox and failures of another cause: not resource-related either
+    let (s, _, _) = run(
+        r#"{"id":"root","intensity":100,"period":1,"children":[
+            {"id":"db","behaviour":"counter","name":"db","handle_delay":40},
+            {"id":"ingest","behaviour":"client","to":"db","cast":true,"every":10},
+            {"id":"a"}]}"#,
+        r#"{"every":500,"from":1000,"until":5000,"op":"kill","target":"root/a"}"#,
+        5000,
+        |_| {},
+    );
+    let mut s = s.borrow_mut();
+    assert!(s.totals()[3] >= 5, "the kills happen");
+    assert!(!kinds(&s).contains(&"resource_related"), "{:?}", kinds(&s));
+}
+
+#[test]
 fn periodic_failures_trigger_on_a_regular_beat_only() {
     let (s, _, _) = run(
         FLAT,

@@ -391,12 +391,13 @@ impl Command {
     }
 }
 
-/// The Elixir module name of a worker behaviour (`Counter`, `Printer`, `Worker`).
+/// The Elixir module name of a worker behaviour (`Counter`, `Printer`, `Client`, `Worker`).
 pub fn module_name(kind: WorkerKind) -> &'static str {
     match kind {
         WorkerKind::Generic => "Worker",
         WorkerKind::Counter => "Counter",
         WorkerKind::Printer => "Printer",
+        WorkerKind::Client => "Client",
     }
 }
 

@@ -1,6 +1,6 @@
 //! The lab's preset trees, as scenario JSON (the conformance format plus OTP Lab's
 //! extensions): the demo tree, one tree per strategy, a dynamic supervisor, a nested
-//! application and a restart storm. Every preset parses and starts (tests).
+//! application, a restart storm and an overloaded server. Every preset parses and starts (tests).
 
 /// A preset tree.
 #[derive(Clone, Copy, Debug)]
@@ -135,6 +135,17 @@ pub const PRESETS: &[Preset] = &[
             {"id":"w3","behaviour":"counter"},
             {"id":"w4","behaviour":"counter"}]},
             "faults":[{"every":300,"from":300,"probability":0.7,"op":"kill","target":"root/*"}]}"#,
+        generate: None,
+    },
+    Preset {
+        id: "overload",
+        title: "Overloaded server",
+        summary: "db takes 40 ms a request and ingest casts one every 30 ms: db's mailbox grows, api's calls to it time out after 500 ms, and api_sup gives up again and again. The failures are api's, the cause is db's load: select db to watch its mailbox, then stop the flood with Supervisor.terminate_child(:root, :ingest).",
+        scenario: r#"{"name":"overload","tree":{"id":"root","strategy":"one_for_one","intensity":3,"period":5,"children":[
+            {"id":"db","behaviour":"counter","name":"db","handle_delay":40},
+            {"id":"ingest","behaviour":"client","to":"db","request":"increment","cast":true,"every":30},
+            {"id":"api_sup","kind":"supervisor","strategy":"one_for_one","intensity":3,"period":5,"children":[
+                {"id":"api","behaviour":"client","to":"db","request":"get","every":200,"call_timeout":500}]}]}}"#,
         generate: None,
     },
     Preset {

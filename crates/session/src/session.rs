@@ -382,4 +382,55 @@ mod tests {
         let t = s.current().lab.tree();
         assert_eq!(t[0].status, otp_lab_lab::NodeStatus::Dead, "{t:?}");
     }
+
+    #[test]
+    fn overload_preset_shows_a_resource_related_restart_and_stopping_the_flood_heals_it() {
+        let mut s = Session::new(Experiment::preset("overload", 1)).unwrap();
+        assert!(s.forward_to(3_000_000, DEFAULT_BUDGET) || s.head_us() >= 3_000_000);
+        let snap = s.current().snapshot(s.head_us(), 60_000_000);
+        let found: Vec<String> = snap
+            .system
+            .unwrap()
+            .patterns
+            .iter()
+            .filter(|p| p.kind() == "resource_related")
+            .map(|p| p.describe())
+            .collect();
+        assert!(
+            found.len() == 1
+                && found[0].contains("root/api_sup/api")
+                && found[0].contains("calling db"),
+            "{found:?}"
+        );
+        let longest = s.current().longest_mailboxes(1);
+        assert!(
+            longest[0].0.starts_with("root/db ") && longest[0].1 >= 10,
+            "{longest:?}"
+        );
+        // the learner stops the flood: db drains, api's calls are answered again
+        let out = s
+            .exec("Supervisor.terminate_child(:root, :ingest)")
+            .unwrap();
+        assert_eq!(out, ":ok");
+        let t = s.head_us();
+        s.forward_to(t + 20_000_000, DEFAULT_BUDGET);
+        let boxes = s.current().longest_mailboxes(1);
+        assert!(boxes[0].1 <= 2, "db drained: {boxes:?}");
+        let api = |s: &Session| {
+            let tree = s.current().lab.tree();
+            tree.into_iter()
+                .find(|n| n.path == "root/api_sup/api")
+                .unwrap()
+        };
+        let before = api(&s);
+        let t = s.head_us();
+        s.forward_to(t + 10_000_000, DEFAULT_BUDGET);
+        let after = api(&s);
+        assert!(before.pid.is_some(), "{before:?}");
+        assert_eq!(
+            (after.pid, after.restarts),
+            (before.pid, before.restarts),
+            "no more timeouts"
+        );
+    }
 }

@@ -219,10 +219,11 @@ impl ChildSpec {
     /// The `modules` field `which_children` shows (built once per spec kind).
     pub fn modules(&self) -> Term {
         thread_local! {
-            static MODULES: [Term; 5] = [
+            static MODULES: [Term; 6] = [
                 Term::list(vec![Term::atom("worker")]),
                 Term::list(vec![Term::atom("counter")]),
                 Term::list(vec![Term::atom("printer")]),
+                Term::list(vec![Term::atom("client")]),
                 Term::list(vec![Term::Atom(Atom::SUPERVISOR)]),
                 Term::list(vec![Term::atom("bench_sup")]),
             ];
@@ -232,9 +233,10 @@ impl ChildSpec {
                 crate::behaviour::gen_server::spec::WorkerKind::Generic => 0,
                 crate::behaviour::gen_server::spec::WorkerKind::Counter => 1,
                 crate::behaviour::gen_server::spec::WorkerKind::Printer => 2,
+                crate::behaviour::gen_server::spec::WorkerKind::Client => 3,
             },
-            StartFn::Supervisor(_) => 3,
-            StartFn::SpawnLoop { .. } => 4,
+            StartFn::Supervisor(_) => 4,
+            StartFn::SpawnLoop { .. } => 5,
         };
         MODULES.with(|m| m[i].clone())
     }

@@ -3,9 +3,12 @@
 //!
 //! The callback module is one of [`WorkerKind`]: the conformance suite's configurable
 //! worker (scripted init results, slow init/terminate, `exit/1` from terminate), and the
-//! demo tree's `Counter` and `Printer`. All of them stop on `{stop, Reason}` casts ("crash on
-//! demand"), which runs `terminate/2` whether or not they trap exits.
+//! demo tree's `Counter` and `Printer`, and a `Client` that calls another worker by name
+//! now and then (`client.rs`). All of them stop on `{stop, Reason}` casts ("crash on
+//! demand"), which runs `terminate/2` whether or not they trap exits. A worker may take
+//! virtual time to handle each call or cast (`handle_delay`): requests queue meanwhile.
 
+mod client;
 pub mod spec;
 
 use crate::atom::Atom;
@@ -24,6 +27,10 @@ enum Phase {
     Init,
     InitSleep(Ref, u32),
     Running,
+    /// Handling a call or cast that takes time (the timer), then replying (if a call).
+    Handling(Ref, Option<(Pid, Ref, Term)>),
+    /// A client waiting in `gen_server:call/3` (the monitor, the timeout's timer).
+    Calling(Ref, Option<Ref>),
     TerminateSleep(Ref, Term),
 }
 
@@ -36,8 +43,12 @@ pub struct GenServer {
     phase: Phase,
     /// Counter value / printed count.
     pub value: i64,
-    /// Printer: the last thing printed.
+    /// Printer: the last thing printed; client: the last reply.
     pub last: Option<Term>,
+    /// Client: replies received.
+    pub replies: i64,
+    /// Client: the timer of the next request.
+    tick: Option<Ref>,
 }
 
 impl GenServer {
@@ -50,6 +61,8 @@ impl GenServer {
             phase: Phase::Init,
             value,
             last: None,
+            replies: 0,
+            tick: None,
         }
     }
 
@@ -68,6 +81,7 @@ impl GenServer {
                 Term::Int(self.value),
                 self.last.clone().unwrap_or(Term::UNDEFINED),
             ]),
+            WorkerKind::Client => self.client_state(),
         }
     }
 
@@ -92,6 +106,19 @@ impl GenServer {
                     Flow::Wait
                 }
             }
+            Phase::Handling(tref, reply) => {
+                if w.take_msg(me, |m| matches!(m, Msg::AfterTimeout(t) if *t == tref))
+                    .is_none()
+                {
+                    return Flow::Wait;
+                }
+                if let Some((from, tag, value)) = reply {
+                    w.send(me, from, Msg::Reply { tag, value });
+                }
+                self.phase = Phase::Running;
+                Flow::Continue
+            }
+            Phase::Calling(mref, timer) => self.await_reply(w, me, mref, timer),
             Phase::Running => match w.next_msg(me) {
                 Some(msg) => {
                     let flow = self.handle(w, me, msg);
@@ -138,6 +165,7 @@ impl GenServer {
                 self.ack(w, me, Term::ok(Term::Pid(me)));
                 self.phase = Phase::Running;
                 self.tell_state(w, me);
+                self.schedule(w, me);
                 Flow::Continue
             }
             InitResult::Ignore => {
@@ -180,6 +208,11 @@ impl GenServer {
             Msg::Exit { from, reason } if from == parent => self.terminate(w, me, reason),
             Msg::Call { from, tag, req } => {
                 let reply = self.handle_call(w, me, &req);
+                if self.spec.handle_delay_us > 0 {
+                    let tref = w.after(me, self.spec.handle_delay_us);
+                    self.phase = Phase::Handling(tref, Some((from, tag, reply)));
+                    return Flow::Continue;
+                }
                 w.send(me, from, Msg::Reply { tag, value: reply });
                 Flow::Continue
             }
@@ -196,6 +229,10 @@ impl GenServer {
             Msg::Cast(Cast::Term(t)) => {
                 w.emit(EventKind::Handle, me, Pid::NONE, 1, &t);
                 self.handle_cast(&t);
+                if self.spec.handle_delay_us > 0 {
+                    let tref = w.after(me, self.spec.handle_delay_us);
+                    self.phase = Phase::Handling(tref, None);
+                }
                 Flow::Continue
             }
             Msg::Cast(Cast::TryAgainRestart(_)) => Flow::Continue,
@@ -214,6 +251,10 @@ impl GenServer {
                 );
                 self.terminate(w, me, reason)
             }
+            Msg::AfterTimeout(t) if Some(t) == self.tick => {
+                self.tick = None;
+                self.request(w, me)
+            }
             Msg::AfterTimeout(_) => Flow::Continue,
             other => {
                 let t = other.to_term();
@@ -231,6 +272,7 @@ impl GenServer {
         w.emit(EventKind::Handle, me, Pid::NONE, 0, &t);
         match self.spec.kind {
             WorkerKind::Generic => Term::OK,
+            WorkerKind::Client => Term::error(Term::atom("unknown_call")),
             WorkerKind::Counter => match t.as_atom().map(|a| a.name()) {
                 Some(n) if &*n == "get" || &*n == "get_value" || &*n == "value" => {
                     Term::Int(self.value)
@@ -278,7 +320,7 @@ impl GenServer {
                     }
                 }
             }
-            WorkerKind::Generic => {}
+            WorkerKind::Generic | WorkerKind::Client => {}
         }
     }
 

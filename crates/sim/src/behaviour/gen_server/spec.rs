@@ -15,6 +15,9 @@ pub enum WorkerKind {
     Counter,
     /// The demo tree's Printer: `{print, Msg}` (cast or call), counts what it printed.
     Printer,
+    /// A client of another worker: every so often it calls (or casts to) a registered
+    /// name ([`WorkerSpec::client`]), as a handler of outside requests would.
+    Client,
 }
 
 impl WorkerKind {
@@ -24,8 +27,24 @@ impl WorkerKind {
             WorkerKind::Generic => "worker",
             WorkerKind::Counter => "counter",
             WorkerKind::Printer => "printer",
+            WorkerKind::Client => "client",
         }
     }
+}
+
+/// What a [`WorkerKind::Client`] does: `gen_server:call(To, Request, Timeout)` (or
+/// `gen_server:cast(To, Request)`) `every_us` after its start and after each reply.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientPlan {
+    /// The registered name it sends to.
+    pub to: Atom,
+    pub request: Term,
+    /// Microseconds between a reply (or a cast) and the next request.
+    pub every_us: u64,
+    /// The call's timeout in microseconds (`None`: `infinity`); ignored when casting.
+    pub timeout_us: Option<u64>,
+    /// Casts instead of calls: requests do not wait for the one before.
+    pub cast: bool,
 }
 
 /// What a worker's `init/1` returns.
@@ -48,6 +67,11 @@ pub struct WorkerSpec {
     pub init_always: Option<InitResult>,
     /// Microseconds `init/1` sleeps before returning.
     pub init_delay_us: u64,
+    /// Microseconds each call or cast takes to handle (`timer:sleep/1` in the callback):
+    /// meanwhile requests queue in the mailbox.
+    pub handle_delay_us: u64,
+    /// What a client calls ([`WorkerKind::Client`] only).
+    pub client: Option<ClientPlan>,
     /// Microseconds `terminate/2` sleeps.
     pub terminate_delay_us: u64,
     /// `terminate/2` ends with `exit(Term)`.
@@ -67,6 +91,8 @@ impl WorkerSpec {
             init: Vec::new(),
             init_always: None,
             init_delay_us: 0,
+            handle_delay_us: 0,
+            client: None,
             terminate_delay_us: 0,
             terminate_exit: None,
             register: None,

@@ -20,7 +20,7 @@ use sup::parse_sup;
 
 use super::*;
 use crate::atom::Atom;
-use crate::behaviour::gen_server::spec::{InitResult, WorkerKind, WorkerSpec};
+use crate::behaviour::gen_server::spec::{ClientPlan, InitResult, WorkerKind, WorkerSpec};
 use crate::quote::quoted;
 use crate::supervisor::spec::{AutoShutdown, ChildType, RestartType, Shutdown, StartFn, SupFlags};
 use crate::term::parse_term;

@@ -49,6 +49,12 @@ pub(super) const WORKER_KEYS: &[&str] = &[
     "behaviour",
     "name",
     "initial",
+    "handle_delay",
+    "to",
+    "request",
+    "every",
+    "call_timeout",
+    "cast",
 ];
 
 pub(super) fn parse_sup_spec(m: &Map<String, Value>, path: &str, depth: usize) -> R<SupSpec> {
@@ -242,10 +248,11 @@ pub(super) fn parse_child(v: &Value, path: &str, depth: usize) -> R<ChildSpec> {
                 None | Some("generic") | Some("worker") => WorkerKind::Generic,
                 Some("counter") => WorkerKind::Counter,
                 Some("printer") => WorkerKind::Printer,
+                Some("client") => WorkerKind::Client,
                 Some(b) => {
                     return err(
                         &format!("{path}.behaviour"),
-                        format!("unknown behaviour \"{b}\" (generic, counter or printer)"),
+                        format!("unknown behaviour \"{b}\" (generic, counter, printer or client)"),
                     )
                 }
             };
@@ -257,6 +264,8 @@ pub(super) fn parse_child(v: &Value, path: &str, depth: usize) -> R<ChildSpec> {
             ws.init_delay_us = get_uint(m, "init_delay", path, MAX_MS)?.unwrap_or(0) * 1000;
             ws.terminate_delay_us =
                 get_uint(m, "terminate_delay", path, MAX_MS)?.unwrap_or(0) * 1000;
+            ws.handle_delay_us = get_uint(m, "handle_delay", path, MAX_MS)?.unwrap_or(0) * 1000;
+            ws.client = parse_client(m, path, behaviour)?;
             ws.terminate_exit = get_term(m, "terminate_exit", path)?;
             if let Some(n) = get_str(m, "name", path)? {
                 check_name(n, &format!("{path}.name"), "name")?;
@@ -283,6 +292,62 @@ pub(super) fn parse_child(v: &Value, path: &str, depth: usize) -> R<ChildSpec> {
         child_type: kind,
         significant,
     })
+}
+
+/// A client's plan: `"to"` (a registered name, required), `"every"` (ms, at least 1,
+/// required), `"request"` (a term, default `work`), `"call_timeout"` (ms or
+/// `"infinity"`, default 5000, as `gen_server:call/2`) and `"cast"` (default false). The
+/// keys belong to clients only.
+fn parse_client(m: &Map<String, Value>, path: &str, kind: WorkerKind) -> R<Option<ClientPlan>> {
+    const KEYS: [&str; 5] = ["to", "request", "every", "call_timeout", "cast"];
+    if kind != WorkerKind::Client {
+        return match KEYS.iter().find(|k| m.contains_key(**k)) {
+            Some(k) => err(
+                &format!("{path}.{k}"),
+                "only a worker with \"behaviour\": \"client\" sends requests".to_string(),
+            ),
+            None => Ok(None),
+        };
+    }
+    let to = match get_str(m, "to", path)? {
+        Some(n) => {
+            check_name(n, &format!("{path}.to"), "name")?;
+            Atom::new(n)
+        }
+        None => {
+            return err(
+                &format!("{path}.to"),
+                "a client needs the registered name it calls".to_string(),
+            )
+        }
+    };
+    let every_us = match get_uint(m, "every", path, MAX_MS)? {
+        Some(ms) if ms >= 1 => ms * 1000,
+        _ => {
+            return err(
+                &format!("{path}.every"),
+                "a client needs the milliseconds between its requests (at least 1)".to_string(),
+            )
+        }
+    };
+    let timeout_us = match m.get("call_timeout") {
+        None => Some(5_000_000),
+        Some(Value::String(s)) if s == "infinity" => None,
+        Some(Value::Number(_)) => get_uint(m, "call_timeout", path, MAX_MS)?.map(|ms| ms * 1000),
+        Some(v) => {
+            return err(
+                &format!("{path}.call_timeout"),
+                format!("expected milliseconds or \"infinity\", found {v}"),
+            )
+        }
+    };
+    Ok(Some(ClientPlan {
+        to,
+        request: get_term(m, "request", path)?.unwrap_or_else(|| Term::atom("work")),
+        every_us,
+        timeout_us,
+        cast: get_bool(m, "cast", path)?.unwrap_or(false),
+    }))
 }
 
 /// Records every path a (sub)tree rooted at `path` creates.
