@@ -182,7 +182,7 @@ impl Dash {
                 notices_html(
                     &patterns,
                     &outside(
-                        "No restart storm, cascade or periodic failure",
+                        "No restart storm, cascade, periodic or resource-related failure",
                         server.patterns.found.len(),
                     ),
                 ),

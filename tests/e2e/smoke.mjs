@@ -303,7 +303,7 @@ await test('the analytics dashboard charts restarts and exports a CSV', async ()
   assert(csv.startsWith('path,restarts'), `CSV header: ${csv.slice(0, 40)}`);
   assert(csv.includes('demo,1,'), `one restart of demo: ${csv}`);
   const patterns = page.locator('.alerts').filter({ has: page.getByRole('heading', { name: 'Restart patterns' }) });
-  assert((await patterns.innerText()).includes('No restart storm, cascade or periodic failure so far.'),
+  assert((await patterns.innerText()).includes('No restart storm, cascade, periodic or resource-related failure so far.'),
     `one kill is no pattern: ${await patterns.innerText()}`);
   // the charts follow the run (a list keyed by title once kept its first drawing)
   await page.waitForFunction(() => [...document.querySelectorAll('.charts svg')]
@@ -402,7 +402,7 @@ await test('the analytics name the cascade and the escalation of the storm prese
   await page.screenshot({ path: join(SHOTS, 'lab-patterns.png') });
   // the lists follow the window: the last 10 s of a quiet dead tree hold none of them
   await page.getByLabel('Window', { exact: true }).selectOption('10s');
-  await page.waitForFunction(() => /No restart storm, cascade or periodic failure in this window \(\d+ in the whole run\)/.test(document.querySelector('.dashboard').textContent), null, { timeout: 5000 });
+  await page.waitForFunction(() => /No restart storm, cascade, periodic or resource-related failure in this window \(\d+ in the whole run\)/.test(document.querySelector('.dashboard').textContent), null, { timeout: 5000 });
 });
 
 await test('one supervisor\'s analytics: its restarts with pids, the budget, a row jumps the cursor', async () => {
@@ -510,6 +510,29 @@ await test('charts and alert rules of one\'s own: added, edited and removed from
   // a chart removed
   await chart.getByRole('button', { name: 'Remove the chart restarts, sum' }).click();
   await page.waitForFunction(() => ![...document.querySelectorAll('figure.chart')].some((f) => f.textContent.includes('restarts, sum')), null, { timeout: 3000 });
+});
+
+await test('the overload preset: api times out calling a flooded db, the analytics say why, stopping the flood heals it', async () => {
+  await page.getByLabel('Preset').selectOption('overload');
+  await page.getByRole('tab', { name: 'Analytics' }).click();
+  await page.getByLabel('Window', { exact: true }).selectOption('all');
+  await page.waitForFunction(() => [...document.querySelectorAll('.alerts li.alert')].some((li) =>
+    li.textContent.includes('Resource-related restart: root/api_sup/api (under root/api_sup) timed out calling db while a mailbox held')), null, { timeout: 15000 });
+  await page.getByRole('heading', { name: 'Restart patterns' }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'lab-overload.png') });
+  // the inspector shows db's mailbox growing
+  await item('root/db').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-field="mailbox-len"]')?.textContent) >= 10, null, { timeout: 5000 });
+  // the fix: stop the flood; db drains and api keeps its pid
+  await page.getByRole('tab', { name: 'Console' }).click();
+  const input = page.getByLabel('Console input');
+  await input.fill('Supervisor.terminate_child(:root, :ingest)');
+  await input.press('Enter');
+  await page.waitForFunction(() => [...document.querySelectorAll('.console-out')].some((e) => e.textContent.trim() === ':ok'), null, { timeout: 3000 });
+  await page.waitForFunction(() => Number(document.querySelector('[data-field="mailbox-len"]')?.textContent) <= 1, null, { timeout: 20000 });
+  const pid = await field(item('root/api_sup/api'), 'pid').textContent();
+  await page.waitForTimeout(1500);
+  assert((await field(item('root/api_sup/api'), 'pid').textContent()) === pid, 'api is no longer restarted');
 });
 
 await test('fast-forward shows progress and lands 60 virtual seconds later', async () => {
