@@ -27,7 +27,26 @@ fn figures(s: &Snapshot) -> Figures {
 
 #[test]
 fn the_lab_and_the_cli_count_the_storm_alike() {
-    let exp = Experiment::preset("restart_storm", 7);
+    let (c, l) = both("restart_storm");
+    assert!(c.0.iter().any(|s| s.1 > 0), "the storm restarts: {c:?}");
+    assert_eq!(c, l);
+}
+
+#[test]
+fn the_lab_and_the_cli_see_the_overload_alike() {
+    let (c, l) = both("overload");
+    assert!(
+        c.1.iter()
+            .any(|p| p.starts_with("Resource-related restart")),
+        "{c:?}"
+    );
+    assert_eq!(c, l);
+}
+
+/// The figures and the patterns' sentences of `otp-lab metrics` on a preset's scenario
+/// and of the Lab's run of it, ten virtual seconds in.
+fn both(preset: &str) -> ((Figures, Vec<String>), (Figures, Vec<String>)) {
+    let exp = Experiment::preset(preset, 7);
     let text = exp.scenario_text().unwrap();
     // the CLI's run: the scenario with ten quiet virtual seconds as its only step
     let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -44,7 +63,17 @@ fn the_lab_and_the_cli_count_the_storm_alike() {
     let mut run = exp.start().unwrap();
     run.lab.advance_to(at);
     let lab = run.snapshot(at, at);
-    let (c, l) = (figures(&cli), figures(&lab));
-    assert!(c.iter().any(|s| s.1 > 0), "the storm restarts: {c:?}");
-    assert_eq!(c, l);
+    let patterns = |s: &Snapshot| -> Vec<String> {
+        s.system
+            .as_ref()
+            .unwrap()
+            .patterns
+            .iter()
+            .map(|p| p.describe())
+            .collect()
+    };
+    (
+        (figures(&cli), patterns(&cli)),
+        (figures(&lab), patterns(&lab)),
+    )
 }
