@@ -672,10 +672,19 @@ impl Server {
         }
         let report = r.supervisor_report(&busiest.path, from, now_us).ok()?;
         let (child, times) = report.children.first()?;
-        let reason = report
-            .reasons
-            .first()
-            .map_or(String::new(), |(why, k)| format!(", most often {why} ×{k}"));
+        let top = report.reasons.first();
+        let reason = top.map_or(String::new(), |(why, k)| format!(", most often {why} ×{k}"));
+        let callee = top
+            .and_then(|(why, _)| otp_lab_sim::term::parse_term(why).ok())
+            .and_then(|t| crate::patterns::timed_out_callee(&t));
+        if let Some(callee) = callee {
+            return Some(format!(
+                "{} restarted children {n} times in the last {} s, {child} most ({times}×{reason}): {child}'s calls to {callee} time out, so {callee} is slower than its load (look at its mailbox); find what floods it or give it capacity, as raising {}'s intensity would only hide it",
+                busiest.path,
+                window / 1_000_000,
+                busiest.path,
+            ));
+        }
         Some(format!(
             "{} restarted children {n} times in the last {} s, {child} most ({times}×{reason}): find out why {child} fails; raise {}'s intensity (now {} in {} s) only if such failures are expected",
             busiest.path,

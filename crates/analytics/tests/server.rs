@@ -89,7 +89,13 @@ fn resource_related_restarts_are_call_timeouts_while_a_mailbox_grows() {
         {"id":"db","behaviour":"counter","name":"db","handle_delay":40},
         {"id":"ingest","behaviour":"client","to":"db","request":"increment","cast":true,"every":30},
         {"id":"api","behaviour":"client","to":"db","request":"get","every":200,"call_timeout":500}]}"#;
-    let (s, _, _) = run(overload, "", 5000, |_| {});
+    let (s, world, end) = run(overload, "", 8000, |_| {});
+    let now = s.borrow_mut().health(&world, end);
+    let advice = now.reasons.last().unwrap();
+    assert!(
+        advice.ends_with("root/api most (9×, most often {timeout,{gen_server,call,[db,get,500]}} ×9): root/api's calls to db time out, so db is slower than its load (look at its mailbox); find what floods it or give it capacity, as raising root's intensity would only hide it"),
+        "{advice}"
+    );
     let found: Vec<Pattern> = s
         .borrow()
         .patterns
