@@ -34,6 +34,11 @@ impl LabHandle {
             Some(Err(e)) => (e, false),
             None => return,
         };
+        self.transcript(line, output, ok);
+    }
+
+    /// Adds an exchange to the console's transcript and publishes the view.
+    pub(super) fn transcript(&self, line: String, output: String, ok: bool) {
         self.console.update(|c| {
             let n = c.last().map_or(1, |e| e.n + 1);
             c.push(ConsoleEntry {
@@ -146,6 +151,11 @@ impl LabHandle {
     /// Starts an experiment from time 0 (its commands replayed).
     pub fn load_experiment(&self, exp: Experiment) {
         let res = self.session.try_update_value(|s| s.reset(exp));
+        self.after_reset(res);
+    }
+
+    /// After the session started its experiment anew (or failed to): a fresh view.
+    pub(super) fn after_reset(&self, res: Option<Result<(), String>>) {
         match res {
             Some(Ok(())) => {
                 self.error.set(None);

@@ -358,35 +358,13 @@ fn notices_html(items: &[Notice], empty: &str) -> String {
     h
 }
 
-/// A download of the analytics: its file name, MIME type and text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Export {
-    pub file_name: &'static str,
-    pub mime: &'static str,
-    pub text: String,
-}
+pub use otp_lab_session::analytics::Export;
 
 /// The analytics of `run` over `window` in `format` (`prometheus`, `csv`, `history` (the
 /// restart history as CSV), `statsd`, anything else JSON).
 pub fn export(run: &Run, format: &str, window: Window) -> Export {
     let (from, to) = bounds(window, run.lab.now_us());
-    let snap = run.snapshot(to, (to - from).max(1));
-    let (file_name, mime, text) = match format {
-        "prometheus" => ("otp-lab-metrics.prom", "text/plain", snap.to_prometheus()),
-        "csv" => ("otp-lab-supervisors.csv", "text/csv", snap.to_csv()),
-        "history" => ("otp-lab-restarts.csv", "text/csv", snap.history_csv()),
-        "statsd" => ("otp-lab-metrics.statsd", "text/plain", snap.to_statsd()),
-        _ => (
-            "otp-lab-metrics.json",
-            "application/json",
-            snap.to_json_text(),
-        ),
-    };
-    Export {
-        file_name,
-        mime,
-        text,
-    }
+    run.export(format, to, to - from)
 }
 
 #[cfg(test)]

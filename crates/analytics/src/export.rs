@@ -111,23 +111,7 @@ impl Snapshot {
 
     /// [`Snapshot::to_json`] as compact text.
     pub fn to_json_text(&self) -> String {
-        let sups = json::array(self.supervisors.iter().map(|s| {
-            Obj::new()
-                .str("path", &s.path)
-                .num("restarts", s.restarts)
-                .raw(
-                    "restart_history",
-                    &json::array(s.history.iter().map(record_json)),
-                )
-                .num("failures", s.failures)
-                .float("failure_rate_per_s", s.failure_rate_per_s)
-                .num("intensity_budget", s.intensity_budget)
-                .num("intensity", s.intensity)
-                .num("period_s", s.period)
-                .num("incarnations", s.incarnations)
-                .num("alive", s.alive)
-                .end()
-        }));
+        let sups = json::array(self.supervisors.iter().map(row_json));
         let mut v = Obj::new()
             .num("at_us", self.at_us)
             .num("window_us", self.window_us)
@@ -352,8 +336,27 @@ fn prometheus_system(sys: &System, out: &mut String) {
     }
 }
 
+/// One supervisor's row as JSON: its figures and restart history.
+pub fn row_json(s: &SupervisorRow) -> String {
+    Obj::new()
+                .str("path", &s.path)
+                .num("restarts", s.restarts)
+                .raw(
+                    "restart_history",
+                    &json::array(s.history.iter().map(record_json)),
+                )
+                .num("failures", s.failures)
+                .float("failure_rate_per_s", s.failure_rate_per_s)
+                .num("intensity_budget", s.intensity_budget)
+                .num("intensity", s.intensity)
+                .num("period_s", s.period)
+                .num("incarnations", s.incarnations)
+                .num("alive", s.alive)
+                .end()
+}
+
 /// A pattern as JSON (with its sentence, `description`).
-fn pattern_json(p: &Pattern) -> String {
+pub fn pattern_json(p: &Pattern) -> String {
     let o = Obj::new().str("kind", p.kind());
     let o = match p {
         Pattern::RestartStorm {

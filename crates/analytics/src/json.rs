@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 /// A JSON string literal of `s`.
-pub(crate) fn string(s: &str) -> String {
+pub fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -27,7 +27,7 @@ pub(crate) fn string(s: &str) -> String {
 
 /// A JSON number for `x` (always with a fraction or exponent, so it reads back as a
 /// float); `null` when it is not finite, as `serde_json` writes it.
-pub(crate) fn float(x: f64) -> String {
+pub fn float(x: f64) -> String {
     if x.is_finite() {
         format!("{x:?}")
     } else {
@@ -35,22 +35,27 @@ pub(crate) fn float(x: f64) -> String {
     }
 }
 
+/// A JSON array of strings.
+pub fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    array(items.into_iter().map(string))
+}
+
 /// A JSON array of already written values.
-pub(crate) fn array(items: impl Iterator<Item = String>) -> String {
+pub fn array(items: impl Iterator<Item = String>) -> String {
     let items: Vec<String> = items.collect();
     format!("[{}]", items.join(","))
 }
 
 /// A JSON object, field by field (values already written as JSON).
-pub(crate) struct Obj(String);
+pub struct Obj(String);
 
 impl Obj {
-    pub(crate) fn new() -> Obj {
+    pub fn new() -> Obj {
         Obj(String::from("{"))
     }
 
     /// Adds a field whose value is JSON text already.
-    pub(crate) fn raw(mut self, key: &str, value: &str) -> Obj {
+    pub fn raw(mut self, key: &str, value: &str) -> Obj {
         if self.0.len() > 1 {
             self.0.push(',');
         }
@@ -60,20 +65,28 @@ impl Obj {
         self
     }
 
-    pub(crate) fn str(self, key: &str, value: &str) -> Obj {
+    pub fn str(self, key: &str, value: &str) -> Obj {
         self.raw(key, &string(value))
     }
 
     /// An integer or a boolean (as Rust prints them).
-    pub(crate) fn num(self, key: &str, value: impl std::fmt::Display) -> Obj {
+    pub fn num(self, key: &str, value: impl std::fmt::Display) -> Obj {
         self.raw(key, &value.to_string())
     }
 
-    pub(crate) fn float(self, key: &str, value: f64) -> Obj {
+    /// A string, or `null` for none.
+    pub fn opt_str(self, key: &str, value: Option<&str>) -> Obj {
+        match value {
+            Some(v) => self.str(key, v),
+            None => self.raw(key, "null"),
+        }
+    }
+
+    pub fn float(self, key: &str, value: f64) -> Obj {
         self.raw(key, &float(value))
     }
 
-    pub(crate) fn end(mut self) -> String {
+    pub fn end(mut self) -> String {
         self.0.push('}');
         self.0
     }

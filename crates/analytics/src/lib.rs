@@ -12,7 +12,7 @@ pub mod audit;
 mod bounded;
 pub mod export;
 pub mod health;
-mod json;
+pub mod json;
 pub mod metrics;
 pub mod paths;
 pub mod patterns;

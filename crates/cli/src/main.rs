@@ -149,6 +149,7 @@ fn inspect(args: &[&str]) -> ExitCode {
     };
     match answer {
         Ok(v) => {
+            let v: serde_json::Value = serde_json::from_str(&v).expect("the answer is JSON");
             let text = serde_json::to_string_pretty(&v).expect("JSON values print");
             println!("{text}");
             ExitCode::SUCCESS

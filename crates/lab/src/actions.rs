@@ -78,7 +78,15 @@ pub fn crash(path: String) -> Command {
 /// `send(pid, msg)` with a message the learner typed.
 /// The message may be written in Erlang (`{print, "hi"}`) or Elixir (`{:print, "hi"}`).
 pub fn send(path: String, msg: &str) -> Result<Command, String> {
-    let msg = match parse_term(msg) {
+    Ok(Command::Send {
+        target: at(path),
+        msg: read_message(msg)?,
+    })
+}
+
+/// A message the learner typed, in Erlang (`{print, "hi"}`) or Elixir (`{:print, "hi"}`).
+pub fn read_message(msg: &str) -> Result<Term, String> {
+    Ok(match parse_term(msg) {
         Ok(t) => t,
         // Elixir, as the console reads it in `send("…", msg)`
         Err(erlang) => match crate::console::parse(&format!("send(\"x\", {msg})")) {
@@ -89,10 +97,6 @@ pub fn send(path: String, msg: &str) -> Result<Command, String> {
                 ))
             }
         },
-    };
-    Ok(Command::Send {
-        target: at(path),
-        msg,
     })
 }
 

@@ -1,4 +1,4 @@
-//! What the Lab reads of a run's analytics — health, an export snapshot, the longest
+//! What the Lab reads of a run's analytics — health, an export snapshot and its files, the longest
 //! mailboxes, the event count — through the [`Run`], so the web app asks questions of a
 //! run and never reaches into the simulated world.
 
@@ -6,7 +6,40 @@ use crate::experiment::Run;
 use otp_lab_analytics::export::Snapshot;
 use otp_lab_analytics::health::{queue_lengths, HealthReport};
 
+/// The formats of [`Run::export`].
+pub const EXPORT_FORMATS: [&str; 5] = ["json", "prometheus", "csv", "history", "statsd"];
+
+/// An export's file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Export {
+    pub file_name: &'static str,
+    pub mime: &'static str,
+    pub text: String,
+}
+
 impl Run {
+    /// The analytics at `at_us` over the `window_us` before it, in one of
+    /// [`EXPORT_FORMATS`] (JSON for any other).
+    pub fn export(&self, format: &str, at_us: u64, window_us: u64) -> Export {
+        let snap = self.snapshot(at_us, window_us.max(1));
+        let (file_name, mime, text) = match format {
+            "prometheus" => ("otp-lab-metrics.prom", "text/plain", snap.to_prometheus()),
+            "csv" => ("otp-lab-supervisors.csv", "text/csv", snap.to_csv()),
+            "history" => ("otp-lab-restarts.csv", "text/csv", snap.history_csv()),
+            "statsd" => ("otp-lab-metrics.statsd", "text/plain", snap.to_statsd()),
+            _ => (
+                "otp-lab-metrics.json",
+                "application/json",
+                snap.to_json_text(),
+            ),
+        };
+        Export {
+            file_name,
+            mime,
+            text,
+        }
+    }
+
     /// Health at `now_us` (restarts in the window, the process count, the mailboxes).
     pub fn health(&self, now_us: u64) -> HealthReport {
         self.analytics.borrow_mut().health(self.lab.world(), now_us)

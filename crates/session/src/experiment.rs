@@ -11,6 +11,7 @@ use otp_lab_lab::console::{self, Input};
 use otp_lab_lab::presets;
 use otp_lab_lab::Lab;
 use otp_lab_sim::scenario::{self, Scenario};
+use otp_lab_sim::term::Term;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -95,6 +96,12 @@ pub struct Run {
     pub last_below: usize,
 }
 
+/// What a console line did: its printed terms, its result and its syntax, or a text.
+enum Ran {
+    Term(Vec<Term>, Result<Term, otp_lab_lab::raised::Raised>, console::Syntax),
+    Help(String),
+}
+
 /// Where [`Run::drive`] stops.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stop {
@@ -108,25 +115,38 @@ impl Run {
     /// Executes a console line now and returns what the console prints; `Ok` if the
     /// line parsed (and so belongs in the experiment), `Err(message)` if not.
     pub fn exec_line(&mut self, line: &str) -> Result<String, String> {
-        match console::parse_in(line, self.lab.scope())? {
+        Ok(match self.run_input(line)? {
+            Ran::Term(printed, r, syntax) => console::format_output(&printed, &r, syntax),
+            Ran::Help(text) => text,
+        })
+    }
+
+    /// Executes a console line now and answers with the term it returned (`Ok(Err)`:
+    /// what it raised, as the console prints it; help and `clear` answer `:ok`); `Err` if
+    /// the line does not parse.
+    pub fn exec_term(&mut self, line: &str) -> Result<Result<Term, String>, String> {
+        Ok(match self.run_input(line)? {
+            Ran::Term(_, r, syntax) => r.map_err(|e| console::format_result(&Err(e), syntax)),
+            Ran::Help(_) => Ok(Term::atom("ok")),
+        })
+    }
+
+    fn run_input(&mut self, line: &str) -> Result<Ran, String> {
+        let (r, syntax) = match console::parse_in(line, self.lab.scope())? {
             // the analytics are the run's, not the lab's
-            Input::Command(Command::Analytics(q), syntax) => {
-                let r = self.lab.settle().map(|_| self.control(&q));
-                Ok(console::format_result(&r.map_err(Into::into), syntax))
-            }
-            Input::Command(cmd, syntax) => {
-                let r = self.lab.exec(&cmd);
-                let printed = self.lab.take_printed();
-                Ok(console::format_output(&printed, &r, syntax))
-            }
-            Input::Bind(var, cmd, syntax) => {
-                let r = self.lab.exec_bind(&var, &cmd, syntax);
-                let printed = self.lab.take_printed();
-                Ok(console::format_output(&printed, &r, syntax))
-            }
-            Input::Help(topic) => Ok(console::help(topic.as_deref())),
-            Input::Clear | Input::Empty => Ok(String::new()),
-        }
+            Input::Command(Command::Analytics(q), syntax) => (
+                self.lab
+                    .settle()
+                    .map(|_| self.control(&q))
+                    .map_err(Into::into),
+                syntax,
+            ),
+            Input::Command(cmd, syntax) => (self.lab.exec(&cmd), syntax),
+            Input::Bind(var, cmd, syntax) => (self.lab.exec_bind(&var, &cmd, syntax), syntax),
+            Input::Help(topic) => return Ok(Ran::Help(console::help(topic.as_deref()))),
+            Input::Clear | Input::Empty => return Ok(Ran::Help(String::new())),
+        };
+        Ok(Ran::Term(self.lab.take_printed(), r, syntax))
     }
 
     /// Drives the run along `exp` until `stop`, with at most `budget` steps. True when

@@ -7,6 +7,7 @@
 //! replay is the same run). Everything here is plain Rust, tested natively.
 
 pub mod analytics;
+pub mod api;
 pub mod control;
 pub mod experiment;
 pub mod inspect;

@@ -130,6 +130,28 @@ impl Session {
     /// console prints; `Err` for lines that do not parse (nothing is recorded).
     pub fn exec(&mut self, line: &str) -> Result<String, String> {
         otp_lab_lab::console::parse_in(line, self.current().lab.scope())?;
+        self.record(line);
+        let out = self.live.exec_line(line);
+        self.target_us = self.target_us.max(self.live.lab.now_us());
+        out
+    }
+
+    /// Runs a console line at the cursor as [`Session::exec`] does, and answers with the
+    /// term it returned (`Ok(Err(text))`: it raised, as the console prints it); `Err` for
+    /// lines that do not parse (nothing is recorded).
+    pub fn exec_term(
+        &mut self,
+        line: &str,
+    ) -> Result<Result<otp_lab_sim::term::Term, String>, String> {
+        otp_lab_lab::console::parse_in(line, self.current().lab.scope())?;
+        self.record(line);
+        let out = self.live.exec_term(line);
+        self.target_us = self.target_us.max(self.live.lab.now_us());
+        out
+    }
+
+    /// Records a line about to run at the cursor (a line in the past starts a branch).
+    fn record(&mut self, line: &str) {
         if let Some(view) = self.view.take() {
             let keep = view.next_action;
             self.exp.actions.truncate(keep);
@@ -144,9 +166,6 @@ impl Session {
             line: line.trim().to_string(),
         });
         self.live.next_action = self.exp.actions.len();
-        let out = self.live.exec_line(line);
-        self.target_us = self.target_us.max(self.live.lab.now_us());
-        out
     }
 
     /// Shows the instant `t_us` (the head if `t_us` is at or past it).
