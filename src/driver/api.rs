@@ -13,7 +13,7 @@ use js_sys::{Array, Function, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{animation_loop, LabHandle};
+use super::LabHandle;
 use otp_lab_session::api::{feed::KINDS, Answer, Api, Effect, CALLS};
 use leptos::prelude::*;
 use leptos::serde_json::{self, Value};
@@ -39,6 +39,19 @@ enum Handler {
 }
 
 type Shared = Rc<RefCell<State>>;
+
+thread_local! {
+    /// The feed's poll, run by the page's frame loop while anyone listens.
+    static POLL: RefCell<Option<Box<dyn Fn() -> bool>>> = const { RefCell::new(None) };
+}
+
+/// One animation frame: passes the feed's new events on (the frame loop calls it).
+pub(super) fn on_frame() {
+    let done = POLL.with(|p| p.borrow().as_ref().is_some_and(|f| !f()));
+    if done {
+        POLL.with(|p| p.borrow_mut().take());
+    }
+}
 
 /// Installs `window.otpLab` for `lab`, and (embedded) the `postMessage` listener.
 pub fn install(lab: LabHandle) {
@@ -149,7 +162,7 @@ fn subscribe(lab: LabHandle, st: &Shared, kind: &str, h: Handler) -> Result<u32,
     if !s.polling {
         s.polling = true;
         let st = st.clone();
-        animation_loop(move |_| poll(lab, &st));
+        POLL.with(|p| *p.borrow_mut() = Some(Box::new(move || poll(lab, &st))));
     }
     Ok(id)
 }

@@ -455,6 +455,7 @@ impl LabHandle {
 
     /// One animation frame at `timestamp_ms`.
     fn on_frame(&self, timestamp_ms: f64) {
+        api::on_frame();
         // rows removed before this frame: the views that read them are gone by now
         let old = self
             .frame_state

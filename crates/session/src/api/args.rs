@@ -32,6 +32,13 @@ impl<'a> Args<'a> {
         format!("{}: argument \"{name}\" {problem}", self.call)
     }
 
+    /// The error for argument `name` whose value `got` is not one of `allowed`.
+    #[inline(never)]
+    pub fn not_one(&self, name: &str, allowed: &str, got: &str) -> String {
+        let got: String = got.chars().take(60).collect();
+        self.bad(name, &format!("must be {allowed}, not \"{got}\""))
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.fields.get(name).is_some_and(|v| !v.is_null())
     }

@@ -183,7 +183,7 @@ impl Api {
                 }
                 let preset = a.opt_str("preset")?.unwrap_or(otp_lab_lab::presets::PRESETS[0].id);
                 if otp_lab_lab::presets::preset(preset).is_none() {
-                    return Err(a.bad("preset", &format!("names no preset: \"{}\"", clip(preset))));
+                    return Err(a.not_one("preset", "a preset's id", preset));
                 }
                 let seed = a.uint_or("seed", u64::MAX, 1)?;
                 let s = Session::new(Experiment::preset(preset, seed)).map_err(|e| format!("createSandbox: {e}"))?;
@@ -334,13 +334,12 @@ fn command(a: &Args) -> Result<Option<Command>, String> {
                     "counter" => WorkerKind::Counter,
                     "printer" => WorkerKind::Printer,
                     "worker" | "generic" => WorkerKind::Generic,
-                    b => return Err(a.bad("behaviour", &format!("must be counter, printer or worker, not \"{}\"", clip(b)))),
+                    b => return Err(a.not_one("behaviour", "counter, printer or worker", b)),
                 };
                 let restart = match a.opt_str("restart")? {
                     None => RestartType::Permanent,
-                    Some(r) => RestartType::parse(r).ok_or_else(|| {
-                        a.bad("restart", &format!("must be permanent, transient or temporary, not \"{}\"", clip(r)))
-                    })?,
+                    Some(r) => RestartType::parse(r)
+                        .ok_or_else(|| a.not_one("restart", "permanent, transient or temporary", r))?,
                 };
                 StartSpec::Worker {
                     id: Term::atom(a.str("id")?),
@@ -381,7 +380,7 @@ fn command(a: &Args) -> Result<Option<Command>, String> {
             let s = a.str("strategy")?;
             let strategy = match Strategy::parse(s) {
                 Some(st) if st != Strategy::SimpleOneForOne => st,
-                _ => return Err(a.bad("strategy", &format!("must be one_for_one, one_for_all or rest_for_one, not \"{}\"", clip(s)))),
+                _ => return Err(a.not_one("strategy", "one_for_one, one_for_all or rest_for_one", s)),
             };
             Command::ChangeStrategy { sup: sup()?, strategy }
         }
@@ -619,7 +618,7 @@ fn read(run: &Run, s: &Session, a: &Args) -> Result<String, String> {
                 .map(|(r, _)| *r)
                 .ok_or_else(|| {
                     let names: Vec<&str> = TIME_RANGES.iter().map(|r| r.0).collect();
-                    a.bad("range", &format!("must be one of {}, not \"{}\"", names.join(", "), clip(range)))
+                    a.not_one("range", &format!("one of {}", names.join(", ")), range)
                 })?;
             answer_json(&run.control(&Query::Metrics(metric.to_string(), range)))
                 .map_err(|e| format!("metrics: {e}"))
@@ -628,7 +627,7 @@ fn read(run: &Run, s: &Session, a: &Args) -> Result<String, String> {
             a.only(&["format", "window_ms"])?;
             let format = a.opt_str("format")?.unwrap_or("json");
             if !EXPORT_FORMATS.contains(&format) {
-                return Err(a.bad("format", &format!("must be one of {}, not \"{}\"", EXPORT_FORMATS.join(", "), clip(format))));
+                return Err(a.not_one("format", &format!("one of {}", EXPORT_FORMATS.join(", ")), format));
             }
             let window = a.uint_or("window_ms", u64::MAX / 1000, now / 1000)?.max(1) * 1000;
             let e = run.export(format, now, window);

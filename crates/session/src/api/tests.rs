@@ -169,7 +169,7 @@ fn mistakes_name_the_call_and_the_argument_and_change_nothing() {
         ("console", json!({"line": "Supervisor.wich_children(:demo)"}), "console: "),
         ("status", json!({"sandbox": 7}), "status: argument \"sandbox\" names no sandbox (7)"),
         ("destroySandbox", json!({"id": 3}), "destroySandbox: argument \"id\" names no sandbox (3)"),
-        ("createSandbox", json!({"preset": "nope"}), "createSandbox: argument \"preset\" names no preset: \"nope\""),
+        ("createSandbox", json!({"preset": "nope"}), "createSandbox: argument \"preset\" must be a preset's id, not \"nope\""),
     ];
     for (call, args, want) in cases {
         let before = s.experiment().actions.len();
