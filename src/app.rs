@@ -25,7 +25,6 @@ pub fn App() -> impl IntoView {
     restore_theme();
     let lab = LabHandle::from_location();
     lab.start();
-    crate::driver::api::install(lab);
     // a link shared from the Lessons page opens that lesson
     let shared_lesson = shared_lesson_in_location();
     let shared = RwSignal::new(None::<String>);

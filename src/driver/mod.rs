@@ -8,7 +8,6 @@
 //! the signals hold is computed in [`crate::view_model`].
 
 mod address;
-pub mod api;
 mod commands;
 pub mod compress;
 mod graph;
@@ -455,7 +454,6 @@ impl LabHandle {
 
     /// One animation frame at `timestamp_ms`.
     fn on_frame(&self, timestamp_ms: f64) {
-        api::on_frame();
         // rows removed before this frame: the views that read them are gone by now
         let old = self
             .frame_state

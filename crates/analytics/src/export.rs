@@ -339,20 +339,20 @@ fn prometheus_system(sys: &System, out: &mut String) {
 /// One supervisor's row as JSON: its figures and restart history.
 pub fn row_json(s: &SupervisorRow) -> String {
     Obj::new()
-                .str("path", &s.path)
-                .num("restarts", s.restarts)
-                .raw(
-                    "restart_history",
-                    &json::array(s.history.iter().map(record_json)),
-                )
-                .num("failures", s.failures)
-                .float("failure_rate_per_s", s.failure_rate_per_s)
-                .num("intensity_budget", s.intensity_budget)
-                .num("intensity", s.intensity)
-                .num("period_s", s.period)
-                .num("incarnations", s.incarnations)
-                .num("alive", s.alive)
-                .end()
+        .str("path", &s.path)
+        .num("restarts", s.restarts)
+        .raw(
+            "restart_history",
+            &json::array(s.history.iter().map(record_json)),
+        )
+        .num("failures", s.failures)
+        .float("failure_rate_per_s", s.failure_rate_per_s)
+        .num("intensity_budget", s.intensity_budget)
+        .num("intensity", s.intensity)
+        .num("period_s", s.period)
+        .num("incarnations", s.incarnations)
+        .num("alive", s.alive)
+        .end()
 }
 
 /// A pattern as JSON (with its sentence, `description`).

@@ -49,6 +49,12 @@ pub fn array(items: impl Iterator<Item = String>) -> String {
 /// A JSON object, field by field (values already written as JSON).
 pub struct Obj(String);
 
+impl Default for Obj {
+    fn default() -> Obj {
+        Obj::new()
+    }
+}
+
 impl Obj {
     pub fn new() -> Obj {
         Obj(String::from("{"))

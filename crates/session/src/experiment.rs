@@ -98,7 +98,11 @@ pub struct Run {
 
 /// What a console line did: its printed terms, its result and its syntax, or a text.
 enum Ran {
-    Term(Vec<Term>, Result<Term, otp_lab_lab::raised::Raised>, console::Syntax),
+    Term(
+        Vec<Term>,
+        Result<Term, otp_lab_lab::raised::Raised>,
+        console::Syntax,
+    ),
     Help(String),
 }
 

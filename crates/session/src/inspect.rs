@@ -17,7 +17,9 @@ pub const QUERIES: [&str; 4] = ["processes", "supervisors", "graph", "process"];
 pub fn infos(lab: &Lab) -> Vec<ProcInfo> {
     let mut pids: Vec<_> = lab.world().processes().map(|p| p.pid).collect();
     otp_lab_sim::sort::sort_by(&mut pids, |a, b| a.serial() < b.serial());
-    pids.into_iter().filter_map(|pid| lab.inspect_pid(pid)).collect()
+    pids.into_iter()
+        .filter_map(|pid| lab.inspect_pid(pid))
+        .collect()
 }
 
 /// Every live process (pid order), each as the inspector's summary: pid, path, name,
@@ -50,7 +52,10 @@ pub fn details(p: &ProcInfo) -> String {
     s.pop();
     let rest = Obj::new()
         .str("state", &p.state)
-        .raw("mailbox", &json::strings(p.mailbox.iter().map(String::as_str)))
+        .raw(
+            "mailbox",
+            &json::strings(p.mailbox.iter().map(String::as_str)),
+        )
         .num("skipped", p.skipped)
         .raw("recent", &recent(p))
         .end();

@@ -51,7 +51,9 @@ impl<'a> Args<'a> {
             .find(|k| *k != "sandbox" && !known.contains(&k.as_str()))
         {
             None => Ok(()),
-            Some(k) if known.is_empty() => Err(format!("{}: takes no arguments, got \"{k}\"", self.call)),
+            Some(k) if known.is_empty() => {
+                Err(format!("{}: takes no arguments, got \"{k}\"", self.call))
+            }
             Some(k) => Err(format!(
                 "{}: unknown argument \"{k}\" (it takes {})",
                 self.call,
@@ -84,7 +86,10 @@ impl<'a> Args<'a> {
         match self.fields.get(name) {
             Some(Value::Number(n)) => match n.as_u64() {
                 Some(x) if x <= max => Ok(x),
-                _ => Err(self.bad(name, &format!("must be a whole number from 0 to {max}, not {n}"))),
+                _ => Err(self.bad(
+                    name,
+                    &format!("must be a whole number from 0 to {max}, not {n}"),
+                )),
             },
             None | Some(Value::Null) => Err(self.bad(name, "is missing")),
             Some(v) => Err(self.bad(name, &format!("must be a number, not {}", kind(v)))),
@@ -136,7 +141,10 @@ impl<'a> Args<'a> {
             None | Some(Value::Null) => Err(self.bad(name, "is missing")),
             Some(v) => Err(self.bad(
                 name,
-                &format!("must be a term written as text (like \"{{:print, \\\"hi\\\"}}\"), not {}", kind(v)),
+                &format!(
+                    "must be a term written as text (like \"{{:print, \\\"hi\\\"}}\"), not {}",
+                    kind(v)
+                ),
             )),
         }
     }

@@ -4,8 +4,8 @@
 //! recent messages).
 
 use crate::session::Session;
-use otp_lab_analytics::server::{Notice, Server};
 use otp_lab_analytics::json::Obj;
+use otp_lab_analytics::server::{Notice, Server};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;

@@ -14,19 +14,19 @@ mod tests;
 
 pub use terms::{answer_json, term_json};
 
+use crate::analytics::EXPORT_FORMATS;
 use crate::experiment::{Experiment, Run, Source};
 use crate::inspect;
 use crate::session::{Session, DEFAULT_BUDGET};
 use args::Args;
+use otp_lab_analytics::export::{pattern_json, row_json};
+use otp_lab_analytics::json::{self, Obj};
 use otp_lab_lab::actions::read_message;
 use otp_lab_lab::command::{ChildSel, Command, Query, StartSpec, Target, TIME_RANGES};
+use otp_lab_lab::tree::NodeKind;
 use otp_lab_sim::behaviour::gen_server::spec::WorkerKind;
 use otp_lab_sim::supervisor::spec::{RestartType, Strategy};
 use otp_lab_sim::term::Term;
-use crate::analytics::EXPORT_FORMATS;
-use otp_lab_analytics::export::{pattern_json, row_json};
-use otp_lab_analytics::json::{self, Obj};
-use otp_lab_lab::tree::NodeKind;
 use serde_json::Value;
 
 /// Every call, by name (`otp-lab.d.ts` and the README's table say what each takes and
@@ -76,8 +76,21 @@ pub const CALLS: &[&str] = &[
 
 /// Calls that change nothing (a page need not redraw after them).
 pub const READS: &[&str] = &[
-    "status", "processes", "process", "state", "messages", "supervisors", "supervisor",
-    "children", "analytics", "graph", "health", "anomalies", "patterns", "metrics", "export",
+    "status",
+    "processes",
+    "process",
+    "state",
+    "messages",
+    "supervisors",
+    "supervisor",
+    "children",
+    "analytics",
+    "graph",
+    "health",
+    "anomalies",
+    "patterns",
+    "metrics",
+    "export",
     "sandboxes",
 ];
 
@@ -181,23 +194,24 @@ impl Api {
                         "createSandbox: {MAX_SANDBOXES} sandboxes already; destroySandbox() one first"
                     ));
                 }
-                let preset = a.opt_str("preset")?.unwrap_or(otp_lab_lab::presets::PRESETS[0].id);
+                let preset = a
+                    .opt_str("preset")?
+                    .unwrap_or(otp_lab_lab::presets::PRESETS[0].id);
                 if otp_lab_lab::presets::preset(preset).is_none() {
                     return Err(a.not_one("preset", "a preset's id", preset));
                 }
                 let seed = a.uint_or("seed", u64::MAX, 1)?;
-                let s = Session::new(Experiment::preset(preset, seed)).map_err(|e| format!("createSandbox: {e}"))?;
+                let s = Session::new(Experiment::preset(preset, seed))
+                    .map_err(|e| format!("createSandbox: {e}"))?;
                 self.next_id += 1;
                 self.sandboxes.push((self.next_id, s));
                 Ok(Obj::new().num("id", self.next_id).end())
             }
             "sandboxes" => {
                 a.only(&[])?;
-                Ok(json::array(
-                    self.sandboxes
-                        .iter()
-                        .map(|(id, s)| format!("{{\"id\":{id},{}", &status(s)[1..])),
-                ))
+                Ok(json::array(self.sandboxes.iter().map(|(id, s)| {
+                    format!("{{\"id\":{id},{}", &status(s)[1..])
+                })))
             }
             _ => {
                 a.only(&["id"])?;
@@ -294,7 +308,8 @@ fn command(a: &Args) -> Result<Option<Command>, String> {
         "send" | "cast" | "call" => {
             a.only(&["pid", "message"])?;
             let target = a.target("pid")?;
-            let msg = read_message(&a.term("message")?).map_err(|e| a.bad("message", &format!("is {e}")))?;
+            let msg = read_message(&a.term("message")?)
+                .map_err(|e| a.bad("message", &format!("is {e}")))?;
             match a.call {
                 "send" => Command::Send { target, msg },
                 "cast" => Command::Cast { target, msg },
@@ -313,7 +328,8 @@ fn command(a: &Args) -> Result<Option<Command>, String> {
             let target = a.target("pid")?;
             let default = if a.call == "exit" { "normal" } else { "crash" };
             let reason = match a.has("reason") {
-                true => read_message(&a.term("reason")?).map_err(|e| a.bad("reason", &format!("is {e}")))?,
+                true => read_message(&a.term("reason")?)
+                    .map_err(|e| a.bad("reason", &format!("is {e}")))?,
                 false => Term::atom(default),
             };
             if a.call == "exit" {
@@ -326,9 +342,12 @@ fn command(a: &Args) -> Result<Option<Command>, String> {
             a.only(&["supervisor", "id", "behaviour", "restart", "args"])?;
             let spec = if a.has("args") {
                 if a.has("id") || a.has("behaviour") || a.has("restart") {
-                    return Err(format!("startChild: give \"args\" (an instance of a simple_one_for_one template) or \"id\", \"behaviour\" and \"restart\" (a new child), not both"));
+                    return Err("startChild: give \"args\" (an instance of a simple_one_for_one template) or \"id\", \"behaviour\" and \"restart\" (a new child), not both".to_string());
                 }
-                StartSpec::Args(read_message(&a.term("args")?).map_err(|e| a.bad("args", &format!("is {e}")))?)
+                StartSpec::Args(
+                    read_message(&a.term("args")?)
+                        .map_err(|e| a.bad("args", &format!("is {e}")))?,
+                )
             } else {
                 let kind = match a.opt_str("behaviour")?.unwrap_or("counter") {
                     "counter" => WorkerKind::Counter,
@@ -338,8 +357,9 @@ fn command(a: &Args) -> Result<Option<Command>, String> {
                 };
                 let restart = match a.opt_str("restart")? {
                     None => RestartType::Permanent,
-                    Some(r) => RestartType::parse(r)
-                        .ok_or_else(|| a.not_one("restart", "permanent, transient or temporary", r))?,
+                    Some(r) => RestartType::parse(r).ok_or_else(|| {
+                        a.not_one("restart", "permanent, transient or temporary", r)
+                    })?,
                 };
                 StartSpec::Worker {
                     id: Term::atom(a.str("id")?),
@@ -380,9 +400,18 @@ fn command(a: &Args) -> Result<Option<Command>, String> {
             let s = a.str("strategy")?;
             let strategy = match Strategy::parse(s) {
                 Some(st) if st != Strategy::SimpleOneForOne => st,
-                _ => return Err(a.not_one("strategy", "one_for_one, one_for_all or rest_for_one", s)),
+                _ => {
+                    return Err(a.not_one(
+                        "strategy",
+                        "one_for_one, one_for_all or rest_for_one",
+                        s,
+                    ))
+                }
             };
-            Command::ChangeStrategy { sup: sup()?, strategy }
+            Command::ChangeStrategy {
+                sup: sup()?,
+                strategy,
+            }
         }
         "changeIntensity" => {
             a.only(&["supervisor", "intensity", "period"])?;
@@ -424,7 +453,10 @@ fn clock(s: &mut Session, a: &Args) -> Result<String, String> {
                 None => s.speed,
                 Some(v) => match v.as_f64() {
                     Some(x) if x > 0.0 && x <= 1000.0 => x,
-                    _ => return Err(a.bad("speed", "must be a number above 0 and at most 1000 (virtual seconds per second)")),
+                    _ => return Err(a.bad(
+                        "speed",
+                        "must be a number above 0 and at most 1000 (virtual seconds per second)",
+                    )),
                 },
             };
             s.playing = a.bool_or("playing", true)?;
@@ -432,14 +464,18 @@ fn clock(s: &mut Session, a: &Args) -> Result<String, String> {
         }
         _ => {
             a.only(&["script"])?;
-            let script = a.value("script").ok_or_else(|| a.bad("script", "is missing"))?;
+            let script = a
+                .value("script")
+                .ok_or_else(|| a.bad("script", "is missing"))?;
             if !script.is_array() {
                 return Err(a.bad("script", &format!("must be an array of faults like {{\"at\": 500, \"op\": \"kill\", \"target\": \"demo/counter_1\"}}, not {}", args::kind(script))));
             }
-            let mut v: Value = serde_json::from_str(&s.experiment().scenario_text()?).map_err(|e| e.to_string())?;
+            let mut v: Value = serde_json::from_str(&s.experiment().scenario_text()?)
+                .map_err(|e| e.to_string())?;
             v["faults"] = script.clone();
             let text = v.to_string();
-            otp_lab_sim::scenario::parse(&text).map_err(|e| a.bad("script", &format!("is not a valid fault script: {e}")))?;
+            otp_lab_sim::scenario::parse(&text)
+                .map_err(|e| a.bad("script", &format!("is not a valid fault script: {e}")))?;
             let exp = Experiment {
                 source: Source::Scenario(text),
                 seed: s.experiment().seed,
@@ -499,7 +535,9 @@ fn read(run: &Run, s: &Session, a: &Args) -> Result<String, String> {
                 .into_iter()
                 .filter(|p| {
                     filter.is_none_or(|f| {
-                        p.pid.contains(f) || has(p.path.as_ref(), f) || has(p.registered_name.as_ref(), f)
+                        p.pid.contains(f)
+                            || has(p.path.as_ref(), f)
+                            || has(p.registered_name.as_ref(), f)
                     }) && status.is_none_or(|st| p.status == st)
                         && behaviour.is_none_or(|b| p.behaviour.contains(b))
                 })
@@ -510,7 +548,13 @@ fn read(run: &Run, s: &Session, a: &Args) -> Result<String, String> {
                 .num("offset", offset)
                 .raw(
                     "processes",
-                    &json::array(matching.iter().skip(offset).take(limit).map(inspect::summary)),
+                    &json::array(
+                        matching
+                            .iter()
+                            .skip(offset)
+                            .take(limit)
+                            .map(inspect::summary),
+                    ),
                 )
                 .end())
         }
@@ -518,7 +562,10 @@ fn read(run: &Run, s: &Session, a: &Args) -> Result<String, String> {
             a.only(&["pid"])?;
             let key = lab_key(lab, a.str("pid")?);
             let p = lab.inspect(&key).ok_or_else(|| {
-                a.bad("pid", &format!("names no live process: \"{}\" at {now} us", clip(&key)))
+                a.bad(
+                    "pid",
+                    &format!("names no live process: \"{}\" at {now} us", clip(&key)),
+                )
             })?;
             Ok(match a.call {
                 "process" => inspect::details(&p),
@@ -526,7 +573,10 @@ fn read(run: &Run, s: &Session, a: &Args) -> Result<String, String> {
                 _ => Obj::new()
                     .str("pid", &p.pid)
                     .num("message_queue_len", p.message_queue_len)
-                    .raw("mailbox", &json::strings(p.mailbox.iter().map(String::as_str)))
+                    .raw(
+                        "mailbox",
+                        &json::strings(p.mailbox.iter().map(String::as_str)),
+                    )
                     .raw("recent", &inspect::recent(&p))
                     .end(),
             })
@@ -551,20 +601,28 @@ fn read(run: &Run, s: &Session, a: &Args) -> Result<String, String> {
             let i = tree
                 .iter()
                 .position(|n| n.path == path && n.kind == NodeKind::Supervisor)
-                .ok_or_else(|| a.bad("name", &format!("names no supervisor: \"{}\"", clip(&path))))?;
-            Ok(json::array(inspect::children_of(&tree, i).into_iter().map(|n| {
-                Obj::new()
-                    .str("id", &n.id)
-                    .str("path", &n.path)
-                    .opt_str("pid", n.pid.as_deref())
-                    .str(
-                        "type",
-                        if n.kind == NodeKind::Supervisor { "supervisor" } else { "worker" },
-                    )
-                    .str("status", n.status.label())
-                    .num("restarts", n.restarts)
-                    .end()
-            })))
+                .ok_or_else(|| {
+                    a.bad("name", &format!("names no supervisor: \"{}\"", clip(&path)))
+                })?;
+            Ok(json::array(inspect::children_of(&tree, i).into_iter().map(
+                |n| {
+                    Obj::new()
+                        .str("id", &n.id)
+                        .str("path", &n.path)
+                        .opt_str("pid", n.pid.as_deref())
+                        .str(
+                            "type",
+                            if n.kind == NodeKind::Supervisor {
+                                "supervisor"
+                            } else {
+                                "worker"
+                            },
+                        )
+                        .str("status", n.status.label())
+                        .num("restarts", n.restarts)
+                        .end()
+                },
+            )))
         }
         "analytics" => {
             a.only(&["name", "window_ms"])?;
@@ -576,7 +634,13 @@ fn read(run: &Run, s: &Session, a: &Args) -> Result<String, String> {
                 .find(|r| r.path == path)
                 .map(row_json)
                 .ok_or_else(|| {
-                    a.bad("name", &format!("names no supervisor the analytics know: \"{}\"", clip(&path)))
+                    a.bad(
+                        "name",
+                        &format!(
+                            "names no supervisor the analytics know: \"{}\"",
+                            clip(&path)
+                        ),
+                    )
                 })
         }
         "graph" => {
@@ -590,28 +654,42 @@ fn read(run: &Run, s: &Session, a: &Args) -> Result<String, String> {
         "anomalies" => {
             a.only(&[])?;
             let server = run.analytics.borrow();
-            Ok(json::array(server.anomalies().iter().filter(|(t, _)| *t <= now).map(|(t, x)| {
-                Obj::new()
-                    .str("metric", x.metric)
-                    .num("at_us", t)
-                    .float("value", x.value)
-                    .float("baseline", x.baseline)
-                    .float("stddev", x.stddev)
-                    .float("score", x.score)
-                    .end()
-            })))
+            Ok(json::array(
+                server
+                    .anomalies()
+                    .iter()
+                    .filter(|(t, _)| *t <= now)
+                    .map(|(t, x)| {
+                        Obj::new()
+                            .str("metric", x.metric)
+                            .num("at_us", t)
+                            .float("value", x.value)
+                            .float("baseline", x.baseline)
+                            .float("stddev", x.stddev)
+                            .float("score", x.score)
+                            .end()
+                    }),
+            ))
         }
         "patterns" => {
             a.only(&[])?;
             let server = run.analytics.borrow();
             Ok(json::array(
-                server.patterns.found.iter().filter(|p| p.at_us() <= now).map(pattern_json),
+                server
+                    .patterns
+                    .found
+                    .iter()
+                    .filter(|p| p.at_us() <= now)
+                    .map(pattern_json),
             ))
         }
         "metrics" => {
             a.only(&["metric", "range"])?;
             let metric = a.str("metric")?.trim_start_matches(':');
-            let range = a.opt_str("range")?.unwrap_or("last_minute").trim_start_matches(':');
+            let range = a
+                .opt_str("range")?
+                .unwrap_or("last_minute")
+                .trim_start_matches(':');
             let range = TIME_RANGES
                 .iter()
                 .find(|(r, _)| *r == range)
@@ -627,7 +705,11 @@ fn read(run: &Run, s: &Session, a: &Args) -> Result<String, String> {
             a.only(&["format", "window_ms"])?;
             let format = a.opt_str("format")?.unwrap_or("json");
             if !EXPORT_FORMATS.contains(&format) {
-                return Err(a.not_one("format", &format!("one of {}", EXPORT_FORMATS.join(", ")), format));
+                return Err(a.not_one(
+                    "format",
+                    &format!("one of {}", EXPORT_FORMATS.join(", ")),
+                    format,
+                ));
             }
             let window = a.uint_or("window_ms", u64::MAX / 1000, now / 1000)?.max(1) * 1000;
             let e = run.export(format, now, window);

@@ -17,11 +17,13 @@ pub fn term_json(t: &Term) -> String {
         Term::Int(n) => n.to_string(),
         Term::Float(x) => json::float(*x),
         Term::Binary(b) => json::string(&String::from_utf8_lossy(b)),
-        Term::List(items) if !items.is_empty() && items.iter().all(|i| key_of(i).is_some()) => items
-            .iter()
-            .filter_map(key_of)
-            .fold(Obj::new(), |o, (k, v)| o.raw(&k, &term_json(v)))
-            .end(),
+        Term::List(items) if !items.is_empty() && items.iter().all(|i| key_of(i).is_some()) => {
+            items
+                .iter()
+                .filter_map(key_of)
+                .fold(Obj::new(), |o, (k, v)| o.raw(&k, &term_json(v)))
+                .end()
+        }
         Term::Tuple(items) | Term::List(items) => json::array(items.iter().map(term_json)),
         Term::Map(pairs) => pairs
             .iter()
