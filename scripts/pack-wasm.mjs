@@ -56,9 +56,22 @@ function withoutCustomSections(bytes) {
   }
   return Buffer.concat(kept);
 }
+// The source paths of the standard library and of other crates, which panic messages
+// name (`/rustc/<hash>/library/core/src/…`, `…/.cargo/registry/src/…`), are blanked:
+// zeros in place, so nothing moves; a panic in OTP Lab's own crates keeps its file. ~0.8 kB.
+// Strings sit side by side in the module, so a path is matched from its exact start.
+function withoutForeignPaths(bytes) {
+  const text = bytes.toString('latin1');
+  const cargoHome = process.env.CARGO_HOME || join(process.env.HOME || '/root', '.cargo');
+  const registry = `${cargoHome}/registry/src/`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const paths = new RegExp(`(?:${registry}|/rustc/[0-9a-f]{40}/)[^\\x00-\\x1f"]*?\\.rs`, 'g');
+  const out = Buffer.from(bytes);
+  for (const m of text.matchAll(paths)) out.fill(0, m.index, m.index + m[0].length);
+  return out;
+}
 const original = readFileSync(join(dir, wasm));
-const stripped = withoutCustomSections(original);
-if (stripped.length < original.length) writeFileSync(join(dir, wasm), stripped);
+const stripped = withoutForeignPaths(withoutCustomSections(original));
+if (Buffer.compare(stripped, original) !== 0) writeFileSync(join(dir, wasm), stripped);
 // LZMA at its strongest; pb=0/lc=4 suit wasm's byte-aligned code (~1 kB smaller). xz
 // leaves the size unknown in the header; the decoder wants it, so it is written in.
 const packed = execFileSync('xz', ['--format=lzma', '--lzma1=preset=9e,pb=0,lc=4', '-c', join(dir, wasm)], {

@@ -58,6 +58,11 @@ pub fn App() -> impl IntoView {
     };
     view! {
         <div class="app" class:embed=move || lab.embed.get()>
+            <a class="skip-link" href="#tree-title" hidden=move || !shown(Page::Lab) on:click=move |ev| {
+                // the address bar's fragment is the share link: move the focus, not the URL
+                ev.prevent_default();
+                focus("[role=treeitem][tabindex='0']");
+            }>"Skip to the supervision tree"</a>
             <Show when=move || lab.embed.get()>
                 <EmbedBar lab=lab />
             </Show>
@@ -116,7 +121,14 @@ pub fn App() -> impl IntoView {
                 </section>
                 <Inspector lab=lab />
                 <section class="panel bottom-panel">
-                    <div class="tabs" role="tablist" aria-label="Views">
+                    <div class="tabs" role="tablist" aria-label="Views" on:keydown=move |ev: web_sys::KeyboardEvent| {
+                        if let Some(t) = lab.tab().after_key(&ev.key()) {
+                            ev.prevent_default();
+                            lab.set_tab(t);
+                            if t == Tab::Analytics { lab.publish_analytics(); }
+                            focus(&format!("#tab-{}", t.id()));
+                        }
+                    }>
                         {Tab::all().map(|t| view! {
                             <button
                                 type="button"
@@ -153,6 +165,16 @@ pub fn App() -> impl IntoView {
                 </section>
             </main>
         </div>
+    }
+}
+
+/// Moves the keyboard focus to the first element `selector` finds.
+fn focus(selector: &str) {
+    // an HTML or an SVG element: both have focus()
+    if let Some(el) = document().query_selector(selector).ok().flatten() {
+        if let Ok(f) = js_sys::Reflect::get(&el, &"focus".into()) {
+            let _ = js_sys::Function::from(f).call0(&el);
+        }
     }
 }
 

@@ -76,14 +76,27 @@ fn draw(title: &str, unit: &str, series: Vec<(&Spec, Vec<Option<f64>>)>, span_us
                     None => pen_down = false,
                 }
             }
-            let latest = values
-                .iter()
-                .rev()
-                .flatten()
-                .next()
-                .map_or("–".to_string(), |v| format_value(*v));
+            // a rate's legend is its average over the window (one restart is a spike of
+            // 1/bucket per second in one bucket, and the newest bucket is mostly 0); any
+            // other line's is its newest value
+            let rate = spec.agg == Aggregation::Sum;
+            let latest = if rate && !values.is_empty() {
+                let sum: f64 = values.iter().flatten().sum();
+                format_value(sum / values.len() as f64)
+            } else {
+                values
+                    .iter()
+                    .rev()
+                    .flatten()
+                    .next()
+                    .map_or("–".to_string(), |v| format_value(*v))
+            };
             Line {
-                label: spec.label.to_string(),
+                label: if rate {
+                    format!("{}, window average", spec.label)
+                } else {
+                    spec.label.to_string()
+                },
                 class: spec.class,
                 path: path.trim_end().to_string(),
                 latest,
@@ -164,7 +177,7 @@ pub fn dashboard_charts(m: &Metrics, now_us: u64, span_us: u64) -> Vec<Chart> {
     vec![
         draw(
             "Restart and failure rate",
-            "per second",
+            &format!("per second, in buckets of {:.2} s", bucket as f64 / 1e6),
             vec![
                 (&restarts, series(&restarts)),
                 (&failures, series(&failures)),
@@ -390,6 +403,27 @@ mod tests {
         assert_eq!(charts[2].lines[0].latest, "5");
         assert_eq!(charts[1].lines[0].path, "", "no recoveries recorded");
         assert_eq!(charts[0].x_from, "-10 s");
+    }
+
+    #[test]
+    fn one_restart_is_a_spike_and_the_legend_gives_the_window_average() {
+        let mut m = Metrics::new(Retention::default());
+        let r = m.register("restarts", Kind::Counter);
+        m.register("failures", Kind::Counter);
+        m.register("processes", Kind::Gauge);
+        m.register("recovery_time_us", Kind::Histogram);
+        m.record(r, 5_000_000, 1.0);
+        let charts = dashboard_charts(&m, 10_000_000, 10_000_000);
+        let rate = &charts[0].lines[0];
+        assert_eq!(
+            (rate.label.as_str(), rate.latest.as_str()),
+            ("restarts/s, window average", "0.100")
+        );
+        assert_eq!(charts[0].unit, "per second, in buckets of 0.17 s");
+        assert_eq!(
+            charts[0].y_max, "10",
+            "the spike: 1 in a 1/6 s bucket is 6/s"
+        );
     }
 
     #[test]

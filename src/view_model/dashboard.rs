@@ -193,7 +193,7 @@ impl Dash {
                         server.anomalies().len(),
                     ),
                 ),
-                notices_html(&alerts, "No alert rule fires."),
+                notices_html(&alerts, &quiet_alerts(&health)),
             )
         };
         Dash {
@@ -207,6 +207,19 @@ impl Dash {
             mailboxes: run.longest_mailboxes(MAILBOXES_SHOWN),
             supervisor,
         }
+    }
+}
+
+/// What the alert list says when no rule fires: with health not healthy, why the two
+/// differ (health reads the tree as it is; a rule watches one figure over the window and
+/// fires once it has held), so the page never seems to contradict itself.
+fn quiet_alerts(health: &otp_lab_analytics::health::HealthReport) -> String {
+    match (health.status, health.reasons.first()) {
+        (Health::Healthy, _) | (_, None) => "No alert rule fires.".into(),
+        (status, Some(why)) => format!(
+            "No alert rule fires, yet health is {}: health reads the system as it is ({why}), while each rule watches one figure of the dashboard and fires only once it has held past its threshold. Add a rule below to be alerted to this.",
+            status.name()
+        ),
     }
 }
 
@@ -446,6 +459,23 @@ mod tests {
         assert!(
             changes.iter().any(|c| c.contains("critical: ")),
             "{changes:?}"
+        );
+    }
+
+    #[test]
+    fn a_critical_health_without_a_firing_rule_says_why_they_differ() {
+        let mut run = Experiment::preset("demo", 1).start().unwrap();
+        run.lab.advance(1_000);
+        run.exec_line("Process.exit(:demo, :kill)").unwrap();
+        run.lab.advance(1_000_000);
+        let d = Dash::read(&run, WINDOWS[0].1, None);
+        assert_eq!(d.health.0, "critical");
+        assert!(
+            d.alerts.contains(
+                "No alert rule fires, yet health is critical: health reads the system as it is ("
+            ) && d.alerts.contains("Add a rule below"),
+            "{}",
+            d.alerts
         );
     }
 

@@ -22,6 +22,21 @@ pub trait Choice: Copy + PartialEq + 'static {
         Self::TABLE.iter().find(|e| e.0 == self).map_or("", |e| e.2)
     }
 
+    /// Where a key moves in a row of tabs (WAI-ARIA tabs): the arrows to the next or
+    /// previous one (round the ends), Home and End to the first and the last.
+    fn after_key(self, key: &str) -> Option<Self> {
+        let t = Self::TABLE;
+        let i = t.iter().position(|e| e.0 == self)?;
+        let j = match key {
+            "ArrowRight" => (i + 1) % t.len(),
+            "ArrowLeft" => (i + t.len() - 1) % t.len(),
+            "Home" => 0,
+            "End" => t.len() - 1,
+            _ => return None,
+        };
+        Some(t[j].0)
+    }
+
     /// The value with this id (None for an id this site does not have, as in an old link).
     fn from_id(id: &str) -> Option<Self> {
         Self::TABLE.iter().find(|e| e.1 == id).map(|e| e.0)
@@ -82,5 +97,15 @@ mod tests {
         let ids: Vec<&str> = Page::all().map(|p| p.id()).collect();
         assert_eq!(ids, ["lab", "lessons", "compare"]);
         assert!(Page::all().all(|p| !p.label().is_empty()));
+    }
+
+    #[test]
+    fn arrows_home_and_end_move_along_the_tabs() {
+        assert_eq!(Tab::Log.after_key("ArrowRight"), Some(Tab::Sequence));
+        assert_eq!(Tab::Log.after_key("ArrowLeft"), Some(Tab::Faults));
+        assert_eq!(Tab::Faults.after_key("ArrowRight"), Some(Tab::Log));
+        assert_eq!(Tab::Graph.after_key("Home"), Some(Tab::Log));
+        assert_eq!(Tab::Graph.after_key("End"), Some(Tab::Faults));
+        assert_eq!(Tab::Graph.after_key("Enter"), None);
     }
 }

@@ -607,6 +607,42 @@ await test('the fault editor: a scripted kill happens at its virtual time', asyn
   assert(text.includes('0.300 s') && text.includes('injected exit'), 'the fault fired at 300 ms');
 });
 
+await test('keyboard: a skip link to the tree, the tabs follow the arrow keys', async () => {
+  const fresh = await context.newPage();
+  await fresh.goto(BASE_URL, { waitUntil: 'load' });
+  await fresh.getByRole('treeitem').nth(3).waitFor({ state: 'visible', timeout: 15000 });
+  const url = fresh.url();
+  await fresh.keyboard.press('Tab');
+  const first = await fresh.evaluate(() => document.activeElement.textContent);
+  assert(first === 'Skip to the supervision tree', `the first stop is the skip link: ${first}`);
+  await fresh.keyboard.press('Enter');
+  assert(await fresh.evaluate(() => !!document.activeElement.closest('[role=tree]')), 'the focus is in the tree');
+  assert(fresh.url() === url, 'the share link in the address bar is kept');
+  await fresh.getByRole('tab', { name: 'Event log' }).click();
+  const selected = () => fresh.evaluate(() => [document.querySelector('[role=tab][aria-selected=true]').textContent, document.activeElement.textContent]);
+  await fresh.keyboard.press('ArrowRight');
+  let [sel, focused] = await selected();
+  assert(sel === 'Sequence' && focused === 'Sequence', `ArrowRight: ${sel}, focus ${focused}`);
+  await fresh.keyboard.press('End');
+  [sel, focused] = await selected();
+  assert(sel === 'Faults' && focused === 'Faults', `End: ${sel}, focus ${focused}`);
+  await fresh.keyboard.press('ArrowRight');
+  [sel] = await selected();
+  assert(sel === 'Event log', `round the end: ${sel}`);
+  await fresh.keyboard.press('ArrowLeft');
+  await fresh.keyboard.press('Home');
+  [sel] = await selected();
+  assert(sel === 'Event log', `Home: ${sel}`);
+  // health and alerts say why they differ: the root killed, no rule fires
+  await fresh.getByRole('tab', { name: 'Console' }).click();
+  const input = fresh.getByLabel('Console input');
+  await input.fill('Process.exit(:demo, :kill)');
+  await input.press('Enter');
+  await fresh.getByRole('tab', { name: 'Analytics' }).click();
+  await fresh.waitForFunction(() => document.querySelector('.dashboard').textContent.includes('No alert rule fires, yet health is critical'), null, { timeout: 5000 });
+  await fresh.close();
+});
+
 await test('the light theme', async () => {
   await page.getByRole('button', { name: 'Switch colour theme' }).click();
   assert((await page.evaluate(() => document.documentElement.dataset.theme)) === 'light', 'light theme on');
