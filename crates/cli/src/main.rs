@@ -10,6 +10,10 @@
 //!   then its fault script as time runs), runs it to the virtual instant `T` (0 by
 //!   default) and prints what the Lab shows there as JSON: every process, every
 //!   supervisor, the system graph, or one process (a path or `<0.N.0>`).
+//! - `otp-lab api FILE.json CALL [ARGS] …` opens a supervisor scenario as the Lab does and
+//!   answers the calls of the in-page API (`otp_lab_session::api`: `kill
+//!   '{"pid":"demo/counter_1"}'`, `run '{"ms":100}'`, `analytics '{"name":"demo"}'`…) one
+//!   after the other, each answer a line of JSON.
 //! - `otp-lab bench [--quick]` runs the benchmark workloads of `bench/WORKLOADS.md` (and
 //!   the cost of the analytics on each).
 //! - `otp-lab soak [--quick|--link]` runs a virtual hour of chaos on 1,000 workers with
@@ -28,7 +32,7 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOC: otp_lab_sim::bench::Counting = otp_lab_sim::bench::Counting;
 
-const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab metrics FILE.json [--format json|prometheus|csv|statsd|history] [--from T] [--to T] [--supervisor PATH] | otp-lab inspect FILE.json [--at T] processes|supervisors|graph|process PATH | otp-lab bench [--quick] | otp-lab soak [--quick|--link]";
+const USAGE: &str = "usage: otp-lab trace FILE.json | otp-lab metrics FILE.json [--format json|prometheus|csv|statsd|history] [--from T] [--to T] [--supervisor PATH] | otp-lab inspect FILE.json [--at T] processes|supervisors|graph|process PATH | otp-lab api FILE.json CALL [ARGS] ... | otp-lab bench [--quick] | otp-lab soak [--quick|--link]";
 
 /// What `otp-lab metrics` was asked for.
 struct MetricsArgs<'a> {
@@ -181,6 +185,46 @@ fn read_scenario(path: &str) -> Result<scenario::Scenario, String> {
         )
     })?;
     scenario::parse(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+/// `otp-lab api`: the calls, in order, on one session of the scenario; stops at the
+/// first error (exit 2).
+fn api(file: &str, calls: &[&str]) -> ExitCode {
+    let scn = match read_scenario(file) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let exp = otp_lab_session::Experiment {
+        source: otp_lab_session::experiment::Source::Scenario(text),
+        seed: scn.seed,
+        actions: Vec::new(),
+    };
+    let mut session = match otp_lab_session::Session::new(exp) {
+        Ok(s) => s,
+        Err(e) => return fail(&format!("{file}: {e}")),
+    };
+    let mut api = otp_lab_session::api::Api::default();
+    let mut i = 0;
+    while i < calls.len() {
+        let call = calls[i];
+        let args = match calls.get(i + 1) {
+            Some(a) if a.trim_start().starts_with('{') => {
+                i += 1;
+                match serde_json::from_str(a) {
+                    Ok(v) => v,
+                    Err(e) => return fail(&format!("{call}: the arguments are not JSON ({e})")),
+                }
+            }
+            _ => serde_json::Value::Null,
+        };
+        i += 1;
+        match api.call(&mut session, call, &args).result {
+            Ok(answer) => println!("{answer}"),
+            Err(e) => return fail(&e),
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn trace(path: &str) -> ExitCode {
@@ -419,6 +463,7 @@ fn main() -> ExitCode {
             Err(e) => fail(&e),
         },
         ["inspect", rest @ ..] => inspect(rest),
+        ["api", file, calls @ ..] if !calls.is_empty() => api(file, calls),
         ["bench"] => run_bench(1),
         ["bench", "--quick"] => run_bench(10),
         ["soak"] => run_soak(3600),

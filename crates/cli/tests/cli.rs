@@ -433,3 +433,57 @@ fn inspect_answers_the_read_queries_at_an_instant() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn api_answers_the_calls_in_order_and_stops_at_a_mistake() {
+    let dir = std::env::temp_dir().join(format!("otp-lab-cli-api-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("a.json");
+    std::fs::write(
+        &path,
+        r#"{"tree":{"id":"demo","strategy":"one_for_one","intensity":3,"period":5,"children":[
+            {"id":"counter_1","behaviour":"counter"},{"id":"counter_2","behaviour":"counter"}]}}"#,
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let out = run(&[
+        "api",
+        p,
+        "kill",
+        r#"{"pid":"demo/counter_1"}"#,
+        "run",
+        r#"{"ms":100}"#,
+        "analytics",
+        r#"{"name":"demo"}"#,
+        "status",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0], serde_json::json!(true));
+    assert_eq!(lines[1]["head_us"], 100_000);
+    assert_eq!(lines[2]["restarts"], 1);
+    assert_eq!(lines[2]["restart_history"][0]["child"], "demo/counter_1");
+    assert_eq!(lines[3]["source"], "scenario");
+    // a mistake: exit 2, one line naming the call and the argument; nothing after it runs
+    let out = run(&["api", p, "kill", r#"{"pid":5}"#, "status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "otp-lab: kill: argument \"pid\" must be a string, not a number"
+    );
+    let out = run(&["api", p, "explode"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown call \"explode\""));
+    let _ = std::fs::remove_dir_all(&dir);
+}
