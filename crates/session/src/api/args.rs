@@ -155,14 +155,4 @@ impl<'a> Args<'a> {
     }
 }
 
-/// What a JSON value is, for messages.
-pub fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+pub use otp_lab_sim::scenario::kind_of as kind;

@@ -11,7 +11,7 @@ pub mod faults;
 mod parse;
 pub mod runner;
 
-pub use parse::{parse, ScenarioError, MAX_FILE_BYTES};
+pub use parse::{kind_of, parse, ScenarioError, MAX_FILE_BYTES};
 
 use crate::supervisor::spec::{ChildSpec, Strategy, SupSpec};
 use crate::term::Term;

@@ -73,7 +73,8 @@ fn obj<'a>(v: &'a Value, path: &str) -> R<&'a Map<String, Value>> {
     )
 }
 
-fn kind_of(v: &Value) -> &'static str {
+/// What a JSON value is, for messages (`a string`, `an object`…).
+pub fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
