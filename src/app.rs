@@ -50,6 +50,13 @@ pub fn App() -> impl IntoView {
         Page::Lab.id()
     });
     let shown = move |p: Page| page.get() == p.id();
+    // a tab opened by a click or a key (the analytics drawn at once, also while paused)
+    let open_tab = move |t: Tab| {
+        lab.set_tab(t);
+        if t == Tab::Analytics {
+            lab.publish_analytics();
+        }
+    };
     // the address bar follows the main lab only while it is shown
     Effect::new(move |_| lab.follows_url.set(shown(Page::Lab)));
     let summary = move || {
@@ -124,8 +131,7 @@ pub fn App() -> impl IntoView {
                     <div class="tabs" role="tablist" aria-label="Views" on:keydown=move |ev: web_sys::KeyboardEvent| {
                         if let Some(t) = lab.tab().after_key(&ev.key()) {
                             ev.prevent_default();
-                            lab.set_tab(t);
-                            if t == Tab::Analytics { lab.publish_analytics(); }
+                            open_tab(t);
                             focus(&format!("#tab-{}", t.id()));
                         }
                     }>
@@ -137,10 +143,7 @@ pub fn App() -> impl IntoView {
                                 aria-controls=format!("tabpanel-{}", t.id())
                                 aria-selected=move || if lab.tab() == t { "true" } else { "false" }
                                 tabindex=move || if lab.tab() == t { 0 } else { -1 }
-                                on:click=move |_| {
-                                    lab.set_tab(t);
-                                    if t == Tab::Analytics { lab.publish_analytics(); }
-                                }
+                                on:click=move |_| open_tab(t)
                             >{t.label()}</button>
                         }).collect_view()}
                     </div>

@@ -6,7 +6,7 @@
 //! values field by field costs the download more.
 
 use otp_lab_analytics::json::{self, Obj};
-use otp_lab_lab::inspect::ProcInfo;
+use otp_lab_lab::inspect::{ProcInfo, Recent};
 use otp_lab_lab::tree::{NodeKind, TreeNode};
 use otp_lab_lab::Lab;
 
@@ -66,16 +66,21 @@ pub fn details(p: &ProcInfo) -> String {
 
 /// A process's newest messages sent and received.
 pub fn recent(p: &ProcInfo) -> String {
-    json::array(p.recent.iter().map(|r| {
-        Obj::new()
-            .num("id", r.id)
-            .str("time", &r.time)
-            .num("sent", r.sent)
-            .str("other", &r.other)
-            .str("kind", r.kind)
-            .str("term", &r.term)
-            .end()
-    }))
+    json::array(
+        p.recent
+            .iter()
+            .map(|r| message(Obj::new(), r, "kind").end()),
+    )
+}
+
+/// One message's fields (id, time, sent, other, its kind under `kind_key`, term).
+pub fn message(o: Obj, r: &Recent, kind_key: &str) -> Obj {
+    o.num("id", r.id)
+        .str("time", &r.time)
+        .num("sent", r.sent)
+        .str("other", &r.other)
+        .str(kind_key, r.kind)
+        .str("term", &r.term)
 }
 
 /// A process's summary.

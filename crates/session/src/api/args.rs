@@ -7,16 +7,16 @@ use serde_json::{Map, Value};
 /// A call's arguments.
 pub struct Args<'a> {
     pub call: &'a str,
-    fields: &'a Map<String, Value>,
+    /// None: no arguments.
+    fields: Option<&'a Map<String, Value>>,
 }
 
 impl<'a> Args<'a> {
     /// `args` of `call`: an object, or nothing (`null`/absent: no arguments).
     pub fn new(call: &'a str, args: &'a Value) -> Result<Args<'a>, String> {
-        static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
         let fields = match args {
-            Value::Object(o) => o,
-            Value::Null => EMPTY.get_or_init(Map::new),
+            Value::Object(o) => Some(o),
+            Value::Null => None,
             other => {
                 return Err(format!(
                     "{call}: the arguments must be an object (like {{\"pid\": \"demo/counter_1\"}}), not {}",
@@ -39,15 +39,20 @@ impl<'a> Args<'a> {
         self.bad(name, &format!("must be {allowed}, not \"{got}\""))
     }
 
+    fn get(&self, name: &str) -> Option<&'a Value> {
+        self.fields?.get(name)
+    }
+
     pub fn has(&self, name: &str) -> bool {
-        self.fields.get(name).is_some_and(|v| !v.is_null())
+        self.get(name).is_some_and(|v| !v.is_null())
     }
 
     /// Fails on any argument not in `known` (`sandbox` is every call's).
     pub fn only(&self, known: &[&str]) -> Result<(), String> {
         match self
             .fields
-            .keys()
+            .into_iter()
+            .flat_map(|f| f.keys())
             .find(|k| *k != "sandbox" && !known.contains(&k.as_str()))
         {
             None => Ok(()),
@@ -64,7 +69,7 @@ impl<'a> Args<'a> {
 
     /// A required string.
     pub fn str(&self, name: &str) -> Result<&str, String> {
-        match self.fields.get(name) {
+        match self.get(name) {
             Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim()),
             Some(Value::String(_)) => Err(self.bad(name, "is empty")),
             None | Some(Value::Null) => Err(self.bad(name, "is missing")),
@@ -83,7 +88,7 @@ impl<'a> Args<'a> {
 
     /// A required whole number in `0..=max`.
     pub fn uint(&self, name: &str, max: u64) -> Result<u64, String> {
-        match self.fields.get(name) {
+        match self.get(name) {
             Some(Value::Number(n)) => match n.as_u64() {
                 Some(x) if x <= max => Ok(x),
                 _ => Err(self.bad(
@@ -107,7 +112,7 @@ impl<'a> Args<'a> {
 
     /// An optional boolean, `default` when absent.
     pub fn bool_or(&self, name: &str, default: bool) -> Result<bool, String> {
-        match self.fields.get(name) {
+        match self.get(name) {
             None | Some(Value::Null) => Ok(default),
             Some(Value::Bool(b)) => Ok(*b),
             Some(v) => Err(self.bad(name, &format!("must be true or false, not {}", kind(v)))),
@@ -133,7 +138,7 @@ impl<'a> Args<'a> {
     /// An Erlang or Elixir term written as text (`{:print, "hi"}`, `{print, <<"hi">>}`);
     /// plain JSON strings, numbers and booleans are taken as binaries, integers and atoms.
     pub fn term(&self, name: &str) -> Result<String, String> {
-        match self.fields.get(name) {
+        match self.get(name) {
             Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
             Some(Value::Number(n)) => Ok(n.to_string()),
             Some(Value::Bool(b)) => Ok(b.to_string()),
@@ -151,7 +156,7 @@ impl<'a> Args<'a> {
 
     /// The raw value of an argument.
     pub fn value(&self, name: &str) -> Option<&Value> {
-        self.fields.get(name).filter(|v| !v.is_null())
+        self.get(name).filter(|v| !v.is_null())
     }
 }
 

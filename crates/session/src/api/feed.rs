@@ -117,16 +117,12 @@ impl Feed {
                 for r in new {
                     out.push((
                         "message",
-                        Obj::new()
-                            .str("kind", "message")
-                            .str("pid", key)
-                            .num("id", r.id)
-                            .str("time", &r.time)
-                            .num("sent", r.sent)
-                            .str("other", &r.other)
-                            .str("message", r.kind)
-                            .str("term", &r.term)
-                            .end(),
+                        crate::inspect::message(
+                            Obj::new().str("kind", "message").str("pid", key),
+                            r,
+                            "message",
+                        )
+                        .end(),
                     ));
                 }
             }

@@ -71,26 +71,6 @@ pub const CALLS: &[&str] = &[
     "destroySandbox",
 ];
 
-/// Calls that change nothing (a page need not redraw after them).
-pub const READS: &[&str] = &[
-    "status",
-    "processes",
-    "process",
-    "state",
-    "messages",
-    "supervisors",
-    "supervisor",
-    "children",
-    "analytics",
-    "graph",
-    "health",
-    "anomalies",
-    "patterns",
-    "metrics",
-    "export",
-    "sandboxes",
-];
-
 /// Most virtual time one `run` may add (an hour).
 pub const MAX_RUN_MS: u64 = 3_600_000;
 /// Most sandboxes at once.

@@ -59,11 +59,11 @@ pub(super) fn read(run: &Run, s: &Session, a: &Args) -> Result<String, String> {
         }
         "process" | "state" | "messages" => {
             a.only(&["pid"])?;
-            let key = lab_key(lab, a.str("pid")?);
-            let p = lab.inspect(&key).ok_or_else(|| {
+            let key = a.str("pid")?;
+            let p = inspect_key(lab, key).ok_or_else(|| {
                 a.bad(
                     "pid",
-                    &format!("names no live process: \"{}\" at {now} us", clip(&key)),
+                    &format!("names no live process: \"{}\" at {now} us", clip(key)),
                 )
             })?;
             Ok(match a.call {
@@ -222,16 +222,13 @@ pub(super) fn read(run: &Run, s: &Session, a: &Args) -> Result<String, String> {
     }
 }
 
-/// A process key the inspector reads: a pid as written, a path, or a registered name's
-/// holder (`:db` / `db`).
-fn lab_key(lab: &otp_lab_lab::Lab, key: &str) -> String {
-    let name = key.trim_start_matches(':');
-    if lab.inspect(key).is_none() {
-        if let Some(pid) = lab.world().whereis(otp_lab_sim::atom::Atom::new(name)) {
-            return pid.to_string();
-        }
-    }
-    key.to_string()
+/// The process a key names, as the inspector sees it: a pid as written, a path, or a
+/// registered name's holder (`:db` / `db`).
+fn inspect_key(lab: &otp_lab_lab::Lab, key: &str) -> Option<otp_lab_lab::inspect::ProcInfo> {
+    lab.inspect(key).or_else(|| {
+        let name = otp_lab_sim::atom::Atom::new(key.trim_start_matches(':'));
+        lab.inspect_pid(lab.world().whereis(name)?)
+    })
 }
 
 /// The supervisor `name` names: a path, a pid, or `:root`.

@@ -37,12 +37,9 @@ fn err(api: &mut Api, s: &mut Session, call: &str, args: Value) -> String {
 }
 
 #[test]
-fn every_call_is_listed_once_and_reads_are_calls() {
+fn every_call_is_listed_once() {
     for (i, c) in CALLS.iter().enumerate() {
         assert!(!CALLS[..i].contains(c), "{c} twice");
-    }
-    for r in READS {
-        assert!(CALLS.contains(r), "{r}");
     }
 }
 

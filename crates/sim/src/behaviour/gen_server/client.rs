@@ -43,7 +43,10 @@ impl GenServer {
     }
 
     /// The `{gen_server, call, [To, Request, Timeout]}` an exit reason carries.
-    fn call_mfa(p: &ClientPlan) -> Term {
+    fn call_mfa(&self) -> Term {
+        let Some(p) = self.plan() else {
+            return Term::UNDEFINED;
+        };
         let timeout = match p.timeout_us {
             Some(us) => Term::Int((us / 1000) as i64),
             None => Term::atom("infinity"),
@@ -72,7 +75,7 @@ impl GenServer {
             return Flow::Continue;
         }
         let Some(to) = to else {
-            return Flow::Exit(Term::pair(Term::atom("noproc"), Self::call_mfa(&p)));
+            return Flow::Exit(Term::pair(Term::atom("noproc"), self.call_mfa()));
         };
         let mref = w.monitor(me, to);
         w.send(
@@ -104,9 +107,6 @@ impl GenServer {
             Msg::AfterTimeout(t) => Some(*t) == timer,
             _ => false,
         });
-        let Some(plan) = self.plan().cloned() else {
-            return Flow::Wait;
-        };
         match got {
             None => Flow::Wait,
             Some(Msg::Reply { value, .. }) => {
@@ -125,13 +125,13 @@ impl GenServer {
                 if let Some(t) = timer {
                     w.cancel_timer(t);
                 }
-                Flow::Exit(Term::pair(reason, Self::call_mfa(&plan)))
+                Flow::Exit(Term::pair(reason, self.call_mfa()))
             }
             Some(_) => {
                 w.demonitor(me, mref, true);
                 Flow::Exit(Term::pair(
                     Term::Atom(Atom::new("timeout")),
-                    Self::call_mfa(&plan),
+                    self.call_mfa(),
                 ))
             }
         }
