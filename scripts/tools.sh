@@ -3,7 +3,8 @@
 # tests need is installed, each step skipped quickly when the tool is already there.
 #
 #   source scripts/tools.sh
-#   ensure_build_tools     # wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (binaryen@132),
+#   ensure_build_tools     # wasm32 target, trunk, wasm-bindgen-cli, wasm-split-cli,
+#                          # wasm-opt (binaryen@132),
 #                          # esbuild (minifies JS and CSS), xz (packs the wasm module)
 #   ensure_browser_tools   # Debian chromium + chromedriver, playwright-core and mermaid (its
 #                          # parser checks the sequence view's export) in tests/e2e
@@ -14,6 +15,9 @@
 
 OTP_LAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
+# wasm-split-cli: cuts the site's module into chunks loaded when first used (src/lazy.rs);
+# its runtime half (wasm_split_helpers, through Leptos) is in Cargo.lock
+WASM_SPLIT_VERSION="0.2.4"
 BINARYEN_VERSION="132"
 ESBUILD_VERSION="0.28.2"
 PROMETHEUS_CLIENT_VERSION="0.26.0"
@@ -68,6 +72,16 @@ ensure_trunk() {
   fi
 }
 
+ensure_wasm_split() {
+  # (it has no --version: cargo's list of installed packages says which one is there)
+  if ! command -v wasm-split-cli >/dev/null 2>&1 ||
+    ! cargo install --list | grep -x "wasm_split_cli_support v$WASM_SPLIT_VERSION:" >/dev/null; then
+    tools_log "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION"
+    cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" \
+      --features build-binary || return 1
+  fi
+}
+
 ensure_wasm_bindgen() {
   local v
   v="$(wasm_bindgen_version)"
@@ -108,6 +122,7 @@ ensure_build_tools() {
   ensure_node || return 1
   ensure_trunk || return 1
   ensure_wasm_bindgen || return 1
+  ensure_wasm_split || return 1
   ensure_wasm_opt || return 1
 }
 

@@ -12,7 +12,6 @@ use crate::components::event_log::EventLog;
 use crate::components::faults::FaultEditor;
 use crate::components::graph::GraphView;
 use crate::components::inspector::Inspector;
-use crate::components::lessons::Lessons;
 use crate::components::sequence::SequenceView;
 use crate::components::timeline::Timeline;
 use crate::components::tree::SupervisionTree;
@@ -25,6 +24,7 @@ pub fn App() -> impl IntoView {
     restore_theme();
     let lab = LabHandle::from_location();
     lab.start();
+    crate::driver::api::install(lab);
     // a link shared from the Lessons page opens that lesson
     let shared_lesson = shared_lesson_in_location();
     let shared = RwSignal::new(None::<String>);
@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
         Page::Lab.id()
     });
     let shown = move |p: Page| page.get() == p.id();
+    let lessons_el = mount_while(move || shown(Page::Lessons), shared_lesson.clone());
     // a tab opened by a click or a key (the analytics drawn at once, also while paused)
     let open_tab = move |t: Tab| {
         lab.set_tab(t);
@@ -103,11 +104,7 @@ pub fn App() -> impl IntoView {
                 <button type="button" on:click=move |_| shared.set(None)>"Close"</button>
             </div>
             <p class="notice" role="alert">{move || lab.error.get()}</p>
-            <main class="lessons-page" hidden=move || !shown(Page::Lessons)>
-                <Show when=move || shown(Page::Lessons)>
-                    <Lessons shared=shared_lesson.clone() />
-                </Show>
-            </main>
+            <main class="lessons-page" hidden=move || !shown(Page::Lessons) node_ref=lessons_el></main>
             <main class="compare-page" hidden=move || !shown(Page::Compare)>
                 <Compare lab=lab />
             </main>
@@ -222,4 +219,52 @@ fn shared_lesson_in_location() -> Option<otp_lab_session::share::ShareLink> {
     let hash = web_sys::window()?.location().hash().ok()?;
     let l = otp_lab_session::share::decode(hash.trim_start_matches('#')).ok()?;
     l.lesson.is_some().then_some(l)
+}
+
+/// A note in place of a page that could not be loaded.
+fn parent_note(el: &NodeRef<leptos::html::Main>, text: &str) {
+    if let Some(el) = el.get_untracked() {
+        el.set_text_content(Some(text));
+    }
+}
+
+/// The Lessons page, mounted into the returned element while `shown` holds (its code is
+/// fetched the first time: [`crate::lazy`]); unmounted, like a `Show`, when it does not.
+fn mount_while(
+    shown: impl Fn() -> bool + Copy + 'static,
+    shared: Option<otp_lab_session::share::ShareLink>,
+) -> NodeRef<leptos::html::Main> {
+    let el = NodeRef::<leptos::html::Main>::new();
+    let handle = StoredValue::new_local(None::<Box<dyn std::any::Any>>);
+    let loading = StoredValue::new(false);
+    Effect::new(move |_| {
+        let want = shown();
+        let Some(parent) = el.get() else {
+            return;
+        };
+        if !want {
+            handle.set_value(None);
+            return;
+        }
+        if handle.with_value(Option::is_some) || loading.get_value() {
+            return;
+        }
+        loading.set_value(true);
+        let shared = shared.clone();
+        leptos::task::spawn_local(async move {
+            let parent: web_sys::HtmlElement =
+                wasm_bindgen::JsCast::unchecked_into((*parent).clone());
+            // a note left by a load that failed
+            parent.set_text_content(None);
+            let mounted = crate::lazy::mount_lessons(parent, shared).await;
+            loading.set_value(false);
+            match mounted {
+                Ok(h) if shown() => handle.set_value(Some(h)),
+                Ok(_) => {}
+                // the next visit tries again
+                Err(_) => parent_note(&el, "The Lessons page could not be loaded (is the network down?). Open it again to retry."),
+            }
+        });
+    });
+    el
 }

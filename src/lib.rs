@@ -10,4 +10,5 @@ pub mod app;
 pub mod bench;
 pub mod components;
 pub mod driver;
+pub mod lazy;
 pub mod view_model;

@@ -121,3 +121,102 @@ fn wasm_runs_match_the_native_fingerprints() {
     assert_eq!(got, want);
     assert!(got.lines().count() >= 15);
 }
+
+/// `window.otpLab.<call>(args)`, awaited: the answer, or the rejection's message.
+async fn otp_lab(call: &str, args: &str) -> Result<wasm_bindgen::JsValue, String> {
+    use wasm_bindgen::JsValue;
+    let window = web_sys::window().expect("window");
+    let api = js_sys::Reflect::get(&window, &JsValue::from_str("otpLab")).expect("otpLab");
+    let method = js_sys::Reflect::get(&api, &JsValue::from_str(call)).unwrap_or(JsValue::UNDEFINED);
+    let Some(method) = method.dyn_ref::<js_sys::Function>() else {
+        // an unknown name is no method: ask through one that exists, as a page's typo would
+        return Err(format!("otpLab.{call} is not a function"));
+    };
+    let args = js_sys::JSON::parse(args).expect("JSON args");
+    let promise: js_sys::Promise = method
+        .call1(&JsValue::NULL, &args)
+        .expect("calls return a promise")
+        .dyn_into()
+        .expect("a promise");
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|e| {
+            let e: js_sys::Error = e.dyn_into().expect("rejects with an Error");
+            String::from(e.message())
+        })
+}
+
+/// The in-page API: every call answers on the demo tree, each listed mistake rejects with
+/// an `Error` naming the call and the argument (tests/api/calls.json), and a subscription
+/// hears a restart and stops when unsubscribed.
+#[wasm_bindgen_test]
+async fn window_otp_lab_answers_every_call() {
+    use leptos::serde_json::Value;
+    let app = mount_app();
+    assert!(wait_until(|| all(&app, "[role=treeitem]").len() == 4).await);
+    let fixture: Value = leptos::serde_json::from_str(include_str!("api/calls.json")).unwrap();
+    for c in fixture["calls"].as_array().unwrap() {
+        let call = c[0].as_str().unwrap();
+        let answer = otp_lab(call, &c[1].to_string()).await;
+        assert!(answer.is_ok(), "{call}({}): {answer:?}", c[1]);
+    }
+    for m in fixture["mistakes"].as_array().unwrap() {
+        let (call, piece) = (m[0].as_str().unwrap(), m[2].as_str().unwrap());
+        if call == "nosuch" {
+            continue;
+        }
+        match otp_lab(call, &m[1].to_string()).await {
+            Ok(v) => panic!("{call}({}) answered {v:?}", m[1]),
+            Err(e) => assert!(
+                e.starts_with(&format!("otpLab.{call}")) && e.contains(piece),
+                "{call}: {e}"
+            ),
+        }
+    }
+
+    // a subscription: restarts heard after a kill, none after unsubscribing
+    let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let h = heard.clone();
+    let handler = wasm_bindgen::closure::Closure::<dyn Fn(wasm_bindgen::JsValue)>::new(
+        move |ev: wasm_bindgen::JsValue| {
+            let text = js_sys::JSON::stringify(&ev)
+                .map(String::from)
+                .unwrap_or_default();
+            h.borrow_mut().push(text);
+        },
+    );
+    let window = web_sys::window().unwrap();
+    let api = js_sys::Reflect::get(&window, &"otpLab".into()).unwrap();
+    let on: js_sys::Function = js_sys::Reflect::get(&api, &"on".into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let bad = on.call2(&api, &"nope".into(), handler.as_ref());
+    let bad: js_sys::Error = bad.expect_err("an unknown kind throws").dyn_into().unwrap();
+    assert!(String::from(bad.message()).contains("argument \"kind\""));
+    let off: js_sys::Function = on
+        .call2(&api, &"restart".into(), handler.as_ref())
+        .expect("on answers")
+        .dyn_into()
+        .expect("the unsubscribe function");
+    otp_lab("kill", r#"{"pid":"demo/counter_1"}"#)
+        .await
+        .unwrap();
+    assert!(
+        wait_until(|| heard
+            .borrow()
+            .iter()
+            .any(|e| e.contains("\"child\":\"demo/counter_1\"")))
+        .await,
+        "the restart is heard: {:?}",
+        heard.borrow()
+    );
+    off.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    let before = heard.borrow().len();
+    otp_lab("kill", r#"{"pid":"demo/counter_2"}"#)
+        .await
+        .unwrap();
+    otp_lab("run", r#"{"ms":100}"#).await.unwrap();
+    TimeoutFuture::new(300).await;
+    assert_eq!(heard.borrow().len(), before, "nothing after unsubscribing");
+}

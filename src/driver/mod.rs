@@ -8,6 +8,7 @@
 //! the signals hold is computed in [`crate::view_model`].
 
 mod address;
+pub mod api;
 mod commands;
 pub mod compress;
 mod graph;

@@ -5,7 +5,7 @@
 // scripts/test.sh builds the site, serves it under a sub-path and runs this. Screenshots go to
 // tests/e2e/screenshots/. The last line is "N passed, M failed"; the exit status is 1 on failure.
 import { launchChromium } from './browser.mjs';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -827,6 +827,141 @@ await test('the wasm module arrives packed (LZMA); without it, or when it does n
     if (fault) assert(warnings.some((w) => w.includes('loading the plain module')), `${fault}: no fallback warning`);
     await fresh.close();
   }
+});
+
+const apiCalls = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../api/calls.json'), 'utf8'));
+
+await test('window.otpLab answers every call, names each mistake, and its subscriptions hear restarts', async () => {
+  const fresh = await context.newPage();
+  const errors = [];
+  const chunks = [];
+  fresh.on('pageerror', (err) => errors.push(String(err)));
+  fresh.on('request', (req) => { if (/split_.*\.wasm$/.test(req.url())) chunks.push(req.url().split('/').pop()); });
+  await fresh.goto(BASE_URL);
+  await fresh.getByRole('treeitem').nth(3).waitFor({ state: 'visible', timeout: 15000 });
+  assert(chunks.length === 0, `no chunk before it is wanted: ${chunks}`);
+  const out = await fresh.evaluate(async (fixture) => {
+    const res = { answered: [], refused: [], heard: [], after: 0 };
+    for (const [call, args] of fixture.calls) {
+      try {
+        res.answered.push([call, JSON.stringify(await otpLab[call](args))]);
+      } catch (e) {
+        res.answered.push([call, `ERROR ${e.message}`]);
+      }
+    }
+    for (const [call, args, piece] of fixture.mistakes) {
+      const f = otpLab[call];
+      if (typeof f !== 'function') { res.refused.push([call, 'no such method', true]); continue; }
+      try {
+        res.refused.push([call, `ANSWERED ${JSON.stringify(await f(args))}`, false]);
+      } catch (e) {
+        res.refused.push([call, e.message, e instanceof Error && e.message.startsWith(`otpLab.${call}`) && e.message.includes(piece)]);
+      }
+    }
+    const off = otpLab.on('restart', (e) => res.heard.push(e));
+    await otpLab.kill({ pid: 'demo/counter_2' });
+    for (let i = 0; i < 40 && res.heard.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    off();
+    const n = res.heard.length;
+    await otpLab.kill({ pid: 'demo/counter_2' });
+    await otpLab.run({ ms: 100 });
+    await new Promise((r) => setTimeout(r, 300));
+    res.after = res.heard.length - n;
+    try { otpLab.on('nope', () => {}); } catch (e) { res.badKind = e.message; }
+    res.link = await otpLab.link();
+    return res;
+  }, apiCalls);
+  const failedCalls = out.answered.filter(([, a]) => a.startsWith('ERROR'));
+  assert(failedCalls.length === 0, `calls that failed: ${JSON.stringify(failedCalls)}`);
+  const answered = new Set(out.answered.map(([c]) => c));
+  const all = await fresh.evaluate(() => otpLab.calls);
+  assert(all.every((c) => answered.has(c)), `calls not made: ${all.filter((c) => !answered.has(c))}`);
+  const wrong = out.refused.filter(([, , ok]) => !ok);
+  assert(wrong.length === 0, `mistakes not named: ${JSON.stringify(wrong)}`);
+  assert(out.heard.length >= 1 && out.heard[0].child === 'demo/counter_2' && out.heard[0].kind === 'restart', `heard: ${JSON.stringify(out.heard)}`);
+  assert(out.after === 0, `events after unsubscribing: ${out.after}`);
+  assert(/argument "kind" must be one of restart/.test(out.badKind || ''), `on('nope'): ${out.badKind}`);
+  assert(out.link.includes('#v1.'), `link: ${out.link}`);
+  assert(chunks.some((c) => c.startsWith('split_api-')), `the API's chunk was fetched: ${chunks}`);
+  // the actions show in the console's transcript (the last ones: `faults` started afresh)
+  await fresh.getByRole('tab', { name: 'Console' }).click();
+  const transcript = await fresh.locator('.console').innerText();
+  assert(/Process\.exit\("demo\/counter_2", :kill\)/.test(transcript), `the kill shows in the console: ${transcript}`);
+  const dts = await fresh.evaluate(async () => (await fetch('./otp-lab.d.ts')).text());
+  assert(/interface OtpLab/.test(dts) && /kill\(args/.test(dts), 'otp-lab.d.ts is served at the root');
+  assert(errors.length === 0, `page errors: ${errors.join('\n')}`);
+  await fresh.close();
+});
+
+await test('an embed answers postMessage from a host page beside it; hostile messages get errors and change nothing', async () => {
+  const host = await context.newPage();
+  const errors = [];
+  host.on('pageerror', (err) => errors.push(String(err)));
+  await host.goto(`${BASE_URL}embed-demo.html`);
+  await host.waitForFunction(() => document.body.dataset.connected === '1', null, { timeout: 20000 });
+  await host.getByRole('button', { name: 'Kill counter_1 now' }).click();
+  const events = host.getByRole('list', { name: 'Events the Lab posted' });
+  await events.getByText(/restart: demo\/counter_1 \(under demo\)/).first().waitFor({ timeout: 5000 });
+  await host.waitForFunction(() => document.getElementById('answer').textContent.trim() === 'true', null, { timeout: 5000 });
+  await host.getByRole('button', { name: 'Supervisor status' }).click();
+  await host.waitForFunction(() => /"child_restarts": 1/.test(document.getElementById('answer').textContent), null, { timeout: 5000 });
+  await host.screenshot({ path: join(SHOTS, 'embed-demo.png'), fullPage: true });
+  // hostile messages, each answered with an error; the experiment is as it was
+  const res = await host.evaluate(async () => {
+    const frame = document.getElementById('lab');
+    const replies = [];
+    const seen = (ev) => { if (ev.source === frame.contentWindow && ev.data && ev.data.otpLab && 'id' in ev.data.otpLab) replies.push(ev.data.otpLab); };
+    window.addEventListener('message', seen);
+    const ask = (msg) => frame.contentWindow.postMessage(msg, '*');
+    const status = async () => {
+      const id = `s${Math.random()}`;
+      ask({ otpLab: { id, call: 'supervisor', args: { name: 'demo' } } });
+      for (let i = 0; i < 100; i++) {
+        const r = replies.find((x) => x.id === id);
+        if (r) return JSON.stringify(r.result);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return 'no reply';
+    };
+    const before = await status();
+    ask({ otpLab: { id: 'h1', call: 12 } });
+    ask({ otpLab: { id: 'h2', call: 'kill', args: { pid: 'demo/counter_1', junk: 'x'.repeat(200000) } } });
+    ask({ otpLab: { id: 'h3', call: 'format_disk', args: {} } });
+    ask({ otpLab: { id: 'h4', call: 'kill', args: 'demo/counter_1' } });
+    ask({ otpLab: 'kill' });
+    ask('not even an object');
+    ask({ somethingElse: true });
+    for (let i = 0; i < 100 && ['h1', 'h2', 'h3', 'h4'].some((id) => !replies.find((x) => x.id === id)); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const after = await status();
+    window.removeEventListener('message', seen);
+    return { before, after, replies: replies.filter((r) => String(r.id).startsWith('h') || r.id === undefined) };
+  });
+  for (const id of ['h1', 'h2', 'h3', 'h4']) {
+    const r = res.replies.find((x) => x.id === id);
+    assert(r && typeof r.error === 'string' && r.error.startsWith('otpLab.') && !('result' in r), `${id}: ${JSON.stringify(r)}`);
+  }
+  assert(/at most 65536/.test(res.replies.find((x) => x.id === 'h2').error), `the huge payload is refused for its size: ${res.replies.find((x) => x.id === 'h2').error}`);
+  assert(/unknown call "format_disk"/.test(res.replies.find((x) => x.id === 'h3').error), 'an unknown call is named');
+  assert(res.before !== 'no reply' && res.before === res.after, `nothing changed:\n${res.before}\n${res.after}`);
+  assert(errors.length === 0, `page errors: ${errors.join('\n')}`);
+  await host.close();
+});
+
+await test('a page whose code cannot be fetched says so, and opens once it can', async () => {
+  const fresh = await context.newPage();
+  await fresh.route(/split_lessons-.*\.wasm$/, (route) => route.abort());
+  await fresh.goto(BASE_URL);
+  await fresh.getByRole('treeitem').nth(3).waitFor({ state: 'visible', timeout: 15000 });
+  await fresh.getByRole('button', { name: 'Lessons', exact: true }).click();
+  await fresh.getByText('The Lessons page could not be loaded').waitFor({ timeout: 5000 });
+  await fresh.unroute(/split_lessons-.*\.wasm$/);
+  await fresh.getByRole('button', { name: 'Lab', exact: true }).click();
+  await fresh.getByRole('button', { name: 'Lessons', exact: true }).click();
+  await fresh.getByRole('heading', { name: '1. Processes and pids' }).waitFor({ timeout: 10000 });
+  assert(!(await fresh.getByText('could not be loaded').isVisible()), 'the note is gone');
+  await fresh.close();
 });
 
 await test('no console errors and no requests to other origins', async () => {

@@ -1,6 +1,5 @@
-//! The Lab as a platform: the calls of `otp-lab api` and of the coming `window.otpLab`
-//! (and an embed's `postMessage`; the page's layer waits for room in the download),
-//! answered natively from a [`Session`] with plain JSON in and out. Reads come from the
+//! The Lab as a platform: the calls of `otp-lab api`, of the page's `window.otpLab` and of
+//! an embed's `postMessage` (the page's layer: `src/driver/api.rs`), answered natively from a [`Session`] with plain JSON in and out. Reads come from the
 //! same structures the page shows ([`crate::inspect`], the analytics' snapshot and the
 //! `Control` answers); actions are console lines
 //! ([`otp_lab_lab::command::Command::to_elixir`]) run through

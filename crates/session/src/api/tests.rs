@@ -536,3 +536,29 @@ fn subscriptions_hear_restarts_patterns_alerts_and_traced_messages() {
         assert!(kinds.contains(&k), "{k}: {kinds:?}");
     }
 }
+
+/// The calls the page's tests make (tests/api/calls.json): every call answers on the demo
+/// tree, every listed mistake is refused with its message, and the list names every call.
+#[test]
+fn the_shared_call_list_answers_natively() {
+    let fixture: Value =
+        serde_json::from_str(include_str!("../../../../tests/api/calls.json")).unwrap();
+    let (mut api, mut s) = lab();
+    let mut seen = std::collections::BTreeSet::new();
+    for c in fixture["calls"].as_array().unwrap() {
+        let call = c[0].as_str().unwrap();
+        seen.insert(call);
+        ok(&mut api, &mut s, call, c[1].clone());
+    }
+    for name in CALLS {
+        assert!(
+            seen.contains(name),
+            "tests/api/calls.json leaves out {name}"
+        );
+    }
+    for m in fixture["mistakes"].as_array().unwrap() {
+        let (call, piece) = (m[0].as_str().unwrap(), m[2].as_str().unwrap());
+        let e = err(&mut api, &mut s, call, m[1].clone());
+        assert!(e.contains(piece), "{call}: {e:?} does not say {piece:?}");
+    }
+}
