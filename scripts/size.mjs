@@ -18,7 +18,7 @@ for (const f of [...files].filter((f) => f.endsWith('.js'))) {
   for (const m of js.matchAll(/(?:import|from)\s*["']\.\/([^"']+\.js)["']/g)) files.add(m[1]);
 }
 // the chunks wasm-split cut off: fetched when first used (src/lazy.rs), not at load
-const chunks = readdirSync(dir).filter((f) => /^split_.*\.wasm$/.test(f));
+const chunks = readdirSync(dir).filter((f) => /^(split|chunk)_.*\.wasm$/.test(f));
 // the fallback: fetched only when the packed module cannot be
 const fallback = [...html.matchAll(/module_or_path:\s*["']\.\/([^"']+)["']/g)].map((m) => m[1]);
 let raw = 0;

@@ -1,5 +1,6 @@
 // Trunk post-build hook, first: ships the chunks wasm-split cut from the module (src/lazy.rs,
-// scripts/trunk-cargo/cargo). Each `split_*.wasm` is optimized by wasm-opt like the main
+// scripts/trunk-cargo/cargo): one `split_<name>.wasm` per split point and a `chunk_<n>.wasm`
+// for code two of them share (fetched before either). Each is optimized by wasm-opt like the main
 // module and renamed by its content's hash, as is `__wasm_split.js` (the loader the main
 // module imports); the names inside them and in wasm-bindgen's JS are changed to match,
 // so a page never links a chunk of another build. A build without chunks is left as it is.
@@ -31,7 +32,7 @@ if (!existsSync(join(split, '__wasm_split.js'))) fail(`${split}/__wasm_split.js 
 const hash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 const release = process.env.TRUNK_PROFILE === 'release';
 let loader = readFileSync(join(split, '__wasm_split.js'), 'utf8');
-const chunks = readdirSync(split).filter((f) => /^split_.*\.wasm$/.test(f));
+const chunks = readdirSync(split).filter((f) => /^(split|chunk)_.*\.wasm$/.test(f));
 for (const chunk of chunks) {
   const out = join(dir, chunk);
   if (release) {

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 
-use crate::components::compare::Compare;
 use crate::components::console::Console;
 use crate::components::controls::{restore_theme, Controls};
 use crate::components::dashboard::Dashboard;
@@ -50,7 +49,16 @@ pub fn App() -> impl IntoView {
         Page::Lab.id()
     });
     let shown = move |p: Page| page.get() == p.id();
-    let lessons_el = mount_while(move || shown(Page::Lessons), shared_lesson.clone());
+    let lessons_el = mount_while(
+        move || shown(Page::Lessons),
+        LazyPage::Lessons(Box::new(shared_lesson.clone())),
+    );
+    // the Lab's Fork: the instant Compare forks the experiment at
+    let fork_at = RwSignal::new(None::<u64>);
+    let compare_el = mount_while(
+        move || shown(Page::Compare),
+        LazyPage::Compare(Box::new(lab), fork_at),
+    );
     // a tab opened by a click or a key (the analytics drawn at once, also while paused)
     let open_tab = move |t: Tab| {
         lab.set_tab(t);
@@ -95,7 +103,10 @@ pub fn App() -> impl IntoView {
                 </div>
             </header>
             <div hidden=move || !shown(Page::Lab)>
-                <Timeline lab=lab />
+                <Timeline lab=lab on_fork=Callback::new(move |t: u64| {
+                    fork_at.set(Some(t));
+                    page.set(Page::Compare.id());
+                }) />
             </div>
             <div class="shared" role="status" hidden=move || shared.with(|s| s.is_none())>
                 <span>"Copied to the clipboard:"</span>
@@ -105,9 +116,7 @@ pub fn App() -> impl IntoView {
             </div>
             <p class="notice" role="alert">{move || lab.error.get()}</p>
             <main class="lessons-page" hidden=move || !shown(Page::Lessons) node_ref=lessons_el></main>
-            <main class="compare-page" hidden=move || !shown(Page::Compare)>
-                <Compare lab=lab />
-            </main>
+            <main class="compare-page" hidden=move || !shown(Page::Compare) node_ref=compare_el></main>
             <main class="lab" hidden=move || !shown(Page::Lab)>
                 <section class="panel tree-panel" aria-labelledby="tree-title">
                     <div class="panel-head">
@@ -228,41 +237,63 @@ fn parent_note(el: &NodeRef<leptos::html::Main>, text: &str) {
     }
 }
 
-/// The Lessons page, mounted into the returned element while `shown` holds (its code is
-/// fetched the first time: [`crate::lazy`]); unmounted, like a `Show`, when it does not.
+/// A page whose code is fetched the first time it is shown ([`crate::lazy`]).
+#[derive(Clone)]
+enum LazyPage {
+    /// Unmounted when left, like a `Show` (a lesson starts afresh).
+    Lessons(Box<Option<otp_lab_session::share::ShareLink>>),
+    /// Kept when left: its sandboxes go on.
+    Compare(Box<LabHandle>, RwSignal<Option<u64>>),
+}
+
+/// Mounts `page` into the returned element while `shown` holds.
 fn mount_while(
     shown: impl Fn() -> bool + Copy + 'static,
-    shared: Option<otp_lab_session::share::ShareLink>,
+    page: LazyPage,
 ) -> NodeRef<leptos::html::Main> {
     let el = NodeRef::<leptos::html::Main>::new();
     let handle = StoredValue::new_local(None::<Box<dyn std::any::Any>>);
     let loading = StoredValue::new(false);
+    let keep = matches!(page, LazyPage::Compare(..));
     Effect::new(move |_| {
         let want = shown();
         let Some(parent) = el.get() else {
             return;
         };
         if !want {
-            handle.set_value(None);
+            if !keep {
+                handle.set_value(None);
+            }
             return;
         }
         if handle.with_value(Option::is_some) || loading.get_value() {
             return;
         }
         loading.set_value(true);
-        let shared = shared.clone();
+        let page = page.clone();
         leptos::task::spawn_local(async move {
             let parent: web_sys::HtmlElement =
                 wasm_bindgen::JsCast::unchecked_into((*parent).clone());
             // a note left by a load that failed
             parent.set_text_content(None);
-            let mounted = crate::lazy::mount_lessons(parent, shared).await;
+            let (name, mounted) = match page {
+                LazyPage::Lessons(shared) => {
+                    ("Lessons", crate::lazy::mount_lessons(parent, *shared).await)
+                }
+                LazyPage::Compare(lab, fork) => (
+                    "Compare",
+                    crate::lazy::mount_compare(parent, *lab, fork).await,
+                ),
+            };
             loading.set_value(false);
             match mounted {
-                Ok(h) if shown() => handle.set_value(Some(h)),
+                Ok(h) if keep || shown() => handle.set_value(Some(h)),
                 Ok(_) => {}
                 // the next visit tries again
-                Err(_) => parent_note(&el, "The Lessons page could not be loaded (is the network down?). Open it again to retry."),
+                Err(_) => parent_note(
+                    &el,
+                    &format!("The {name} page could not be loaded (is the network down?). Open it again to retry."),
+                ),
             }
         });
     });

@@ -48,15 +48,24 @@ lazy! {
 }
 
 lazy! {
-    /// Answers one `window.otpLab` call ([`crate::driver::api::answer`]).
-    api: fn api_answer(id: u32, lab: LabHandle, name: String, args: String) -> Result<String, String> {
-        crate::driver::api::answer(id, lab, &name, &args)
+    /// Mounts the Compare page into `parent` (its sandboxes take the Lab's tree and seed, or
+    /// fork the Lab's experiment at the instant `fork` is set to).
+    compare: fn mount_compare(parent: web_sys::HtmlElement, lab: LabHandle, fork: leptos::prelude::RwSignal<Option<u64>>) -> Box<dyn Any> {
+        use crate::components::compare::{Compare, CompareProps};
+        Box::new(leptos::mount::mount_to(parent, move || Compare(CompareProps { lab, fork })))
     }
 }
 
 lazy! {
-    /// The subscriptions' new events ([`crate::driver::api::poll`]).
+    /// Answers one `window.otpLab` call ([`crate::driver::answers::answer`]).
+    api: fn api_answer(id: u32, lab: LabHandle, name: String, args: String) -> Result<String, String> {
+        crate::driver::answers::answer(id, lab, &name, &args)
+    }
+}
+
+lazy! {
+    /// The subscriptions' new events ([`crate::driver::answers::poll`]).
     api: fn api_poll(id: u32, lab: LabHandle) -> Vec<(String, String)> {
-        crate::driver::api::poll(id, lab)
+        crate::driver::answers::poll(id, lab)
     }
 }

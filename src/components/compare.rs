@@ -1,51 +1,85 @@
-//! Compare: two to four sandboxes side by side, each the same tree, seed and fault
-//! script with its own root strategy and intensity. Sandboxes can be added, restarted
-//! with new settings and removed; each runs its own session.
+//! Compare: two to four sandboxes side by side, each a whole lab (its own selection,
+//! inspector, console and log) running the Lab's tree and seed with settings of its own —
+//! root strategy, intensity and period — under the Lab's fault script, a ready chaos or
+//! none. Or a fork: the Lab's experiment up to an instant, then other settings from there
+//! on. The sandboxes keep one virtual clock (a sandbox that falls behind holds the others
+//! back), so the summary compares them at the same instant.
 
 use leptos::prelude::*;
 
+use crate::components::console::Console;
+use crate::components::event_log::EventLog;
+use crate::components::inspector::Inspector;
 use crate::components::tree::SupervisionTree;
-use crate::driver::LabHandle;
+use crate::driver::{animation_loop, LabHandle};
+use crate::view_model::format_time_us;
+use otp_lab_session::compare::{outcome, sandbox, Outcome, Settings};
 use otp_lab_session::experiment::Source;
-use otp_lab_session::variant::{checked, root_of, with_root};
+use otp_lab_session::variant::{root_of, with_chaos, with_faults};
 use otp_lab_session::Experiment;
 
 /// Most sandboxes side by side.
 pub const MAX_SANDBOXES: usize = 4;
+
+/// Most virtual time the shared clock moves in one frame (the sandboxes catch up).
+const MAX_STEP_US: u64 = 100_000;
 
 #[derive(Clone)]
 struct Sandbox {
     id: usize,
     handle: LabHandle,
     owner: Owner,
-    strategy: String,
-    intensity: u32,
+    settings: Settings,
 }
 
-fn make(
-    id: usize,
-    base: &str,
-    seed: u64,
-    strategy: &str,
-    intensity: u32,
-) -> Result<Sandbox, String> {
-    let text = checked(with_root(base, Some(strategy), Some(intensity), None)?)?;
-    let owner = Owner::new();
+/// What the sandboxes start from: the Lab's experiment (from time 0, its fault script
+/// replaced as chosen), or a fork of it at an instant.
+#[derive(Clone)]
+struct Base {
+    exp: Experiment,
+    fork_us: Option<u64>,
+}
+
+/// The fault scripts a sandbox can run under (a fork keeps the Lab's).
+const FAULTS: [(&str, &str); 3] = [
+    ("lab", "the Lab's fault script"),
+    (
+        "chaos",
+        "chaos: kill a random process every 500 ms (p = 0.5)",
+    ),
+    ("none", "no faults"),
+];
+
+fn with_fault_choice(exp: &Experiment, choice: &str) -> Result<Experiment, String> {
+    let text = exp.scenario_text()?;
+    let text = match choice {
+        "chaos" => with_chaos(&text, 500, 0.5)?,
+        "none" => with_faults(&text, &[])?,
+        _ => return Ok(exp.clone()),
+    };
+    Ok(Experiment {
+        source: Source::Scenario(text),
+        seed: exp.seed,
+        actions: Vec::new(),
+    })
+}
+
+/// A sandbox, owned under `home` (the page's owner: not an effect's, which would dispose
+/// it when the effect runs again).
+fn make(home: &Owner, id: usize, base: &Base, settings: Settings) -> Result<Sandbox, String> {
+    let exp = sandbox(&base.exp, base.fork_us, &settings)?;
+    let owner = home.with(Owner::new);
     let handle = owner.with(|| {
-        let h = LabHandle::from_experiment(Experiment {
-            source: Source::Scenario(text),
-            seed,
-            actions: Vec::new(),
-        });
+        let h = LabHandle::from_experiment(exp);
         h.start();
+        h.pause();
         h
     });
     Ok(Sandbox {
         id,
         handle,
         owner,
-        strategy: strategy.to_string(),
-        intensity,
+        settings,
     })
 }
 
@@ -53,30 +87,138 @@ fn make(
 const STRATEGY_OPTIONS: &str =
     "<option>one_for_one</option><option>one_for_all</option><option>rest_for_one</option>";
 
+fn ms(us: u64) -> String {
+    format_time_us(us)
+}
+
 #[component]
-pub fn Compare(lab: LabHandle) -> impl IntoView {
+pub fn Compare(
+    lab: LabHandle,
+    /// Set by the Lab's Fork: the instant to fork at.
+    fork: RwSignal<Option<u64>>,
+) -> impl IntoView {
+    let home = StoredValue::new(Owner::current().unwrap_or_default());
     let boxes = RwSignal::new(Vec::<Sandbox>::new());
-    let next_id = RwSignal::new(0usize);
+    let next_id = StoredValue::new(0usize);
     let problem = RwSignal::new(None::<String>);
-    let add = move |strategy: Option<String>| {
+    let faults = RwSignal::new("lab".to_string());
+    let base = StoredValue::new(None::<Base>);
+    let forked = RwSignal::new(None::<u64>);
+    // the shared clock: the instant every sandbox is run to
+    let target = StoredValue::new(0u64);
+    let playing = RwSignal::new(true);
+    let last_frame = StoredValue::new(None::<f64>);
+
+    let fresh_base = move || -> Result<Base, String> {
+        Ok(Base {
+            exp: with_fault_choice(&lab.experiment(), &faults.get_untracked())?,
+            fork_us: None,
+        })
+    };
+    let add = move |settings: Settings| -> bool {
         if boxes.with_untracked(|b| b.len()) >= MAX_SANDBOXES {
             problem.set(Some(format!("At most {MAX_SANDBOXES} sandboxes.")));
-            return;
+            return false;
         }
-        let base = lab.scenario_text();
-        let seed = lab.status.with_untracked(|s| s.seed);
-        let (s0, i0, _) = root_of(&base).unwrap_or(("one_for_one".into(), 3, 5));
-        let strategy = strategy.unwrap_or(s0);
-        let id = next_id.get_untracked();
-        next_id.set(id + 1);
-        match make(id, &base, seed, &strategy, i0) {
+        let b = match base.get_value() {
+            Some(b) => b,
+            None => match fresh_base() {
+                Ok(b) => {
+                    base.set_value(Some(b.clone()));
+                    b
+                }
+                Err(e) => {
+                    problem.set(Some(e));
+                    return false;
+                }
+            },
+        };
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        match home.with_value(|h| make(h, id, &b, settings)) {
             Ok(sb) => {
+                sb.handle.run_to(target.get_value());
                 problem.set(None);
-                boxes.update(|b| b.push(sb));
+                boxes.update(|v| v.push(sb));
+                true
             }
-            Err(e) => problem.set(Some(e)),
+            Err(e) => {
+                problem.set(Some(e));
+                false
+            }
         }
     };
+    let clear = move || {
+        for sb in boxes.get_untracked() {
+            sb.owner.cleanup();
+        }
+        boxes.set(Vec::new());
+        next_id.set_value(0);
+        base.set_value(None);
+        forked.set(None);
+        problem.set(None);
+    };
+    // a pair to start from: the Lab's own settings and the other common strategy
+    let pair = move |base_exp: &Experiment| {
+        let text = base_exp.scenario_text().unwrap_or_default();
+        let (s0, _, _) = root_of(&text).unwrap_or(("one_for_one".into(), 3, 5));
+        let other = if s0 == "one_for_all" {
+            "one_for_one"
+        } else {
+            "one_for_all"
+        };
+        if add(Settings::default()) {
+            add(Settings {
+                strategy: Some(other.into()),
+                ..Settings::default()
+            });
+        }
+    };
+    let start_fresh = move || {
+        clear();
+        target.set_value(0);
+        playing.set(true);
+        pair(&lab.experiment());
+    };
+    // the Lab's Fork: every sandbox replays the Lab's history up to the instant
+    Effect::new(move |_| {
+        let Some(t) = fork.get() else {
+            return;
+        };
+        fork.set(None);
+        clear();
+        let exp = lab.experiment();
+        base.set_value(Some(Base {
+            exp: exp.clone(),
+            fork_us: Some(t),
+        }));
+        forked.set(Some(t));
+        target.set_value(t);
+        playing.set(false);
+        pair(&exp);
+    });
+    // one clock for all: it moves on once every sandbox has reached it
+    animation_loop(move |now_ms| {
+        let dt_us = last_frame
+            .try_get_value()
+            .flatten()
+            .map_or(0, |last| ((now_ms - last).max(0.0) * 1000.0) as u64);
+        if last_frame.try_set_value(Some(now_ms)).is_some() {
+            // the page is gone
+            return false;
+        }
+        let Some(list) = boxes.try_get_untracked() else {
+            return false;
+        };
+        let t = target.get_value();
+        if playing.get_untracked() && list.iter().all(|sb| sb.handle.head_us() >= t) {
+            target.set_value(t + dt_us.min(MAX_STEP_US));
+        }
+        for sb in &list {
+            sb.handle.run_to(target.get_value());
+        }
+        true
+    });
     let remove = move |id: usize| {
         boxes.update(|b| {
             if let Some(i) = b.iter().position(|s| s.id == id) {
@@ -85,60 +227,125 @@ pub fn Compare(lab: LabHandle) -> impl IntoView {
             }
         });
     };
-    let restart = move |id: usize, strategy: String, intensity: u32| {
-        let base = lab.scenario_text();
-        let seed = lab.status.with_untracked(|s| s.seed);
-        match make(id, &base, seed, &strategy, intensity) {
-            Ok(sb) => boxes.update(|b| {
-                if let Some(slot) = b.iter_mut().find(|s| s.id == id) {
-                    slot.owner.cleanup();
-                    *slot = sb;
-                }
-            }),
+    let restart = move |id: usize, settings: Settings| {
+        let Some(b) = base.get_value() else {
+            return;
+        };
+        match home.with_value(|h| make(h, id, &b, settings)) {
+            Ok(sb) => {
+                sb.handle.run_to(target.get_value());
+                boxes.update(|v| {
+                    if let Some(slot) = v.iter_mut().find(|s| s.id == id) {
+                        slot.owner.cleanup();
+                        *slot = sb;
+                    }
+                })
+            }
             Err(e) => problem.set(Some(e)),
         }
+    };
+    // the instant every sandbox has reached, and each one's outcome there
+    let summary = move || -> (u64, Vec<(usize, String, Outcome)>) {
+        let list = boxes.get();
+        let at = list
+            .iter()
+            .map(|sb| sb.handle.status.with(|s| s.head_us))
+            .min()
+            .unwrap_or(0);
+        let rows = list
+            .iter()
+            .filter_map(|sb| {
+                let o = sb.handle.with_run(|run, _| outcome(run, at))?;
+                Some((sb.id, describe(&sb.settings), o))
+            })
+            .collect();
+        (at, rows)
     };
     view! {
         <section class="panel compare" aria-labelledby="compare-title">
             <div class="panel-head">
                 <h2 id="compare-title">"Compare"</h2>
-                <p class="hint">"The Lab's tree, seed and fault script in up to four sandboxes, each with its own strategy and intensity."</p>
+                <p class="hint">{move || match forked.get() {
+                    Some(t) => format!("Forked at {}: every sandbox replays the Lab's experiment up to that instant, then runs with its own settings.", ms(t)),
+                    None => "The Lab's tree and seed in up to four sandboxes, each with its own strategy, intensity and period, on one clock.".to_string(),
+                }}</p>
             </div>
-            <div class="actions">
+            <div class="actions" role="group" aria-label="Sandboxes">
                 <button type="button" on:click=move |_| {
-                    if boxes.with_untracked(|b| b.is_empty()) {
-                        add(Some("one_for_one".into()));
-                        add(Some("one_for_all".into()));
-                    } else {
-                        add(None);
-                    }
+                    if boxes.with_untracked(|b| b.is_empty()) { start_fresh() } else { add(Settings::default()); }
                 }>"Add sandbox"</button>
+                <button type="button" on:click=move |_| start_fresh()>"Start again from the Lab"</button>
+                <label>"Faults "
+                    <select aria-label="Fault script" disabled=move || forked.get().is_some()
+                        on:change=move |ev| { faults.set(event_target_value(&ev)); if !boxes.with_untracked(|b| b.is_empty()) { start_fresh() } }>
+                        {FAULTS.map(|(v, label)| view! { <option value=v selected=move || faults.get() == v>{label}</option> }).collect_view()}
+                    </select>
+                </label>
+                <button type="button" on:click=move |_| playing.update(|p| *p = !*p)>
+                    {move || if playing.get() { "Pause all" } else { "Play all" }}</button>
                 <button type="button" on:click=move |_| {
-                    for sb in boxes.get_untracked() { sb.handle.toggle_play(); }
-                }>"Play / pause all"</button>
+                    target.update_value(|t| *t += 1_000_000);
+                    for sb in boxes.get_untracked() { sb.handle.run_to(target.get_value()); }
+                }>"+1 s"</button>
+                <button type="button" on:click=move |_| {
+                    target.update_value(|t| *t += 10_000_000);
+                    for sb in boxes.get_untracked() { sb.handle.run_to(target.get_value()); }
+                }>"+10 s"</button>
             </div>
             <p class="error" role="alert">{move || problem.get()}</p>
+            <table class="compare-summary" hidden=move || boxes.with(|b| b.is_empty())>
+                <caption>{move || format!("Every sandbox at {}", ms(summary().0))}</caption>
+                <thead><tr>
+                    <th scope="col">"sandbox"</th><th scope="col">"restarts"</th><th scope="col">"escalations"</th>
+                    <th scope="col">"root down"</th><th scope="col">"recovery p95"</th><th scope="col">"tree"</th>
+                </tr></thead>
+                <tbody>
+                    {move || summary().1.into_iter().map(|(id, what, o)| view! {
+                        <tr>
+                            <th scope="row">{format!("{} ({what})", id + 1)}</th>
+                            <td>{o.restarts}</td>
+                            <td>{o.escalations}</td>
+                            <td>{if o.root_down_us == 0 { "–".to_string() } else { ms(o.root_down_us) }}</td>
+                            <td>{o.recovery_p95_us.map_or("–".to_string(), |us| format!("{:.1} ms", us as f64 / 1000.0))}</td>
+                            <td>{o.tree}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
             <div class="sandboxes">
                 // drawn again when a sandbox is added, removed or restarted (a keyed list
                 // cost the download 2 kB more)
                 {move || boxes.get().into_iter().map(|sb| {
                         let id = sb.id;
                         let h = sb.handle;
-                        let strategy = RwSignal::new(sb.strategy.clone());
-                        let intensity = RwSignal::new(sb.intensity.to_string());
+                        let (s0, i0, p0) = root_of(&h.scenario_text()).unwrap_or(("one_for_one".into(), 3, 5));
+                        let s0 = sb.settings.strategy.clone().unwrap_or(s0);
+                        let strategy = RwSignal::new(s0.clone());
+                        let intensity = RwSignal::new(sb.settings.intensity.unwrap_or(i0).to_string());
+                        let period = RwSignal::new(sb.settings.period.unwrap_or(p0).to_string());
+                        let open = RwSignal::new(false);
                         view! {
-                            <article class="sandbox" aria-label=format!("Sandbox {}", id + 1)>
+                            <article class="sandbox" data-sandbox=id + 1 aria-label=format!("Sandbox {}", id + 1)>
                                 <header class="sandbox-head">
-                                    <select aria-label="Strategy" inner_html=STRATEGY_OPTIONS.replace(&format!(">{}<", sb.strategy), &format!(" selected>{}<", sb.strategy))
+                                    <select aria-label="Strategy" inner_html=STRATEGY_OPTIONS.replace(&format!(">{s0}<"), &format!(" selected>{s0}<"))
                                         on:change=move |ev| strategy.set(event_target_value(&ev))></select>
                                     <label>"intensity "
                                         <input class="small num" aria-label="Intensity" prop:value=move || intensity.get()
                                             on:input=move |ev| intensity.set(event_target_value(&ev)) />
                                     </label>
+                                    <label>"period "
+                                        <input class="small num" aria-label="Period" prop:value=move || period.get()
+                                            on:input=move |ev| period.set(event_target_value(&ev)) />
+                                        " s"
+                                    </label>
                                     <button type="button" on:click=move |_| {
-                                        match intensity.get_untracked().trim().parse::<u32>() {
-                                            Ok(i) => restart(id, strategy.get_untracked(), i),
-                                            Err(_) => problem.set(Some("The intensity is a whole number.".into())),
+                                        let num = |v: RwSignal<String>, what: &str, min: u32| match v.get_untracked().trim().parse::<u32>() {
+                                            Ok(n) if n >= min => Ok(n),
+                                            _ => Err(format!("The {what} is a whole number of at least {min}, not \"{}\".", v.get_untracked().trim())),
+                                        };
+                                        match (num(intensity, "intensity", 0), num(period, "period", 1)) {
+                                            (Ok(i), Ok(p)) => restart(id, Settings { strategy: Some(strategy.get_untracked()), intensity: Some(i), period: Some(p) }),
+                                            (Err(e), _) | (_, Err(e)) => problem.set(Some(e)),
                                         }
                                     }>"Restart"</button>
                                     <button type="button" aria-label=format!("Remove sandbox {}", id + 1) on:click=move |_| remove(id)>"Remove"</button>
@@ -151,10 +358,35 @@ pub fn Compare(lab: LabHandle) -> impl IntoView {
                                     }}
                                 </p>
                                 <SupervisionTree lab=h />
+                                <details class="sandbox-tools" on:toggle=move |_| open.update(|o| *o = !*o)>
+                                    <summary>"Inspector, console and log"</summary>
+                                    <Inspector lab=h />
+                                    <Console lab=h />
+                                    <EventLog lab=h visible=Signal::derive(move || open.get()) />
+                                </details>
                             </article>
                         }
                     }).collect_view()}
             </div>
         </section>
+    }
+}
+
+/// A sandbox's settings in a few words.
+fn describe(s: &Settings) -> String {
+    let mut parts = Vec::new();
+    if let Some(st) = &s.strategy {
+        parts.push(st.clone());
+    }
+    if let Some(i) = s.intensity {
+        parts.push(format!("intensity {i}"));
+    }
+    if let Some(p) = s.period {
+        parts.push(format!("period {p} s"));
+    }
+    if parts.is_empty() {
+        "as in the Lab".into()
+    } else {
+        parts.join(", ")
     }
 }

@@ -101,9 +101,8 @@ pub fn Console(lab: LabHandle) -> impl IntoView {
                 <div inner_html=entries></div>
             </div>
             <div class="console-prompt">
-                <label for="console-input" class="prompt">{move || format!("iex({})>", lab.console.with(|c| c.last().map_or(1, |e| e.n + 1)))}</label>
+                <span class="prompt" aria-hidden="true">{move || format!("iex({})>", lab.console.with(|c| c.last().map_or(1, |e| e.n + 1)))}</span>
                 <input
-                    id="console-input"
                     node_ref=input
                     class="console-input"
                     type="text"

@@ -35,8 +35,10 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
         lab.selected.track();
         msg_error.set(None);
     });
-    let drawn = StoredValue::new(String::new());
-    let drawn_why = StoredValue::new(String::new());
+    // what the two boxes hold; at first unknown (a list drawn again can hand this view
+    // the elements another inspector filled), so the first draw always writes
+    let drawn = StoredValue::new(String::from("\0"));
+    let drawn_why = StoredValue::new(String::from("\0"));
     let why_key = StoredValue::new(String::new());
     let draw = |el: Option<web_sys::HtmlDivElement>, drawn: StoredValue<String>, html: String| {
         if let Some(el) = el {
@@ -171,14 +173,14 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
         .map(|s| format!("<option value=\"{s}\"></option>"))
         .collect();
     view! {
-        <section aria-labelledby="inspector-title" on:click=on_click
+        <section aria-label="Inspector" on:click=on_click
             class=move || lab.inspected.with(|i| match i {
                 None => "panel inspector",
                 Some(i) if i.is_supervisor => "panel inspector has-info is-sup",
                 Some(i) if i.is_worker => "panel inspector has-info is-worker",
                 Some(_) => "panel inspector has-info",
             })>
-            <h2 id="inspector-title">"Inspector"</h2>
+            <h2>"Inspector"</h2>
             <p class="hint">
                 {move || match lab.selected.get() {
                     Some(p) => format!("{p} has no live process at this instant."),
@@ -191,8 +193,7 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                 <div class="actions" role="group" aria-label="Process actions">
                     <button type="button" class="danger" data-act="kill">"Kill"</button>
                     <span class="action-with">
-                        <label class="sr-only" for="exit-reason">"Exit reason"</label>
-                        <input id="exit-reason" list="exit-reasons" class="small" value="normal" node_ref=reason />
+                        <input aria-label="Exit reason" list="exit-reasons" class="small" value="normal" node_ref=reason />
                         <datalist id="exit-reasons" inner_html=reasons></datalist>
                         <button type="button" data-act="exit">"Exit"</button>
                         <button type="button" data-act="stop"
@@ -200,8 +201,7 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                     </span>
                     <button type="button" data-act="crash">"Crash"</button>
                     <span class="action-with">
-                        <label class="sr-only" for="send-msg">"Message"</label>
-                        <input id="send-msg" class="small" value="{print, hello}" node_ref=message />
+                        <input aria-label="Message" class="small" value="{print, hello}" node_ref=message />
                         <button type="button" data-act="send">"Send"</button>
                     </span>
                     <button type="button" data-act="trace"
@@ -214,22 +214,20 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                     <button type="button" data-act="pause">"Pause"</button>
                     <button type="button" data-act="resume">"Resume"</button>
                     <span class="action-with">
-                        <label class="sr-only" for="strategy">"Strategy"</label>
-                        <input id="strategy" list="strategies" class="small" value="one_for_all" node_ref=strategy />
+                        <input aria-label="New strategy" list="strategies" class="small" value="one_for_all" node_ref=strategy />
                         <datalist id="strategies" inner_html=strategies></datalist>
                         <button type="button" data-act="strategy">"Change strategy"</button>
                     </span>
                     <span class="action-with" title="Beyond OTP: the restart budget from now on">
-                        <label for="intensity">"Intensity"</label>
-                        <input id="intensity" class="small num" inputmode="numeric" value="3" node_ref=intensity />
-                        <label for="period">"in"</label>
-                        <input id="period" class="small num" inputmode="numeric" value="5" node_ref=period />
+                        <label>"Intensity "
+                            <input class="small num sup-intensity" inputmode="numeric" value="3" node_ref=intensity /></label>
+                        <label>"in "
+                            <input class="small num sup-period" inputmode="numeric" value="5" node_ref=period /></label>
                         <span>"s"</span>
                         <button type="button" data-act="intensity">"Set"</button>
                     </span>
                     <span class="action-with">
-                        <label class="sr-only" for="child-id">"Child id"</label>
-                        <input id="child-id" class="small" value="worker_4" node_ref=child_id />
+                        <input aria-label="Child id" class="small" value="worker_4" node_ref=child_id />
                         <button type="button" data-act="start">"Start child"</button>
                         <button type="button" data-act="terminate">"Terminate child"</button>
                         <button type="button" data-act="restart">"Restart child"</button>

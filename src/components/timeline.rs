@@ -9,7 +9,12 @@ use crate::driver::LabHandle;
 use crate::view_model::format_time_us;
 
 #[component]
-pub fn Timeline(lab: LabHandle) -> impl IntoView {
+pub fn Timeline(
+    lab: LabHandle,
+    /// Fork: Compare with the experiment up to the cursor (not in an embed).
+    #[prop(optional)]
+    on_fork: Option<Callback<u64>>,
+) -> impl IntoView {
     // milliseconds on the slider (virtual time)
     let head_ms = move || lab.status.with(|s| s.head_us / 1000);
     let at_ms = move || lab.status.with(|s| s.now_us / 1000);
@@ -49,6 +54,11 @@ pub fn Timeline(lab: LabHandle) -> impl IntoView {
                 aria-pressed=move || if lab.status.with(|s| s.live) { "true" } else { "false" }
                 on:click=move |_| lab.go_live()
             >"Live"</button>
+            {on_fork.map(|f| view! {
+                <button type="button" class="control" hidden=move || lab.embed.get()
+                    title="Open Compare with this experiment up to the cursor in every sandbox, each with its own settings from there on"
+                    on:click=move |_| f.run(lab.status.with_untracked(|s| s.now_us))>"Fork"</button>
+            })}
         </div>
     }
 }

@@ -7,11 +7,10 @@
 //!
 //! The page holds only this front: the answers come from the native
 //! [`otp_lab_session::api::Api`] on the page's own session, in code fetched with the
-//! first call ([`crate::lazy::api_answer`], [`crate::lazy::api_poll`]: [`answer`] and
-//! [`poll`] below run there). Actions show in the console's transcript.
+//! first call ([`crate::lazy::api_answer`], [`crate::lazy::api_poll`], which run
+//! [`super::answers`]). Actions show in the console's transcript.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -23,7 +22,7 @@ use wasm_bindgen::JsCast;
 
 use super::{animation_loop, LabHandle};
 use crate::lazy;
-use otp_lab_session::api::{feed::KINDS, Answer, Api, Effect, CALLS};
+use otp_lab_session::api::{feed::KINDS, CALLS};
 
 /// Largest arguments a call takes (JSON text, bytes).
 pub const MAX_ARGS: usize = 64 * 1024;
@@ -52,9 +51,6 @@ type Shared = Rc<Front>;
 
 thread_local! {
     static INSTALLS: Cell<u32> = const { Cell::new(0) };
-    /// The API's own state (sandboxes, traced processes, the feed) of each install: in the
-    /// fetched code.
-    static APIS: RefCell<BTreeMap<u32, Api>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Installs `window.otpLab` for `lab`, and (embedded) the `postMessage` listener.
@@ -166,38 +162,6 @@ async fn run(id: u32, lab: LabHandle, name: String, args: String) -> Result<Stri
     lazy::api_answer(id, lab, name, args)
         .await
         .map_err(|_| unavailable)?
-}
-
-/// Answers one call on the page's lab and shows what it did (in the fetched code).
-pub fn answer(id: u32, lab: LabHandle, name: &str, args: &str) -> Result<String, String> {
-    let args = leptos::serde_json::from_str(args)
-        .map_err(|e| format!("{name}: the arguments are not plain JSON ({e})"))?;
-    let answer = lab.session.try_update_value(|s| {
-        APIS.with_borrow_mut(|apis| apis.entry(id).or_default().call(s, name, &args))
-    });
-    let Some(Answer { result, effect }) = answer else {
-        return Err(format!("{name}: the Lab is gone"));
-    };
-    match effect {
-        Effect::None => {}
-        Effect::Line(line, output) => lab.transcript(line, output, result.is_ok()),
-        Effect::Moved => {
-            lab.frame_state.update_value(|f| f.last_ms = None);
-            lab.publish(true);
-        }
-        Effect::Reloaded => lab.after_reset(Some(Ok(()))),
-    }
-    result
-}
-
-/// The feed's new events, each its kind and JSON text (in the fetched code).
-pub fn poll(id: u32, lab: LabHandle) -> Vec<(String, String)> {
-    lab.session
-        .try_with_value(|s| APIS.with_borrow_mut(|apis| apis.entry(id).or_default().feed.poll(s)))
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, t)| (k.to_string(), t))
-        .collect()
 }
 
 /// Registers a handler for `kind`.

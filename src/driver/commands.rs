@@ -185,6 +185,32 @@ impl LabHandle {
         self.publish(false);
     }
 
+    /// Stops the clock (Compare keeps its sandboxes' clocks itself).
+    pub fn pause(&self) {
+        self.session.update_value(|s| s.playing = false);
+        self.publish(false);
+    }
+
+    /// Runs the head on to `t_us` of virtual time, in frames (nothing if it is there).
+    pub fn run_to(&self, t_us: u64) {
+        let head = self.session.with_value(|s| s.head_us());
+        if head >= t_us
+            || self
+                .frame_state
+                .with_value(|f| f.forward.is_some_and(|(_, to)| to >= t_us))
+        {
+            return;
+        }
+        self.session.update_value(|s| s.go_live());
+        self.frame_state
+            .update_value(|f| f.forward = Some((head, t_us)));
+    }
+
+    /// The head of the run (virtual µs).
+    pub fn head_us(&self) -> u64 {
+        self.session.try_with_value(|s| s.head_us()).unwrap_or(0)
+    }
+
     pub fn cancel_forward(&self) {
         self.frame_state.update_value(|f| f.forward = None);
         self.publish(false);

@@ -8,6 +8,7 @@
 //! the signals hold is computed in [`crate::view_model`].
 
 mod address;
+pub mod answers;
 pub mod api;
 mod commands;
 pub mod compress;
@@ -539,7 +540,7 @@ pub fn now_ms() -> f64 {
 type FrameSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
 /// Calls `frame` on every animation frame while it returns true.
-fn animation_loop(mut frame: impl FnMut(f64) -> bool + 'static) {
+pub(crate) fn animation_loop(mut frame: impl FnMut(f64) -> bool + 'static) {
     let slot: FrameSlot = Rc::new(RefCell::new(None));
     let again = slot.clone();
     *slot.borrow_mut() = Some(Closure::new(move |timestamp_ms: f64| {

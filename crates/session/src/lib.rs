@@ -8,6 +8,7 @@
 
 pub mod analytics;
 pub mod api;
+pub mod compare;
 pub mod control;
 pub mod experiment;
 pub mod inspect;

@@ -1,0 +1,205 @@
+//! Compare: sandboxes that share a history and differ in their settings, and what each
+//! came to at one virtual instant — restarts, escalations, how long the root was down,
+//! the recovery time p95 and the tree it ended with — read side by side.
+//!
+//! A sandbox is either the experiment's tree with other settings from time 0, or a fork:
+//! the experiment's own commands up to an instant, then the settings changed there (as the
+//! console lines `Lab.change_strategy` and `Lab.change_intensity`), so that everything
+//! before the fork is the same run, replayed exactly.
+
+use crate::experiment::{Action, Experiment, Run};
+use crate::variant::{checked, with_root};
+use otp_lab_lab::tree::NodeStatus;
+
+/// A sandbox's settings for its root supervisor (`None`: as in the experiment).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    pub strategy: Option<String>,
+    pub intensity: Option<u32>,
+    pub period: Option<u32>,
+}
+
+/// The experiment a sandbox runs: `base` with `settings` from time 0, or (a fork at
+/// `fork_us`) `base`'s commands up to that instant and then the settings.
+pub fn sandbox(
+    base: &Experiment,
+    fork_us: Option<u64>,
+    settings: &Settings,
+) -> Result<Experiment, String> {
+    let text = base.scenario_text()?;
+    match fork_us {
+        None => Ok(Experiment {
+            source: crate::experiment::Source::Scenario(checked(with_root(
+                &text,
+                settings.strategy.as_deref(),
+                settings.intensity,
+                settings.period,
+            )?)?),
+            seed: base.seed,
+            actions: Vec::new(),
+        }),
+        Some(t_us) => {
+            let root = root_path(&text)?;
+            let mut actions: Vec<Action> = base
+                .actions
+                .iter()
+                .filter(|a| a.t_us <= t_us)
+                .cloned()
+                .collect();
+            if let Some(s) = &settings.strategy {
+                actions.push(Action {
+                    t_us,
+                    line: format!("Lab.change_strategy(\"{root}\", :{s})"),
+                });
+            }
+            if settings.intensity.is_some() || settings.period.is_some() {
+                let (_, i0, p0) = crate::variant::root_of(&text)?;
+                actions.push(Action {
+                    t_us,
+                    line: format!(
+                        "Lab.change_intensity(\"{root}\", {}, {})",
+                        settings.intensity.unwrap_or(i0),
+                        settings.period.unwrap_or(p0)
+                    ),
+                });
+            }
+            Ok(Experiment {
+                source: base.source.clone(),
+                seed: base.seed,
+                actions,
+            })
+        }
+    }
+}
+
+/// The root supervisor's id (its path) in a scenario.
+fn root_path(scenario: &str) -> Result<String, String> {
+    let v: serde_json::Value = serde_json::from_str(scenario).map_err(|e| e.to_string())?;
+    v["tree"]["id"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| "the scenario has no tree".to_string())
+}
+
+/// What a run came to at one instant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub at_us: u64,
+    /// Automatic restarts by every supervisor, up to the instant.
+    pub restarts: u64,
+    /// Supervisors that reached their restart intensity and gave up, up to the instant.
+    pub escalations: u64,
+    /// How long the root has been down (0 while it runs): since it gave up.
+    pub root_down_us: u64,
+    /// The recovery time (a child's failure to its restart) p95 over the run, if any.
+    pub recovery_p95_us: Option<u64>,
+    /// The tree at the head: "4 of 4 running", or the root's end.
+    pub tree: String,
+}
+
+/// What `run` came to at `at_us` (counts up to the instant; the tree at the run's head,
+/// which the Compare page keeps at the same instant in every sandbox).
+pub fn outcome(run: &Run, at_us: u64) -> Outcome {
+    let mut a = run.analytics.borrow_mut();
+    let p95 = a
+        .dashboard(at_us, at_us.max(1))
+        .get("recovery_time_p95_us")
+        .map(|v| v.round() as u64);
+    let r = &a.restarts;
+    let tree = run.lab.tree();
+    let root = tree.first().map(|n| n.path.clone()).unwrap_or_default();
+    let (mut restarts, mut escalations, mut root_down_since) = (0, 0, None);
+    for s in r.all_stats() {
+        restarts += r.restarts_between(s, 0, at_us);
+        for (t, _) in r.gave_up(s).filter(|(t, _)| *t <= at_us) {
+            escalations += 1;
+            if s.path == root && root_down_since.is_none() {
+                root_down_since = Some(t);
+            }
+        }
+    }
+    let running = tree
+        .iter()
+        .filter(|n| n.status == NodeStatus::Running)
+        .count();
+    let tree_text = match tree.first().map(|n| n.status) {
+        Some(NodeStatus::Dead) | None => "root dead".to_string(),
+        _ => format!("{running} of {} running", tree.len()),
+    };
+    Outcome {
+        at_us,
+        restarts,
+        escalations,
+        root_down_us: root_down_since.map_or(0, |t| at_us - t),
+        recovery_p95_us: p95,
+        tree: tree_text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Session;
+
+    fn run_to(exp: Experiment, t_us: u64) -> Session {
+        let mut s = Session::new(exp).unwrap();
+        assert!(s.forward_to(t_us, u32::MAX));
+        s
+    }
+
+    #[test]
+    fn the_storm_under_two_strategies_at_one_instant() {
+        let base = Experiment::preset("restart_storm", 1);
+        let t = 10_000_000;
+        let one = run_to(sandbox(&base, None, &Settings::default()).unwrap(), t);
+        let all = Settings {
+            strategy: Some("one_for_all".into()),
+            ..Settings::default()
+        };
+        let all = run_to(sandbox(&base, None, &all).unwrap(), t);
+        let (o1, o2) = (outcome(one.live(), t), outcome(all.live(), t));
+        assert!(o1.restarts > 0 && o2.restarts > 0, "{o1:?} {o2:?}");
+        assert_ne!(o1, o2, "the strategy changes the outcome");
+        // counts at an earlier instant are never more
+        let early = outcome(one.live(), t / 2);
+        assert!(early.restarts <= o1.restarts && early.escalations <= o1.escalations);
+        // a dead root has been down since it gave up
+        for o in [&o1, &o2] {
+            assert_eq!(o.tree == "root dead", o.root_down_us > 0, "{o:?}");
+        }
+    }
+
+    #[test]
+    fn a_fork_replays_the_history_then_changes_the_settings() {
+        let mut main = Session::new(Experiment::preset("demo", 1)).unwrap();
+        assert!(main.forward_to(500_000, u32::MAX));
+        main.exec("Process.exit(\"demo/counter_1\", :kill)")
+            .unwrap();
+        assert!(main.forward_to(2_000_000, u32::MAX));
+        main.exec("Process.exit(\"demo/counter_2\", :kill)")
+            .unwrap();
+        let base = main.experiment().clone();
+        let settings = Settings {
+            strategy: Some("one_for_all".into()),
+            intensity: Some(10),
+            period: None,
+        };
+        let fork = sandbox(&base, Some(1_000_000), &settings).unwrap();
+        // the kill before the fork is kept, the one after is not; the settings come at the fork
+        let lines: Vec<&str> = fork.actions.iter().map(|a| a.line.as_str()).collect();
+        assert_eq!(
+            lines,
+            [
+                "Process.exit(\"demo/counter_1\", :kill)",
+                "Lab.change_strategy(\"demo\", :one_for_all)",
+                "Lab.change_intensity(\"demo\", 10, 5)"
+            ]
+        );
+        assert!(fork.actions[1..].iter().all(|a| a.t_us == 1_000_000));
+        let s = run_to(fork, 1_500_000);
+        let sup = s.live().lab.tree();
+        assert_eq!(sup[0].strategy.as_deref(), Some("one_for_all"));
+        assert_eq!(sup[0].meter.map(|m| m.intensity), Some(10));
+        assert_eq!(outcome(s.live(), 1_500_000).restarts, 1);
+    }
+}
