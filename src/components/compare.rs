@@ -1,9 +1,10 @@
 //! Compare: two to four sandboxes side by side, each a whole lab (its own selection,
 //! inspector, console and log) running the Lab's tree and seed with settings of its own —
-//! root strategy, intensity and period — under the Lab's fault script, a ready chaos or
-//! none. Or a fork: the Lab's experiment up to an instant, then other settings from there
-//! on. The sandboxes keep one virtual clock (a sandbox that falls behind holds the others
-//! back), so the summary compares them at the same instant.
+//! the root's strategy, intensity and period, its children's restart type and shutdown —
+//! under the Lab's fault script, a ready chaos or none. Or a fork: the Lab's experiment up
+//! to an instant, then other settings from there on. The sandboxes keep one virtual clock
+//! (a sandbox that falls behind holds the others back), so the summary compares them at
+//! the same instant.
 
 use leptos::prelude::*;
 
@@ -324,6 +325,8 @@ pub fn Compare(
                         let intensity = RwSignal::new(sb.settings.intensity.unwrap_or(i0).to_string());
                         let period = RwSignal::new(sb.settings.period.unwrap_or(p0).to_string());
                         let open = RwSignal::new(false);
+                        let restart_type = RwSignal::new(sb.settings.restart.clone().unwrap_or_default());
+                        let shutdown = RwSignal::new(sb.settings.shutdown.clone().unwrap_or_default());
                         view! {
                             <article class="sandbox" data-sandbox=id + 1 aria-label=format!("Sandbox {}", id + 1)>
                                 <header class="sandbox-head">
@@ -338,13 +341,34 @@ pub fn Compare(
                                             on:input=move |ev| period.set(event_target_value(&ev)) />
                                         " s"
                                     </label>
+                                    <select aria-label="Children's restart type" disabled=move || forked.get().is_some()
+                                        title="Every child of the root (from time 0: OTP cannot change it while the tree runs)"
+                                        on:change=move |ev| restart_type.set(event_target_value(&ev))>
+                                        {[("", "restart: as in the tree"), ("permanent", "permanent"), ("transient", "transient"), ("temporary", "temporary")]
+                                            .map(|(v, l)| view! { <option value=v selected=restart_type.get_untracked() == v>{l}</option> }).collect_view()}
+                                    </select>
+                                    <select aria-label="Children's shutdown" disabled=move || forked.get().is_some()
+                                        title="Every child of the root (from time 0)"
+                                        on:change=move |ev| shutdown.set(event_target_value(&ev))>
+                                        {[("", "shutdown: as in the tree"), ("brutal_kill", "brutal_kill"), ("5000", "5000 ms"), ("infinity", "infinity")]
+                                            .map(|(v, l)| view! { <option value=v selected=shutdown.get_untracked() == v>{l}</option> }).collect_view()}
+                                    </select>
                                     <button type="button" on:click=move |_| {
                                         let num = |v: RwSignal<String>, what: &str, min: u32| match v.get_untracked().trim().parse::<u32>() {
                                             Ok(n) if n >= min => Ok(n),
                                             _ => Err(format!("The {what} is a whole number of at least {min}, not \"{}\".", v.get_untracked().trim())),
                                         };
                                         match (num(intensity, "intensity", 0), num(period, "period", 1)) {
-                                            (Ok(i), Ok(p)) => restart(id, Settings { strategy: Some(strategy.get_untracked()), intensity: Some(i), period: Some(p) }),
+                                            (Ok(i), Ok(p)) => {
+                                                let chosen = |v: RwSignal<String>| Some(v.get_untracked()).filter(|v| !v.is_empty());
+                                                restart(id, Settings {
+                                                    strategy: Some(strategy.get_untracked()),
+                                                    intensity: Some(i),
+                                                    period: Some(p),
+                                                    restart: chosen(restart_type),
+                                                    shutdown: chosen(shutdown),
+                                                })
+                                            }
                                             (Err(e), _) | (_, Err(e)) => problem.set(Some(e)),
                                         }
                                     }>"Restart"</button>
@@ -383,6 +407,12 @@ fn describe(s: &Settings) -> String {
     }
     if let Some(p) = s.period {
         parts.push(format!("period {p} s"));
+    }
+    if let Some(r) = &s.restart {
+        parts.push(format!("children {r}"));
+    }
+    if let Some(d) = &s.shutdown {
+        parts.push(format!("shutdown {d}"));
     }
     if parts.is_empty() {
         "as in the Lab".into()

@@ -596,6 +596,19 @@ await test('compare: one_for_one against one_for_all on the same storm', async (
   await first.getByRole('textbox', { name: /console/i }).press('Enter');
   await first.getByText(/specs: \d+/).first().waitFor({ timeout: 5000 });
   await page.screenshot({ path: join(SHOTS, 'compare-sandbox-tools.png'), fullPage: true });
+  // the second sandbox's children become temporary: a kill there is not restarted
+  const second = boxes.nth(1);
+  await second.getByLabel("Children's restart type").selectOption('temporary');
+  await second.getByRole('button', { name: 'Restart', exact: true }).click();
+  await summary.locator('tbody tr').filter({ hasText: 'children temporary' }).waitFor({ timeout: 5000 });
+  await boxes.nth(1).locator('summary').click();
+  await boxes.nth(1).getByLabel('Console input').fill('Process.exit("root/w1", :kill)');
+  await boxes.nth(1).getByLabel('Console input').press('Enter');
+  await boxes.nth(1).getByText('true', { exact: true }).first().waitFor({ timeout: 5000 });
+  await button('+1 s').click();
+  await page.waitForTimeout(500);
+  const temp = await boxes.nth(1).locator('.sandbox-stats').textContent();
+  assert(/ 0 restarts/.test(temp), `a temporary child is not restarted: ${temp}`);
   await page.getByRole('button', { name: 'Lab', exact: true }).click();
 });
 

@@ -2,13 +2,14 @@
 //! came to at one virtual instant — restarts, escalations, how long the root was down,
 //! the recovery time p95 and the tree it ended with — read side by side.
 //!
-//! A sandbox is either the experiment's tree with other settings from time 0, or a fork:
+//! A sandbox is either the experiment's tree with other settings from time 0 (the root's
+//! strategy, intensity and period, its children's restart type and shutdown), or a fork:
 //! the experiment's own commands up to an instant, then the settings changed there (as the
 //! console lines `Lab.change_strategy` and `Lab.change_intensity`), so that everything
 //! before the fork is the same run, replayed exactly.
 
 use crate::experiment::{Action, Experiment, Run};
-use crate::variant::{checked, with_root};
+use crate::variant::{checked, with_children, with_root};
 use otp_lab_lab::tree::NodeStatus;
 
 /// A sandbox's settings for its root supervisor (`None`: as in the experiment).
@@ -17,6 +18,10 @@ pub struct Settings {
     pub strategy: Option<String>,
     pub intensity: Option<u32>,
     pub period: Option<u32>,
+    /// Every child of the root: its restart type and its shutdown. OTP cannot change
+    /// these at run time, so they apply from time 0 and a fork refuses them.
+    pub restart: Option<String>,
+    pub shutdown: Option<String>,
 }
 
 /// The experiment a sandbox runs: `base` with `settings` from time 0, or (a fork at
@@ -29,15 +34,22 @@ pub fn sandbox(
     let text = base.scenario_text()?;
     match fork_us {
         None => Ok(Experiment {
-            source: crate::experiment::Source::Scenario(checked(with_root(
-                &text,
-                settings.strategy.as_deref(),
-                settings.intensity,
-                settings.period,
+            source: crate::experiment::Source::Scenario(checked(with_children(
+                &with_root(
+                    &text,
+                    settings.strategy.as_deref(),
+                    settings.intensity,
+                    settings.period,
+                )?,
+                settings.restart.as_deref(),
+                settings.shutdown.as_deref(),
             )?)?),
             seed: base.seed,
             actions: Vec::new(),
         }),
+        Some(_) if settings.restart.is_some() || settings.shutdown.is_some() => Err(
+            "a fork keeps its children's restart types and shutdowns: OTP cannot change them while the tree runs".into(),
+        ),
         Some(t_us) => {
             let root = root_path(&text)?;
             let mut actions: Vec<Action> = base
@@ -170,6 +182,53 @@ mod tests {
     }
 
     #[test]
+    fn restart_types_and_shutdowns_apply_to_the_roots_children_from_time_0() {
+        let base = Experiment::preset("demo", 1);
+        let temporary = Settings {
+            restart: Some("temporary".into()),
+            shutdown: Some("brutal_kill".into()),
+            ..Settings::default()
+        };
+        let exp = sandbox(&base, None, &temporary).unwrap();
+        let text = exp.scenario_text().unwrap();
+        assert_eq!(
+            text.matches("\"restart\":\"temporary\"").count(),
+            3,
+            "{text}"
+        );
+        assert_eq!(
+            text.matches("\"shutdown\":\"brutal_kill\"").count(),
+            3,
+            "{text}"
+        );
+        // a temporary child is not restarted
+        let mut s = run_to(exp, 100_000);
+        s.exec("Process.exit(\"demo/counter_1\", :kill)").unwrap();
+        assert!(s.forward_to(200_000, u32::MAX));
+        assert_eq!(outcome(s.live(), 200_000).restarts, 0);
+        // milliseconds, and mistakes named
+        let ms = Settings {
+            shutdown: Some("250".into()),
+            ..Settings::default()
+        };
+        assert!(sandbox(&base, None, &ms)
+            .unwrap()
+            .scenario_text()
+            .unwrap()
+            .contains("\"shutdown\":250"));
+        let bad = Settings {
+            shutdown: Some("soon".into()),
+            ..Settings::default()
+        };
+        assert!(sandbox(&base, None, &bad)
+            .unwrap_err()
+            .contains("not \"soon\""));
+        assert!(sandbox(&base, Some(1), &temporary)
+            .unwrap_err()
+            .contains("a fork keeps"));
+    }
+
+    #[test]
     fn a_fork_replays_the_history_then_changes_the_settings() {
         let mut main = Session::new(Experiment::preset("demo", 1)).unwrap();
         assert!(main.forward_to(500_000, u32::MAX));
@@ -182,7 +241,7 @@ mod tests {
         let settings = Settings {
             strategy: Some("one_for_all".into()),
             intensity: Some(10),
-            period: None,
+            ..Settings::default()
         };
         let fork = sandbox(&base, Some(1_000_000), &settings).unwrap();
         // the kill before the fork is kept, the one after is not; the settings come at the fork

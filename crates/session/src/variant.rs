@@ -49,6 +49,38 @@ pub fn with_root(
     Ok(v.to_string())
 }
 
+/// The scenario with every child of its root given `restart` (`"permanent"`,
+/// `"transient"`, `"temporary"`) and `shutdown` (`"brutal_kill"`, `"infinity"` or
+/// milliseconds as text); `None` keeps each child's own.
+pub fn with_children(
+    scenario: &str,
+    restart: Option<&str>,
+    shutdown: Option<&str>,
+) -> Result<String, String> {
+    let mut v = parse(scenario)?;
+    let children = v
+        .get_mut("tree")
+        .and_then(|t| t.get_mut("children"))
+        .and_then(Value::as_array_mut)
+        .ok_or("the scenario's root has no children")?;
+    let shutdown = match shutdown {
+        None => None,
+        Some(s @ ("brutal_kill" | "infinity")) => Some(Value::from(s)),
+        Some(ms) => Some(Value::from(ms.trim().parse::<u64>().map_err(|_| {
+            format!("a shutdown is brutal_kill, infinity or milliseconds, not \"{ms}\"")
+        })?)),
+    };
+    for child in children.iter_mut().filter_map(Value::as_object_mut) {
+        if let Some(r) = restart {
+            child.insert("restart".into(), Value::from(r));
+        }
+        if let Some(s) = &shutdown {
+            child.insert("shutdown".into(), s.clone());
+        }
+    }
+    Ok(v.to_string())
+}
+
 /// The scenario's root: `(strategy, intensity, period)` (OTP defaults when absent).
 pub fn root_of(scenario: &str) -> Result<(String, u32, u32), String> {
     let v = parse(scenario)?;
