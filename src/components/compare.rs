@@ -341,18 +341,8 @@ pub fn Compare(
                                             on:input=move |ev| period.set(event_target_value(&ev)) />
                                         " s"
                                     </label>
-                                    <select aria-label="Children's restart type" disabled=move || forked.get().is_some()
-                                        title="Every child of the root (from time 0: OTP cannot change it while the tree runs)"
-                                        on:change=move |ev| restart_type.set(event_target_value(&ev))>
-                                        {[("", "restart: as in the tree"), ("permanent", "permanent"), ("transient", "transient"), ("temporary", "temporary")]
-                                            .map(|(v, l)| view! { <option value=v selected=restart_type.get_untracked() == v>{l}</option> }).collect_view()}
-                                    </select>
-                                    <select aria-label="Children's shutdown" disabled=move || forked.get().is_some()
-                                        title="Every child of the root (from time 0)"
-                                        on:change=move |ev| shutdown.set(event_target_value(&ev))>
-                                        {[("", "shutdown: as in the tree"), ("brutal_kill", "brutal_kill"), ("5000", "5000 ms"), ("infinity", "infinity")]
-                                            .map(|(v, l)| view! { <option value=v selected=shutdown.get_untracked() == v>{l}</option> }).collect_view()}
-                                    </select>
+                                    {children_choice("Children's restart type", RESTART_TYPES, restart_type, forked)}
+                                    {children_choice("Children's shutdown", SHUTDOWNS, shutdown, forked)}
                                     <button type="button" on:click=move |_| {
                                         let num = |v: RwSignal<String>, what: &str, min: u32| match v.get_untracked().trim().parse::<u32>() {
                                             Ok(n) if n >= min => Ok(n),
@@ -393,6 +383,39 @@ pub fn Compare(
                     }).collect_view()}
             </div>
         </section>
+    }
+}
+
+/// The children's restart types a sandbox offers (value, label; "" keeps the tree's).
+const RESTART_TYPES: &[(&str, &str)] = &[
+    ("", "restart: as in the tree"),
+    ("permanent", "permanent"),
+    ("transient", "transient"),
+    ("temporary", "temporary"),
+];
+
+/// The children's shutdowns a sandbox offers.
+const SHUTDOWNS: &[(&str, &str)] = &[
+    ("", "shutdown: as in the tree"),
+    ("brutal_kill", "brutal_kill"),
+    ("5000", "5000 ms"),
+    ("infinity", "infinity"),
+];
+
+/// A choice for every child of the root: from time 0, so not in a fork (OTP cannot change
+/// it while the tree runs).
+fn children_choice(
+    label: &'static str,
+    options: &'static [(&'static str, &'static str)],
+    value: RwSignal<String>,
+    forked: RwSignal<Option<u64>>,
+) -> impl IntoView {
+    view! {
+        <select aria-label=label disabled=move || forked.get().is_some()
+            title="Every child of the root, from time 0 (OTP cannot change it while the tree runs)"
+            on:change=move |ev| value.set(event_target_value(&ev))>
+            {options.iter().map(|(v, l)| view! { <option value=*v selected=value.get_untracked() == *v>{*l}</option> }).collect_view()}
+        </select>
     }
 }
 
