@@ -6,7 +6,7 @@
 // so a page never links a chunk of another build. A build without chunks is left as it is.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,18 +34,18 @@ const release = process.env.TRUNK_PROFILE === 'release';
 let loader = readFileSync(join(split, '__wasm_split.js'), 'utf8');
 const chunks = readdirSync(split).filter((f) => /^(split|chunk)_.*\.wasm$/.test(f));
 for (const chunk of chunks) {
+  // wasm-opt writes the staged file, which then takes its hash in its name
   const out = join(dir, chunk);
   if (release) {
     execFileSync('wasm-opt', ['-tnh', '-Oz', '-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
       '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
       join(split, chunk), '-o', out], { stdio: 'inherit' });
   } else {
-    writeFileSync(out, readFileSync(join(split, chunk)));
+    copyFileSync(join(split, chunk), out);
   }
   const bytes = readFileSync(out);
   const named = chunk.replace(/\.wasm$/, `-${hash(bytes)}.wasm`);
-  writeFileSync(join(dir, named), bytes);
-  execFileSync('rm', [out]);
+  renameSync(out, join(dir, named));
   if (!loader.includes(`"./${chunk}"`)) fail(`__wasm_split.js does not name ${chunk}`);
   loader = loader.replace(`"./${chunk}"`, `"./${named}"`);
   console.log(`split-chunks.mjs: ${named} ${bytes.length} B`);

@@ -88,10 +88,6 @@ fn make(home: &Owner, id: usize, base: &Base, settings: Settings) -> Result<Sand
 const STRATEGY_OPTIONS: &str =
     "<option>one_for_one</option><option>one_for_all</option><option>rest_for_one</option>";
 
-fn ms(us: u64) -> String {
-    format_time_us(us)
-}
-
 #[component]
 pub fn Compare(
     lab: LabHandle,
@@ -245,8 +241,9 @@ pub fn Compare(
             Err(e) => problem.set(Some(e)),
         }
     };
-    // the instant every sandbox has reached, and each one's outcome there
-    let summary = move || -> (u64, Vec<(usize, String, Outcome)>) {
+    // the instant every sandbox has reached, and each one's outcome there (read once per
+    // change by the caption and the rows)
+    let summary = Memo::new(move |_| -> (u64, Vec<(usize, String, Outcome)>) {
         let list = boxes.get();
         let at = list
             .iter()
@@ -261,13 +258,20 @@ pub fn Compare(
             })
             .collect();
         (at, rows)
+    });
+    // the shared clock moved on by `dt_us` at once
+    let advance = move |dt_us: u64| {
+        target.update_value(|t| *t += dt_us);
+        for sb in boxes.get_untracked() {
+            sb.handle.run_to(target.get_value());
+        }
     };
     view! {
         <section class="panel compare" aria-labelledby="compare-title">
             <div class="panel-head">
                 <h2 id="compare-title">"Compare"</h2>
                 <p class="hint">{move || match forked.get() {
-                    Some(t) => format!("Forked at {}: every sandbox replays the Lab's experiment up to that instant, then runs with its own settings.", ms(t)),
+                    Some(t) => format!("Forked at {}: every sandbox replays the Lab's experiment up to that instant, then runs with its own settings.", format_time_us(t)),
                     None => "The Lab's tree and seed in up to four sandboxes, each with its own strategy, intensity and period, on one clock.".to_string(),
                 }}</p>
             </div>
@@ -284,29 +288,23 @@ pub fn Compare(
                 </label>
                 <button type="button" on:click=move |_| playing.update(|p| *p = !*p)>
                     {move || if playing.get() { "Pause all" } else { "Play all" }}</button>
-                <button type="button" on:click=move |_| {
-                    target.update_value(|t| *t += 1_000_000);
-                    for sb in boxes.get_untracked() { sb.handle.run_to(target.get_value()); }
-                }>"+1 s"</button>
-                <button type="button" on:click=move |_| {
-                    target.update_value(|t| *t += 10_000_000);
-                    for sb in boxes.get_untracked() { sb.handle.run_to(target.get_value()); }
-                }>"+10 s"</button>
+                <button type="button" on:click=move |_| advance(1_000_000)>"+1 s"</button>
+                <button type="button" on:click=move |_| advance(10_000_000)>"+10 s"</button>
             </div>
             <p class="error" role="alert">{move || problem.get()}</p>
             <table class="compare-summary" hidden=move || boxes.with(|b| b.is_empty())>
-                <caption>{move || format!("Every sandbox at {}", ms(summary().0))}</caption>
+                <caption>{move || format!("Every sandbox at {}", format_time_us(summary.with(|s| s.0)))}</caption>
                 <thead><tr>
                     <th scope="col">"sandbox"</th><th scope="col">"restarts"</th><th scope="col">"escalations"</th>
                     <th scope="col">"root down"</th><th scope="col">"recovery p95"</th><th scope="col">"tree"</th>
                 </tr></thead>
                 <tbody>
-                    {move || summary().1.into_iter().map(|(id, what, o)| view! {
+                    {move || summary.get().1.into_iter().map(|(id, what, o)| view! {
                         <tr>
                             <th scope="row">{format!("{} ({what})", id + 1)}</th>
                             <td>{o.restarts}</td>
                             <td>{o.escalations}</td>
-                            <td>{if o.root_down_us == 0 { "–".to_string() } else { ms(o.root_down_us) }}</td>
+                            <td>{if o.root_down_us == 0 { "–".to_string() } else { format_time_us(o.root_down_us) }}</td>
                             <td>{o.recovery_p95_us.map_or("–".to_string(), |us| format!("{:.1} ms", us as f64 / 1000.0))}</td>
                             <td>{o.tree}</td>
                         </tr>

@@ -84,7 +84,7 @@ pub fn install(lab: LabHandle) {
     let call = Closure::<dyn Fn(JsValue, JsValue) -> js_sys::Promise>::new(
         move |name: JsValue, args: JsValue| {
             let name = name.as_string().unwrap_or_default();
-            let args = js_args(&name, &args);
+            let args = js_args(&name, &args).map_err(|e| js_error(&e));
             let id = f.id;
             wasm_bindgen_futures::future_to_promise(async move {
                 let json = run(id, lab, name, args?).await.map_err(|e| js_error(&e))?;
@@ -138,20 +138,20 @@ fn js_error(message: &str) -> JsValue {
     js_sys::Error::new(&format!("otpLab.{message}")).into()
 }
 
-/// A call's arguments as JSON text (`null` for none), or the error to throw.
-fn js_args(name: &str, args: &JsValue) -> Result<String, JsValue> {
+/// A call's arguments as JSON text (`null` for none), or what is wrong with them.
+fn js_args(name: &str, args: &JsValue) -> Result<String, String> {
     if args.is_undefined() || args.is_null() {
         return Ok("null".into());
     }
     let text = JSON::stringify(args)
         .ok()
         .and_then(|t| t.as_string())
-        .ok_or_else(|| js_error(&format!("{name}: the arguments are not plain JSON")))?;
+        .ok_or_else(|| format!("{name}: the arguments are not plain JSON"))?;
     if text.len() > MAX_ARGS {
-        return Err(js_error(&format!(
+        return Err(format!(
             "{name}: the arguments are {} bytes of JSON; at most {MAX_ARGS}",
             text.len()
-        )));
+        ));
     }
     Ok(text)
 }
@@ -318,13 +318,7 @@ async fn message_call(
             Ok(JsValue::from_str("ok"))
         }
         _ => {
-            let text = js_args(&name, &args).map_err(|e| {
-                e.dyn_ref::<js_sys::Error>()
-                    .map(|e| String::from(e.message()))
-                    .unwrap_or_default()
-                    .trim_start_matches("otpLab.")
-                    .to_string()
-            })?;
+            let text = js_args(&name, &args)?;
             let json = run(f.id, f.lab, name.clone(), text).await?;
             JSON::parse(&json).map_err(|_| format!("{name}: the answer is not JSON"))
         }

@@ -178,11 +178,16 @@ impl LabHandle {
 
     /// Fast-forwards the head by `dt_us` of virtual time, in frames (cancellable).
     pub fn fast_forward(&self, dt_us: u64) {
-        let head = self.session.with_value(|s| s.head_us());
+        let head = self.head_us();
+        self.forward(head, head.saturating_add(dt_us));
+        self.publish(false);
+    }
+
+    /// Goes live and runs the head from `head` on to `to_us` in the coming frames.
+    fn forward(&self, head: u64, to_us: u64) {
         self.session.update_value(|s| s.go_live());
         self.frame_state
-            .update_value(|f| f.forward = Some((head, head.saturating_add(dt_us))));
-        self.publish(false);
+            .update_value(|f| f.forward = Some((head, to_us)));
     }
 
     /// Stops the clock (Compare keeps its sandboxes' clocks itself).
@@ -193,17 +198,13 @@ impl LabHandle {
 
     /// Runs the head on to `t_us` of virtual time, in frames (nothing if it is there).
     pub fn run_to(&self, t_us: u64) {
-        let head = self.session.with_value(|s| s.head_us());
-        if head >= t_us
-            || self
-                .frame_state
-                .with_value(|f| f.forward.is_some_and(|(_, to)| to >= t_us))
-        {
-            return;
+        let head = self.head_us();
+        let on_its_way = self
+            .frame_state
+            .with_value(|f| f.forward.is_some_and(|(_, to)| to >= t_us));
+        if head < t_us && !on_its_way {
+            self.forward(head, t_us);
         }
-        self.session.update_value(|s| s.go_live());
-        self.frame_state
-            .update_value(|f| f.forward = Some((head, t_us)));
     }
 
     /// The head of the run (virtual µs).

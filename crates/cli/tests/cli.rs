@@ -24,6 +24,32 @@ fn run_file(contents: &[u8]) -> Output {
     out
 }
 
+/// A scenario file of its own in a temporary folder, removed with the value.
+struct ScenarioFile {
+    dir: PathBuf,
+    path: PathBuf,
+}
+
+impl ScenarioFile {
+    fn new(tag: &str, contents: &str) -> ScenarioFile {
+        let dir = std::env::temp_dir().join(format!("otp-lab-cli-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("scenario.json");
+        std::fs::write(&path, contents).unwrap();
+        ScenarioFile { dir, path }
+    }
+
+    fn path(&self) -> &str {
+        self.path.to_str().unwrap()
+    }
+}
+
+impl Drop for ScenarioFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 fn rand_suffix() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
@@ -210,15 +236,11 @@ fn missing_file_non_utf8_and_usage() {
 
 #[test]
 fn metrics_prints_every_format_and_rejects_bad_ones() {
-    let dir = std::env::temp_dir().join(format!("otp-lab-cli-metrics-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("m.json");
-    std::fs::write(
-        &path,
-        format!(r#"{{{TREE},"steps":[{{"op":"exit","target":"root/a","reason":"kill"}}]}}"#),
-    )
-    .unwrap();
-    let p = path.to_str().unwrap();
+    let file = ScenarioFile::new(
+        "metrics",
+        &format!(r#"{{{TREE},"steps":[{{"op":"exit","target":"root/a","reason":"kill"}}]}}"#),
+    );
+    let p = file.path();
     let out = run(&["metrics", p, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -237,14 +259,12 @@ fn metrics_prints_every_format_and_rejects_bad_ones() {
         "one kill is no pattern"
     );
     // four kills within the period: root gives up, which the patterns name
-    let gave_up = dir.join("g.json");
     let kill = r#"{"op":"exit","target":"root/a","reason":"kill"}"#;
-    std::fs::write(
-        &gave_up,
-        format!(r#"{{{TREE},"steps":[{kill},{kill},{kill},{kill}]}}"#),
-    )
-    .unwrap();
-    let out = run(&["metrics", gave_up.to_str().unwrap(), "--format", "json"]);
+    let gave_up = ScenarioFile::new(
+        "metrics-gave-up",
+        &format!(r#"{{{TREE},"steps":[{kill},{kill},{kill},{kill}]}}"#),
+    );
+    let out = run(&["metrics", gave_up.path(), "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let escalation = v["patterns"]
         .as_array()
@@ -268,22 +288,17 @@ fn metrics_prints_every_format_and_rejects_bad_ones() {
     assert_eq!(String::from_utf8_lossy(&bad.stderr).lines().count(), 1);
     let e = rejected("{\"tree\": 3}");
     assert!(e.contains("$.tree"), "{e}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn metrics_take_a_window_and_one_supervisor() {
-    let dir = std::env::temp_dir().join(format!("otp-lab-cli-window-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("w.json");
     let kill = r#"{"op":"exit","target":"root/a","reason":"kill"}"#;
     let sleep = r#"{"op":"sleep","ms":2000}"#;
-    std::fs::write(
-        &path,
-        format!(r#"{{{TREE},"steps":[{kill},{sleep},{kill},{sleep},{kill},{sleep}]}}"#),
-    )
-    .unwrap();
-    let p = path.to_str().unwrap();
+    let file = ScenarioFile::new(
+        "window",
+        &format!(r#"{{{TREE},"steps":[{kill},{sleep},{kill},{sleep},{kill},{sleep}]}}"#),
+    );
+    let p = file.path();
     let json = |args: &[&str]| -> serde_json::Value {
         let out = run(&[&["metrics", p][..], args].concat());
         assert_eq!(
@@ -335,7 +350,6 @@ fn metrics_take_a_window_and_one_supervisor() {
             "{args:?}: {err}"
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A scenario with neither a tree nor `"family": "raw"` is refused, not run as nothing.
@@ -349,19 +363,15 @@ fn a_scenario_of_no_family_is_refused() {
 
 #[test]
 fn inspect_answers_the_read_queries_at_an_instant() {
-    let dir = std::env::temp_dir().join(format!("otp-lab-cli-inspect-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("i.json");
     // a kill at 0 (a step) and another at 2 s (the fault script)
-    std::fs::write(
-        &path,
+    let file = ScenarioFile::new(
+        "inspect",
         r#"{"tree":{"id":"root","strategy":"one_for_one","intensity":5,"period":10,"children":[
             {"id":"a"},{"id":"b","behaviour":"counter"}]},
             "steps":[{"op":"exit","target":"root/a","reason":"kill"}],
             "faults":[{"at":2000,"op":"kill","target":"root/b"}]}"#,
-    )
-    .unwrap();
-    let p = path.to_str().unwrap();
+    );
+    let p = file.path();
     let json = |args: &[&str]| -> serde_json::Value {
         let out = run(&[&["inspect", p], args].concat());
         assert_eq!(
@@ -431,21 +441,16 @@ fn inspect_answers_the_read_queries_at_an_instant() {
             "{args:?}: {err}"
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn api_answers_the_calls_in_order_and_stops_at_a_mistake() {
-    let dir = std::env::temp_dir().join(format!("otp-lab-cli-api-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("a.json");
-    std::fs::write(
-        &path,
+    let file = ScenarioFile::new(
+        "api",
         r#"{"tree":{"id":"demo","strategy":"one_for_one","intensity":3,"period":5,"children":[
             {"id":"counter_1","behaviour":"counter"},{"id":"counter_2","behaviour":"counter"}]}}"#,
-    )
-    .unwrap();
-    let p = path.to_str().unwrap();
+    );
+    let p = file.path();
     let out = run(&[
         "api",
         p,
@@ -485,5 +490,4 @@ fn api_answers_the_calls_in_order_and_stops_at_a_mistake() {
     let out = run(&["api", p, "explode"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown call \"explode\""));
-    let _ = std::fs::remove_dir_all(&dir);
 }
