@@ -140,12 +140,13 @@ export interface MetricSummary {
   time_range: string;
   count: number;
   sum: number;
-  min: number;
-  max: number;
-  mean: number;
-  p50: number;
-  p95: number;
-  p99: number;
+  /** null when the range holds no sample */
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
   rate: number;
 }
 

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::compare::CompareWire;
 use crate::components::console::Console;
 use crate::components::controls::{restore_theme, Controls};
 use crate::components::dashboard::Dashboard;
@@ -14,7 +15,7 @@ use crate::components::inspector::Inspector;
 use crate::components::sequence::SequenceView;
 use crate::components::timeline::Timeline;
 use crate::components::tree::SupervisionTree;
-use crate::driver::LabHandle;
+use crate::driver::{page_url, replace_address, LabHandle};
 use crate::view_model::nav::{Choice, Page, Tab};
 use otp_lab_lab::presets::preset;
 
@@ -24,12 +25,34 @@ pub fn App() -> impl IntoView {
     let lab = LabHandle::from_location();
     lab.start();
     crate::driver::api::install(lab);
-    // a link shared from the Lessons page opens that lesson
-    let shared_lesson = shared_lesson_in_location();
+    // a link shared from the Lessons page opens that lesson, one from Compare its sandboxes
+    let in_link = link_in_location().filter(|_| !lab.embed.get_untracked());
+    let shared_lesson = in_link.clone().filter(|l| l.lesson.is_some());
+    let shared_compare = in_link.filter(|l| l.compare.is_some());
+    let wire = CompareWire {
+        fork: RwSignal::new(None),
+        open: RwSignal::new(shared_compare.clone()),
+        link: RwSignal::new(None),
+    };
     let shared = RwSignal::new(None::<String>);
+    // the page shown, kept as its id (a signal type the page already has; see LabHandle::tab)
+    let page = RwSignal::new(if shared_lesson.is_some() {
+        Page::Lessons.id()
+    } else if shared_compare.is_some() {
+        Page::Compare.id()
+    } else {
+        Page::Lab.id()
+    });
+    let shown = move |p: Page| page.get() == p.id();
     let copy = move |embed: bool| {
         leptos::task::spawn_local(async move {
-            let url = lab.share_url(embed).await;
+            // Compare's own link while it is shown; the Lab's otherwise
+            let on_compare = page.get_untracked() == Page::Compare.id();
+            let compare = wire.link.get_untracked().filter(|_| !embed && on_compare);
+            let url = match compare {
+                Some(l) => page_url(&l, "").await,
+                None => lab.share_url(embed).await,
+            };
             let text = if embed {
                 format!(
                     "<iframe src=\"{}\" width=\"900\" height=\"560\" title=\"OTP Lab experiment\" loading=\"lazy\"></iframe>",
@@ -42,22 +65,13 @@ pub fn App() -> impl IntoView {
             shared.set(Some(text));
         });
     };
-    // the page shown, kept as its id (a signal type the page already has; see LabHandle::tab)
-    let page = RwSignal::new(if shared_lesson.is_some() {
-        Page::Lessons.id()
-    } else {
-        Page::Lab.id()
-    });
-    let shown = move |p: Page| page.get() == p.id();
     let lessons_el = mount_while(
         move || shown(Page::Lessons),
         LazyPage::Lessons(Box::new(shared_lesson.clone())),
     );
-    // the Lab's Fork: the instant Compare forks the experiment at
-    let fork_at = RwSignal::new(None::<u64>);
     let compare_el = mount_while(
         move || shown(Page::Compare),
-        LazyPage::Compare(Box::new(lab), fork_at),
+        LazyPage::Compare(Box::new(lab), wire),
     );
     // a tab opened by a click or a key (the analytics drawn at once, also while paused)
     let open_tab = move |t: Tab| {
@@ -66,8 +80,23 @@ pub fn App() -> impl IntoView {
             lab.publish_analytics();
         }
     };
-    // the address bar follows the main lab only while it is shown
-    Effect::new(move |_| lab.follows_url.set(shown(Page::Lab)));
+    // the address bar follows the main lab while it is shown (written again when it is
+    // shown again), and Compare's sandboxes while they are
+    Effect::new(move |was: Option<bool>| {
+        let on = shown(Page::Lab);
+        lab.follows_url.set(on);
+        if on && was == Some(false) {
+            lab.rewrite_address();
+        }
+        on
+    });
+    Effect::new(move |_| {
+        if let Some(l) = wire.link.get().filter(|_| shown(Page::Compare)) {
+            replace_address(l, "", move || {
+                page.try_get_untracked() == Some(Page::Compare.id())
+            });
+        }
+    });
     let summary = move || {
         lab.status
             .with(|s| preset(&s.preset).map(|p| p.summary).unwrap_or(""))
@@ -89,7 +118,7 @@ pub fn App() -> impl IntoView {
                 </div>
                 <div class="share" role="group" aria-label="Share" hidden=move || shown(Page::Lessons)>
                     <button type="button" on:click=move |_| copy(false)>"Share"</button>
-                    <button type="button" on:click=move |_| copy(true)>"Copy embed code"</button>
+                    <button type="button" hidden=move || shown(Page::Compare) on:click=move |_| copy(true)>"Copy embed code"</button>
                 </div>
                 <nav class="pages" aria-label="Pages">
                     {Page::all().map(|p| view! {
@@ -104,7 +133,7 @@ pub fn App() -> impl IntoView {
             </header>
             <div hidden=move || !shown(Page::Lab)>
                 <Timeline lab=lab on_fork=Callback::new(move |t: u64| {
-                    fork_at.set(Some(t));
+                    wire.fork.set(Some(t));
                     page.set(Page::Compare.id());
                 }) />
             </div>
@@ -223,11 +252,10 @@ pub fn EmbedBar(lab: LabHandle) -> impl IntoView {
     }
 }
 
-/// The lesson, experiment and progress of a link shared from the Lessons page.
-fn shared_lesson_in_location() -> Option<otp_lab_session::share::ShareLink> {
+/// The share link in the page's address, if it holds one.
+fn link_in_location() -> Option<otp_lab_session::share::ShareLink> {
     let hash = web_sys::window()?.location().hash().ok()?;
-    let l = otp_lab_session::share::decode(hash.trim_start_matches('#')).ok()?;
-    l.lesson.is_some().then_some(l)
+    otp_lab_session::share::decode(hash.trim_start_matches('#')).ok()
 }
 
 /// A note in place of a page that could not be loaded.
@@ -243,7 +271,7 @@ enum LazyPage {
     /// Unmounted when left, like a `Show` (a lesson starts afresh).
     Lessons(Box<Option<otp_lab_session::share::ShareLink>>),
     /// Kept when left: its sandboxes go on.
-    Compare(Box<LabHandle>, RwSignal<Option<u64>>),
+    Compare(Box<LabHandle>, CompareWire),
 }
 
 /// Mounts `page` into the returned element while `shown` holds.
@@ -280,9 +308,9 @@ fn mount_while(
                 LazyPage::Lessons(shared) => {
                     ("Lessons", crate::lazy::mount_lessons(parent, *shared).await)
                 }
-                LazyPage::Compare(lab, fork) => (
+                LazyPage::Compare(lab, wire) => (
                     "Compare",
-                    crate::lazy::mount_compare(parent, *lab, fork).await,
+                    crate::lazy::mount_compare(parent, *lab, wire).await,
                 ),
             };
             loading.set_value(false);

@@ -6,6 +6,7 @@
 
 use std::any::Any;
 
+use crate::components::compare::CompareWire;
 use crate::driver::LabHandle;
 use otp_lab_session::share::ShareLink;
 
@@ -48,11 +49,11 @@ lazy! {
 }
 
 lazy! {
-    /// Mounts the Compare page into `parent` (its sandboxes take the Lab's tree and seed, or
-    /// fork the Lab's experiment at the instant `fork` is set to).
-    compare: fn mount_compare(parent: web_sys::HtmlElement, lab: LabHandle, fork: leptos::prelude::RwSignal<Option<u64>>) -> Box<dyn Any> {
+    /// Mounts the Compare page into `parent` (its sandboxes take the Lab's tree and seed,
+    /// fork the Lab's experiment, or come from a link: see [`CompareWire`]).
+    compare: fn mount_compare(parent: web_sys::HtmlElement, lab: LabHandle, wire: CompareWire) -> Box<dyn Any> {
         use crate::components::compare::{Compare, CompareProps};
-        Box::new(leptos::mount::mount_to(parent, move || Compare(CompareProps { lab, fork })))
+        Box::new(leptos::mount::mount_to(parent, move || Compare(CompareProps { lab, wire })))
     }
 }
 

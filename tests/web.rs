@@ -15,6 +15,14 @@ fn mount_app() -> Element {
         .expect("window")
         .document()
         .expect("document");
+    // a fresh lab: not the experiment another test left in the address bar
+    let window = web_sys::window().expect("window");
+    let path = window.location().pathname().expect("path");
+    window
+        .history()
+        .expect("history")
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path))
+        .expect("replaceState");
     let container = document.create_element("div").expect("div");
     document
         .body()
@@ -219,4 +227,26 @@ async fn window_otp_lab_answers_every_call() {
     otp_lab("run", r#"{"ms":100}"#).await.unwrap();
     TimeoutFuture::new(300).await;
     assert_eq!(heard.borrow().len(), before, "nothing after unsubscribing");
+}
+
+/// The fault editor shows the fault script of the tree on screen: another preset brings
+/// its own rows (the storm's one kill every 300 ms, the demo's none).
+#[wasm_bindgen_test]
+async fn the_fault_editor_follows_the_preset() {
+    let app = mount_app();
+    assert!(wait_until(|| all(&app, "[role=treeitem]").len() == 4).await);
+    let rows = || all(&app, ".fault-table tbody tr").len();
+    assert_eq!(rows(), 0, "the demo has no fault script");
+    let preset: web_sys::HtmlSelectElement = app
+        .query_selector("select[aria-label=Preset]")
+        .unwrap()
+        .expect("the preset choice")
+        .unchecked_into();
+    for (p, want) in [("restart_storm", 1), ("demo", 0), ("restart_storm", 1)] {
+        preset.set_value(p);
+        preset
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+        assert!(wait_until(|| rows() == want).await, "{p}: {} rows", rows());
+    }
 }

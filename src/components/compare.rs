@@ -14,13 +14,24 @@ use crate::components::inspector::Inspector;
 use crate::components::tree::SupervisionTree;
 use crate::driver::{animation_loop, LabHandle};
 use crate::view_model::format_time_us;
-use otp_lab_session::compare::{outcome, sandbox, Outcome, Settings};
-use otp_lab_session::experiment::Source;
-use otp_lab_session::variant::{root_of, with_chaos, with_faults};
+use otp_lab_session::compare::{
+    base as start_from, outcome, sandbox_with, Outcome, SandboxSetup, Settings, Setup,
+    MAX_SANDBOXES,
+};
+use otp_lab_session::share::ShareLink;
+use otp_lab_session::variant::root_of;
 use otp_lab_session::Experiment;
 
-/// Most sandboxes side by side.
-pub const MAX_SANDBOXES: usize = 4;
+/// What the page shell and Compare tell each other.
+#[derive(Clone, Copy)]
+pub struct CompareWire {
+    /// Set by the Lab's Fork: the instant to fork the Lab's experiment at.
+    pub fork: RwSignal<Option<u64>>,
+    /// Set by a link shared from Compare: the page to rebuild.
+    pub open: RwSignal<Option<ShareLink>>,
+    /// Compare's own share link, kept current while it has sandboxes.
+    pub link: RwSignal<Option<ShareLink>>,
+}
 
 /// Most virtual time the shared clock moves in one frame (the sandboxes catch up).
 const MAX_STEP_US: u64 = 100_000;
@@ -31,12 +42,17 @@ struct Sandbox {
     handle: LabHandle,
     owner: Owner,
     settings: Settings,
+    /// Commands of its experiment that came with it (a fork's history): the ones after
+    /// are the sandbox's own.
+    prefix: usize,
 }
 
 /// What the sandboxes start from: the Lab's experiment (from time 0, its fault script
 /// replaced as chosen), or a fork of it at an instant.
 #[derive(Clone)]
 struct Base {
+    /// The Lab's experiment as it was taken (what a link holds).
+    lab: Experiment,
     exp: Experiment,
     fork_us: Option<u64>,
 }
@@ -51,24 +67,11 @@ const FAULTS: [(&str, &str); 3] = [
     ("none", "no faults"),
 ];
 
-fn with_fault_choice(exp: &Experiment, choice: &str) -> Result<Experiment, String> {
-    let text = exp.scenario_text()?;
-    let text = match choice {
-        "chaos" => with_chaos(&text, 500, 0.5)?,
-        "none" => with_faults(&text, &[])?,
-        _ => return Ok(exp.clone()),
-    };
-    Ok(Experiment {
-        source: Source::Scenario(text),
-        seed: exp.seed,
-        actions: Vec::new(),
-    })
-}
-
 /// A sandbox, owned under `home` (the page's owner: not an effect's, which would dispose
 /// it when the effect runs again).
-fn make(home: &Owner, id: usize, base: &Base, settings: Settings) -> Result<Sandbox, String> {
-    let exp = sandbox(&base.exp, base.fork_us, &settings)?;
+fn make(home: &Owner, id: usize, base: &Base, setup: SandboxSetup) -> Result<Sandbox, String> {
+    let exp = sandbox_with(&base.exp, base.fork_us, &setup)?;
+    let prefix = exp.actions.len() - setup.actions.len();
     let owner = home.with(Owner::new);
     let handle = owner.with(|| {
         let h = LabHandle::from_experiment(exp);
@@ -80,7 +83,8 @@ fn make(home: &Owner, id: usize, base: &Base, settings: Settings) -> Result<Sand
         id,
         handle,
         owner,
-        settings,
+        settings: setup.settings,
+        prefix,
     })
 }
 
@@ -89,11 +93,7 @@ const STRATEGY_OPTIONS: &str =
     "<option>one_for_one</option><option>one_for_all</option><option>rest_for_one</option>";
 
 #[component]
-pub fn Compare(
-    lab: LabHandle,
-    /// Set by the Lab's Fork: the instant to fork at.
-    fork: RwSignal<Option<u64>>,
-) -> impl IntoView {
+pub fn Compare(lab: LabHandle, wire: CompareWire) -> impl IntoView {
     let home = StoredValue::new(Owner::current().unwrap_or_default());
     let boxes = RwSignal::new(Vec::<Sandbox>::new());
     let next_id = StoredValue::new(0usize);
@@ -107,12 +107,14 @@ pub fn Compare(
     let last_frame = StoredValue::new(None::<f64>);
 
     let fresh_base = move || -> Result<Base, String> {
+        let exp = lab.experiment();
         Ok(Base {
-            exp: with_fault_choice(&lab.experiment(), &faults.get_untracked())?,
+            exp: start_from(&exp, &faults.get_untracked(), false)?,
+            lab: exp,
             fork_us: None,
         })
     };
-    let add = move |settings: Settings| -> bool {
+    let add = move |setup: SandboxSetup| -> bool {
         if boxes.with_untracked(|b| b.len()) >= MAX_SANDBOXES {
             problem.set(Some(format!("At most {MAX_SANDBOXES} sandboxes.")));
             return false;
@@ -132,7 +134,7 @@ pub fn Compare(
         };
         let id = next_id.get_value();
         next_id.set_value(id + 1);
-        match home.with_value(|h| make(h, id, &b, settings)) {
+        match home.with_value(|h| make(h, id, &b, setup)) {
             Ok(sb) => {
                 sb.handle.run_to(target.get_value());
                 problem.set(None);
@@ -164,10 +166,13 @@ pub fn Compare(
         } else {
             "one_for_all"
         };
-        if add(Settings::default()) {
-            add(Settings {
-                strategy: Some(other.into()),
-                ..Settings::default()
+        if add(SandboxSetup::default()) {
+            add(SandboxSetup {
+                settings: Settings {
+                    strategy: Some(other.into()),
+                    ..Settings::default()
+                },
+                actions: Vec::new(),
             });
         }
     };
@@ -179,21 +184,99 @@ pub fn Compare(
     };
     // the Lab's Fork: every sandbox replays the Lab's history up to the instant
     Effect::new(move |_| {
-        let Some(t) = fork.get() else {
+        let Some(t) = wire.fork.get() else {
             return;
         };
-        fork.set(None);
+        wire.fork.set(None);
         clear();
         let exp = lab.experiment();
         base.set_value(Some(Base {
+            lab: exp.clone(),
             exp: exp.clone(),
             fork_us: Some(t),
         }));
         forked.set(Some(t));
+        // a fork runs under the Lab's own fault script
+        faults.set("lab".into());
         target.set_value(t);
         playing.set(false);
         pair(&exp);
     });
+    // a link shared from Compare: the same sandboxes, with their own commands, on the
+    // same clock
+    Effect::new(move |_| {
+        let Some(link) = wire.open.get() else {
+            return;
+        };
+        wire.open.set(None);
+        let Some(setup) = link.compare else {
+            return;
+        };
+        clear();
+        let fork_us = setup.fork_us;
+        faults.set(setup.faults.clone());
+        match start_from(&link.experiment, &setup.faults, fork_us.is_some()) {
+            Ok(exp) => base.set_value(Some(Base {
+                lab: link.experiment,
+                exp,
+                fork_us,
+            })),
+            Err(e) => {
+                problem.set(Some(e));
+                return;
+            }
+        }
+        forked.set(fork_us);
+        let mut failed = None;
+        for (i, sb) in setup.sandboxes.into_iter().enumerate() {
+            if !add(sb) {
+                failed = failed.or(problem
+                    .get_untracked()
+                    .map(|e| format!("Sandbox {}: {e}", i + 1)));
+            }
+        }
+        let heads = boxes.with_untracked(|b| b.iter().map(|sb| sb.handle.head_us()).max());
+        target.set_value(setup.clock_us.or(heads).unwrap_or(0));
+        playing.set(setup.clock_us.is_none());
+        for sb in boxes.get_untracked() {
+            sb.handle.run_to(target.get_value());
+        }
+        problem.set(failed);
+    });
+    // what the page holds, as a link (compared each frame, set when it changed)
+    let published = StoredValue::new(None::<Setup>);
+    let publish = move |list: &[Sandbox]| {
+        let Some(b) = base.get_value().filter(|_| !list.is_empty()) else {
+            if published.get_value().is_some() {
+                published.set_value(None);
+                wire.link.set(None);
+            }
+            return;
+        };
+        let setup = Setup {
+            faults: if b.fork_us.is_some() {
+                "lab".into()
+            } else {
+                faults.get_untracked()
+            },
+            fork_us: b.fork_us,
+            clock_us: (!playing.get_untracked()).then(|| target.get_value()),
+            sandboxes: list
+                .iter()
+                .map(|sb| SandboxSetup {
+                    settings: sb.settings.clone(),
+                    actions: sb.handle.actions_after(sb.prefix),
+                })
+                .collect(),
+        };
+        if published.with_value(|p| p.as_ref() != Some(&setup)) {
+            published.set_value(Some(setup.clone()));
+            wire.link.set(Some(ShareLink {
+                compare: Some(setup),
+                ..ShareLink::of(b.lab)
+            }));
+        }
+    };
     // one clock for all: it moves on once every sandbox has reached it
     animation_loop(move |now_ms| {
         let dt_us = last_frame
@@ -214,6 +297,7 @@ pub fn Compare(
         for sb in &list {
             sb.handle.run_to(target.get_value());
         }
+        publish(&list);
         true
     });
     let remove = move |id: usize| {
@@ -228,7 +312,11 @@ pub fn Compare(
         let Some(b) = base.get_value() else {
             return;
         };
-        match home.with_value(|h| make(h, id, &b, settings)) {
+        let setup = SandboxSetup {
+            settings,
+            actions: Vec::new(),
+        };
+        match home.with_value(|h| make(h, id, &b, setup)) {
             Ok(sb) => {
                 sb.handle.run_to(target.get_value());
                 boxes.update(|v| {
@@ -277,7 +365,7 @@ pub fn Compare(
             </div>
             <div class="actions" role="group" aria-label="Sandboxes">
                 <button type="button" on:click=move |_| {
-                    if boxes.with_untracked(|b| b.is_empty()) { start_fresh() } else { add(Settings::default()); }
+                    if boxes.with_untracked(|b| b.is_empty()) { start_fresh() } else { add(SandboxSetup::default()); }
                 }>"Add sandbox"</button>
                 <button type="button" on:click=move |_| start_fresh()>"Start again from the Lab"</button>
                 <label>"Faults "

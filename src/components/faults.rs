@@ -18,7 +18,8 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
     // reload the rows when another tree is loaded
     let preset = Memo::new(move |_| lab.status.with(|s| s.preset.clone()));
     Effect::new(move |_| {
-        preset.track();
+        // read, not only tracked: a memo never read is never computed, so never changes
+        let _ = preset.get();
         rows.set(faults_of(&lab.scenario_text()).unwrap_or_default());
     });
     let apply = move |text: Result<String, String>| {

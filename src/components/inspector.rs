@@ -19,6 +19,11 @@ use crate::view_model::inspector::{facts_html, why_html};
 use crate::view_model::nav::Tab;
 use otp_lab_lab::actions::{self, ChildCall, EXIT_REASONS, STRATEGIES};
 
+thread_local! {
+    /// Inspectors made so far (for their lists' ids).
+    static NEXT_LIST: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 #[component]
 pub fn Inspector(lab: LabHandle) -> impl IntoView {
     let facts = NodeRef::<Div>::new();
@@ -168,6 +173,12 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
         .iter()
         .map(|r| format!("<option value=\"{r}\"></option>"))
         .collect();
+    // ids of its own: Compare shows several inspectors on one page
+    let n = NEXT_LIST.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    let (reasons_id, strategies_id) = (format!("exit-reasons-{n}"), format!("strategies-{n}"));
     let strategies: String = STRATEGIES
         .iter()
         .map(|s| format!("<option value=\"{s}\"></option>"))
@@ -193,8 +204,8 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                 <div class="actions" role="group" aria-label="Process actions">
                     <button type="button" class="danger" data-act="kill">"Kill"</button>
                     <span class="action-with">
-                        <input aria-label="Exit reason" list="exit-reasons" class="small" value="normal" node_ref=reason />
-                        <datalist id="exit-reasons" inner_html=reasons></datalist>
+                        <input aria-label="Exit reason" list=reasons_id.clone() class="small" value="normal" node_ref=reason />
+                        <datalist id=reasons_id inner_html=reasons></datalist>
                         <button type="button" data-act="exit">"Exit"</button>
                         <button type="button" data-act="stop"
                             title="GenServer.stop(pid, reason): terminate/2 runs, then it exits with the reason">"Stop"</button>
@@ -214,8 +225,8 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                     <button type="button" data-act="pause">"Pause"</button>
                     <button type="button" data-act="resume">"Resume"</button>
                     <span class="action-with">
-                        <input aria-label="New strategy" list="strategies" class="small" value="one_for_all" node_ref=strategy />
-                        <datalist id="strategies" inner_html=strategies></datalist>
+                        <input aria-label="New strategy" list=strategies_id.clone() class="small" value="one_for_all" node_ref=strategy />
+                        <datalist id=strategies_id inner_html=strategies></datalist>
                         <button type="button" data-act="strategy">"Change strategy"</button>
                     </span>
                     <span class="action-with" title="Beyond OTP: the restart budget from now on">

@@ -74,6 +74,7 @@ impl LabHandle {
             lesson: None,
             progress: None,
             views: self.views.get_untracked(),
+            compare: None,
         }
     }
 
@@ -100,26 +101,46 @@ impl LabHandle {
         } else {
             ""
         };
-        let write = self.frame_state.with_value(|f| f.link_writes) + 1;
-        self.frame_state.update_value(|f| {
-            f.last_link = Some(l.clone());
-            f.link_writes = write;
-        });
+        self.frame_state
+            .update_value(|f| f.last_link = Some(l.clone()));
         let handle = *self;
-        leptos::task::spawn_local(async move {
-            let fragment = format!("#{prefix}{}", compress::fragment(&l).await);
-            let latest = handle.frame_state.with_value(|f| f.link_writes) == write;
-            if !latest || !handle.follows_url.get_untracked() {
-                return;
-            }
-            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&fragment));
-            }
+        replace_address(l, prefix, move || {
+            handle.follows_url.try_get_untracked().unwrap_or(false)
         });
+    }
+
+    /// Makes the next frame write the link into the address bar even if the experiment
+    /// has not changed (another page wrote its own there).
+    pub fn rewrite_address(&self) {
+        self.frame_state.update_value(|f| f.last_link = None);
     }
 }
 
-/// This page's address with a link's fragment (`prefix`: `embed.` or nothing).
+thread_local! {
+    /// Writes to the address bar asked for so far.
+    static WRITES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Writes `link` into the address bar, without a history entry (as a playground does),
+/// once it is compressed — unless a newer write was asked for meanwhile, or `still` no
+/// longer holds (the page that asked was left).
+pub fn replace_address(link: ShareLink, prefix: &'static str, still: impl Fn() -> bool + 'static) {
+    let write = WRITES.with(|w| {
+        w.set(w.get() + 1);
+        w.get()
+    });
+    leptos::task::spawn_local(async move {
+        let fragment = format!("#{prefix}{}", compress::fragment(&link).await);
+        if WRITES.with(|w| w.get()) != write || !still() {
+            return;
+        }
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&fragment));
+        }
+    });
+}
+
+/// The page's URL for a link (`prefix`: `"embed."` for an embed).
 pub async fn page_url(link: &ShareLink, prefix: &str) -> String {
     let base = web_sys::window()
         .and_then(|w| w.location().href().ok())

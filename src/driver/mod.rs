@@ -16,7 +16,7 @@ mod graph;
 mod rows;
 mod sequence;
 
-pub use address::page_url;
+pub use address::{page_url, replace_address};
 pub use rows::{reconcile_rows, RowCell};
 
 use std::cell::RefCell;
@@ -154,10 +154,8 @@ struct FrameState {
     tree_key: Option<(usize, u64, u64)>,
     /// Bumped by everything that changes the view without logging (scrub, fold, load).
     generation: u64,
-    /// The link last written to the address bar, and how many were asked for (a write
-    /// lands only if no newer one was asked for while it was compressed).
+    /// The link last written to the address bar.
     last_link: Option<ShareLink>,
-    link_writes: u64,
 }
 
 impl LabHandle {
@@ -268,6 +266,13 @@ impl LabHandle {
     /// The experiment so far (its source, seed and commands).
     pub fn experiment(&self) -> Experiment {
         self.session.with_value(|s| s.experiment().clone())
+    }
+
+    /// The experiment's commands after the first `n`.
+    pub fn actions_after(&self, n: usize) -> Vec<otp_lab_session::Action> {
+        self.session
+            .try_with_value(|s| s.experiment().actions.get(n..).unwrap_or_default().to_vec())
+            .unwrap_or_default()
     }
 
     /// The open tab (tracked).

@@ -609,7 +609,26 @@ await test('compare: one_for_one against one_for_all on the same storm', async (
   await page.waitForTimeout(500);
   const temp = await boxes.nth(1).locator('.sandbox-stats').textContent();
   assert(/ 0 restarts/.test(temp), `a temporary child is not restarted: ${temp}`);
+  // the page is in the address bar: a reload brings back the same sandboxes, with their
+  // settings, their own commands and the paused clock
+  const hash = await page.evaluate(() => location.hash);
+  await button('Pause all').click();
+  await page.waitForFunction((h) => location.hash !== h, hash, { timeout: 5000 });
+  const still = async () => [await summary.locator('caption').textContent(), await summary.locator('tbody tr').allInnerTexts()];
+  const [caption2, rows2] = await still();
+  await page.reload();
+  await page.locator('.sandbox').nth(1).waitFor({ timeout: 20000 });
+  await button('Play all').waitFor();
+  await page.waitForFunction((c) => document.querySelector('table.compare-summary caption')?.textContent === c, caption2, { timeout: 10000 });
+  const [, rows3] = await still();
+  assert(JSON.stringify(rows3) === JSON.stringify(rows2), `after a reload: ${rows3.join(' | ')} vs ${rows2.join(' | ')}`);
+  assert((await page.locator('.sandbox').count()) === 2, 'two sandboxes again');
+  assert((await page.getByLabel('Fault script').inputValue()) === 'none', 'the fault choice is kept');
+  assert((await boxes.nth(1).getByLabel("Children's restart type").inputValue()) === 'temporary', 'the settings are kept');
+  // back on the Lab, the address bar holds the Lab's link again
+  const compareHash = await page.evaluate(() => location.hash);
   await page.getByRole('button', { name: 'Lab', exact: true }).click();
+  await page.waitForFunction((h) => location.hash !== h, compareHash, { timeout: 5000 });
 });
 
 await test('Fork: Compare replays the Lab up to the cursor in every sandbox, with other settings from there on', async () => {

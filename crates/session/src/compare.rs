@@ -8,9 +8,21 @@
 //! console lines `Lab.change_strategy` and `Lab.change_intensity`), so that everything
 //! before the fork is the same run, replayed exactly.
 
-use crate::experiment::{Action, Experiment, Run};
-use crate::variant::{checked, with_children, with_root};
+use crate::experiment::{Action, Experiment, Run, Source};
+use crate::variant::{checked, with_chaos, with_children, with_faults, with_root};
 use otp_lab_lab::tree::NodeStatus;
+
+/// Most sandboxes side by side.
+pub const MAX_SANDBOXES: usize = 4;
+
+/// The fault scripts sandboxes can run under, from time 0: the Lab's own, a ready chaos
+/// (a random process killed every 500 ms with probability 0.5) or none. A fork keeps the
+/// Lab's.
+pub const FAULT_CHOICES: [&str; 3] = ["lab", "chaos", "none"];
+
+/// The strategies, restart types and shutdown words a sandbox's settings take.
+const STRATEGIES: [&str; 3] = ["one_for_one", "one_for_all", "rest_for_one"];
+const RESTARTS: [&str; 3] = ["permanent", "transient", "temporary"];
 
 /// A sandbox's settings for its root supervisor (`None`: as in the experiment).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22,6 +34,94 @@ pub struct Settings {
     /// these at run time, so they apply from time 0 and a fork refuses them.
     pub restart: Option<String>,
     pub shutdown: Option<String>,
+}
+
+impl Settings {
+    /// Whether every setting is one a sandbox offers (a sentence naming the first that is
+    /// not).
+    pub fn check(&self) -> Result<(), String> {
+        let one_of = |what: &str, v: &Option<String>, allowed: &[&str]| match v {
+            Some(x) if !allowed.contains(&x.as_str()) => Err(format!(
+                "{what} is one of {}, not \"{}\"",
+                allowed.join(", "),
+                x.chars().take(40).collect::<String>()
+            )),
+            _ => Ok(()),
+        };
+        one_of("a strategy", &self.strategy, &STRATEGIES)?;
+        one_of("a restart type", &self.restart, &RESTARTS)?;
+        if let Some(sd) = &self.shutdown {
+            let ok = sd == "brutal_kill"
+                || sd == "infinity"
+                || (!sd.is_empty() && sd.len() <= 9 && sd.bytes().all(|b| b.is_ascii_digit()));
+            if !ok {
+                return Err(format!(
+                    "a shutdown is brutal_kill, infinity or milliseconds, not \"{}\"",
+                    sd.chars().take(40).collect::<String>()
+                ));
+            }
+        }
+        if self.period == Some(0) {
+            return Err("a period is at least 1 second".into());
+        }
+        Ok(())
+    }
+}
+
+/// The whole Compare page, as a share link keeps it: what the sandboxes start from, each
+/// sandbox's settings and its own commands, and where the shared clock stands.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Setup {
+    /// One of [`FAULT_CHOICES`] (a fork keeps the Lab's script: `lab`).
+    pub faults: String,
+    /// The instant of the Lab's experiment the sandboxes fork at.
+    pub fork_us: Option<u64>,
+    /// The shared clock, when paused (`None`: playing, from the sandboxes' last command).
+    pub clock_us: Option<u64>,
+    pub sandboxes: Vec<SandboxSetup>,
+}
+
+/// One sandbox: its settings, and the commands typed or clicked in it (after the fork).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SandboxSetup {
+    pub settings: Settings,
+    pub actions: Vec<Action>,
+}
+
+/// What a Compare page's sandboxes start from: the Lab's experiment with its fault script
+/// replaced as chosen (from time 0, so without the Lab's commands), or, for a fork, the
+/// Lab's experiment itself.
+pub fn base(lab: &Experiment, faults: &str, fork: bool) -> Result<Experiment, String> {
+    if fork || faults == "lab" {
+        return Ok(lab.clone());
+    }
+    let text = lab.scenario_text()?;
+    let text = match faults {
+        "chaos" => with_chaos(&text, 500, 0.5)?,
+        "none" => with_faults(&text, &[])?,
+        other => return Err(format!("unknown fault choice \"{other}\"")),
+    };
+    Ok(Experiment {
+        source: Source::Scenario(text),
+        seed: lab.seed,
+        actions: Vec::new(),
+    })
+}
+
+/// A sandbox's whole experiment: [`sandbox`], then the commands made in it (none may come
+/// before the fork).
+pub fn sandbox_with(
+    base: &Experiment,
+    fork_us: Option<u64>,
+    sb: &SandboxSetup,
+) -> Result<Experiment, String> {
+    let mut exp = sandbox(base, fork_us, &sb.settings)?;
+    let last = exp.actions.last().map_or(0, |a| a.t_us);
+    if sb.actions.first().is_some_and(|a| a.t_us < last) {
+        return Err("a sandbox's commands come after the fork".into());
+    }
+    exp.actions.extend(sb.actions.iter().cloned());
+    Ok(exp)
 }
 
 /// The experiment a sandbox runs: `base` with `settings` from time 0, or (a fork at
@@ -260,5 +360,74 @@ mod tests {
         assert_eq!(sup[0].strategy.as_deref(), Some("one_for_all"));
         assert_eq!(sup[0].meter.map(|m| m.intensity), Some(10));
         assert_eq!(outcome(s.live(), 1_500_000).restarts, 1);
+    }
+
+    /// What a Compare page keeps in its link rebuilds every sandbox exactly: the same
+    /// experiment, so the same outcome at the same instant, after a reload.
+    #[test]
+    fn a_setup_in_a_link_rebuilds_the_same_sandboxes() {
+        let mut lab = Session::new(Experiment::preset("demo", 3)).unwrap();
+        assert!(lab.forward_to(700_000, u32::MAX));
+        lab.exec("Process.exit(\"demo/counter_1\", :kill)").unwrap();
+        let lab_exp = lab.experiment().clone();
+        for (faults, fork_us) in [("none", None), ("chaos", None), ("lab", Some(1_000_000))] {
+            let start = base(&lab_exp, faults, fork_us.is_some()).unwrap();
+            let settings = [
+                Settings::default(),
+                Settings {
+                    strategy: Some("rest_for_one".into()),
+                    intensity: Some(1),
+                    period: Some(10),
+                    ..Settings::default()
+                },
+            ];
+            // each sandbox runs on and gets a command of its own, as a learner's click would
+            let mut runs = Vec::new();
+            let mut sandboxes = Vec::new();
+            for s in &settings {
+                let exp = sandbox(&start, fork_us, s).unwrap();
+                let prefix = exp.actions.len();
+                let mut run = run_to(exp, 1_500_000);
+                run.exec("Process.exit(\"demo/counter_2\", :kill)").unwrap();
+                assert!(run.forward_to(3_000_000, u32::MAX));
+                sandboxes.push(SandboxSetup {
+                    settings: s.clone(),
+                    actions: run.experiment().actions[prefix..].to_vec(),
+                });
+                runs.push(run);
+            }
+            let mut link = crate::share::ShareLink::of(lab_exp.clone());
+            link.compare = Some(Setup {
+                faults: faults.into(),
+                fork_us,
+                clock_us: Some(3_000_000),
+                sandboxes,
+            });
+            let back = crate::share::decode(&crate::share::encode(&link)).unwrap();
+            let setup = back.compare.unwrap();
+            let again = base(&back.experiment, &setup.faults, setup.fork_us.is_some()).unwrap();
+            for (sb, run) in setup.sandboxes.iter().zip(&runs) {
+                let exp = sandbox_with(&again, setup.fork_us, sb).unwrap();
+                assert_eq!(&exp, run.experiment(), "{faults}");
+                let again = run_to(exp, 3_000_000);
+                assert_eq!(
+                    outcome(again.live(), 3_000_000),
+                    outcome(run.live(), 3_000_000),
+                    "{faults} {:?}",
+                    sb.settings
+                );
+            }
+        }
+        // a sandbox's own commands cannot come before the fork
+        let early = SandboxSetup {
+            settings: Settings::default(),
+            actions: vec![Action {
+                t_us: 10,
+                line: "x".into(),
+            }],
+        };
+        assert!(sandbox_with(&lab_exp, Some(1_000_000), &early)
+            .unwrap_err()
+            .contains("after the fork"));
     }
 }

@@ -8,6 +8,7 @@
 //! are capped before and after decompression, every field is checked, and errors are
 //! plain sentences for a `role="alert"` message.
 
+use crate::compare::{SandboxSetup, Settings, Setup, FAULT_CHOICES, MAX_SANDBOXES};
 use crate::experiment::{Action, Experiment, Source};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -38,6 +39,8 @@ pub struct ShareLink {
     pub progress: Option<String>,
     /// How the message views are set (the open one is `tab`).
     pub views: Views,
+    /// The Compare page's sandboxes, for links shared from it (their base is `experiment`).
+    pub compare: Option<Setup>,
 }
 
 /// The sequence view's settings, kept in a link: lanes picked and hidden (keys: tree
@@ -129,8 +132,163 @@ impl ShareLink {
             lesson: None,
             progress: None,
             views: Views::default(),
+            compare: None,
         }
     }
+}
+
+/// Commands as `[Δt, line]` pairs, each time counted from the one before.
+fn actions_to_json(actions: &[Action]) -> Value {
+    let mut last = 0u64;
+    Value::Array(
+        actions
+            .iter()
+            .map(|a| {
+                let dt = a.t_us.saturating_sub(last);
+                last = a.t_us;
+                Value::Array(vec![Value::from(dt), Value::from(a.line.as_str())])
+            })
+            .collect(),
+    )
+}
+
+/// Reads [`actions_to_json`]; `place` says where they are in messages ("this link",
+/// "this link's sandbox 2").
+fn actions_from_json(a: &Value, place: &str) -> Result<Vec<Action>, String> {
+    let list = a
+        .as_array()
+        .ok_or_else(|| format!("The commands in {place} are not a list."))?;
+    if list.len() > MAX_ACTIONS {
+        return Err(format!(
+            "There are {} commands in {place}; at most {MAX_ACTIONS} are accepted.",
+            list.len()
+        ));
+    }
+    let mut actions = Vec::with_capacity(list.len());
+    let mut t = 0u64;
+    for (i, item) in list.iter().enumerate() {
+        let bad = || format!("Command {} in {place} is damaged.", i + 1);
+        let pair = item.as_array().filter(|p| p.len() == 2).ok_or_else(bad)?;
+        let dt = pair[0].as_u64().ok_or_else(bad)?;
+        let line = pair[1].as_str().ok_or_else(bad)?;
+        if line.len() > otp_lab_lab::console::MAX_LINE {
+            return Err(bad());
+        }
+        t = t.checked_add(dt).ok_or_else(bad)?;
+        actions.push(Action {
+            t_us: t,
+            line: line.to_string(),
+        });
+    }
+    Ok(actions)
+}
+
+/// The Compare page in a link: `f` fault choice (absent: the Lab's), `k` fork instant,
+/// `t` the paused clock, `b` the sandboxes (`st` strategy, `i` intensity, `p` period,
+/// `r` restart type, `sd` shutdown, `a` commands; absent settings are the tree's).
+fn setup_to_json(c: &Setup) -> Value {
+    let mut o = Map::new();
+    if c.faults != "lab" {
+        o.insert("f".into(), Value::from(c.faults.as_str()));
+    }
+    if let Some(k) = c.fork_us {
+        o.insert("k".into(), Value::from(k));
+    }
+    if let Some(t) = c.clock_us {
+        o.insert("t".into(), Value::from(t));
+    }
+    let boxes = c
+        .sandboxes
+        .iter()
+        .map(|sb| {
+            let mut b = Map::new();
+            let s = &sb.settings;
+            for (k, v) in [("st", &s.strategy), ("r", &s.restart), ("sd", &s.shutdown)] {
+                if let Some(v) = v {
+                    b.insert(k.into(), Value::from(v.as_str()));
+                }
+            }
+            for (k, v) in [("i", s.intensity), ("p", s.period)] {
+                if let Some(v) = v {
+                    b.insert(k.into(), Value::from(v));
+                }
+            }
+            if !sb.actions.is_empty() {
+                b.insert("a".into(), actions_to_json(&sb.actions));
+            }
+            Value::Object(b)
+        })
+        .collect();
+    o.insert("b".into(), Value::Array(boxes));
+    Value::Object(o)
+}
+
+fn setup_from_json(v: &Value) -> Result<Setup, String> {
+    let bad = |what: &str| format!("This link's Compare page is damaged ({what}).");
+    let o = v.as_object().ok_or_else(|| bad("not an object"))?;
+    let faults = match o.get("f") {
+        None => "lab".to_string(),
+        Some(Value::String(f)) if FAULT_CHOICES.contains(&f.as_str()) => f.clone(),
+        Some(_) => return Err(bad("its fault script")),
+    };
+    let instant = |k: &str, what: &str| match o.get(k) {
+        None => Ok(None),
+        Some(t) => t.as_u64().map(Some).ok_or_else(|| bad(what)),
+    };
+    let fork_us = instant("k", "its fork instant")?;
+    let clock_us = instant("t", "its clock")?;
+    let list = match o.get("b") {
+        Some(Value::Array(list)) => list,
+        _ => return Err(bad("no sandboxes")),
+    };
+    if list.len() > MAX_SANDBOXES {
+        return Err(format!(
+            "This link's Compare page has {} sandboxes; at most {MAX_SANDBOXES} are accepted.",
+            list.len()
+        ));
+    }
+    let mut sandboxes = Vec::with_capacity(list.len());
+    for (i, b) in list.iter().enumerate() {
+        let n = i + 1;
+        let b = b.as_object().ok_or_else(|| bad(&format!("sandbox {n}")))?;
+        let text = |k: &str| match b.get(k) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.len() <= 64 => Ok(Some(s.clone())),
+            Some(_) => Err(bad(&format!("sandbox {n}'s settings"))),
+        };
+        let num = |k: &str| match b.get(k) {
+            None => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .and_then(|x| u32::try_from(x).ok())
+                .map(Some)
+                .ok_or_else(|| bad(&format!("sandbox {n}'s settings"))),
+        };
+        let settings = Settings {
+            strategy: text("st")?,
+            intensity: num("i")?,
+            period: num("p")?,
+            restart: text("r")?,
+            shutdown: text("sd")?,
+        };
+        settings
+            .check()
+            .map_err(|e| format!("In this link's sandbox {n}, {e}."))?;
+        if fork_us.is_some() && (settings.restart.is_some() || settings.shutdown.is_some()) {
+            return Err(bad(&format!("sandbox {n} changes restart types in a fork")));
+        }
+        let actions = match b.get("a") {
+            None => Vec::new(),
+            Some(a) => actions_from_json(a, &format!("this link's sandbox {n}"))?,
+        };
+        sandboxes.push(SandboxSetup { settings, actions });
+    }
+    Ok(Setup {
+        faults,
+        fork_us,
+        clock_us,
+        sandboxes,
+    })
 }
 
 /// The fragment (without `#`) for a link.
@@ -154,19 +312,8 @@ pub fn payload(link: &ShareLink) -> Vec<u8> {
         }
     }
     o.insert("s".into(), Value::from(link.experiment.seed.to_string()));
-    let mut last = 0u64;
-    let actions: Vec<Value> = link
-        .experiment
-        .actions
-        .iter()
-        .map(|a| {
-            let dt = a.t_us.saturating_sub(last);
-            last = a.t_us;
-            Value::Array(vec![Value::from(dt), Value::from(a.line.as_str())])
-        })
-        .collect();
-    if !actions.is_empty() {
-        o.insert("a".into(), Value::Array(actions));
+    if !link.experiment.actions.is_empty() {
+        o.insert("a".into(), actions_to_json(&link.experiment.actions));
     }
     if let Some(c) = link.cursor_us {
         o.insert("c".into(), Value::from(c));
@@ -185,6 +332,9 @@ pub fn payload(link: &ShareLink) -> Vec<u8> {
     }
     if !link.views.is_default() {
         o.insert("vw".into(), link.views.to_json());
+    }
+    if let Some(c) = &link.compare {
+        o.insert("cmp".into(), setup_to_json(c));
     }
     Value::Object(o).to_string().into_bytes()
 }
@@ -297,31 +447,10 @@ fn decode_v1(body: &str) -> Result<ShareLink, String> {
         None => 0,
         _ => return Err("This link's seed is not a whole number.".into()),
     };
-    let mut actions = Vec::new();
-    if let Some(a) = o.get("a") {
-        let list = a.as_array().ok_or("This link's commands are not a list.")?;
-        if list.len() > MAX_ACTIONS {
-            return Err(format!(
-                "This link holds {} commands; at most {MAX_ACTIONS} are accepted.",
-                list.len()
-            ));
-        }
-        let mut t = 0u64;
-        for (i, item) in list.iter().enumerate() {
-            let bad = || format!("Command {} in this link is damaged.", i + 1);
-            let pair = item.as_array().filter(|p| p.len() == 2).ok_or_else(bad)?;
-            let dt = pair[0].as_u64().ok_or_else(bad)?;
-            let line = pair[1].as_str().ok_or_else(bad)?;
-            if line.len() > otp_lab_lab::console::MAX_LINE {
-                return Err(bad());
-            }
-            t = t.checked_add(dt).ok_or_else(bad)?;
-            actions.push(Action {
-                t_us: t,
-                line: line.to_string(),
-            });
-        }
-    }
+    let actions = match o.get("a") {
+        None => Vec::new(),
+        Some(a) => actions_from_json(a, "this link")?,
+    };
     let text_field = |k: &str, max: usize| -> Result<Option<String>, String> {
         match o.get(k) {
             None | Some(Value::Null) => Ok(None),
@@ -346,6 +475,10 @@ fn decode_v1(body: &str) -> Result<ShareLink, String> {
         views: match o.get("vw") {
             None | Some(Value::Null) => Views::default(),
             Some(v) => Views::from_json(v)?,
+        },
+        compare: match o.get("cmp") {
+            None | Some(Value::Null) => None,
+            Some(c) => Some(setup_from_json(c)?),
         },
     })
 }
@@ -391,6 +524,27 @@ mod tests {
                 fold: true,
                 message: Some(42),
             },
+            compare: Some(Setup {
+                faults: "chaos".into(),
+                fork_us: None,
+                clock_us: Some(3_000_000),
+                sandboxes: vec![
+                    SandboxSetup::default(),
+                    SandboxSetup {
+                        settings: Settings {
+                            strategy: Some("one_for_all".into()),
+                            intensity: Some(0),
+                            period: Some(30),
+                            restart: Some("temporary".into()),
+                            shutdown: Some("brutal_kill".into()),
+                        },
+                        actions: vec![Action {
+                            t_us: 1_500_000,
+                            line: "Process.exit(\"demo/printer\", :kill)".into(),
+                        }],
+                    },
+                ],
+            }),
         }
     }
 
@@ -439,6 +593,31 @@ mod tests {
         assert_eq!(l.experiment.actions.len(), 1);
         assert_eq!(l.experiment.actions[0].t_us, 1_000_000);
         assert_eq!(l.selected.as_deref(), Some("demo/printer"));
+    }
+
+    /// A link shared from the Compare page (written when it was added to version 1).
+    #[test]
+    fn compare_links_still_open() {
+        let golden = "v1.jc7BCsIwDAbgV5H_pFDUFkTIU3jfRpm1Qlm3SFtBKH13w3bzZE6BJF_-ihHUdfq8lsItsfM5H_0nlH2Ph5_55Pi9FJ-s7qF2NIUYDxgGBTe_QBV3AWpTdZPM5Q_J_EgBpOUkFxB48fbJyY4xoslsApktXVOQh6sEWZb2ivYF";
+        let l = decode(golden).expect("the Compare golden link opens");
+        let c = l.compare.expect("it holds the Compare page");
+        assert_eq!(
+            (c.faults.as_str(), c.fork_us, c.clock_us),
+            ("lab", Some(2_000_000), None)
+        );
+        assert_eq!(c.sandboxes.len(), 2);
+        assert_eq!(
+            c.sandboxes[1].settings.strategy.as_deref(),
+            Some("one_for_all")
+        );
+        assert_eq!(c.sandboxes[1].settings.intensity, Some(10));
+        assert_eq!(
+            c.sandboxes[1].actions,
+            [Action {
+                t_us: 2_500_000,
+                line: "Process.exit(\"demo/counter_2\", :kill)".into()
+            }]
+        );
     }
 
     #[test]
@@ -490,12 +669,88 @@ mod tests {
                 r#"{"x":{"tree":{"id":"r","children":[{"id":"a","kind":"blob"}]}}}"#,
                 "not valid",
             ),
+            (r#"{"p":"demo","cmp":[]}"#, "Compare page is damaged"),
+            (r#"{"p":"demo","cmp":{}}"#, "no sandboxes"),
+            (r#"{"p":"demo","cmp":{"f":"fire","b":[]}}"#, "fault script"),
+            (r#"{"p":"demo","cmp":{"k":-5,"b":[]}}"#, "fork instant"),
+            (r#"{"p":"demo","cmp":{"b":[{},{},{},{},{}]}}"#, "at most 4"),
+            (
+                r#"{"p":"demo","cmp":{"b":[{},{"st":"one_for_none"}]}}"#,
+                "sandbox 2, a strategy is one of",
+            ),
+            (r#"{"p":"demo","cmp":{"b":[{"i":4294967296}]}}"#, "settings"),
+            (r#"{"p":"demo","cmp":{"b":[{"p":0}]}}"#, "at least 1 second"),
+            (r#"{"p":"demo","cmp":{"b":[{"sd":"-1"}]}}"#, "a shutdown is"),
+            (
+                r#"{"p":"demo","cmp":{"k":5,"b":[{"r":"temporary"}]}}"#,
+                "in a fork",
+            ),
+            (
+                r#"{"p":"demo","cmp":{"b":[{"a":[[1,"x"],["y"]]}]}}"#,
+                "Command 2 in this link's sandbox 1",
+            ),
         ] {
             let e = decode(&pack(json)).unwrap_err();
             assert!(e.contains(want), "{json}: {e}");
         }
         let huge = "a".repeat(MAX_FRAGMENT + 1);
         assert!(decode(&huge).unwrap_err().contains("too long"));
+    }
+
+    fn arb_settings() -> impl Strategy<Value = Settings> {
+        (
+            proptest::option::of(prop_oneof![Just("one_for_all"), Just("rest_for_one")]),
+            proptest::option::of(0u32..1000),
+            proptest::option::of(1u32..1000),
+            proptest::option::of(prop_oneof![Just("transient"), Just("temporary")]),
+            proptest::option::of(prop_oneof![
+                Just("brutal_kill"),
+                Just("infinity"),
+                Just("250")
+            ]),
+        )
+            .prop_map(|(st, i, p, r, sd)| Settings {
+                strategy: st.map(str::to_string),
+                intensity: i,
+                period: p,
+                restart: r.map(str::to_string),
+                shutdown: sd.map(str::to_string),
+            })
+    }
+
+    fn arb_setup() -> impl Strategy<Value = Setup> {
+        (
+            prop_oneof![Just("lab"), Just("chaos"), Just("none")],
+            proptest::option::of(0u64..100_000_000),
+            proptest::collection::vec(
+                (
+                    arb_settings(),
+                    proptest::collection::vec((0u64..10_000_000, "[ -~]{0,40}"), 0..4),
+                ),
+                0..=MAX_SANDBOXES,
+            ),
+        )
+            .prop_map(|(f, clock, boxes)| Setup {
+                faults: f.to_string(),
+                fork_us: None,
+                clock_us: clock,
+                sandboxes: boxes
+                    .into_iter()
+                    .map(|(settings, acts)| {
+                        let mut t = 0;
+                        SandboxSetup {
+                            settings,
+                            actions: acts
+                                .into_iter()
+                                .map(|(dt, line)| {
+                                    t += dt;
+                                    Action { t_us: t, line }
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect(),
+            })
     }
 
     fn arb_link() -> impl Strategy<Value = ShareLink> {
@@ -516,9 +771,10 @@ mod tests {
                 any::<bool>(),
                 proptest::option::of(any::<u64>()),
             ),
+            proptest::option::of(arb_setup()),
         )
             .prop_map(
-                |(p, seed, acts, cursor, sel, tab, (picked, hidden, fold, message))| {
+                |(p, seed, acts, cursor, sel, tab, (picked, hidden, fold, message), compare)| {
                     let mut t = 0;
                     let actions = acts
                         .into_iter()
@@ -544,6 +800,7 @@ mod tests {
                             fold,
                             message,
                         },
+                        compare,
                     }
                 },
             )
