@@ -60,6 +60,9 @@ step "browser soak (tests/e2e/soak.mjs: a virtual hour of chaos on 1,000 workers
 soak_link="$("${CARGO_TARGET_DIR:-target}/release/otp-lab" soak --link)"
 (cd tests/e2e && BASE_URL="http://127.0.0.1:$port/otp-lab/sub/" SOAK_LINK="$soak_link" node soak.mjs | grep '^# soak')
 
+step "layout (tests/e2e/layout.mjs: desktop and phone, both themes, Lab, Lessons and Compare)"
+BASE_URL="http://127.0.0.1:$port/otp-lab/sub/" node tests/e2e/layout.mjs | grep -v '^ok'
+
 step "end-to-end test (tests/e2e/smoke.mjs)"
 # Its last line, "N passed, M failed", closes the run.
 BASE_URL="http://127.0.0.1:$port/otp-lab/sub/" node tests/e2e/smoke.mjs

@@ -7,9 +7,7 @@ use leptos::prelude::*;
 use crate::components::compare::CompareWire;
 use crate::components::console::Console;
 use crate::components::controls::{restore_theme, Controls};
-use crate::components::dashboard::Dashboard;
 use crate::components::event_log::EventLog;
-use crate::components::faults::FaultEditor;
 use crate::components::graph::GraphView;
 use crate::components::inspector::Inspector;
 use crate::components::sequence::SequenceView;
@@ -73,6 +71,16 @@ pub fn App() -> impl IntoView {
         move || shown(Page::Compare),
         LazyPage::Compare(Box::new(lab), wire),
     );
+    // the Analytics and Faults tabs are fetched when first opened
+    let tab_shown = move |t: Tab| lab.tab() == t && shown(Page::Lab);
+    let analytics_el = mount_while(
+        move || tab_shown(Tab::Analytics),
+        LazyPage::Analytics(Box::new(lab)),
+    );
+    let faults_el = mount_while(
+        move || tab_shown(Tab::Faults),
+        LazyPage::Faults(Box::new(lab)),
+    );
     // a tab opened by a click or a key (the analytics drawn at once, also while paused)
     let open_tab = move |t: Tab| {
         lab.set_tab(t);
@@ -97,6 +105,26 @@ pub fn App() -> impl IntoView {
             });
         }
     });
+    // how the Lab's height is shared between the tree and the views (until the splitter
+    // is moved, the message views get more), and focus mode
+    let moved_share = RwSignal::new(None::<f64>);
+    let top_share = move || {
+        moved_share.get().unwrap_or(match lab.tab() {
+            Tab::Sequence | Tab::Graph => 0.4,
+            _ => 0.55,
+        })
+    };
+    let focus_views = RwSignal::new(false);
+    let lab_el = NodeRef::<leptos::html::Main>::new();
+    let dragging = StoredValue::new(false);
+    let drag_to = move |y: f64| {
+        if let Some(el) = lab_el.get_untracked() {
+            let r = el.get_bounding_client_rect();
+            if r.height() > 0.0 {
+                moved_share.set(Some(((y - r.top()) / r.height()).clamp(0.15, 0.85)));
+            }
+        }
+    };
     let summary = move || {
         lab.status
             .with(|s| preset(&s.preset).map(|p| p.summary).unwrap_or(""))
@@ -146,7 +174,12 @@ pub fn App() -> impl IntoView {
             <p class="notice" role="alert">{move || lab.error.get()}</p>
             <main class="lessons-page" hidden=move || !shown(Page::Lessons) node_ref=lessons_el></main>
             <main class="compare-page" hidden=move || !shown(Page::Compare) node_ref=compare_el></main>
-            <main class="lab" hidden=move || !shown(Page::Lab)>
+            <main class="lab" hidden=move || !shown(Page::Lab) node_ref=lab_el
+                class:focus-views=move || focus_views.get()
+                style=move || {
+                    let t = top_share();
+                    format!("--top: {t:.3}fr; --bottom: {:.3}fr", 1.0 - t)
+                }>
                 <section class="panel tree-panel" aria-labelledby="tree-title">
                     <div class="panel-head">
                         <h2 id="tree-title">"Supervision tree"</h2>
@@ -162,6 +195,30 @@ pub fn App() -> impl IntoView {
                     </ul>
                 </section>
                 <Inspector lab=lab />
+                <div class="splitter" role="separator" tabindex="0" aria-orientation="horizontal"
+                    aria-label="Resize the tree and the views" aria-valuemin="15" aria-valuemax="85"
+                    aria-valuenow=move || (top_share() * 100.0).round().to_string()
+                    on:pointerdown=move |ev: web_sys::PointerEvent| {
+                        dragging.set_value(true);
+                        if let Some(t) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
+                            let _ = t.set_pointer_capture(ev.pointer_id());
+                        }
+                    }
+                    on:pointermove=move |ev: web_sys::PointerEvent| {
+                        if dragging.get_value() {
+                            drag_to(ev.client_y() as f64);
+                        }
+                    }
+                    on:pointerup=move |_| dragging.set_value(false)
+                    on:keydown=move |ev: web_sys::KeyboardEvent| {
+                        let step = match ev.key().as_str() {
+                            "ArrowUp" => -0.05,
+                            "ArrowDown" => 0.05,
+                            _ => return,
+                        };
+                        ev.prevent_default();
+                        moved_share.set(Some((top_share() + step).clamp(0.15, 0.85)));
+                    }></div>
                 <section class="panel bottom-panel">
                     <div class="tabs" role="tablist" aria-label="Views" on:keydown=move |ev: web_sys::KeyboardEvent| {
                         if let Some(t) = lab.tab().after_key(&ev.key()) {
@@ -181,6 +238,11 @@ pub fn App() -> impl IntoView {
                                 on:click=move |_| open_tab(t)
                             >{t.label()}</button>
                         }).collect_view()}
+                        <button type="button" class="focus-toggle" aria-pressed=move || if focus_views.get() { "true" } else { "false" }
+                            title="Give the views the whole page (the tree and the inspector are hidden)"
+                            on:click=move |_| focus_views.update(|f| *f = !*f)>
+                            {move || if focus_views.get() { "Show the tree" } else { "Expand the views" }}
+                        </button>
                     </div>
                     <div role="tabpanel" id="tabpanel-log" aria-labelledby="tab-log" hidden=move || lab.tab() != Tab::Log>
                         <EventLog lab=lab visible=Signal::derive(move || lab.tab() == Tab::Log && shown(Page::Lab)) />
@@ -194,11 +256,9 @@ pub fn App() -> impl IntoView {
                     <div role="tabpanel" id="tabpanel-console" aria-labelledby="tab-console" hidden=move || lab.tab() != Tab::Console>
                         <Console lab=lab />
                     </div>
-                    <div role="tabpanel" id="tabpanel-analytics" aria-labelledby="tab-analytics" hidden=move || lab.tab() != Tab::Analytics>
-                        <Dashboard lab=lab />
+                    <div role="tabpanel" id="tabpanel-analytics" aria-labelledby="tab-analytics" hidden=move || lab.tab() != Tab::Analytics node_ref=analytics_el>
                     </div>
-                    <div role="tabpanel" id="tabpanel-faults" aria-labelledby="tab-faults" hidden=move || lab.tab() != Tab::Faults>
-                        <FaultEditor lab=lab />
+                    <div role="tabpanel" id="tabpanel-faults" aria-labelledby="tab-faults" hidden=move || lab.tab() != Tab::Faults node_ref=faults_el>
                     </div>
                 </section>
             </main>
@@ -259,10 +319,8 @@ fn link_in_location() -> Option<otp_lab_session::share::ShareLink> {
 }
 
 /// A note in place of a page that could not be loaded.
-fn parent_note(el: &NodeRef<leptos::html::Main>, text: &str) {
-    if let Some(el) = el.get_untracked() {
-        el.set_text_content(Some(text));
-    }
+fn parent_note(parent: &web_sys::HtmlElement, text: &str) {
+    parent.set_text_content(Some(text));
 }
 
 /// A page whose code is fetched the first time it is shown ([`crate::lazy`]).
@@ -272,17 +330,22 @@ enum LazyPage {
     Lessons(Box<Option<otp_lab_session::share::ShareLink>>),
     /// Kept when left: its sandboxes go on.
     Compare(Box<LabHandle>, CompareWire),
+    /// The Lab's tabs, kept once opened.
+    Analytics(Box<LabHandle>),
+    Faults(Box<LabHandle>),
 }
 
 /// Mounts `page` into the returned element while `shown` holds.
-fn mount_while(
-    shown: impl Fn() -> bool + Copy + 'static,
-    page: LazyPage,
-) -> NodeRef<leptos::html::Main> {
-    let el = NodeRef::<leptos::html::Main>::new();
+fn mount_while<E>(shown: impl Fn() -> bool + Copy + 'static, page: LazyPage) -> NodeRef<E>
+where
+    E: leptos::html::ElementType,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
+    NodeRef<E>: Copy,
+{
+    let el = NodeRef::<E>::new();
     let handle = StoredValue::new_local(None::<Box<dyn std::any::Any>>);
     let loading = StoredValue::new(false);
-    let keep = matches!(page, LazyPage::Compare(..));
+    let keep = !matches!(page, LazyPage::Lessons(..));
     Effect::new(move |_| {
         let want = shown();
         let Some(parent) = el.get() else {
@@ -300,17 +363,25 @@ fn mount_while(
         loading.set_value(true);
         let page = page.clone();
         leptos::task::spawn_local(async move {
-            let parent: web_sys::HtmlElement =
-                wasm_bindgen::JsCast::unchecked_into((*parent).clone());
+            let parent: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(parent);
             // a note left by a load that failed
             parent.set_text_content(None);
             let (name, mounted) = match page {
-                LazyPage::Lessons(shared) => {
-                    ("Lessons", crate::lazy::mount_lessons(parent, *shared).await)
-                }
+                LazyPage::Lessons(shared) => (
+                    "Lessons",
+                    crate::lazy::mount_lessons(parent.clone(), *shared).await,
+                ),
                 LazyPage::Compare(lab, wire) => (
                     "Compare",
-                    crate::lazy::mount_compare(parent, *lab, wire).await,
+                    crate::lazy::mount_compare(parent.clone(), *lab, wire).await,
+                ),
+                LazyPage::Analytics(lab) => (
+                    "Analytics",
+                    crate::lazy::mount_analytics(parent.clone(), *lab).await,
+                ),
+                LazyPage::Faults(lab) => (
+                    "Faults",
+                    crate::lazy::mount_faults(parent.clone(), *lab).await,
                 ),
             };
             loading.set_value(false);
@@ -319,8 +390,8 @@ fn mount_while(
                 Ok(_) => {}
                 // the next visit tries again
                 Err(_) => parent_note(
-                    &el,
-                    &format!("The {name} page could not be loaded (is the network down?). Open it again to retry."),
+                    &parent,
+                    &format!("The {name} view could not be loaded (is the network down?). Open it again to retry."),
                 ),
             }
         });

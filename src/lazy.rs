@@ -58,6 +58,22 @@ lazy! {
 }
 
 lazy! {
+    /// Mounts the Lab's Analytics tab (the dashboard) into `parent`.
+    analytics: fn mount_analytics(parent: web_sys::HtmlElement, lab: LabHandle) -> Box<dyn Any> {
+        use crate::components::dashboard::{Dashboard, DashboardProps};
+        Box::new(leptos::mount::mount_to(parent, move || Dashboard(DashboardProps { lab })))
+    }
+}
+
+lazy! {
+    /// Mounts the Lab's Faults tab (the fault-script editor) into `parent`.
+    faults: fn mount_faults(parent: web_sys::HtmlElement, lab: LabHandle) -> Box<dyn Any> {
+        use crate::components::faults::{FaultEditor, FaultEditorProps};
+        Box::new(leptos::mount::mount_to(parent, move || FaultEditor(FaultEditorProps { lab })))
+    }
+}
+
+lazy! {
     /// Answers one `window.otpLab` call ([`crate::driver::answers::answer`]).
     api: fn api_answer(id: u32, lab: LabHandle, name: String, args: String) -> Result<String, String> {
         crate::driver::answers::answer(id, lab, &name, &args)

@@ -235,7 +235,14 @@ async fn window_otp_lab_answers_every_call() {
 async fn the_fault_editor_follows_the_preset() {
     let app = mount_app();
     assert!(wait_until(|| all(&app, "[role=treeitem]").len() == 4).await);
-    let rows = || all(&app, ".fault-table tbody tr").len();
+    // the editor is mounted when its tab is first opened
+    let tab = app
+        .query_selector("#tab-faults")
+        .unwrap()
+        .expect("the Faults tab");
+    click(&tab);
+    assert!(wait_until(|| !all(&app, ".fault-table").is_empty()).await);
+    let rows = || all(&app, ".fault-table tbody tr:not(.fault-mistakes)").len();
     assert_eq!(rows(), 0, "the demo has no fault script");
     let preset: web_sys::HtmlSelectElement = app
         .query_selector("select[aria-label=Preset]")

@@ -380,6 +380,7 @@ pub fn Compare(lab: LabHandle, wire: CompareWire) -> impl IntoView {
                 <button type="button" on:click=move |_| advance(10_000_000)>"+10 s"</button>
             </div>
             <p class="error" role="alert">{move || problem.get()}</p>
+            <div class="table-scroll">
             <table class="compare-summary" hidden=move || boxes.with(|b| b.is_empty())>
                 <caption>{move || format!("Every sandbox at {}", format_time_us(summary.with(|s| s.0)))}</caption>
                 <thead><tr>
@@ -399,6 +400,7 @@ pub fn Compare(lab: LabHandle, wire: CompareWire) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
             <div class="sandboxes">
                 // drawn again when a sandbox is added, removed or restarted (a keyed list
                 // cost the download 2 kB more)

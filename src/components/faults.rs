@@ -1,28 +1,81 @@
 //! The fault-script editor and chaos mode: faults at a time, every n ms, with a
 //! probability — kill, exit or crash a target (a path, or `sup/*` for a random child).
-//! Applying restarts the lab with the new script, same seed: the run is reproducible.
+//! Each field is checked as it is typed, with a sentence next to it; nothing is applied
+//! while a row has a mistake. Applying restarts the lab with the new script, same seed:
+//! the run is reproducible. Stop ends the recurring faults at the current instant, keeping
+//! the run up to there.
 
 use leptos::prelude::*;
 
 use crate::driver::LabHandle;
 use otp_lab_session::experiment::Source;
-use otp_lab_session::variant::{checked, faults_of, with_chaos, with_faults, FaultRow};
+use otp_lab_session::faults::{
+    faults_of, recurring, stopped_at, tree_paths, with_chaos, with_faults, FaultDraft, FaultRow,
+    FieldError,
+};
+use otp_lab_session::variant::checked;
 use otp_lab_session::Experiment;
+
+/// The rows of the script on screen, as drafts.
+fn drafts_of(lab: &LabHandle) -> Vec<FaultDraft> {
+    faults_of(&lab.scenario_text())
+        .unwrap_or_default()
+        .iter()
+        .map(FaultDraft::of)
+        .collect()
+}
+
+/// The paths a target may name: the scenario's tree and whatever runs now (children
+/// started at run time), with whether each is a supervisor.
+fn known_paths(lab: &LabHandle) -> Vec<(String, bool)> {
+    let mut known = tree_paths(&lab.scenario_text()).unwrap_or_default();
+    lab.tree.with_untracked(|cells| {
+        for c in cells {
+            if !known.iter().any(|(p, _)| *p == c.path) {
+                known.push((c.path.clone(), c.row.with_untracked(|r| r.is_supervisor)));
+            }
+        }
+    });
+    known
+}
 
 #[component]
 pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
-    let rows = RwSignal::new(faults_of(&lab.scenario_text()).unwrap_or_default());
+    let rows = RwSignal::new(drafts_of(&lab));
+    // each row's mistakes, by field
+    let errors = RwSignal::new(Vec::<Vec<FieldError>>::new());
     let problem = RwSignal::new(None::<String>);
     let chaos_every = RwSignal::new("300".to_string());
     let chaos_p = RwSignal::new("0.5".to_string());
-    // reload the rows when another tree is loaded
+    // rows shown are the script that runs: another tree brings its own
     let preset = Memo::new(move |_| lab.status.with(|s| s.preset.clone()));
     Effect::new(move |_| {
         // read, not only tracked: a memo never read is never computed, so never changes
         let _ = preset.get();
-        rows.set(faults_of(&lab.scenario_text()).unwrap_or_default());
+        rows.set(drafts_of(&lab));
+        errors.set(Vec::new());
+        problem.set(None);
     });
-    let apply = move |text: Result<String, String>| {
+    let check_all = move || -> Option<Vec<FaultRow>> {
+        let known = known_paths(&lab);
+        let checked: Vec<_> = rows.with_untracked(|r| r.iter().map(|d| d.check(&known)).collect());
+        errors.set(
+            checked
+                .iter()
+                .map(|c| c.as_ref().err().cloned().unwrap_or_default())
+                .collect(),
+        );
+        checked.into_iter().collect::<Result<Vec<_>, _>>().ok()
+    };
+    // a change to a row is checked at once
+    let edited = move || {
+        check_all();
+    };
+    let running = move || {
+        lab.status.track();
+        faults_of(&lab.scenario_text()).unwrap_or_default()
+    };
+    let start = move |text: Result<String, String>, actions: Vec<otp_lab_session::Action>| {
         let checked = text
             .and_then(|t| checked(t).map_err(|e| format!("The fault script is not valid: {e}")));
         let text = match checked {
@@ -37,9 +90,24 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
         lab.load_experiment(Experiment {
             source: Source::Scenario(text),
             seed,
-            actions: Vec::new(),
+            actions,
         });
-        rows.set(faults_of(&lab.scenario_text()).unwrap_or_default());
+        rows.set(drafts_of(&lab));
+        errors.set(Vec::new());
+    };
+    let apply = move || match check_all() {
+        Some(list) => start(with_faults(&lab.scenario_text(), &list), Vec::new()),
+        None => problem.set(Some(
+            "Nothing was applied: a row has a mistake (see the message under it).".into(),
+        )),
+    };
+    // the recurring faults end now; the run up to now is the same, replayed
+    let stop = move || {
+        let head_us = lab.head_us();
+        let list = stopped_at(&running(), head_us / 1000);
+        let actions = lab.experiment().actions;
+        start(with_faults(&lab.scenario_text(), &list), actions);
+        lab.run_to(head_us);
     };
     let root = move || {
         lab.tree
@@ -49,15 +117,17 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
     let add = move |_| {
         let target = format!("{}/*", root());
         rows.update(|r| {
-            r.push(FaultRow {
+            r.push(FaultDraft {
                 every: false,
-                ms: 1000,
-                probability: 1.0,
+                ms: "1000".into(),
+                probability: "1".into(),
                 op: "kill".into(),
                 target,
                 reason: String::new(),
+                until: None,
             })
-        })
+        });
+        edited();
     };
     let indexed = move || rows.get().into_iter().enumerate().collect::<Vec<_>>();
     view! {
@@ -73,16 +143,16 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
                 <tbody>
                     <For
                         each=indexed
-                        key=|(i, r)| format!("{i} {} {} {} {} {} {}", r.every, r.ms, r.probability, r.op, r.target, r.reason)
+                        key=|(i, r)| format!("{i} {} {} {} {} {} {} {:?}", r.every, r.ms, r.probability, r.op, r.target, r.reason, r.until)
                         let:item
                     >
-                        <FaultRowView i=item.0 r=item.1 rows=rows />
+                        <FaultRowView i=item.0 r=item.1 rows=rows errors=errors edited=edited />
                     </For>
                 </tbody>
             </table>
             <div class="actions">
                 <button type="button" on:click=add>"Add fault"</button>
-                <button type="button" class="primary" on:click=move |_| apply(with_faults(&lab.scenario_text(), &rows.get_untracked()))>
+                <button type="button" class="primary" on:click=move |_| apply()>
                     "Apply and restart"
                 </button>
             </div>
@@ -97,10 +167,13 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
                     let every = chaos_every.get_untracked().trim().parse::<u64>();
                     let p = chaos_p.get_untracked().trim().parse::<f64>();
                     match (every, p) {
-                        (Ok(e), Ok(p)) if e > 0 && (0.0..=1.0).contains(&p) => apply(with_chaos(&lab.scenario_text(), e, p)),
+                        (Ok(e), Ok(p)) if e > 0 && (0.0..=1.0).contains(&p) => start(with_chaos(&lab.scenario_text(), e, p), Vec::new()),
                         _ => problem.set(Some("Chaos needs an interval in ms (> 0) and a probability between 0 and 1.".into())),
                     }
                 }>"Start chaos"</button>
+                <button type="button" hidden=move || !recurring(&running())
+                    title="The recurring faults (chaos among them) end at this instant; the run up to now stays as it was"
+                    on:click=move |_| stop()>"Stop chaos"</button>
             </div>
             <p class="error" role="alert">{move || problem.get()}</p>
         </div>
@@ -108,18 +181,48 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
 }
 
 #[component]
-fn FaultRowView(i: usize, r: FaultRow, rows: RwSignal<Vec<FaultRow>>) -> impl IntoView {
-    let edit = move |f: Box<dyn Fn(&mut FaultRow)>| {
+fn FaultRowView(
+    i: usize,
+    r: FaultDraft,
+    rows: RwSignal<Vec<FaultDraft>>,
+    errors: RwSignal<Vec<Vec<FieldError>>>,
+    edited: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let edit = move |f: Box<dyn Fn(&mut FaultDraft)>| {
         rows.update(|all| {
             if let Some(row) = all.get_mut(i) {
                 f(row)
             }
+        });
+        edited();
+    };
+    // this row's mistake in `field`, if any
+    let mistake = move |field: &'static str| {
+        errors.with(|e| {
+            e.get(i)
+                .and_then(|row| row.iter().find(|(f, _)| *f == field))
+                .map(|(_, m)| m.clone())
         })
     };
+    let invalid = move |field: &'static str| mistake(field).is_some().then_some("true");
+    let messages = move || {
+        errors.with(|e| {
+            e.get(i)
+                .map(|row| {
+                    row.iter()
+                        .map(|(_, m)| m.clone())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default()
+        })
+    };
+    let message_id = format!("fault-{i}-mistakes");
     let is_every = r.every;
     let op = r.op.clone();
+    let until = r.until.map(|u| format!("stopped at {u} ms"));
     view! {
-        <tr>
+        <tr class:invalid=move || errors.with(|e| e.get(i).is_some_and(|r| !r.is_empty()))>
             <td>
                 <select aria-label="When" on:change=move |ev| {
                     let v = event_target_value(&ev) == "every";
@@ -130,21 +233,24 @@ fn FaultRowView(i: usize, r: FaultRow, rows: RwSignal<Vec<FaultRow>>) -> impl In
                 </select>
             </td>
             <td>
-                <input class="small num" aria-label="Milliseconds" value=r.ms.to_string()
+                <input class="small num" aria-label="Milliseconds" value=r.ms.clone()
+                    aria-invalid=move || invalid("ms") aria-describedby=message_id.clone()
+                    title=until
                     on:change=move |ev| {
-                        let v = event_target_value(&ev).trim().parse().unwrap_or(0);
-                        edit(Box::new(move |r| r.ms = v))
+                        let v = event_target_value(&ev);
+                        edit(Box::new(move |r| r.ms = v.clone()))
                     } />
             </td>
             <td>
-                <input class="small num" aria-label="Probability" value=r.probability.to_string()
+                <input class="small num" aria-label="Probability" value=r.probability.clone()
+                    aria-invalid=move || invalid("probability") aria-describedby=message_id.clone()
                     on:change=move |ev| {
-                        let v: f64 = event_target_value(&ev).trim().parse().unwrap_or(1.0);
-                        edit(Box::new(move |r| r.probability = v.clamp(0.0, 1.0)))
+                        let v = event_target_value(&ev);
+                        edit(Box::new(move |r| r.probability = v.clone()))
                     } />
             </td>
             <td>
-                <select aria-label="Action" on:change=move |ev| {
+                <select aria-label="Action" aria-invalid=move || invalid("op") on:change=move |ev| {
                     let v = event_target_value(&ev);
                     edit(Box::new(move |r| r.op = v.clone()))
                 }>
@@ -156,6 +262,7 @@ fn FaultRowView(i: usize, r: FaultRow, rows: RwSignal<Vec<FaultRow>>) -> impl In
             </td>
             <td>
                 <input class="small" aria-label="Target" value=r.target.clone()
+                    aria-invalid=move || invalid("target") aria-describedby=message_id.clone()
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         edit(Box::new(move |r| r.target = v.clone()))
@@ -170,8 +277,14 @@ fn FaultRowView(i: usize, r: FaultRow, rows: RwSignal<Vec<FaultRow>>) -> impl In
             </td>
             <td>
                 <button type="button" aria-label=format!("Remove fault {}", i + 1)
-                    on:click=move |_| rows.update(|all| { if i < all.len() { all.remove(i); } })>"✕"</button>
+                    on:click=move |_| {
+                        rows.update(|all| { if i < all.len() { all.remove(i); } });
+                        edited();
+                    }>"✕"</button>
             </td>
+        </tr>
+        <tr class="fault-mistakes" hidden=move || messages().is_empty()>
+            <td colspan="7" id=message_id.clone() class="error" role="alert">{messages}</td>
         </tr>
     }
 }

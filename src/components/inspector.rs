@@ -198,9 +198,7 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                     None => "Select a process in the tree (click it, or focus the tree and use the arrow keys).".to_string(),
                 }}
             </p>
-            <div node_ref=why></div>
             <div class="info">
-                <div node_ref=facts></div>
                 <div class="actions" role="group" aria-label="Process actions">
                     <button type="button" class="danger" data-act="kill">"Kill"</button>
                     <span class="action-with">
@@ -245,7 +243,9 @@ pub fn Inspector(lab: LabHandle) -> impl IntoView {
                         <button type="button" data-act="delete">"Delete child"</button>
                     </span>
                 </div>
+                <div node_ref=facts></div>
             </div>
+            <div node_ref=why></div>
         </section>
     }
 }

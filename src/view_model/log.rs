@@ -38,6 +38,24 @@ pub fn format_time_us(t_us: u64) -> String {
     otp_lab_lab::sequence::time_text(t_us)
 }
 
+/// Virtual time for a clock: `12.345 s` under a minute, then in minutes, hours and days
+/// (`18 min 07.250 s`, `3 h 02 min 05 s`, `12 d 14 h 20 min`), so a run of days reads as
+/// one.
+pub fn clock_text(t_us: u64) -> String {
+    let ms = t_us / 1_000;
+    let s = ms / 1_000;
+    let (m, h, d) = (s / 60, s / 3_600, s / 86_400);
+    if m == 0 {
+        format_time_us(t_us)
+    } else if h == 0 {
+        format!("{m} min {:02}.{:03} s", s % 60, ms % 1_000)
+    } else if d == 0 {
+        format!("{h} h {:02} min {:02} s", m % 60, s % 60)
+    } else {
+        format!("{d} d {:02} h {:02} min", h % 24, m % 60)
+    }
+}
+
 /// Which lines to show.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogFilter {
@@ -200,6 +218,19 @@ pub fn window(shown: usize, scroll_top: f64, height: f64) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clock_reads_in_the_unit_its_size_needs() {
+        assert_eq!(clock_text(2_366_000), "2.366 s");
+        assert_eq!(clock_text(59_999_999), "59.999 s");
+        assert_eq!(clock_text(60_000_000), "1 min 00.000 s");
+        assert_eq!(clock_text(1_087_250_000), "18 min 07.250 s");
+        assert_eq!(
+            clock_text(3_600_000_000 * 3 + 125_000_000),
+            "3 h 02 min 05 s"
+        );
+        assert_eq!(clock_text(1_087_200_000_000), "12 d 14 h 00 min");
+    }
 
     fn line(index: usize, kind: &'static str, path: &str) -> LogLine {
         LogLine {

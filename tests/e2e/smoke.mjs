@@ -684,7 +684,7 @@ await test('a 10,000-node tree draws only what is on screen', async () => {
 await test('the fault editor: a scripted kill happens at its virtual time', async () => {
   await page.getByRole('tab', { name: 'Faults' }).click();
   await button('Add fault').click();
-  const row = page.locator('.fault-table tbody tr').last();
+  const row = page.locator('.fault-table tbody tr:not(.fault-mistakes)').last();
   await row.getByLabel('Milliseconds').fill('300');
   await row.getByLabel('Milliseconds').dispatchEvent('change');
   await row.getByLabel('Target').fill('demo/counter_2');
@@ -694,6 +694,34 @@ await test('the fault editor: a scripted kill happens at its virtual time', asyn
   await page.getByRole('tab', { name: 'Event log' }).click();
   const text = await page.getByRole('log').innerText();
   assert(text.includes('0.300 s') && text.includes('injected exit'), 'the fault fired at 300 ms');
+  // mistakes are named next to their field, and nothing is applied while one remains
+  await page.getByRole('tab', { name: 'Faults' }).click();
+  const first = page.locator('.fault-table tbody tr:not(.fault-mistakes)').first();
+  const set = async (label, value) => {
+    await first.getByLabel(label).fill(value);
+    await first.getByLabel(label).dispatchEvent('change');
+  };
+  await set('Target', 'demo/nosuch');
+  await set('Milliseconds', 'abc');
+  await set('Probability', '5');
+  const mistakes = page.locator('.fault-mistakes').first();
+  await mistakes.getByText(/No process in this tree has the path "demo\/nosuch"/).waitFor({ timeout: 5000 });
+  const said = await mistakes.innerText();
+  assert(said.includes('"abc" is not a whole number') && said.includes('between 0 and 1, not 5'), `each mistake named: ${said}`);
+  assert((await first.getByLabel('Target').getAttribute('aria-invalid')) === 'true', 'the target is marked invalid');
+  await button('Apply and restart').click();
+  await page.getByText('Nothing was applied').waitFor({ timeout: 5000 });
+  await set('Target', 'demo/counter_2');
+  await set('Milliseconds', '300');
+  await set('Probability', '1');
+  await waitTree(() => document.querySelector('.fault-mistakes').hidden, null);
+  // chaos has a Stop: the recurring fault ends now, the run before is kept
+  await button('Start chaos').click();
+  await button('Stop chaos').waitFor({ timeout: 5000 });
+  await page.waitForFunction(() => Number(document.querySelector('.scrubber').max) > 1500, null, { timeout: 10000 });
+  await button('Stop chaos').click();
+  await button('Stop chaos').waitFor({ state: 'hidden', timeout: 5000 });
+  await page.locator('.fault-table input[title^="stopped at"]').first().waitFor({ timeout: 5000 });
 });
 
 await test('keyboard: a skip link to the tree, the tabs follow the arrow keys', async () => {
@@ -1044,7 +1072,7 @@ await test('a page whose code cannot be fetched says so, and opens once it can',
   await fresh.goto(BASE_URL);
   await fresh.getByRole('treeitem').nth(3).waitFor({ state: 'visible', timeout: 15000 });
   await fresh.getByRole('button', { name: 'Lessons', exact: true }).click();
-  await fresh.getByText('The Lessons page could not be loaded').waitFor({ timeout: 5000 });
+  await fresh.getByText('The Lessons view could not be loaded').waitFor({ timeout: 5000 });
   await fresh.unroute(/split_lessons-.*\.wasm$/);
   await fresh.getByRole('button', { name: 'Lab', exact: true }).click();
   await fresh.getByRole('button', { name: 'Lessons', exact: true }).click();

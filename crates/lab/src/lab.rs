@@ -61,6 +61,10 @@ fn step_command(op: &SupOp) -> Option<Command> {
     })
 }
 
+/// Longest a tree may take to start (virtual µs) before the lab goes on without waiting
+/// for it: its children's `init/1` calls, one after another.
+pub const START_TIMEOUT_US: u64 = 60_000_000;
+
 /// A running tree, its fault script and its event log.
 pub struct Lab {
     pub(crate) world: World,
@@ -96,7 +100,7 @@ impl Lab {
         Lab::from_scenario(&scn, Some(seed), |_| {}).expect("the demo preset starts")
     }
 
-    /// Starts the tree `spec` with root id `root_id`.
+    /// Starts the tree `spec` with root id `root_id` (once it has started: see [`START_TIMEOUT_US`]).
     pub fn start(root_id: &str, spec: Rc<SupSpec>, seed: u64) -> Lab {
         Lab::boot(root_id, spec, seed, &[], |_| {})
     }
@@ -176,10 +180,12 @@ impl Lab {
             shell_exits: Vec::new(),
             seq_cache: Default::default(),
         };
-        // a root that fails to start takes the shell down with it; that is fine here
-        let _ = lab.settle();
-        // the root's ack to the shell: nobody waits for it
-        external::take(&mut lab.world, shell, |m| matches!(m, Msg::Ack { .. }));
+        // the shell waits for the root's ack, as supervisor:start_link/2 does: every
+        // child's init/1 has returned (virtual time passes while they take it) before
+        // anything else is asked of the tree; a root that fails to start takes the shell
+        // down with it, which is fine here
+        let deadline = lab.world.now().saturating_add(START_TIMEOUT_US);
+        let _ = external::receive(&mut lab, shell, deadline, |m| matches!(m, Msg::Ack { .. }));
         lab
     }
 

@@ -168,3 +168,22 @@ fn step_run_until_and_run_for_drive_the_same_run() {
     };
     assert_eq!(lab_a, lab_b);
 }
+
+/// As `supervisor:start_link/2` blocks until every child's `init/1` has returned, the
+/// scenario's steps come after a slow start, not during it: here a `start_child` on a
+/// supervisor that only exists once `db` has taken 30 ms to connect.
+#[test]
+fn steps_wait_for_a_slow_start() {
+    let text = r#"{"name":"slow","tree":{"id":"app","strategy":"one_for_one","children":[
+        {"id":"db","behaviour":"counter","init_delay":30},
+        {"id":"jobs","kind":"supervisor","strategy":"simple_one_for_one","children":[
+            {"id":"job","behaviour":"counter","init_delay":5}]}]},
+        "steps":[{"op":"start_child","sup":"app/jobs","args":"mailer"}]}"#;
+    let scn = otp_lab_sim::scenario::parse(text).unwrap();
+    let lab = Lab::from_scenario(&scn, Some(1), |_| {}).expect("the steps find the tree up");
+    let paths: Vec<String> = lab.tree().iter().map(|n| n.path.clone()).collect();
+    assert!(paths.contains(&"app/jobs/mailer".to_string()), "{paths:?}");
+    assert!(lab.tree().iter().all(|n| n.status == NodeStatus::Running));
+    // the start took db's 30 ms, then the job's 5
+    assert_eq!(lab.now_us(), 35_000);
+}

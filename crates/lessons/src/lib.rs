@@ -121,8 +121,8 @@ impl Lesson {
     /// The learner's own tree with the sandbox's fault script (the capstone's editor).
     pub fn with_tree(&self, scenario: &str) -> Result<Experiment, String> {
         let base = self.experiment().scenario_text()?;
-        let faults = otp_lab_session::variant::faults_of(&base)?;
-        let text = otp_lab_session::variant::with_faults(scenario, &faults)?;
+        let faults = otp_lab_session::faults::faults_of(&base)?;
+        let text = otp_lab_session::faults::with_faults(scenario, &faults)?;
         let scn = otp_lab_sim::scenario::parse(&text).map_err(|e| e.to_string())?;
         if !matches!(&scn.body, otp_lab_sim::scenario::Body::Sup { root_id, .. } if root_id == "root")
         {

@@ -9,7 +9,8 @@
 //! before the fork is the same run, replayed exactly.
 
 use crate::experiment::{Action, Experiment, Run, Source};
-use crate::variant::{checked, with_chaos, with_children, with_faults, with_root};
+use crate::faults::{with_chaos, with_faults};
+use crate::variant::{checked, with_children, with_root};
 use otp_lab_lab::tree::NodeStatus;
 
 /// Most sandboxes side by side.

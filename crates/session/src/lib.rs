@@ -11,6 +11,7 @@ pub mod api;
 pub mod compare;
 pub mod control;
 pub mod experiment;
+pub mod faults;
 pub mod inspect;
 pub mod session;
 pub mod share;

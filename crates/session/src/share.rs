@@ -557,7 +557,7 @@ mod tests {
         assert_eq!(decode(&format!("#{f}")).unwrap(), l);
         assert_eq!(decode(&format!("embed.{f}")).unwrap(), l);
         // a typical edited scenario with a fault script and a few commands stays short
-        let text = crate::variant::with_chaos(
+        let text = crate::faults::with_chaos(
             &otp_lab_lab::presets::preset("application").unwrap().text(),
             250,
             0.5,
