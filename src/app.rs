@@ -14,6 +14,7 @@ use crate::components::sequence::SequenceView;
 use crate::components::timeline::Timeline;
 use crate::components::tree::SupervisionTree;
 use crate::driver::{page_url, replace_address, LabHandle};
+use crate::view_model::clock_text;
 use crate::view_model::nav::{Choice, Page, Tab};
 use otp_lab_lab::presets::preset;
 
@@ -125,6 +126,28 @@ pub fn App() -> impl IntoView {
             }
         }
     };
+    // a dead root: why, and that its last tree stays greyed out
+    let root_down = Memo::new(move |_| {
+        let root = lab.tree.with(|t| {
+            t.first()
+                .filter(|c| c.row.with(|r| r.status == "dead"))
+                .map(|c| c.path.clone())
+        })?;
+        let why = untrack(|| lab.why(&root));
+        let cause = why
+            .first()
+            .map(|c| {
+                format!(
+                    " at {}: {}",
+                    clock_text(c.t_us),
+                    c.text.trim_end_matches('.')
+                )
+            })
+            .unwrap_or_default();
+        Some(format!(
+            "{root} is dead{cause}. Its last tree stays, greyed out: select a process to see why it died."
+        ))
+    });
     let summary = move || {
         lab.status
             .with(|s| preset(&s.preset).map(|p| p.summary).unwrap_or(""))
@@ -185,6 +208,7 @@ pub fn App() -> impl IntoView {
                         <h2 id="tree-title">"Supervision tree"</h2>
                         <p class="hint">{summary}</p>
                     </div>
+                    <p class="root-down" role="status" hidden=move || root_down.with(Option::is_none)>{move || root_down.get()}</p>
                     <SupervisionTree lab=lab />
                     <ul class="legend plain" aria-label="Status legend">
                         <li><span class="glyph status-running">"●"</span>" running"</li>

@@ -10,7 +10,9 @@ use wasm_bindgen::JsCast;
 use leptos::prelude::*;
 
 use crate::components::console::Console;
+use crate::components::dashboard::Dashboard;
 use crate::components::event_log::EventLog;
+use crate::components::inspector::Inspector;
 use crate::components::sequence::SequenceView;
 use crate::components::tree::SupervisionTree;
 use crate::driver::LabHandle;
@@ -261,6 +263,13 @@ fn LessonView(
                     prop:value=move || shared.get().unwrap_or_default() />
                 <SupervisionTree lab=lab />
                 <Console lab=lab />
+                // what a lesson asks the learner to look at is on its page: the inspector
+                // (click a process), and the analytics
+                <Inspector lab=lab />
+                <details class="lesson-log lesson-analytics">
+                    <summary>"Analytics"</summary>
+                    <Dashboard lab=lab />
+                </details>
                 <details class="lesson-log" on:toggle=move |_| log_tab.update(|v| *v = !*v)>
                     <summary>"Event log"</summary>
                     <EventLog lab=lab visible=Signal::derive(move || log_tab.get()) />

@@ -1,12 +1,15 @@
 //! The timeline scrubber: drag to any past instant and the tree, inspector, log and
-//! charts all show it; step one event back or forward; "Live" returns to the head. Under
-//! it, the health band: healthy, warning or critical over the run, each change with its
-//! reasons in its title and accessible name.
+//! charts all show it; step one event back or forward; "Live" returns to the head. It
+//! spans the whole run, or zooms to its events or its last minutes. Under it, the health
+//! band: healthy, warning or critical over the run, each change with its reasons in its
+//! title and accessible name.
 
 use leptos::prelude::*;
 
 use crate::driver::LabHandle;
-use crate::view_model::format_time_us;
+use crate::view_model::clock_text;
+use crate::view_model::nav::Choice;
+use crate::view_model::timeline::{band_window, window, Span};
 
 #[component]
 pub fn Timeline(
@@ -15,8 +18,13 @@ pub fn Timeline(
     #[prop(optional)]
     on_fork: Option<Callback<u64>>,
 ) -> impl IntoView {
+    let span = RwSignal::new(Span::Run);
+    // the part of the run the slider spans (virtual µs)
+    let shown = Memo::new(move |_| {
+        let (head, last) = lab.status.with(|s| (s.head_us, s.last_event_us));
+        (window(span.get(), head, last), head)
+    });
     // milliseconds on the slider (virtual time)
-    let head_ms = move || lab.status.with(|s| s.head_us / 1000);
     let at_ms = move || lab.status.with(|s| s.now_us / 1000);
     view! {
         <div class="timeline" role="group" aria-label="Timeline">
@@ -29,11 +37,11 @@ pub fn Timeline(
                 type="range"
                 class="scrubber"
                 aria-label="Virtual time"
-                min="0"
-                max=move || head_ms().max(1).to_string()
+                prop:min=move || (shown.get().0 .0 / 1000).to_string()
+                prop:max=move || (shown.get().0 .1 / 1000).to_string()
                 step="1"
                 prop:value=move || at_ms().to_string()
-                aria-valuetext=move || lab.status.with(|s| format_time_us(s.now_us))
+                aria-valuetext=move || lab.status.with(|s| clock_text(s.now_us))
                 on:input=move |ev| {
                     if let Ok(ms) = event_target_value(&ev).parse::<u64>() {
                         lab.scrub_to(ms * 1000);
@@ -41,12 +49,19 @@ pub fn Timeline(
                 }
             />
             <div class="health-band" data-view="health-band" role="img"
-                style=move || lab.band.with(|b| b.0.clone())
+                style=move || {
+                    let ((from, to), head) = shown.get();
+                    lab.band.with(|b| format!("{}{}", b.0, band_window(from, to, head)))
+                }
                 aria-label=move || lab.band.with(|b| band_text(&b.1))
                 title=move || lab.band.with(|b| band_text(&b.1))></div>
             </div>
+            <select class="small span-choice" aria-label="Timeline span" title="What the timeline spans"
+                on:change=move |ev| span.set(Span::from_id(&event_target_value(&ev)).unwrap_or(Span::Run))>
+                {Span::all().map(|s| view! { <option value=s.id() selected=move || span.get() == s>{s.label()}</option> }).collect_view()}
+            </select>
             <span class="timeline-pos">
-                {move || lab.status.with(|s| format!("{} / {}", format_time_us(s.now_us), format_time_us(s.head_us)))}
+                {move || lab.status.with(|s| format!("{} / {}", clock_text(s.now_us), clock_text(s.head_us)))}
             </span>
             <button
                 type="button"

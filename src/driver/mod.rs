@@ -34,7 +34,7 @@ use crate::view_model::dashboard::{self, Dash, Export};
 use crate::view_model::nav::{Choice, Tab};
 use crate::view_model::pulses::{pulses_of, travelling, Pulse, MAX_NEW_PULSES};
 use crate::view_model::tree::{auto_collapse, layout};
-use crate::view_model::{format_time_us, LogFilter, LogStore, TreeRow};
+use crate::view_model::{clock_text, LogFilter, LogStore, TreeRow};
 use otp_lab_lab::inspect::ProcInfo;
 use otp_lab_lab::presets::PRESETS;
 use otp_lab_lab::raised::shell_exited;
@@ -83,6 +83,8 @@ pub struct Status {
     pub preset: String,
     /// Virtual time of a long fast-forward's end, while it runs.
     pub forwarding: Option<(u64, u64)>,
+    /// When the last event in the log happened (virtual µs).
+    pub last_event_us: u64,
 }
 
 /// The reactive face of the session: a `Copy` handle the components share.
@@ -181,7 +183,8 @@ impl LabHandle {
             log_store: StoredValue::new_local(LogStore::default()),
             owner: StoredValue::new(Owner::current().unwrap_or_default()),
             status: RwSignal::new(Status {
-                now: format_time_us(0),
+                now: clock_text(0),
+                last_event_us: 0,
                 now_us: 0,
                 events: 0,
                 restarts: 0,
@@ -332,8 +335,15 @@ impl LabHandle {
             // a 10,000-node tree is laid out only when something happened
             let rows = (full || last_key != Some(key))
                 .then(|| collapsed.with_untracked(|c| layout(&run.lab.tree(), c)));
+            let log_len = run.lab.log_len();
+            let last_event_us = run
+                .lab
+                .log_lines(log_len.saturating_sub(1), log_len)
+                .first()
+                .map_or(0, |l| l.t_us);
             let status = Status {
-                now: format_time_us(now_us),
+                last_event_us,
+                now: clock_text(now_us),
                 now_us,
                 events: run.events_total(),
                 restarts: run.lab.restarts_total(),

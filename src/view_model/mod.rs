@@ -12,7 +12,8 @@ pub mod nav;
 pub mod pulses;
 pub mod sequence;
 pub mod supervisor;
+pub mod timeline;
 pub mod tree;
 
-pub use log::{format_time_us, LogFilter, LogRow, LogStore};
+pub use log::{clock_text, format_time_us, LogFilter, LogRow, LogStore};
 pub use tree::TreeRow;

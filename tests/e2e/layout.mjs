@@ -74,6 +74,9 @@ async function problemsOn(page, where) {
       if (!visible(card)) continue;
       for (const el of card.querySelectorAll('*')) {
         if (!visible(el) || el.closest('svg') && el.tagName !== 'svg') continue;
+        // what a closed <details> holds is not shown
+        const closed = el.closest('details:not([open])');
+        if (closed && !el.closest('summary') && el !== closed) continue;
         let box = card;
         for (let a = el.parentElement; a && a !== card; a = a.parentElement) {
           if (clips(a)) { box = a; break; }
@@ -83,6 +86,11 @@ async function problemsOn(page, where) {
         const b = box.getBoundingClientRect();
         if (r.right > b.right + 1 || r.left < b.left - 1) {
           out.push(`${where}: ${name(el)} sticks out of ${name(box)} by ${Math.round(Math.max(r.right - b.right, b.left - r.left))} px`);
+        }
+        // below the card's bottom, unless the card itself scrolls
+        const down = ['auto', 'scroll'].includes(getComputedStyle(box).overflowY);
+        if (!down && r.bottom > b.bottom + 1 && r.top < b.bottom) {
+          out.push(`${where}: ${name(el)} sticks out under ${name(box)} by ${Math.round(r.bottom - b.bottom)} px`);
         }
       }
     }
@@ -150,7 +158,11 @@ for (const size of SIZES) {
       }
       await page.waitForTimeout(300);
       await shot('lessons');
-      report(`${at}: the Lessons page`, await problemsOn(page, 'lessons'));
+      const squeezed = await page.evaluate(() => ['.lesson-lab > .tree-scroll', '.lesson-lab > .console']
+        .map((sel) => [sel, Math.round(document.querySelector(sel).getBoundingClientRect().height)])
+        .filter(([, h]) => h < 150)
+        .map(([sel, h]) => `lessons: ${sel} is squeezed to ${h} px`));
+      report(`${at}: the Lessons page`, [...squeezed, ...await problemsOn(page, 'lessons')]);
       // Compare: four sandboxes
       await button('Compare').click();
       await button('Add sandbox').click();

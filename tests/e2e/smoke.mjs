@@ -168,6 +168,10 @@ await test('killing faster than the intensity allows escalates: the supervisor g
   }, null);
   const text = await page.getByRole('log').innerText();
   assert(text.includes('shutdown') || text.includes('reached_max_restart_intensity'), 'the log shows the supervisor shutting down');
+  // the last tree stays, greyed out, and the panel says why the root died
+  await waitTree(() => document.querySelectorAll('.lab [role=treeitem][data-status=dead]').length === 4, null);
+  const down = await page.locator('.root-down').textContent();
+  assert(/^demo is dead at \S+ s: ./.test(down), `why the root died: ${down}`);
   await page.screenshot({ path: join(SHOTS, 'lab-escalated.png') });
 });
 
@@ -402,7 +406,7 @@ await test('the analytics name the cascade and the escalation of the storm prese
   await page.screenshot({ path: join(SHOTS, 'lab-patterns.png') });
   // the lists follow the window: the last 10 s of a quiet dead tree hold none of them
   await page.getByLabel('Window', { exact: true }).selectOption('10s');
-  await page.waitForFunction(() => /No restart storm, cascade, periodic or resource-related failure in this window \(\d+ in the whole run\)/.test(document.querySelector('.dashboard').textContent), null, { timeout: 5000 });
+  await page.waitForFunction(() => /No restart storm, cascade, periodic or resource-related failure in this window \(\d+ in the whole run\)/.test(document.querySelector('.lab .dashboard')?.textContent), null, { timeout: 5000 });
 });
 
 await test('one supervisor\'s analytics: its restarts with pids, the budget, a row jumps the cursor', async () => {
@@ -542,6 +546,24 @@ await test('fast-forward shows progress and lands 60 virtual seconds later', asy
   await button('+60 s').click();
   await waitTree((before) => Number(document.querySelector('.scrubber').max) >= before + 60000, before, 15000);
   await waitTree(() => document.querySelectorAll('progress').length === 0, null);
+});
+
+await test('a long quiet run: the clock reads in days, the timeline zooms to the events', async () => {
+  await page.getByLabel('Preset').selectOption('demo');
+  await waitTree(() => document.querySelectorAll('.lab [role=treeitem]').length === 4, null);
+  await page.getByLabel('Speed').selectOption('max');
+  await page.waitForFunction(() => / d \d\d h /.test(document.querySelector('.timeline-pos').textContent), null, { timeout: 20000 });
+  await page.getByLabel('Speed').selectOption('1×');
+  const head = Number(await page.locator('.scrubber').getAttribute('max'));
+  await page.getByLabel('Timeline span').selectOption('events');
+  const max = Number(await page.locator('.scrubber').getAttribute('max'));
+  assert(head > 86400000 && max > 0 && max < 10000, `zoomed to the events: 0–${max} ms of ${head} ms`);
+  // a scrub in the zoomed span lands in the first seconds
+  await page.locator('.scrubber').evaluate((el) => { el.value = String(Math.round(Number(el.max) / 2)); el.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction(() => /^\d\.\d{3} s \//.test(document.querySelector('.timeline-pos').textContent), null, { timeout: 5000 });
+  await page.screenshot({ path: join(SHOTS, 'lab-zoomed.png') });
+  await page.getByLabel('Timeline span').selectOption('run');
+  await button('Live').click();
 });
 
 await test('compare: one_for_one against one_for_all on the same storm', async () => {
@@ -756,7 +778,7 @@ await test('keyboard: a skip link to the tree, the tabs follow the arrow keys', 
   await input.fill('Process.exit(:demo, :kill)');
   await input.press('Enter');
   await fresh.getByRole('tab', { name: 'Analytics' }).click();
-  await fresh.waitForFunction(() => document.querySelector('.dashboard').textContent.includes('No alert rule fires, yet health is critical'), null, { timeout: 5000 });
+  await fresh.waitForFunction(() => document.querySelector('.lab .dashboard')?.textContent.includes('No alert rule fires, yet health is critical'), null, { timeout: 5000 });
   await fresh.close();
 });
 
@@ -865,6 +887,11 @@ await test('lessons: follow one to its last task, predict-then-run, progress per
   await input.press('Enter');
   await page.waitForSelector('.lessons-page .task.done[data-task="info"]', { timeout: 5000 });
   await page.getByText('All tasks done').waitFor();
+  // "click a process to inspect it": the lesson's own inspector answers
+  await page.locator('.lessons-page [role=treeitem][data-path="demo/counter_1"]').click();
+  const lessonInspector = page.locator('.lessons-page section[aria-label="Inspector"]');
+  await lessonInspector.locator('dd', { hasText: /^demo\/counter_1$/ }).waitFor({ timeout: 5000 });
+  assert(await lessonInspector.getByRole('button', { name: 'Kill', exact: true }).isVisible(), 'Kill is on the lesson page');
   await page.screenshot({ path: join(SHOTS, 'lesson-done.png') });
   // a predict-then-run lesson
   await page.getByRole('button', { name: '6. one_for_one' }).click();

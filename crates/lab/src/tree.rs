@@ -3,6 +3,7 @@
 //! and the restarts the lab's log counted per path.
 
 use crate::Lab;
+use otp_lab_sim::pid::Pid;
 use otp_lab_sim::supervisor::children::ChildPid;
 use otp_lab_sim::supervisor::spec::{id_text, ChildType, StartFn, Strategy};
 use otp_lab_sim::supervisor::Supervisor;
@@ -100,10 +101,71 @@ impl Lab {
             strategy: sup.map(|s| s.strategy().name().to_string()),
             meter: sup.map(|s| Meter::of(s, self.world.now())),
         });
-        if let Some(s) = sup {
-            self.walk(s, &self.root_path, 1, &restarts, &mut out);
+        match sup {
+            Some(s) => self.walk(s, &self.root_path, 1, &restarts, &mut out),
+            None if !alive => self.last_tree(&restarts, &mut out),
+            None => {}
         }
         out
+    }
+
+    /// The tree a dead root leaves: every path that ever ran under it, in start order,
+    /// each dead (greyed out, with its last exit a click away in the inspector), so a
+    /// learner sees what fell rather than an empty panel.
+    fn last_tree(&self, restarts: &HashMap<String, u64>, out: &mut Vec<TreeNode>) {
+        let log = self.log.borrow();
+        let prefix = format!("{}/", self.root_path);
+        // each path once, with its first pid (start order)
+        let mut first: HashMap<&str, Pid> = HashMap::default();
+        for (pid, path) in &log.paths {
+            if path.starts_with(&prefix) {
+                let e = first.entry(path).or_insert(*pid);
+                if *pid < *e {
+                    *e = *pid;
+                }
+            }
+        }
+        let mut paths: Vec<(&str, Pid)> = first.into_iter().collect();
+        paths.sort_by_key(|(_, pid)| *pid);
+        // depth first, children in start order under their parent
+        fn visit(
+            parent: &str,
+            depth: usize,
+            paths: &[(&str, Pid)],
+            restarts: &HashMap<String, u64>,
+            out: &mut Vec<TreeNode>,
+        ) {
+            for (path, _) in paths {
+                let Some(id) = path
+                    .strip_prefix(parent)
+                    .and_then(|r| r.strip_prefix('/'))
+                    .filter(|id| !id.contains('/'))
+                else {
+                    continue;
+                };
+                let under = format!("{path}/");
+                let is_sup = paths.iter().any(|(p, _)| p.starts_with(&under));
+                out.push(TreeNode {
+                    path: path.to_string(),
+                    id: id.to_string(),
+                    pid: None,
+                    kind: if is_sup {
+                        NodeKind::Supervisor
+                    } else {
+                        NodeKind::Worker
+                    },
+                    status: NodeStatus::Dead,
+                    depth,
+                    restarts: restarts.get(*path).copied().unwrap_or(0),
+                    strategy: None,
+                    meter: None,
+                });
+                if is_sup {
+                    visit(path, depth + 1, paths, restarts, out);
+                }
+            }
+        }
+        visit(&self.root_path, 1, &paths, restarts, out);
     }
 
     fn walk(

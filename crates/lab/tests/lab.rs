@@ -39,9 +39,42 @@ fn exceeding_intensity_kills_the_root() {
     }
     let tree = lab.tree();
     assert_eq!(tree[0].status, NodeStatus::Dead);
-    // the restarts before it gave up still count, though the subtree is gone
     assert_eq!(lab.restarts_total(), 3);
-    assert_eq!(tree.iter().map(|n| n.restarts).sum::<u64>(), 0);
+    // the last tree stays, every process dead, with the restarts before the end
+    let paths: Vec<&str> = tree.iter().map(|n| n.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["demo", "demo/counter_1", "demo/counter_2", "demo/printer"]
+    );
+    assert!(tree
+        .iter()
+        .all(|n| n.status == NodeStatus::Dead && n.pid.is_none()));
+    assert_eq!(tree[3].restarts, 3);
+    assert_eq!(tree[1].depth, 1);
+}
+
+/// A nested tree keeps its shape when its root dies: supervisors above their children,
+/// children in start order (as the application preset, and a dynamic child).
+#[test]
+fn a_dead_roots_last_tree_keeps_its_shape() {
+    let p = presets::preset("application").unwrap();
+    let scn = otp_lab_sim::scenario::parse(&p.text()).unwrap();
+    let mut lab = Lab::from_scenario(&scn, Some(1), |_| {}).unwrap();
+    let live: Vec<(String, usize)> = lab
+        .tree()
+        .iter()
+        .map(|n| (n.path.clone(), n.depth))
+        .collect();
+    lab.exec(&Command::Exit {
+        target: Target::Path("app".into()),
+        reason: Term::KILL,
+    })
+    .unwrap();
+    lab.advance(1000);
+    let dead = lab.tree();
+    let kept: Vec<(String, usize)> = dead.iter().map(|n| (n.path.clone(), n.depth)).collect();
+    assert_eq!(kept, live);
+    assert!(dead.iter().all(|n| n.status == NodeStatus::Dead));
 }
 
 #[test]

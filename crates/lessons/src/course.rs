@@ -447,7 +447,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "analytics",
         title: "15. Reading a restart storm",
         prose: &[
-            P("This tree runs a chaos script: every 300 ms a random worker is killed with probability 0.7. Open the Analytics tab: the restart rate, recovery times and the intensity meter tell you how close the supervisor is to giving up."),
+            P("This tree runs a chaos script: every 300 ms a random worker is killed with probability 0.7. Open Analytics under the tree: the restart rate, recovery times and the intensity meter tell you how close the supervisor is to giving up."),
             P("Ask the supervisor how it is doing from the console while the storm runs."),
             Code {
                 elixir: "Supervisor.count_children(:root)",
@@ -460,7 +460,7 @@ pub static LESSONS: &[Lesson] = &[
             text: "Count root's children after at least five restarts have happened.",
             check: |r, l| typed(l, "count_children") && total_restarts(r) >= 5,
         }],
-        hints: &["Press Play, wait for the restart counters to climb, then count_children."],
+        hints: &["The storm is already running: wait for the restart counters to climb (Play if you paused it), then count_children."],
         prediction: None,
         solution: &[Step::Wait(3_000), Step::Line("Supervisor.count_children(:root)")],
     },
