@@ -209,7 +209,7 @@ pub fn App() -> impl IntoView {
                         <p class="hint">{summary}</p>
                     </div>
                     <p class="root-down" role="status" hidden=move || root_down.with(Option::is_none)>{move || root_down.get()}</p>
-                    <SupervisionTree lab=lab />
+                    <SupervisionTree lab=lab find=true />
                     <ul class="legend plain" aria-label="Status legend">
                         <li><span class="glyph status-running">"●"</span>" running"</li>
                         <li><span class="glyph status-restarting">"◐"</span>" restarting"</li>

@@ -14,7 +14,12 @@ use crate::view_model::pulses::pulse_circles;
 use crate::view_model::tree::{extent, in_window, key_move, Move, TreeRow, NODE_H, NODE_W};
 
 #[component]
-pub fn SupervisionTree(lab: LabHandle) -> impl IntoView {
+pub fn SupervisionTree(
+    lab: LabHandle,
+    /// A field to find a process by path, pid or id (the Lab's big trees).
+    #[prop(optional)]
+    find: bool,
+) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
     let scroll = RwSignal::new((0.0f64, 800.0f64));
     let focused = RwSignal::new(None::<String>);
@@ -126,7 +131,32 @@ pub fn SupervisionTree(lab: LabHandle) -> impl IntoView {
             pulse_circles(&pulses, now_ms(), centre)
         })
     };
+    let find_error = RwSignal::new(None::<String>);
+    let on_find = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() != "Enter" {
+            return;
+        }
+        let query = event_target_value(&ev);
+        match lab.find(&query) {
+            Ok(path) => {
+                find_error.set(None);
+                focused.set(Some(path.clone()));
+                // once the opened subtrees have made the drawing taller
+                request_animation_frame(move || reveal(&path));
+            }
+            Err(e) => find_error.set(Some(e)),
+        }
+    };
     view! {
+        {find.then(|| view! {
+            <div class="tree-find">
+                <input class="small" type="search" aria-label="Find a process"
+                    placeholder="Find: a path, pid or id, then Enter"
+                    aria-invalid=move || find_error.with(Option::is_some).then_some("true")
+                    on:keydown=on_find />
+                <span class="error" role="alert">{move || find_error.get()}</span>
+            </div>
+        })}
         <div class="tree-scroll" node_ref=scroller on:scroll=on_scroll>
             <svg
                 class="tree-svg"

@@ -61,6 +61,27 @@ impl LabHandle {
         self.publish_analytics();
     }
 
+    /// Selects the process a learner typed (path, pid or id), opening the folded
+    /// supervisors on the way; its path, or a sentence.
+    pub fn find(&self, query: &str) -> Result<String, String> {
+        let (path, open) = self.session.with_value(|s| {
+            let nodes = s.current().lab.tree();
+            self.collapsed
+                .with_untracked(|c| crate::view_model::tree::find(&nodes, query, c))
+        })?;
+        if !open.is_empty() {
+            self.collapsed.update(|c| {
+                for p in &open {
+                    c.remove(p);
+                }
+            });
+            self.invalidate();
+        }
+        self.selected.set(Some(path.clone()));
+        self.publish(true);
+        Ok(path)
+    }
+
     pub fn toggle_collapse(&self, path: &str) {
         self.collapsed.update(|c| {
             if !c.remove(path) {

@@ -327,6 +327,60 @@ pub fn key_move(rows: &[TreeRow], current: &str, m: Move) -> KeyOutcome {
     }
 }
 
+/// The node a learner asked for: a path (`root/sup_42/w_7`), a pid (`<0.3.0>` or `0.3.0`)
+/// or a child id that names one node (`w_7`); and the folded supervisors to open on the
+/// way to it. A sentence when nothing, or more than one node, matches.
+pub fn find(
+    nodes: &[TreeNode],
+    query: &str,
+    collapsed: &BTreeSet<String>,
+) -> Result<(String, Vec<String>), String> {
+    let q = query.trim();
+    if q.is_empty() {
+        return Err("Type a path (root/sup_0/w_1), a pid (<0.3.0>) or a child id.".into());
+    }
+    let pid = format!("<{}>", q.trim_start_matches('<').trim_end_matches('>'));
+    let hit = nodes.iter().find(|n| n.path == q).or_else(|| {
+        nodes
+            .iter()
+            .find(|n| n.pid.as_deref() == Some(pid.as_str()))
+    });
+    let path = match hit {
+        Some(n) => n.path.clone(),
+        None => {
+            let tail = format!("/{q}");
+            let ids: Vec<&TreeNode> = nodes.iter().filter(|n| n.path.ends_with(&tail)).collect();
+            match ids.as_slice() {
+                [one] => one.path.clone(),
+                [] => {
+                    return Err(format!(
+                        "No process in this tree has the path, pid or id \"{}\".",
+                        q.chars().take(60).collect::<String>()
+                    ))
+                }
+                many => {
+                    return Err(format!(
+                        "{} processes have the id \"{q}\" ({}…): type the whole path.",
+                        many.len(),
+                        many[0].path
+                    ))
+                }
+            }
+        }
+    };
+    // every folded ancestor, outermost first
+    let mut open = Vec::new();
+    let mut at = path.as_str();
+    while let Some((parent, _)) = at.rsplit_once('/') {
+        if collapsed.contains(parent) {
+            open.push(parent.to_string());
+        }
+        at = parent;
+    }
+    open.reverse();
+    Ok((path, open))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,5 +504,37 @@ mod tests {
         );
         assert!((rows[0].meter_fill() - 1.0 / 3.0).abs() < 1e-9);
         assert_eq!(rows[2].meter_fill(), 0.0);
+    }
+
+    /// Find in a big tree: a path deep in a folded subtree, a pid, an id; the folds to
+    /// open on the way; mistakes in sentences.
+    #[test]
+    fn find_opens_the_way_to_a_path_a_pid_or_an_id() {
+        let mut nodes = sample();
+        for (i, n) in nodes.iter_mut().enumerate() {
+            n.pid = Some(format!("<0.{}.0>", i + 2));
+        }
+        let folded: BTreeSet<String> = ["root".to_string(), "root/a".to_string()].into();
+        let want = (
+            "root/a/y".to_string(),
+            vec!["root".to_string(), "root/a".to_string()],
+        );
+        assert_eq!(find(&nodes, " root/a/y ", &folded).unwrap(), want);
+        assert_eq!(find(&nodes, "y", &folded).unwrap(), want);
+        let pid = nodes[3].pid.clone().expect("a pid");
+        assert_eq!(find(&nodes, &pid, &folded).unwrap(), want);
+        let bare = pid.trim_matches(|c| c == '<' || c == '>');
+        assert_eq!(find(&nodes, bare, &folded).unwrap(), want);
+        // nothing folded: nothing to open
+        assert!(find(&nodes, "root/a/y", &BTreeSet::new())
+            .unwrap()
+            .1
+            .is_empty());
+        assert!(find(&nodes, "nope/zz", &folded)
+            .unwrap_err()
+            .contains("No process"));
+        assert!(find(&nodes, "  ", &folded)
+            .unwrap_err()
+            .contains("Type a path"));
     }
 }

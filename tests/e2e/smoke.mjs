@@ -699,6 +699,29 @@ await test('a 10,000-node tree draws only what is on screen', async () => {
   await page.locator('.lab .tree-scroll').evaluate((el) => { el.scrollTop = 300000; el.dispatchEvent(new Event('scroll')); });
   await waitTree(() => document.querySelector('[role=treeitem][data-path^="root/sup_"]:not([data-path="root/sup_0"])'), null);
   await page.screenshot({ path: join(SHOTS, 'lab-large.png') });
+  // find a process deep in a folded subtree: the tree opens to it, selects and shows it
+  const find = page.getByLabel('Find a process');
+  assert(await page.evaluate(() => !document.querySelector('[data-path="root/sup_77/w42"]')), 'w42 of sup_77 is not drawn before');
+  await find.fill('root/sup_77/w42');
+  await find.press('Enter');
+  await waitTree(() => {
+    const el = document.querySelector('.lab [role=treeitem][data-path="root/sup_77/w42"]');
+    return el && el.getAttribute('aria-selected') === 'true' && document.activeElement === el;
+  }, null, 10000);
+  // and it is on screen, inside the tree's scrolling box
+  const inView = await page.evaluate(() => {
+    const box = document.querySelector('.lab .tree-scroll').getBoundingClientRect();
+    const r = document.querySelector('.lab [role=treeitem][data-path="root/sup_77/w42"]').getBoundingClientRect();
+    return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+  });
+  assert(inView, 'the found process is scrolled into view');
+  await page.locator('.lab section[aria-label="Inspector"] dd', { hasText: /^root\/sup_77\/w42$/ }).waitFor({ timeout: 5000 });
+  await find.fill('w42');
+  await find.press('Enter');
+  await page.getByText(/100 processes have the id "w42"/).waitFor({ timeout: 5000 });
+  await find.fill('nosuch');
+  await find.press('Enter');
+  await page.getByText('No process in this tree has the path, pid or id "nosuch".').waitFor({ timeout: 5000 });
   await page.getByLabel('Preset').selectOption('demo');
   await waitTree(() => document.querySelectorAll('.lab [role=treeitem]').length === 4, null);
 });
