@@ -16,13 +16,13 @@ use otp_lab_session::faults::{
 use otp_lab_session::variant::checked;
 use otp_lab_session::Experiment;
 
-/// The rows of the script on screen, as drafts.
-fn drafts_of(lab: &LabHandle) -> Vec<FaultDraft> {
-    faults_of(&lab.scenario_text())
-        .unwrap_or_default()
-        .iter()
-        .map(FaultDraft::of)
-        .collect()
+/// The script that runs now.
+fn running(lab: &LabHandle) -> Vec<FaultRow> {
+    faults_of(&lab.scenario_text()).unwrap_or_default()
+}
+
+fn drafts(rows: &[FaultRow]) -> Vec<FaultDraft> {
+    rows.iter().map(FaultDraft::of).collect()
 }
 
 /// The paths a target may name: the scenario's tree and whatever runs now (children
@@ -41,7 +41,14 @@ fn known_paths(lab: &LabHandle) -> Vec<(String, bool)> {
 
 #[component]
 pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
-    let rows = RwSignal::new(drafts_of(&lab));
+    // the script that runs (read once per load, not per frame) and the rows as typed
+    let script = RwSignal::new(running(&lab));
+    let rows = RwSignal::new(script.with_untracked(|s| drafts(s)));
+    let reload = move || {
+        let now = running(&lab);
+        rows.set(drafts(&now));
+        script.set(now);
+    };
     // each row's mistakes, by field
     let errors = RwSignal::new(Vec::<Vec<FieldError>>::new());
     let problem = RwSignal::new(None::<String>);
@@ -52,7 +59,7 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
     Effect::new(move |_| {
         // read, not only tracked: a memo never read is never computed, so never changes
         let _ = preset.get();
-        rows.set(drafts_of(&lab));
+        reload();
         errors.set(Vec::new());
         problem.set(None);
     });
@@ -71,10 +78,6 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
     let edited = move || {
         check_all();
     };
-    let running = move || {
-        lab.status.track();
-        faults_of(&lab.scenario_text()).unwrap_or_default()
-    };
     let start = move |text: Result<String, String>, actions: Vec<otp_lab_session::Action>| {
         let checked = text
             .and_then(|t| checked(t).map_err(|e| format!("The fault script is not valid: {e}")));
@@ -92,7 +95,7 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
             seed,
             actions,
         });
-        rows.set(drafts_of(&lab));
+        reload();
         errors.set(Vec::new());
     };
     let apply = move || match check_all() {
@@ -104,7 +107,7 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
     // the recurring faults end now; the run up to now is the same, replayed
     let stop = move || {
         let head_us = lab.head_us();
-        let list = stopped_at(&running(), head_us / 1000);
+        let list = stopped_at(&script.get_untracked(), head_us / 1000);
         let actions = lab.experiment().actions;
         start(with_faults(&lab.scenario_text(), &list), actions);
         lab.run_to(head_us);
@@ -171,7 +174,7 @@ pub fn FaultEditor(lab: LabHandle) -> impl IntoView {
                         _ => problem.set(Some("Chaos needs an interval in ms (> 0) and a probability between 0 and 1.".into())),
                     }
                 }>"Start chaos"</button>
-                <button type="button" hidden=move || !recurring(&running())
+                <button type="button" hidden=move || !script.with(|s| recurring(s))
                     title="The recurring faults (chaos among them) end at this instant; the run up to now stays as it was"
                     on:click=move |_| stop()>"Stop chaos"</button>
             </div>
