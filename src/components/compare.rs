@@ -459,7 +459,7 @@ pub fn Compare(lab: LabHandle, wire: CompareWire) -> impl IntoView {
                                         format!("{now} · root {root} · {restarts} restarts")
                                     }}
                                 </p>
-                                <SupervisionTree lab=h />
+                                <SupervisionTree lab=h fit=true />
                                 <details class="sandbox-tools" on:toggle=move |_| open.update(|o| *o = !*o)>
                                     <summary>"Inspector, console and log"</summary>
                                     <Inspector lab=h />

@@ -19,6 +19,9 @@ pub fn SupervisionTree(
     /// A field to find a process by path, pid or id (the Lab's big trees).
     #[prop(optional)]
     find: bool,
+    /// Scale the drawing down to the box's width (Compare's narrow sandboxes).
+    #[prop(optional)]
+    fit: bool,
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
     let scroll = RwSignal::new((0.0f64, 800.0f64));
@@ -43,14 +46,30 @@ pub fn SupervisionTree(
                 .collect::<Vec<RowCell>>()
         })
     });
+    // the viewport in the drawing's units: a fitted drawing is scaled down
+    let scale_of = move |el: &web_sys::HtmlDivElement| {
+        if fit {
+            (el.client_width() as f64 / size.get_untracked().0).clamp(0.1, 1.0)
+        } else {
+            1.0
+        }
+    };
+    let viewport = move |el: &web_sys::HtmlDivElement, min_h: i32| {
+        let scale = scale_of(el);
+        (
+            el.scroll_top() as f64 / scale,
+            el.client_height().max(min_h) as f64 / scale,
+        )
+    };
     let on_scroll = move |_| {
         if let Some(el) = scroller.get() {
-            scroll.set((el.scroll_top() as f64, el.client_height() as f64));
+            scroll.set(viewport(&el, 0));
         }
     };
     Effect::new(move |_| {
         if let Some(el) = scroller.get() {
-            scroll.set((el.scroll_top() as f64, el.client_height().max(400) as f64));
+            size.track();
+            scroll.set(viewport(&el, 400));
         }
     });
     // Scrolls `path` into view (so the virtual window draws it), then focuses it.
@@ -65,10 +84,10 @@ pub fn SupervisionTree(
                 .map(|c| c.row.with_untracked(|r| r.y))
         });
         if let Some(y) = y {
-            let (top, h) = (el.scroll_top() as f64, el.client_height() as f64);
+            let (top, h) = viewport(&el, 0);
             if y < top || y + NODE_H > top + h {
                 let new_top = (y - h / 2.0).max(0.0);
-                el.set_scroll_top(new_top as i32);
+                el.set_scroll_top((new_top * scale_of(&el)) as i32);
                 scroll.set((new_top, h));
             }
         }
@@ -157,7 +176,7 @@ pub fn SupervisionTree(
                 <span class="error" role="alert">{move || find_error.get()}</span>
             </div>
         })}
-        <div class="tree-scroll" node_ref=scroller on:scroll=on_scroll>
+        <div class=if fit { "tree-scroll tree-fit" } else { "tree-scroll" } node_ref=scroller on:scroll=on_scroll>
             <svg
                 class="tree-svg"
                 role="tree"
@@ -292,9 +311,13 @@ fn TreeNodeView(
                         }
                     }
                 >
-                    <circle cx={NODE_W} cy={NODE_H / 2.0} r="9" />
-                    <text x={NODE_W} y={NODE_H / 2.0 + 4.0} text-anchor="middle">
-                        {move || row.with(|r| if r.collapsed { format!("+{}", r.hidden) } else { "−".to_string() })}
+                    // outside the box, on the edge to the children: clear of the status
+                    // and the restart count, as wide as its count
+                    <rect x={NODE_W + 1.0} y={NODE_H / 2.0 - 9.0} height="18" rx="9"
+                        width=move || row.with(|r| fold_width(&fold_label(r))) />
+                    <text y={NODE_H / 2.0 + 3.5} text-anchor="middle"
+                        x=move || row.with(|r| NODE_W + 1.0 + fold_width(&fold_label(r)) / 2.0)>
+                        {move || row.with(fold_label)}
                     </text>
                 </g>
             </Show>
@@ -303,4 +326,18 @@ fn TreeNodeView(
             </Show>
         </g>
     }
+}
+
+/// The fold control's text: how many processes a folded subtree hides, or a minus.
+fn fold_label(r: &TreeRow) -> String {
+    if r.collapsed {
+        format!("+{}", r.hidden)
+    } else {
+        "−".to_string()
+    }
+}
+
+/// The fold control's width (px) for its text at 10 px.
+fn fold_width(label: &str) -> f64 {
+    (label.chars().count() as f64 * 6.0 + 8.0).max(18.0)
 }

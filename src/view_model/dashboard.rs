@@ -493,7 +493,7 @@ mod tests {
         for _ in 0..4 {
             run.exec_line("Process.exit(\"demo/printer\", :kill)")
                 .unwrap();
-            run.lab.advance(1_000);
+            run.lab.advance(20_000);
         }
         let busy = Dash::read(&run, WINDOWS[0].1, Some("demo"));
         assert!(
@@ -512,11 +512,12 @@ mod tests {
         let history = export(&run, "history", WINDOWS[4].1).text;
         // three restarts; the fourth kill ran the intensity (3 in 5 s) out
         assert_eq!(history.lines().count(), 4, "{history}");
-        // a range from 1 ms to 1.5 ms holds the second restart alone
-        let range = export(&run, "history", (500, 1_500)).text;
+        // the kills at 14, 34, 54 and 74 ms; the printer's init takes 8 ms: a range from
+        // 30 ms to 45 ms holds the second restart alone
+        let range = export(&run, "history", (15_000, 45_000)).text;
         assert_eq!(range.lines().count(), 2, "{range}");
         assert!(
-            range.contains("demo,1000,demo/printer,killed,restart,"),
+            range.contains("demo,42000,demo/printer,killed,restart,"),
             "{range}"
         );
         assert_eq!(csv.file_name, "otp-lab-supervisors.csv");

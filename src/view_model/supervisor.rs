@@ -175,7 +175,7 @@ mod tests {
         for _ in 0..2 {
             run.exec_line("Process.exit(\"demo/printer\", :kill)")
                 .unwrap();
-            run.lab.advance(1_000);
+            run.lab.advance(20_000);
         }
         let now = run.lab.now_us();
         let r = run

@@ -15,6 +15,9 @@ pub const NODE_W: f64 = 172.0;
 pub const NODE_H: f64 = 46.0;
 /// Margin around the drawing (px).
 pub const PAD: f64 = 12.0;
+/// How many rows below its first child a parent may sit (a wide subtree's parent stays
+/// near its top instead of half a page down).
+const MAX_DROP: f64 = 1.5;
 
 /// One node as drawn.
 #[derive(Clone, Debug, PartialEq)]
@@ -175,7 +178,10 @@ pub fn layout(nodes: &[TreeNode], collapsed: &BTreeSet<String>) -> Vec<TreeRow> 
         for &c in &kids {
             place(c, children, visible, y, next_leaf);
         }
-        y[i] = (y[kids[0]] + y[kids[kids.len() - 1]]) / 2.0;
+        // centred on its children, but never more than a few rows below the first, so
+        // the root of a wide tree is in the first view
+        let (first, last) = (y[kids[0]], y[kids[kids.len() - 1]]);
+        y[i] = ((first + last) / 2.0).min(first + MAX_DROP);
     }
     // recursion depth is the tree's depth, which the scenario format bounds (64)
     for (i, p) in parent.iter().enumerate() {
@@ -239,7 +245,11 @@ pub fn auto_collapse(nodes: &[TreeNode], threshold: usize) -> BTreeSet<String> {
     folded
 }
 
-/// The drawing's size for rows at these positions (their boxes' top-left corners).
+/// Room right of a box for its fold control (px): "+10000" fits.
+const FOLD_ROOM: f64 = 48.0;
+
+/// The drawing's size for rows at these positions (their boxes' top-left corners),
+/// with room for the last column's fold controls.
 pub fn extent(positions: impl IntoIterator<Item = (f64, f64)>) -> (f64, f64) {
     let (w, h) = positions
         .into_iter()
@@ -247,7 +257,7 @@ pub fn extent(positions: impl IntoIterator<Item = (f64, f64)>) -> (f64, f64) {
             (w.max(x + NODE_W), h.max(y + NODE_H))
         });
     (
-        (w + PAD).max(NODE_W + 2.0 * PAD),
+        (w + FOLD_ROOM).max(NODE_W + 2.0 * PAD),
         (h + PAD).max(NODE_H + 2.0 * PAD),
     )
 }
@@ -431,6 +441,23 @@ mod tests {
         let b = rows.iter().find(|r| r.path == "root/b").unwrap();
         assert_eq!((b.pos_in_set, b.set_size), (2, 2));
         assert!(b.edge().unwrap().starts_with('M'));
+    }
+
+    #[test]
+    fn a_wide_parent_stays_near_its_first_children() {
+        // 100 folded supervisors under the root, as in the 10,000-worker preset
+        let mut nodes = vec![node("root", NodeKind::Supervisor)];
+        for i in 0..100 {
+            nodes.push(node(&format!("root/sup_{i}"), NodeKind::Supervisor));
+            nodes.push(node(&format!("root/sup_{i}/w0"), NodeKind::Worker));
+        }
+        let folded = auto_collapse(&nodes, 0);
+        let rows = layout(&nodes, &folded);
+        let y = |p: &str| rows.iter().find(|r| r.path == p).unwrap().y;
+        // not centred 50 rows down: within the first view
+        assert_eq!(y("root"), PAD + MAX_DROP * ROW_H);
+        assert!(y("root") + NODE_H < 400.0);
+        assert_eq!(y("root/sup_99"), PAD + 99.0 * ROW_H);
     }
 
     #[test]

@@ -630,7 +630,7 @@ impl Lab {
     /// Runs `cmd` and binds its answer to `var`, as the line's shell does: IEx rebinds,
     /// while in the Erlang shell a bound variable must match (else `badmatch`).
     pub fn exec_bind(&mut self, var: &str, cmd: &Command, syntax: Syntax) -> Result<Term, Raised> {
-        let value = self.exec(cmd)?;
+        let value = self.exec_in(cmd, syntax)?;
         match self.scope.vars.get(var) {
             Some(old) if syntax == Syntax::Erlang && !exact_eq(old, &value) => {
                 Err(Raised::Message(format!(
@@ -643,6 +643,17 @@ impl Lab {
                 Ok(value)
             }
         }
+    }
+
+    /// Runs a console command typed in `syntax`: [`Lab::exec`], then the answer as that
+    /// language's function gives it — Elixir's `Supervisor.count_children/1` (and
+    /// `DynamicSupervisor`'s) turn OTP's proplist into a map.
+    pub fn exec_in(&mut self, cmd: &Command, syntax: Syntax) -> Result<Term, Raised> {
+        let value = self.exec(cmd)?;
+        Ok(match (cmd, syntax) {
+            (Command::CountChildren { .. }, Syntax::Elixir) => proplist_to_map(value),
+            _ => value,
+        })
     }
 
     /// What the last command printed before its value (`flush()` prints each message it
@@ -726,4 +737,21 @@ impl Drive for Lab {
     fn fire_at(&mut self, t: u64) {
         Lab::fire_at(self, t)
     }
+}
+
+/// `[{specs,3},{active,3},…]` as the map Elixir's `:maps.from_list/1` makes of it (keys in
+/// term order); any other term as it is.
+fn proplist_to_map(t: Term) -> Term {
+    let Term::List(items) = &t else {
+        return t;
+    };
+    let mut pairs = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        match item {
+            Term::Tuple(kv) if kv.len() == 2 => pairs.push((kv[0].clone(), kv[1].clone())),
+            _ => return t,
+        }
+    }
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    Term::Map(Rc::from(pairs))
 }

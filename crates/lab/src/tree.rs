@@ -20,7 +20,8 @@ pub enum NodeKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NodeStatus {
     Running,
-    /// A restart failed and the supervisor will retry.
+    /// Being restarted: the old process is dead and the new one is not started yet (its
+    /// `init/1` takes time), or a restart failed and the supervisor will retry.
     Restarting,
     /// Not running (terminated, transient exit, ignored at start).
     Stopped,
@@ -180,6 +181,9 @@ impl Lab {
         let node =
             |p: String, id: String, pid: ChildPid, kind: NodeKind, sup: Option<&Supervisor>| {
                 let status = match pid {
+                    // dead, and its supervisor has not started the next one yet (it is
+                    // still in the new one's init/1, or has the 'EXIT' still to take)
+                    ChildPid::Running(p) if !self.world.is_alive(p) => NodeStatus::Restarting,
                     ChildPid::Running(_) => NodeStatus::Running,
                     ChildPid::Restarting(_) => NodeStatus::Restarting,
                     ChildPid::Undefined => NodeStatus::Stopped,

@@ -13,7 +13,7 @@ fn why(lab: &Lab, key: &str) -> Vec<String> {
 #[test]
 fn a_kill_from_the_shell_the_trapped_exit_and_the_restart() {
     let mut lab = Lab::demo(1);
-    lab.advance(1_000);
+    lab.advance(20_000);
     assert!(why(&lab, "demo/counter_1").is_empty(), "nothing died yet");
     run(&mut lab, "Process.exit(\"demo/counter_1\", :kill)");
     lab.advance(10_000);
@@ -37,7 +37,7 @@ fn a_kill_from_the_shell_the_trapped_exit_and_the_restart() {
 #[test]
 fn a_crash_is_its_own_cause_and_a_link_carries_it_to_the_shell() {
     let mut lab = Lab::demo(1);
-    lab.advance(1_000);
+    lab.advance(20_000);
     run(&mut lab, "Process.link(Process.whereis(:demo))");
     run(&mut lab, "Process.exit(:demo, :kill)");
     lab.advance(10_000);
@@ -50,7 +50,7 @@ fn a_crash_is_its_own_cause_and_a_link_carries_it_to_the_shell() {
         ]
     );
     let mut lab = Lab::demo(1);
-    lab.advance(1_000);
+    lab.advance(20_000);
     let crash = otp_lab_lab::actions::crash("demo/counter_1".into());
     lab.exec(&crash).expect("the crash command runs");
     lab.advance(10_000);
@@ -68,10 +68,10 @@ fn a_crash_is_its_own_cause_and_a_link_carries_it_to_the_shell() {
 #[test]
 fn the_last_restart_the_budget_allows_then_the_escalation() {
     let mut lab = Lab::demo(1);
-    lab.advance(1_000);
+    lab.advance(20_000);
     for n in 1..=3 {
         run(&mut lab, "Process.exit(\"demo/counter_1\", :kill)");
-        lab.advance(1_000);
+        lab.advance(20_000);
         let last = why(&lab, "demo/counter_1").pop().unwrap();
         assert!(
             last.contains(&format!("restart {n} of the 3 it allows in 5 s")),
@@ -83,7 +83,7 @@ fn the_last_restart_the_budget_allows_then_the_escalation() {
         .unwrap()
         .ends_with("one more and it gives up."));
     run(&mut lab, "Process.exit(\"demo/counter_1\", :kill)");
-    lab.advance(1_000);
+    lab.advance(20_000);
     let last = why(&lab, "demo/counter_1").pop().unwrap();
     assert!(
         last.starts_with("demo reached its restart intensity"),

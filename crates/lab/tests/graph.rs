@@ -84,7 +84,7 @@ fn a_restarted_child_keeps_its_place_with_its_new_pid() {
     let before = lab.graph();
     let old = before.find("demo/counter_1").unwrap().clone();
     lab.kill("demo/counter_1").unwrap();
-    lab.advance(1_000);
+    lab.advance(20_000);
     let after = lab.graph();
     let new = after.find("demo/counter_1").unwrap();
     assert_ne!(new.pid, old.pid, "a new pid");

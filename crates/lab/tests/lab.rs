@@ -18,7 +18,7 @@ fn demo_tree_starts_and_a_killed_worker_restarts() {
     assert!(tree.iter().all(|n| n.status == NodeStatus::Running));
     let before = tree[1].pid.clone();
     lab.kill("demo/counter_1").unwrap();
-    lab.advance(1000);
+    lab.advance(20_000);
     let tree = lab.tree();
     assert_eq!(tree[1].restarts, 1);
     assert_ne!(tree[1].pid, before);
@@ -35,7 +35,7 @@ fn exceeding_intensity_kills_the_root() {
     let mut lab = Lab::demo(1);
     for _ in 0..4 {
         lab.kill("demo/printer").unwrap();
-        lab.advance(1000);
+        lab.advance(20_000);
     }
     let tree = lab.tree();
     assert_eq!(tree[0].status, NodeStatus::Dead);
@@ -70,7 +70,7 @@ fn a_dead_roots_last_tree_keeps_its_shape() {
         reason: Term::KILL,
     })
     .unwrap();
-    lab.advance(1000);
+    lab.advance(20_000);
     let dead = lab.tree();
     let kept: Vec<(String, usize)> = dead.iter().map(|n| (n.path.clone(), n.depth)).collect();
     assert_eq!(kept, live);
@@ -165,7 +165,7 @@ fn the_inspector_sees_links_state_and_mailbox() {
         msg: Term::atom("increment"),
     })
     .unwrap();
-    lab.advance(1000);
+    lab.advance(20_000);
     assert_eq!(lab.inspect("demo/counter_1").unwrap().state, "1");
     assert!(lab.inspect("demo/nobody").is_none());
 }

@@ -20,14 +20,14 @@ fn lines_since(lab: &Lab, from: usize) -> Vec<String> {
 fn a_call_is_four_lines_paired_by_its_tag_with_the_state_before_and_after() {
     let mut lab = Lab::demo(1);
     run(&mut lab, "GenServer.cast(\"demo/counter_1\", :increment)");
-    lab.advance(1_000);
+    lab.advance(20_000);
     let from = lab.log_len();
     assert_eq!(
         run(&mut lab, "GenServer.call(\"demo/counter_1\", :get)"),
         "1"
     );
     let lines = lines_since(&lab, from);
-    let tag = "[alias|#Ref<0.0.0.1>]";
+    let tag = "[alias|#Ref<0.0.0.4>]";
     assert_eq!(
         lines,
         vec![
@@ -72,7 +72,7 @@ fn casts_plain_messages_and_exits_are_told_apart() {
     run(&mut lab, "GenServer.cast(\"demo/counter_1\", :increment)");
     run(&mut lab, "send(pid(\"0.3.0\"), {:hello, 1})");
     run(&mut lab, "Process.exit(\"demo/printer\", :kill)");
-    lab.advance(1_000);
+    lab.advance(20_000);
     let lines = lines_since(&lab, from);
     let has = |want: &str| assert!(lines.iter().any(|l| l == want), "{want}\n{lines:#?}");
     has("cast <0.1.0> ! <0.3.0> {'$gen_cast',increment}");
@@ -109,8 +109,8 @@ fn a_down_waits_in_the_shell_and_a_selective_receive_leaves_it_there() {
     run(&mut lab, "ref = Process.monitor(\"demo/printer\")");
     let from = lab.log_len();
     run(&mut lab, "Process.exit(\"demo/printer\", :kill)");
-    lab.advance(1_000);
-    let down = "{'DOWN',#Ref<0.0.0.1>,process,<0.5.0>,killed}";
+    lab.advance(20_000);
+    let down = "{'DOWN',#Ref<0.0.0.4>,process,<0.5.0>,killed}";
     let lines = lines_since(&lab, from);
     assert!(
         lines.contains(&format!(
@@ -142,7 +142,7 @@ fn a_down_waits_in_the_shell_and_a_selective_receive_leaves_it_there() {
         run(&mut lab, "flush()"),
         format!(
             "{}\n:ok",
-            "{:DOWN, #Reference<0.0.0.1>, :process, #PID<0.5.0>, :killed}"
+            "{:DOWN, #Reference<0.0.0.4>, :process, #PID<0.5.0>, :killed}"
         )
     );
     assert_eq!(
@@ -156,7 +156,7 @@ fn a_down_waits_in_the_shell_and_a_selective_receive_leaves_it_there() {
 fn a_message_to_the_dead_is_dropped_and_recent_messages_are_kept_per_process() {
     let mut lab = Lab::demo(1);
     lab.kill("demo/counter_1").unwrap();
-    lab.advance(1_000);
+    lab.advance(20_000);
     run(&mut lab, "send(pid(\"0.3.0\"), :anyone_there)");
     let h = lab.history();
     let lost = h.iter().rfind(|m| m.kind == Kind::Plain).unwrap();
@@ -180,7 +180,7 @@ fn a_message_written_out_is_its_term_printed() {
         "flush()",
     ] {
         run(&mut lab, line);
-        lab.advance(1_000);
+        lab.advance(20_000);
     }
     let h = lab.history();
     let mut kinds = std::collections::BTreeSet::new();

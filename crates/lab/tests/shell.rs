@@ -12,7 +12,7 @@ use otp_lab_lab::Lab;
 fn dead_serial(lab: &mut Lab) -> u32 {
     let old = lab.tree()[1].pid.clone().expect("counter_1 runs");
     lab.kill("demo/counter_1").unwrap();
-    lab.advance(1000);
+    lab.advance(20_000);
     assert_ne!(lab.tree()[1].pid.as_ref(), Some(&old), "restarted");
     old.trim_start_matches("<0.")
         .trim_end_matches(".0>")
@@ -122,6 +122,25 @@ fn the_shell_is_a_process_with_a_mailbox() {
     assert!(
         out.ends_with(&format!(",process,<0.{dead}.0>,noproc}}\nok")),
         "{out}"
+    );
+}
+
+/// IEx 1.14: `Supervisor.count_children/1` answers a map; erl: a proplist, in OTP's order.
+#[test]
+fn count_children_is_a_map_in_elixir_and_a_proplist_in_erlang() {
+    let mut lab = Lab::demo(1);
+    assert_eq!(
+        run(&mut lab, "Supervisor.count_children(:demo)"),
+        "%{active: 3, specs: 3, supervisors: 0, workers: 3}"
+    );
+    assert_eq!(
+        run(&mut lab, "supervisor:count_children(demo)."),
+        "[{specs,3},{active,3},{supervisors,0},{workers,3}]"
+    );
+    // bound to a variable, the map is what is kept
+    assert_eq!(
+        run(&mut lab, "c = Supervisor.count_children(:demo)"),
+        "%{active: 3, specs: 3, supervisors: 0, workers: 3}"
     );
 }
 
@@ -276,7 +295,7 @@ fn a_linked_exit_takes_the_shell_down_and_a_new_one_comes_up() {
     );
     for _ in 0..4 {
         lab.kill("demo/printer").unwrap();
-        lab.advance(1000);
+        lab.advance(20_000);
     }
     // the root gave up (shutdown): the shell died with it, a new one took its place
     assert_ne!(lab.shell(), first);
@@ -324,7 +343,7 @@ fn a_shell_that_traps_exits_gets_them_as_messages() {
         run(&mut lab, &format!("Process.exit(pid(\"0.{n}.0\"), :kill)")),
         "true"
     );
-    lab.advance(1000);
+    lab.advance(20_000);
     assert_eq!(lab.shell(), first, "the shell lives on");
     assert_eq!(
         run(&mut lab, "flush()"),
@@ -340,7 +359,7 @@ fn a_shell_that_traps_exits_gets_them_as_messages() {
         .unwrap();
     run(&mut lab, &format!("Process.link(pid(\"0.{m}.0\"))"));
     run(&mut lab, &format!("Process.exit(pid(\"0.{m}.0\"), :kill)"));
-    lab.advance(1000);
+    lab.advance(20_000);
     assert_ne!(lab.shell(), first);
     assert_eq!(lab.shell_exits()[0].reason.to_text(), "killed");
 }
@@ -397,11 +416,11 @@ fn stop_is_ok_only_when_the_server_exits_with_the_reason_asked_for() {
 fn sys_get_state_and_get_status_answer_as_otp() {
     let mut lab = Lab::demo(1);
     run(&mut lab, "GenServer.cast(\"demo/counter_1\", :increment)");
-    lab.advance(1_000);
+    lab.advance(20_000);
     assert_eq!(run(&mut lab, ":sys.get_state(\"demo/counter_1\")"), "1");
     assert_eq!(run(&mut lab, "sys:get_state(<0.3.0>)."), "1");
     lab.kill("demo/printer").unwrap();
-    lab.advance(1_000);
+    lab.advance(20_000);
     // the supervisor's #state{}: name, strategy, children newest first, the restart
     // seconds in its window, Elixir's default callback module
     let state = run(&mut lab, "sys:get_state(demo).");
@@ -496,9 +515,9 @@ fn the_restart_budget_changes_at_run_time() {
     assert_eq!((meter.intensity, meter.period), (1, 5));
     // two kills in the period: one too many for a budget of 1
     run(&mut lab, "Process.exit(\"demo/counter_1\", :kill)");
-    lab.advance(1_000);
+    lab.advance(20_000);
     run(&mut lab, "Process.exit(\"demo/counter_2\", :kill)");
-    lab.advance(1_000);
+    lab.advance(20_000);
     assert!(lab.tree()[0].pid.is_none(), "demo gave up");
     // the same from Erlang, and the strategy change logged too
     let mut lab = Lab::demo(1);

@@ -226,7 +226,8 @@ mod tests {
                     let out = run.exec_line(line);
                     assert!(out.is_ok(), "{}: {line}: {out:?}", l.id);
                     lines.push(line.to_string());
-                    run.lab.advance(1_000);
+                    // the next line comes a moment later: time for a restart (inits take ms)
+                    run.lab.advance(50_000);
                 }
                 Step::Wait(ms) => run.lab.advance(ms * 1000),
                 Step::Tree(json) => {

@@ -145,7 +145,7 @@ impl Run {
                     .map_err(Into::into),
                 syntax,
             ),
-            Input::Command(cmd, syntax) => (self.lab.exec(&cmd), syntax),
+            Input::Command(cmd, syntax) => (self.lab.exec_in(&cmd, syntax), syntax),
             Input::Bind(var, cmd, syntax) => (self.lab.exec_bind(&var, &cmd, syntax), syntax),
             Input::Help(topic) => return Ok(Ran::Help(console::help(topic.as_deref()))),
             Input::Clear | Input::Empty => return Ok(Ran::Help(String::new())),

@@ -281,12 +281,12 @@ impl Session {
 mod tests {
     use super::*;
 
-    fn tree(s: &Session) -> Vec<(String, Option<String>, u64)> {
+    fn tree(s: &Session) -> Vec<(String, Option<String>, u64, &'static str)> {
         s.current()
             .lab
             .tree()
             .into_iter()
-            .map(|n| (n.path, n.pid, n.restarts))
+            .map(|n| (n.path, n.pid, n.restarts, n.status.label()))
             .collect()
     }
 
@@ -319,7 +319,7 @@ mod tests {
             .lab
             .tree()
             .into_iter()
-            .map(|n| (n.path, n.pid, n.restarts))
+            .map(|n| (n.path, n.pid, n.restarts, n.status.label()))
             .collect();
         assert_eq!(replayed, live);
         assert_eq!(r.lab.log_len(), s.live().lab.log_len());

@@ -36,7 +36,7 @@ const ENTRIES: &[Entry] = &[
         elixir: "Supervisor.which_children(sup)",
         erlang: "supervisor:which_children(Sup)",
         summary: "list the children: {id, pid, type, modules} each",
-        details: "One tuple per child spec, in start order: its id, its pid (or :restarting / :undefined when it is not running), :worker or :supervisor, and its callback modules.",
+        details: "One tuple per child spec, the last started first (the reverse of the start order, as OTP keeps them): its id, its pid (or :restarting / :undefined when it is not running), :worker or :supervisor, and its callback modules.",
         examples: ["Supervisor.which_children(:demo)", "supervisor:which_children(demo)."],
     },
     Entry {
@@ -44,7 +44,7 @@ const ENTRIES: &[Entry] = &[
         elixir: "Supervisor.count_children(sup)",
         erlang: "supervisor:count_children(Sup)",
         summary: "count specs, active children, supervisors and workers",
-        details: "Answers a keyword list: specs (child specs), active (running children), supervisors and workers.",
+        details: "Answers specs (child specs), active (running children), supervisors and workers: a map in Elixir (%{active: 3, specs: 3, ...}), a proplist in Erlang ([{specs,3},{active,3},...]).",
         examples: ["Supervisor.count_children(:demo)", "supervisor:count_children(demo)."],
     },
     Entry {
@@ -126,7 +126,7 @@ const ENTRIES: &[Entry] = &[
         elixir: "DynamicSupervisor.count_children(sup)",
         erlang: "supervisor:count_children(Sup)",
         summary: "count the instances",
-        details: "Answers specs, active, supervisors and workers, as Supervisor.count_children does.",
+        details: "Answers specs, active, supervisors and workers, as Supervisor.count_children does: a map in Elixir, a proplist in Erlang.",
         examples: ["DynamicSupervisor.count_children(:pool)", "supervisor:count_children(pool)."],
     },
     Entry {

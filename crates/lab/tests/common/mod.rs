@@ -8,7 +8,7 @@ pub fn run(lab: &mut Lab, line: &str) -> String {
     let input = console::parse_in(line, lab.scope());
     match input.unwrap_or_else(|e| panic!("{line}: {e}")) {
         Input::Command(cmd, syntax) => {
-            let r = lab.exec(&cmd);
+            let r = lab.exec_in(&cmd, syntax);
             console::format_output(&lab.take_printed(), &r, syntax)
         }
         Input::Bind(var, cmd, syntax) => {

@@ -274,15 +274,16 @@ fn actions_run_as_console_lines_and_are_recorded() {
 #[test]
 fn the_clock_moves_and_a_fault_script_restarts_the_experiment() {
     let (mut api, mut s) = lab();
+    // the demo's tree takes 14 ms to start (its workers' init/1)
     let st = ok(&mut api, &mut s, "run", json!({"ms": 2000}));
-    assert_eq!(st["head_us"], 2_000_000);
+    assert_eq!(st["head_us"], 2_014_000);
     let st = ok(&mut api, &mut s, "seek", json!({"at_ms": 500}));
     assert_eq!(
         (st["at_us"].as_u64(), st["live"].as_bool()),
         (Some(500_000), Some(false))
     );
     let st = ok(&mut api, &mut s, "live", json!({}));
-    assert_eq!(st["at_us"], 2_000_000);
+    assert_eq!(st["at_us"], 2_014_000);
     let st = ok(
         &mut api,
         &mut s,
@@ -299,7 +300,8 @@ fn the_clock_moves_and_a_fault_script_restarts_the_experiment() {
         &json!({"script": [{"at": 100, "op": "kill", "target": "demo/counter_1"}]}),
     );
     assert_eq!(a.effect, Effect::Reloaded);
-    assert!(a.result.unwrap().starts_with("{\"at_us\":0,"));
+    // from the start again: the tree started (14 ms of inits), the script's kill ahead
+    assert!(a.result.unwrap().starts_with("{\"at_us\":14000,"));
     ok(&mut api, &mut s, "run", json!({"ms": 200}));
     assert_eq!(
         ok(&mut api, &mut s, "analytics", json!({"name": "demo"}))["restarts"],
@@ -360,7 +362,7 @@ fn mistakes_name_the_call_and_the_argument_and_change_nothing() {
         (
             "process",
             json!({"pid": "demo/nosuch"}),
-            "process: argument \"pid\" names no live process: \"demo/nosuch\" at 0 us",
+            "process: argument \"pid\" names no live process: \"demo/nosuch\" at 14000 us",
         ),
         (
             "supervisor",
@@ -470,10 +472,11 @@ fn sandboxes_are_labs_of_their_own() {
     let sb = ok(&mut api, &mut s, "sandboxes", json!({}));
     assert_eq!(
         (sb[0]["id"].clone(), sb[0]["head_us"].as_u64()),
-        (id.clone(), Some(5_000_000))
+        // 5 s after the storm's tree started (four inits of 10 ms)
+        (id.clone(), Some(5_040_000))
     );
     // the main lab did not move
-    assert_eq!(ok(&mut api, &mut s, "status", json!({}))["head_us"], 0);
+    assert_eq!(ok(&mut api, &mut s, "status", json!({}))["head_us"], 14_000);
     let a = api.call(&mut s, "kill", &json!({"sandbox": id, "pid": "root/w1"}));
     assert_eq!(
         a.effect,
@@ -483,7 +486,8 @@ fn sandboxes_are_labs_of_their_own() {
     ok(&mut api, &mut s, "restartSandbox", json!({"id": id}));
     assert_eq!(
         ok(&mut api, &mut s, "status", json!({"sandbox": id}))["head_us"],
-        0
+        40_000,
+        "back to its start: the tree just started"
     );
     assert_eq!(
         ok(&mut api, &mut s, "destroySandbox", json!({"id": id})),
