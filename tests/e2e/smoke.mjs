@@ -562,6 +562,28 @@ await test('a long quiet run: the clock reads in days, the timeline zooms to the
   await page.locator('.scrubber').evaluate((el) => { el.value = String(Math.round(Number(el.max) / 2)); el.dispatchEvent(new Event('input', { bubbles: true })); });
   await page.waitForFunction(() => /^\d\.\d{3} s \//.test(document.querySelector('.timeline-pos').textContent), null, { timeout: 5000 });
   await page.screenshot({ path: join(SHOTS, 'lab-zoomed.png') });
+  // a range of one's own: typed in seconds, mistakes said next to it
+  await page.getByLabel('Timeline span').selectOption('range');
+  await page.getByLabel('Range from (s)').fill('0.5');
+  await page.getByLabel('Range from (s)').press('Enter');
+  await page.getByLabel('Range to (s)').fill('1.5 s');
+  await page.getByLabel('Range to (s)').press('Enter');
+  await page.waitForFunction(() => document.querySelector('.scrubber').min === '500' && document.querySelector('.scrubber').max === '1500', null, { timeout: 5000 });
+  await page.getByLabel('Range to (s)').fill('later');
+  await page.getByLabel('Range to (s)').press('Enter');
+  await page.locator('.range-error', { hasText: 'To is a number of seconds (like 2.5), not "later"' }).waitFor({ timeout: 5000 });
+  assert((await page.locator('.scrubber').getAttribute('max')) === '1500', 'a mistake changes nothing');
+  // dragging across the health band picks the range under it
+  const band = await page.locator('.health-band').boundingBox();
+  await page.mouse.move(band.x + band.width * 0.25, band.y + band.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(band.x + band.width * 0.75, band.y + band.height / 2, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction(() => {
+    const s = document.querySelector('.scrubber');
+    return Math.abs(Number(s.min) - 750) < 30 && Math.abs(Number(s.max) - 1250) < 30;
+  }, null, { timeout: 5000 });
+  assert(await page.locator('.range-error').textContent() === '', 'the drag cleared the mistake');
   await page.getByLabel('Timeline span').selectOption('run');
   await button('Live').click();
 });

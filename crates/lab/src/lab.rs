@@ -165,6 +165,9 @@ impl Lab {
         let path = world.intern_path(root_id);
         let root_sup = Behaviour::Supervisor(Box::new(Supervisor::new(spec, shell)));
         let root = external::start_link(&mut world, shell, root_sup, path);
+        // registered under its id, as `Supervisor.start_link(children, name: :demo)` does
+        // (before its init runs): `Process.whereis(:demo)` answers as in IEx
+        world.register(otp_lab_sim::atom::Atom::new(root_id), root);
         let mut lab = Lab {
             world,
             printed: Vec::new(),

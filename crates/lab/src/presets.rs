@@ -59,7 +59,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "demo",
         title: "Demo: counters and a printer",
-        summary: "The seeds' demo tree: one_for_one over two counters and a printer. Kill one and watch it come back.",
+        summary: "The starter tree: a one_for_one supervisor over two counters and a printer. Kill one and watch it come back.",
         scenario: r#"{"name":"demo","tree":{"id":"demo","strategy":"one_for_one","intensity":3,"period":5,"children":[
             {"id":"counter_1","behaviour":"counter","init_delay":3},
             {"id":"counter_2","behaviour":"counter","init_delay":3},
@@ -99,7 +99,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "dynamic",
         title: "Dynamic supervisor",
-        summary: "A simple_one_for_one pool (a DynamicSupervisor): start jobs from the console with DynamicSupervisor.start_child(:pool, \"job_4\").",
+        summary: "A simple_one_for_one pool (a DynamicSupervisor): start jobs from the console with DynamicSupervisor.start_child(:pool, {Counter, \"job_4\"}).",
         scenario: r#"{"name":"dynamic","tree":{"id":"pool","strategy":"simple_one_for_one","intensity":5,"period":10,"children":[
             {"id":"job","behaviour":"counter","restart":"transient","init_delay":5}]},
             "steps":[{"op":"start_child","sup":"pool","args":"job_1"},

@@ -187,8 +187,23 @@ fn process_functions_answer_as_elixir_and_erlang_do() {
             &mut lab,
             &format!("process_info(<0.{d}.0>, registered_name).")
         ),
-        "{registered_name,[]}",
-        "the demo preset does not register the root"
+        "{registered_name,demo}",
+        "the root is registered under its id, as Supervisor.start_link(children, name: :demo) does"
+    );
+    assert_eq!(
+        run(
+            &mut lab,
+            &format!("process_info(<0.{dead}.0>, registered_name).")
+        ),
+        "undefined"
+    );
+    assert_eq!(
+        run(&mut lab, "process_info(whereis(demo), registered_name)."),
+        "{registered_name,demo}"
+    );
+    assert_eq!(
+        run(&mut lab, "Process.whereis(:demo)"),
+        format!("#PID<0.{d}.0>")
     );
     assert!(run(&mut lab, &format!("process_info(<0.{d}.0>, nonsense).")).contains("bad argument"));
     let all = run(&mut lab, "Process.list()");

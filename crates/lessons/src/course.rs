@@ -1,8 +1,8 @@
 //! The course: seventeen lessons, from a process's pid to a tree that survives chaos.
 
 use crate::{
-    is_dead, is_running, logged, node, restarts, state, typed, Block::Code, Block::P, Lesson,
-    Prediction, Step, Task,
+    is_dead, is_running, logged, node, restarts, state, typed, typed_in_order, Block::Code,
+    Block::P, Lesson, Prediction, Step, Task,
 };
 use otp_lab_lab::history::{Fate, Kind, Message};
 use otp_lab_lab::{NodeKind, NodeStatus};
@@ -49,7 +49,7 @@ pub static LESSONS: &[Lesson] = &[
         title: "1. Processes and pids",
         prose: &[
             P("Everything in an OTP system runs in a process: a tiny, isolated thread of execution with its own memory and a mailbox. Each has a pid such as `<0.84.0>`. Nothing is shared; processes only send each other messages."),
-            P("The tree on the right is the seeds' demo: a supervisor `demo` with two counters and a printer. Click a process to inspect it, or ask from the console."),
+            P("The tree here is the demo: a supervisor registered as `demo` with two counters and a printer. Click a process to inspect it, or ask from the console."),
             Code {
                 elixir: "Supervisor.which_children(:demo)\nProcess.info(pid(\"0.3.0\"))",
                 erlang: "supervisor:which_children(demo).\nprocess_info(list_to_pid(\"<0.3.0>\")).",
@@ -99,7 +99,7 @@ pub static LESSONS: &[Lesson] = &[
             Task {
                 id: "count",
                 text: "Increment counter_1, then read its value with a call.",
-                check: |r, l| state(r, "demo/counter_1") != "0" && typed(l, "call("),
+                check: |r, l| state(r, "demo/counter_1") != "0" && typed_in_order(l, &["increment", "call("]),
             },
         ],
         hints: &[
@@ -138,11 +138,11 @@ pub static LESSONS: &[Lesson] = &[
         id: "trap_exit",
         title: "4. Trapping exits",
         prose: &[
-            P("A process that does not trap exits dies when a linked process dies abnormally (or when it is sent any reason but `normal`). A process that traps exits gets the signal as a message instead — supervisors do exactly that."),
+            P("A process that does not trap exits dies when it gets an exit signal with any reason but `normal` — from a linked process that died, or from `Process.exit/2`. That includes `shutdown`, which OTP treats as an orderly stop rather than a crash: it is not logged as an error, and a transient child that exits with it is not restarted. `kill` cannot be trapped at all: the process dies with reason `killed`. A process that traps exits gets every other signal as an `{:EXIT, from, reason}` message instead — supervisors do exactly that."),
             P("Send the printer an exit signal with reason `shutdown`: it does not trap exits, so it dies; its supervisor traps them, so it survives and restarts the printer."),
             Code {
-                elixir: "Process.exit(\"demo/printer\", :shutdown)\nProcess.info(:demo)[:trap_exit]",
-                erlang: "exit(<<\"demo/printer\">>, shutdown).\nprocess_info(demo).",
+                elixir: "Process.exit(\"demo/printer\", :shutdown)\nProcess.info(Process.whereis(:demo), :trap_exit)",
+                erlang: "exit(<<\"demo/printer\">>, shutdown).\nprocess_info(whereis(demo), trap_exit).",
             },
         ],
         sandbox: "demo",
@@ -164,11 +164,11 @@ pub static LESSONS: &[Lesson] = &[
                 },
             },
         ],
-        hints: &["Process.exit(\"demo/printer\", :shutdown)", "Process.info(:demo) lists trap_exit: true."],
+        hints: &["Process.exit(\"demo/printer\", :shutdown)", "Process.info(Process.whereis(:demo), :trap_exit) answers {:trap_exit, true}."],
         prediction: None,
         solution: &[
             Step::Line("Process.exit(\"demo/printer\", :shutdown)"),
-            Step::Line("Process.info(:demo)"),
+            Step::Line("Process.info(Process.whereis(:demo), :trap_exit)"),
         ],
     },
     Lesson {
@@ -272,7 +272,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "restart_types",
         title: "9. Restart types",
         prose: &[
-            P("A child's `restart` value decides whether it comes back: `permanent` always, `transient` only after an abnormal exit, `temporary` never (it is even removed from the supervisor)."),
+            P("A child's `restart` value decides whether it comes back: `permanent` always; `transient` unless it exits with `normal`, `shutdown` or `{:shutdown, term}`; `temporary` never (its spec is even removed from the supervisor)."),
             P("`Lab.crash(pid, reason)` makes a worker stop itself with that reason, as `{stop, Reason, State}` from a callback would."),
             Code {
                 elixir: "%{id: :trans, start: {Counter, :start_link, []}, restart: :transient}\nLab.crash(\"root/trans\", :normal)",
@@ -303,7 +303,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "intensity",
         title: "10. Restart intensity",
         prose: &[
-            P("A supervisor allows at most `intensity` restarts in `period` seconds. One more and it gives up: it terminates its children and exits with reason `shutdown`, so the failure travels up the tree. The meter under each supervisor shows the restarts used."),
+            P("A supervisor allows at most `intensity` restarts in `period` seconds. One more and it gives up: it terminates its children and exits with reason `shutdown`, so the failure travels up the tree — its parent restarts it only if its child spec is `permanent`, the default for supervisors. The meter under each supervisor shows the restarts used. The defaults differ: Elixir's `Supervisor` allows 3 restarts in 5 s, Erlang's `supervisor` 1 in 5 s."),
             Code {
                 elixir: "Supervisor.init(children, strategy: :one_for_one, max_restarts: 3, max_seconds: 5)",
                 erlang: "{ok, {#{strategy => one_for_one, intensity => 3, period => 5}, Children}}",
@@ -328,10 +328,10 @@ pub static LESSONS: &[Lesson] = &[
         id: "escalation",
         title: "11. Escalation in nested trees",
         prose: &[
-            P("Supervisors supervise supervisors. When an inner supervisor gives up, its parent sees a child exit and restarts it, by the parent's own strategy and intensity. The rest of the application keeps running."),
+            P("Supervisors supervise supervisors. When an inner supervisor gives up, it exits with reason `shutdown`; its parent sees a child exit and, since the inner supervisor's spec is `permanent` (the default for supervisors), restarts it by the parent's own strategy and intensity — each such restart counts against the parent's intensity too. The rest of the application keeps running. (A `transient` supervisor would not be restarted: `shutdown` is a normal exit for it.)"),
             Code {
                 elixir: "children = [RepoSup, WebSup, {DynamicSupervisor, name: Jobs}, Telemetry]",
-                erlang: "[#{id => repo_sup, start => {repo_sup, start_link, []}, type => supervisor}, ...]",
+                erlang: "#{id => repo_sup, start => {repo_sup, start_link, []}, type => supervisor, restart => permanent}.",
             },
         ],
         sandbox: "application",
@@ -352,7 +352,8 @@ pub static LESSONS: &[Lesson] = &[
         id: "dynamic",
         title: "12. Dynamic supervisors",
         prose: &[
-            P("A DynamicSupervisor (OTP's `simple_one_for_one`) starts children on demand from one template. Each instance is named here by its argument."),
+            P("Some children are started on demand: connections, jobs, sessions. OTP's `simple_one_for_one` supervisor holds one template child spec, and `supervisor:start_child(Pool, Args)` starts one more instance of it with `Args` appended. Elixir's `DynamicSupervisor` replaced it: it has no template — each `start_child/2` takes a whole child spec (`{Counter, \"job_4\"}` calls `Counter.start_link(\"job_4\")`) — and it takes `:max_children` and `:extra_arguments`."),
+            P("The Lab models the pool as OTP's `simple_one_for_one` with a Counter template, and reads `DynamicSupervisor.start_child(:pool, {Counter, \"job_4\"})` as `supervisor:start_child(pool, [job_4])`. Each instance is named in the tree by its argument."),
             Code {
                 elixir: "DynamicSupervisor.start_child(:pool, {Counter, \"job_4\"})\nDynamicSupervisor.count_children(:pool)",
                 erlang: "supervisor:start_child(pool, [job_4]).\nsupervisor:count_children(pool).",
@@ -371,10 +372,10 @@ pub static LESSONS: &[Lesson] = &[
                 check: |_, l| typed(l, "count_children"),
             },
         ],
-        hints: &["DynamicSupervisor.start_child(:pool, \"job_4\")"],
+        hints: &["DynamicSupervisor.start_child(:pool, {Counter, \"job_4\"})"],
         prediction: None,
         solution: &[
-            Step::Line("DynamicSupervisor.start_child(:pool, \"job_4\")"),
+            Step::Line("DynamicSupervisor.start_child(:pool, {Counter, \"job_4\"})"),
             Step::Line("DynamicSupervisor.count_children(:pool)"),
         ],
     },
@@ -382,10 +383,10 @@ pub static LESSONS: &[Lesson] = &[
         id: "child_api",
         title: "13. Managing children",
         prose: &[
-            P("A supervisor's children can be managed by hand: `terminate_child` stops one (its spec stays), `restart_child` starts it again, `delete_child` removes a stopped child's spec."),
+            P("A supervisor's children can be managed by hand: `terminate_child` stops one — a permanent or transient child's spec stays, a temporary child's spec goes with it; `restart_child` starts a terminated child again; `delete_child` removes a stopped child's spec (a running child answers `{:error, :running}`). Under a `DynamicSupervisor` (or `simple_one_for_one`) there are no specs to keep: a child is terminated by its pid."),
             Code {
-                elixir: "Supervisor.terminate_child(:demo, :printer)\nSupervisor.restart_child(:demo, :printer)\nSupervisor.delete_child(:demo, :counter_2)",
-                erlang: "supervisor:terminate_child(demo, printer).\nsupervisor:restart_child(demo, printer).\nsupervisor:delete_child(demo, counter_2).",
+                elixir: "Supervisor.terminate_child(:demo, :printer)\nSupervisor.restart_child(:demo, :printer)\nSupervisor.terminate_child(:demo, :counter_2)\nSupervisor.delete_child(:demo, :counter_2)",
+                erlang: "supervisor:terminate_child(demo, printer).\nsupervisor:restart_child(demo, printer).\nsupervisor:terminate_child(demo, counter_2).\nsupervisor:delete_child(demo, counter_2).",
             },
         ],
         sandbox: "demo",
@@ -393,7 +394,7 @@ pub static LESSONS: &[Lesson] = &[
             Task {
                 id: "restart",
                 text: "Terminate the printer, then restart it.",
-                check: |r, l| typed(l, "terminate_child") && typed(l, "restart_child") && is_running(r, "demo/printer"),
+                check: |r, l| typed_in_order(l, &["terminate_child(:demo, :printer)", "restart_child(:demo, :printer)"]) && is_running(r, "demo/printer"),
             },
             Task {
                 id: "delete",
@@ -414,7 +415,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "lab_tools",
         title: "14. Pausing and changing strategy",
         prose: &[
-            P("OTP Lab can do what OTP cannot, to let you experiment: pause a supervisor (it stops restarting), resume it (it restarts what the pause left down), and change its strategy while it runs."),
+            P("In OTP, `sys:suspend/1` pauses a supervisor entirely — it takes no message, not even a child's `'EXIT'`, until `sys:resume/1` — and a release upgrade's `code_change` can change its flags. The Lab's own tools are made for watching a crash: `Lab.pause` keeps the supervisor answering calls but stops its restarts, `Lab.resume` restarts what the pause left down, and `Lab.change_strategy` switches the strategy while the tree runs, without an upgrade."),
             Code {
                 elixir: "Lab.pause(:root)\nLab.resume(:root)\nLab.change_strategy(:root, :one_for_all)",
                 erlang: "lab:pause(root).\nlab:resume(root).\nlab:change_strategy(root, one_for_all).",
@@ -425,12 +426,12 @@ pub static LESSONS: &[Lesson] = &[
             Task {
                 id: "pause",
                 text: "Pause root, kill a (it stays down), then resume root.",
-                check: |r, l| typed(l, "pause") && typed(l, "resume") && restarts(r, "root/a") >= 1,
+                check: |r, l| typed_in_order(l, &["pause(", "root/a", "resume("]) && restarts(r, "root/a") >= 1,
             },
             Task {
                 id: "strategy",
                 text: "Switch root to one_for_all and kill b: all three restart.",
-                check: |r, l| typed(l, "change_strategy") && restarts(r, "root/c") >= 1,
+                check: |r, l| typed_in_order(l, &["change_strategy(", "root/b"]) && ["root/a", "root/b", "root/c"].iter().all(|p| restarts(r, p) >= 1),
             },
         ],
         hints: &["Lab.pause(:root), Process.exit(\"root/a\", :kill), Lab.resume(:root)"],
@@ -532,7 +533,7 @@ pub static LESSONS: &[Lesson] = &[
         title: "17. Capstone: a tree that survives chaos",
         prose: &[
             P("A chaos script kills a random child of `root` every 200 ms with probability 0.8. The tree given here gives up within a second. Design one that survives 30 virtual seconds: choose strategies and intensities, and nest a supervisor so that one failure does not cost everything."),
-            P("Edit the tree (JSON in the conformance format) and press Apply: the chaos script stays. Then press Play and fast-forward."),
+            P("Edit the tree (JSON: each supervisor with its strategy, intensity, period and children) and press Apply: the chaos script stays. Then press Play and fast-forward."),
             Code {
                 elixir: "Supervisor.init([Storage, Api], strategy: :one_for_one, max_restarts: 30, max_seconds: 1)",
                 erlang: "{ok, {#{strategy => one_for_one, intensity => 30, period => 1}, [Storage, Api]}}",

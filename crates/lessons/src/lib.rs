@@ -198,6 +198,19 @@ pub fn typed(lines: &[String], needle: &str) -> bool {
     lines.iter().any(|l| l.contains(needle))
 }
 
+/// True if lines containing each of `needles` were typed in that order (the first
+/// match of each after the previous one's).
+pub fn typed_in_order(lines: &[String], needles: &[&str]) -> bool {
+    let mut from = 0;
+    for n in needles {
+        match lines[from..].iter().position(|l| l.contains(n)) {
+            Some(i) => from += i + 1,
+            None => return false,
+        }
+    }
+    true
+}
+
 /// True if some event-log line of `kind` contains `needle`.
 pub fn logged(run: &Run, kind: &str, needle: &str) -> bool {
     run.lab
@@ -285,6 +298,54 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Whether `task` of `lesson` passes after `steps`.
+    fn passes(lesson_id: &str, task: &str, steps: &[Step]) -> bool {
+        let l = lesson(lesson_id).unwrap();
+        let (run, lines) = play(l, steps);
+        let i = l.tasks.iter().position(|t| t.id == task).unwrap();
+        l.passed(&run, &lines)[i]
+    }
+
+    /// Near misses: each does something close to the task but not the thing taught.
+    #[test]
+    fn near_misses_fail_the_tasks_they_almost_do() {
+        use Step::Line;
+        // the value is read before the increment
+        assert!(!passes(
+            "messages",
+            "count",
+            &[
+                Line("GenServer.call(\"demo/counter_1\", :get_value)"),
+                Line("GenServer.cast(\"demo/counter_1\", :increment)"),
+            ]
+        ));
+        // the printer was never terminated by hand: it just runs
+        assert!(!passes(
+            "child_api",
+            "restart",
+            &[Line("Supervisor.restart_child(:demo, :printer)")]
+        ));
+        // a killed without pausing first
+        assert!(!passes(
+            "lab_tools",
+            "pause",
+            &[
+                Line("Process.exit(\"root/a\", :kill)"),
+                Line("Lab.pause(:root)"),
+                Line("Lab.resume(:root)"),
+            ]
+        ));
+        // every child killed one by one: no one_for_all restart
+        assert!(!passes(
+            "lab_tools",
+            "strategy",
+            &[
+                Line("Process.exit(\"root/c\", :kill)"),
+                Line("Lab.change_strategy(:root, :one_for_all)"),
+            ]
+        ));
     }
 
     #[test]
