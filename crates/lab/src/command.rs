@@ -336,9 +336,9 @@ impl Command {
                     module_name(*kind),
                     restart.name()
                 ),
-                StartSpec::Args(a) => {
-                    format!("DynamicSupervisor.start_child({}, {})", t(sup), e(a))
-                }
+                // the simple_one_for_one form Elixir's Supervisor still takes: the extra
+                // arguments as a list (no module to name in a DynamicSupervisor child spec)
+                StartSpec::Args(a) => format!("Supervisor.start_child({}, [{}])", t(sup), e(a)),
             },
             Command::Pause { sup } => format!("Lab.pause({})", t(sup)),
             Command::Resume { sup } => format!("Lab.resume({})", t(sup)),
