@@ -38,6 +38,20 @@ fn shell_messages(run: &Run, kind: Kind, sent: bool) -> Vec<Message> {
         .collect()
 }
 
+/// True when the shell asked a supervisor to count its children after `n` restarts had
+/// been logged (the call as the log has it, in order).
+fn counted_after_restarts(run: &Run, n: usize) -> bool {
+    let mut restarts = 0;
+    for l in run.lab.log_lines(0, run.lab.log_len()) {
+        match l.kind {
+            "restart" => restarts += 1,
+            "call" if restarts >= n && l.text.contains("count_children") => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Automatic restarts so far, as the analytics counted them (a dead tree included).
 fn total_restarts(run: &Run) -> u64 {
     run.analytics.borrow_mut().totals()[3]
@@ -176,27 +190,29 @@ pub static LESSONS: &[Lesson] = &[
         title: "5. Monitors",
         prose: &[
             P("A monitor is a one-way link: the watcher is told when the watched process dies, with a `{'DOWN', Ref, process, Pid, Reason}` message, and never dies itself."),
-            P("Monitor counter_2 from the console, kill it, and look at the shell's mailbox (inspect the shell's messages with flush in IEx; here the DOWN message waits in the shell)."),
+            P("Monitor counter_2 from the console and kill it. The `'DOWN'` message waits in the shell's mailbox until something takes it: `flush()` prints and takes every message there, in IEx as here."),
             Code {
-                elixir: "ref = Process.monitor(\"demo/counter_2\")\nProcess.exit(\"demo/counter_2\", :kill)",
-                erlang: "Ref = erlang:monitor(process, <<\"demo/counter_2\">>).\nexit(<<\"demo/counter_2\">>, kill).",
+                elixir: "ref = Process.monitor(\"demo/counter_2\")\nProcess.exit(\"demo/counter_2\", :kill)\nflush()",
+                erlang: "Ref = erlang:monitor(process, <<\"demo/counter_2\">>).\nexit(<<\"demo/counter_2\">>, kill).\nflush().",
             },
         ],
         sandbox: "demo",
         tasks: &[Task {
             id: "down",
-            text: "Monitor a worker, kill it, and receive the 'DOWN' message in the shell.",
-            check: |r, _| {
-                r.lab
-                    .inspect_pid(r.lab.shell())
-                    .is_some_and(|i| i.mailbox.iter().any(|m| m.contains("'DOWN'")))
+            text: "Monitor a worker, kill it, and read the 'DOWN' message the shell received (flush()).",
+            check: |r, l| {
+                typed(l, "flush")
+                    && shell_messages(r, Kind::Down, false)
+                        .iter()
+                        .any(|m| m.fate == Fate::Taken)
             },
         }],
-        hints: &["Process.monitor(\"demo/counter_2\") first, then kill it."],
+        hints: &["Process.monitor(\"demo/counter_2\") first, then kill it, then flush()."],
         prediction: None,
         solution: &[
-            Step::Line("Process.monitor(\"demo/counter_2\")"),
+            Step::Line("ref = Process.monitor(\"demo/counter_2\")"),
             Step::Line("Process.exit(\"demo/counter_2\", :kill)"),
+            Step::Line("flush()"),
         ],
     },
     Lesson {
@@ -458,12 +474,12 @@ pub static LESSONS: &[Lesson] = &[
         sandbox: "restart_storm",
         tasks: &[Task {
             id: "observe",
-            text: "Count root's children after at least five restarts have happened.",
-            check: |r, l| typed(l, "count_children") && total_restarts(r) >= 5,
+            text: "Count root's children after at least three restarts, while root still runs.",
+            check: |r, _| counted_after_restarts(r, 3),
         }],
-        hints: &["The storm is already running: wait for the restart counters to climb (Play if you paused it), then count_children."],
+        hints: &["The storm is already running and root gives up within seconds: when the counters show three restarts, press Pause, then count_children (Reset to try again)."],
         prediction: None,
-        solution: &[Step::Wait(3_000), Step::Line("Supervisor.count_children(:root)")],
+        solution: &[Step::Wait(2_000), Step::Line("Supervisor.count_children(:root)")],
     },
     Lesson {
         id: "following_messages",

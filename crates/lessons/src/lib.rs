@@ -337,6 +337,21 @@ mod tests {
                 Line("Lab.resume(:root)"),
             ]
         ));
+        // the 'DOWN' arrived but nobody read it
+        assert!(!passes(
+            "monitors",
+            "down",
+            &[
+                Line("ref = Process.monitor(\"demo/counter_2\")"),
+                Line("Process.exit(\"demo/counter_2\", :kill)"),
+            ]
+        ));
+        // counted before the storm had done its work, then waited
+        assert!(!passes(
+            "analytics",
+            "observe",
+            &[Line("Supervisor.count_children(:root)"), Step::Wait(3_000)]
+        ));
         // every child killed one by one: no one_for_all restart
         assert!(!passes(
             "lab_tools",
