@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every test, installing whatever it needs first:
-# formatting, clippy (host and wasm32), native tests, the release site build, the browser
+# formatting, clippy (host and wasm32), native tests, the lessons' code in real Elixir and
+# Erlang, the release site build, the browser
 # smoke suite (tests/web.rs in headless Chromium) and the end-to-end test (tests/e2e).
 # Exits non-zero on the first failure. Works unattended (CI=true, no stdin).
 set -euo pipefail
@@ -15,6 +16,7 @@ step "tools"
 ensure_build_tools
 ensure_browser_tools
 ensure_python_tools
+ensure_elixir
 
 step "cargo fmt --check"
 cargo fmt --all --check
@@ -27,6 +29,12 @@ cargo clippy -p otp-lab --all-targets --target wasm32-unknown-unknown -- -D warn
 
 step "cargo test (native: simulator, CLI, the web app's view model and driver)"
 cargo test --workspace
+
+step "the lessons' code in real Elixir and Erlang (tests/real/lesson_code.exs)"
+blocks="$(mktemp -d)"
+cargo run -q -p otp-lab-lessons --example code_blocks -- "$blocks"
+elixir tests/real/lesson_code.exs "$blocks" 2>/dev/null | grep -E '^# lesson code|FAILED|DOES NOT'
+rm -rf "$blocks"
 
 step "exports: otp-lab metrics --format prometheus parsed by prometheus_client, every scenario"
 cargo build --release -p otp-lab-cli

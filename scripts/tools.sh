@@ -139,6 +139,13 @@ ensure_browser_tools() {
   export CHROMEDRIVER=/usr/bin/chromedriver
 }
 
+# Real Elixir and Erlang (Debian's packages), to run the lessons' code blocks as written.
+ensure_elixir() {
+  if ! command -v elixir >/dev/null 2>&1 || ! command -v erl >/dev/null 2>&1; then
+    apt_install elixir erlang-base || return 1
+  fi
+}
+
 # `trunk build` of the web app (extra arguments are passed on), with the cargo shim that
 # selects the root package (see scripts/trunk-cargo/cargo).
 trunk_build() {

@@ -221,6 +221,21 @@ fn LessonView(
                             <figure><figcaption>"Erlang"</figcaption><pre><code>{erlang}</code></pre></figure>
                         </div>
                     }.into_any(),
+                    Block::Console(lines) => view! {
+                        <figure class="console-block" data-console="">
+                            <figcaption>"In the Lab's console"</figcaption>
+                            <ul class="plain">
+                                {lines.iter().map(|line| view! {
+                                    <li>
+                                        <code>{*line}</code>
+                                        <button type="button" class="small"
+                                            aria-label=format!("Run {line} in the lesson's console")
+                                            on:click=move |_| lab.run_line(line)>"Run"</button>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </figure>
+                    }.into_any(),
                 }).collect_view()}
                 <h3>"Tasks"</h3>
                 <ul class="plain tasks">

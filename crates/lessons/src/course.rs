@@ -2,7 +2,7 @@
 
 use crate::{
     is_dead, is_running, logged, node, restarts, state, typed, typed_in_order, Block::Code,
-    Block::P, Lesson, Prediction, Step, Task,
+    Block::Console, Block::P, Lesson, Prediction, Step, Task,
 };
 use otp_lab_lab::history::{Fate, Kind, Message};
 use otp_lab_lab::{NodeKind, NodeStatus};
@@ -65,9 +65,10 @@ pub static LESSONS: &[Lesson] = &[
             P("Everything in an OTP system runs in a process: a tiny, isolated thread of execution with its own memory and a mailbox. Each has a pid such as `<0.84.0>`. Nothing is shared; processes only send each other messages."),
             P("The tree here is the demo: a supervisor registered as `demo` with two counters and a printer. Click a process to inspect it, or ask from the console."),
             Code {
-                elixir: "Supervisor.which_children(:demo)\nProcess.info(pid(\"0.3.0\"))",
-                erlang: "supervisor:which_children(demo).\nprocess_info(list_to_pid(\"<0.3.0>\")).",
+                elixir: "Supervisor.which_children(:demo)\n[{_, pid, _, _} | _] = Supervisor.which_children(:demo)\nProcess.info(pid)",
+                erlang: "supervisor:which_children(demo).\n[{_, Pid, _, _} | _] = supervisor:which_children(demo).\nprocess_info(Pid).",
             },
+            Console(&["Supervisor.which_children(:demo)", "Process.info(\"demo/counter_1\")"]),
         ],
         sandbox: "demo",
         tasks: &[
@@ -99,9 +100,10 @@ pub static LESSONS: &[Lesson] = &[
             P("Processes talk by sending messages. A `cast` is fire-and-forget; a `call` waits for the answer. Messages queue in the receiver's mailbox until it takes them."),
             P("The printer prints what it is cast; the counters count `increment`s and answer `get_value` calls."),
             Code {
-                elixir: "GenServer.cast(\"demo/printer\", {:print, :hello})\nGenServer.cast(\"demo/counter_1\", :increment)\nGenServer.call(\"demo/counter_1\", :get_value)",
-                erlang: "gen_server:cast(<<\"demo/printer\">>, {print, hello}).\ngen_server:cast(<<\"demo/counter_1\">>, increment).\ngen_server:call(<<\"demo/counter_1\">>, get_value).",
+                elixir: "{_, printer, _, _} = List.keyfind(Supervisor.which_children(:demo), :printer, 0)\nGenServer.cast(printer, {:print, :hello})\n{_, counter, _, _} = List.keyfind(Supervisor.which_children(:demo), :counter_1, 0)\nGenServer.cast(counter, :increment)\nGenServer.call(counter, :get_value)",
+                erlang: "{_, Printer, _, _} = lists:keyfind(printer, 1, supervisor:which_children(demo)).\ngen_server:cast(Printer, {print, hello}).\n{_, Counter, _, _} = lists:keyfind(counter_1, 1, supervisor:which_children(demo)).\ngen_server:cast(Counter, increment).\ngen_server:call(Counter, get_value).",
             },
+            Console(&["GenServer.cast(\"demo/printer\", {:print, :hello})", "GenServer.cast(\"demo/counter_1\", :increment)", "GenServer.call(\"demo/counter_1\", :get_value)"]),
         ],
         sandbox: "demo",
         tasks: &[
@@ -134,9 +136,10 @@ pub static LESSONS: &[Lesson] = &[
             P("A link ties two processes' fates: when one dies, the other receives an exit signal. A supervisor is linked to each of its children; that is how it learns that one has died."),
             P("`Process.exit(pid, :kill)` sends the untrappable `kill` signal. Watch the event log: the child exits with reason `killed` and the supervisor receives `{'EXIT', Pid, killed}`."),
             Code {
-                elixir: "Process.exit(\"demo/counter_2\", :kill)",
-                erlang: "exit(<<\"demo/counter_2\">>, kill).",
+                elixir: "{_, pid, _, _} = List.keyfind(Supervisor.which_children(:demo), :counter_2, 0)\nProcess.exit(pid, :kill)",
+                erlang: "{_, Pid, _, _} = lists:keyfind(counter_2, 1, supervisor:which_children(demo)).\nexit(Pid, kill).",
             },
+            Console(&["Process.exit(\"demo/counter_2\", :kill)"]),
         ],
         sandbox: "demo",
         tasks: &[Task {
@@ -155,9 +158,10 @@ pub static LESSONS: &[Lesson] = &[
             P("A process that does not trap exits dies when it gets an exit signal with any reason but `normal` — from a linked process that died, or from `Process.exit/2`. That includes `shutdown`, which OTP treats as an orderly stop rather than a crash: it is not logged as an error, and a transient child that exits with it is not restarted. `kill` cannot be trapped at all: the process dies with reason `killed`. A process that traps exits gets every other signal as an `{:EXIT, from, reason}` message instead — supervisors do exactly that."),
             P("Send the printer an exit signal with reason `shutdown`: it does not trap exits, so it dies; its supervisor traps them, so it survives and restarts the printer."),
             Code {
-                elixir: "Process.exit(\"demo/printer\", :shutdown)\nProcess.info(Process.whereis(:demo), :trap_exit)",
-                erlang: "exit(<<\"demo/printer\">>, shutdown).\nprocess_info(whereis(demo), trap_exit).",
+                elixir: "{_, pid, _, _} = List.keyfind(Supervisor.which_children(:demo), :printer, 0)\nProcess.exit(pid, :shutdown)\nProcess.info(Process.whereis(:demo), :trap_exit)",
+                erlang: "{_, Pid, _, _} = lists:keyfind(printer, 1, supervisor:which_children(demo)).\nexit(Pid, shutdown).\nprocess_info(whereis(demo), trap_exit).",
             },
+            Console(&["Process.exit(\"demo/printer\", :shutdown)", "Process.info(Process.whereis(:demo), :trap_exit)"]),
         ],
         sandbox: "demo",
         tasks: &[
@@ -192,9 +196,10 @@ pub static LESSONS: &[Lesson] = &[
             P("A monitor is a one-way link: the watcher is told when the watched process dies, with a `{'DOWN', Ref, process, Pid, Reason}` message, and never dies itself."),
             P("Monitor counter_2 from the console and kill it. The `'DOWN'` message waits in the shell's mailbox until something takes it: `flush()` prints and takes every message there, in IEx as here."),
             Code {
-                elixir: "ref = Process.monitor(\"demo/counter_2\")\nProcess.exit(\"demo/counter_2\", :kill)\nflush()",
-                erlang: "Ref = erlang:monitor(process, <<\"demo/counter_2\">>).\nexit(<<\"demo/counter_2\">>, kill).\nflush().",
+                elixir: "{_, pid, _, _} = List.keyfind(Supervisor.which_children(:demo), :counter_2, 0)\nref = Process.monitor(pid)\nProcess.exit(pid, :kill)\nflush()",
+                erlang: "{_, Pid, _, _} = lists:keyfind(counter_2, 1, supervisor:which_children(demo)).\nRef = monitor(process, Pid).\nexit(Pid, kill).\nflush().",
             },
+            Console(&["ref = Process.monitor(\"demo/counter_2\")", "Process.exit(\"demo/counter_2\", :kill)", "flush()"]),
         ],
         sandbox: "demo",
         tasks: &[Task {
@@ -221,9 +226,10 @@ pub static LESSONS: &[Lesson] = &[
         prose: &[
             P("A supervisor restarts children by its strategy. With `one_for_one`, only the child that died is restarted; its siblings keep running with the same pids."),
             Code {
-                elixir: "children = [A, B, C]\nSupervisor.init(children, strategy: :one_for_one)",
-                erlang: "{ok, {#{strategy => one_for_one}, [ChildA, ChildB, ChildC]}}",
+                elixir: "# in the supervisor's init/1\nchildren = [A, B, C]\nSupervisor.init(children, strategy: :one_for_one)",
+                erlang: "%% what the supervisor's init/1 returns\n{ok, {#{strategy => one_for_one}, [ChildA, ChildB, ChildC]}}",
             },
+            Console(&["Process.exit(\"root/b\", :kill)"]),
         ],
         sandbox: "one_for_one",
         tasks: &[Task {
@@ -244,9 +250,10 @@ pub static LESSONS: &[Lesson] = &[
         prose: &[
             P("With `one_for_all`, when one child dies the supervisor terminates all the others (in reverse start order) and starts them all again. Use it when children cannot work without each other."),
             Code {
-                elixir: "Supervisor.init(children, strategy: :one_for_all)",
-                erlang: "{ok, {#{strategy => one_for_all}, Children}}",
+                elixir: "# in the supervisor's init/1\nSupervisor.init(children, strategy: :one_for_all)",
+                erlang: "%% what the supervisor's init/1 returns\n{ok, {#{strategy => one_for_all}, Children}}",
             },
+            Console(&["Process.exit(\"root/b\", :kill)"]),
         ],
         sandbox: "one_for_all",
         tasks: &[Task {
@@ -267,9 +274,10 @@ pub static LESSONS: &[Lesson] = &[
         prose: &[
             P("With `rest_for_one`, the child that died and every child started after it are restarted; the ones started before are left alone. Order children by dependency: the api depends on the cache, the cache on the db."),
             Code {
-                elixir: "Supervisor.init([Db, Cache, Api], strategy: :rest_for_one)",
-                erlang: "{ok, {#{strategy => rest_for_one}, [Db, Cache, Api]}}",
+                elixir: "# in the supervisor's init/1\nSupervisor.init([Db, Cache, Api], strategy: :rest_for_one)",
+                erlang: "%% what the supervisor's init/1 returns\n{ok, {#{strategy => rest_for_one}, [Db, Cache, Api]}}",
             },
+            Console(&["Process.exit(\"root/cache\", :kill)"]),
         ],
         sandbox: "rest_for_one",
         tasks: &[Task {
@@ -291,9 +299,10 @@ pub static LESSONS: &[Lesson] = &[
             P("A child's `restart` value decides whether it comes back: `permanent` always; `transient` unless it exits with `normal`, `shutdown` or `{:shutdown, term}`; `temporary` never (its spec is even removed from the supervisor)."),
             P("`Lab.crash(pid, reason)` makes a worker stop itself with that reason, as `{stop, Reason, State}` from a callback would."),
             Code {
-                elixir: "%{id: :trans, start: {Counter, :start_link, []}, restart: :transient}\nLab.crash(\"root/trans\", :normal)",
-                erlang: "#{id => trans, start => {counter, start_link, []}, restart => transient}\nlab:crash(<<\"root/trans\">>, normal).",
+                elixir: "%{id: :trans, start: {Counter, :start_link, []}, restart: :transient}",
+                erlang: "#{id => trans, start => {counter, start_link, []}, restart => transient}.",
             },
+            Console(&["Lab.crash(\"root/trans\", :normal)", "Lab.crash(\"root/temp\", :boom)"]),
         ],
         sandbox: RESTART_TYPES,
         tasks: &[
@@ -321,9 +330,10 @@ pub static LESSONS: &[Lesson] = &[
         prose: &[
             P("A supervisor allows at most `intensity` restarts in `period` seconds. One more and it gives up: it terminates its children and exits with reason `shutdown`, so the failure travels up the tree — its parent restarts it only if its child spec is `permanent`, the default for supervisors. The meter under each supervisor shows the restarts used. The defaults differ: Elixir's `Supervisor` allows 3 restarts in 5 s, Erlang's `supervisor` 1 in 5 s."),
             Code {
-                elixir: "Supervisor.init(children, strategy: :one_for_one, max_restarts: 3, max_seconds: 5)",
-                erlang: "{ok, {#{strategy => one_for_one, intensity => 3, period => 5}, Children}}",
+                elixir: "# in the supervisor's init/1\nSupervisor.init(children, strategy: :one_for_one, max_restarts: 3, max_seconds: 5)",
+                erlang: "%% what the supervisor's init/1 returns\n{ok, {#{strategy => one_for_one, intensity => 3, period => 5}, Children}}",
             },
+            Console(&["Process.exit(\"demo/printer\", :kill)"]),
         ],
         sandbox: "demo",
         tasks: &[Task {
@@ -346,9 +356,10 @@ pub static LESSONS: &[Lesson] = &[
         prose: &[
             P("Supervisors supervise supervisors. When an inner supervisor gives up, it exits with reason `shutdown`; its parent sees a child exit and, since the inner supervisor's spec is `permanent` (the default for supervisors), restarts it by the parent's own strategy and intensity — each such restart counts against the parent's intensity too. The rest of the application keeps running. (A `transient` supervisor would not be restarted: `shutdown` is a normal exit for it.)"),
             Code {
-                elixir: "children = [RepoSup, WebSup, {DynamicSupervisor, name: Jobs}, Telemetry]",
+                elixir: "# in the application supervisor's init/1\nchildren = [RepoSup, WebSup, {DynamicSupervisor, name: Jobs}, Telemetry]",
                 erlang: "#{id => repo_sup, start => {repo_sup, start_link, []}, type => supervisor, restart => permanent}.",
             },
+            Console(&["Process.exit(\"app/repo_sup/repo\", :kill)"]),
         ],
         sandbox: "application",
         tasks: &[Task {
@@ -374,6 +385,7 @@ pub static LESSONS: &[Lesson] = &[
                 elixir: "DynamicSupervisor.start_child(:pool, {Counter, \"job_4\"})\nDynamicSupervisor.count_children(:pool)",
                 erlang: "supervisor:start_child(pool, [job_4]).\nsupervisor:count_children(pool).",
             },
+            Console(&["DynamicSupervisor.start_child(:pool, {Counter, \"job_4\"})", "DynamicSupervisor.count_children(:pool)"]),
         ],
         sandbox: "dynamic",
         tasks: &[
@@ -404,6 +416,7 @@ pub static LESSONS: &[Lesson] = &[
                 elixir: "Supervisor.terminate_child(:demo, :printer)\nSupervisor.restart_child(:demo, :printer)\nSupervisor.terminate_child(:demo, :counter_2)\nSupervisor.delete_child(:demo, :counter_2)",
                 erlang: "supervisor:terminate_child(demo, printer).\nsupervisor:restart_child(demo, printer).\nsupervisor:terminate_child(demo, counter_2).\nsupervisor:delete_child(demo, counter_2).",
             },
+            Console(&["Supervisor.terminate_child(:demo, :printer)", "Supervisor.restart_child(:demo, :printer)", "Supervisor.terminate_child(:demo, :counter_2)", "Supervisor.delete_child(:demo, :counter_2)"]),
         ],
         sandbox: "demo",
         tasks: &[
@@ -433,9 +446,10 @@ pub static LESSONS: &[Lesson] = &[
         prose: &[
             P("In OTP, `sys:suspend/1` pauses a supervisor entirely — it takes no message, not even a child's `'EXIT'`, until `sys:resume/1` — and a release upgrade's `code_change` can change its flags. The Lab's own tools are made for watching a crash: `Lab.pause` keeps the supervisor answering calls but stops its restarts, `Lab.resume` restarts what the pause left down, and `Lab.change_strategy` switches the strategy while the tree runs, without an upgrade."),
             Code {
-                elixir: "Lab.pause(:root)\nLab.resume(:root)\nLab.change_strategy(:root, :one_for_all)",
-                erlang: "lab:pause(root).\nlab:resume(root).\nlab:change_strategy(root, one_for_all).",
+                elixir: ":sys.suspend(:root)\n:sys.resume(:root)",
+                erlang: "sys:suspend(root).\nsys:resume(root).",
             },
+            Console(&["Lab.pause(:root)", "Process.exit(\"root/a\", :kill)", "Lab.resume(:root)", "Lab.change_strategy(:root, :one_for_all)", "Process.exit(\"root/b\", :kill)"]),
         ],
         sandbox: "one_for_one",
         tasks: &[
@@ -470,6 +484,7 @@ pub static LESSONS: &[Lesson] = &[
                 elixir: "Supervisor.count_children(:root)",
                 erlang: "supervisor:count_children(root).",
             },
+            Console(&["Supervisor.count_children(:root)"]),
         ],
         sandbox: "restart_storm",
         tasks: &[Task {
@@ -490,9 +505,10 @@ pub static LESSONS: &[Lesson] = &[
             P("A monitor's `'DOWN'` is an ordinary message: it waits in the shell's mailbox until a receive takes it — `flush()` prints and takes every message there."),
             P("A link carries an exit signal: the shell does not trap exits, so if it is linked to a process that is killed, it dies too (and a new shell comes up with a new pid). In Sequence, follow the heavy red arrows: `exit(Pid, kill)` from the shell to counter_2, then the link's exit signal from counter_2 back to the shell, which dies (✕ on its lane). On the Lab page, the inspector tells the same chain under \"Why did it die?\"."),
             Code {
-                elixir: "GenServer.call(\"demo/counter_1\", :get_value)\nref = Process.monitor(\"demo/printer\")\nProcess.exit(\"demo/printer\", :kill)\nflush()\nProcess.link(\"demo/counter_2\")\nProcess.exit(\"demo/counter_2\", :kill)",
-                erlang: "gen_server:call(<<\"demo/counter_1\">>, get_value).\nRef = monitor(process, <<\"demo/printer\">>).\nexit(<<\"demo/printer\">>, kill).\nflush().\nlink(<<\"demo/counter_2\">>).\nexit(<<\"demo/counter_2\">>, kill).",
+                elixir: "{_, counter, _, _} = List.keyfind(Supervisor.which_children(:demo), :counter_1, 0)\nGenServer.call(counter, :get_value)\n{_, printer, _, _} = List.keyfind(Supervisor.which_children(:demo), :printer, 0)\nref = Process.monitor(printer)\nProcess.exit(printer, :kill)\nflush()\n{_, worker, _, _} = List.keyfind(Supervisor.which_children(:demo), :counter_2, 0)\nProcess.link(worker)\nProcess.exit(worker, :kill)",
+                erlang: "{_, Counter, _, _} = lists:keyfind(counter_1, 1, supervisor:which_children(demo)).\ngen_server:call(Counter, get_value).\n{_, Printer, _, _} = lists:keyfind(printer, 1, supervisor:which_children(demo)).\nRef = monitor(process, Printer).\nexit(Printer, kill).\nflush().\n{_, Worker, _, _} = lists:keyfind(counter_2, 1, supervisor:which_children(demo)).\nlink(Worker).\nexit(Worker, kill).",
             },
+            Console(&["GenServer.call(\"demo/counter_1\", :get_value)", "ref = Process.monitor(\"demo/printer\")", "Process.exit(\"demo/printer\", :kill)", "flush()", "Process.link(\"demo/counter_2\")", "Process.exit(\"demo/counter_2\", :kill)"]),
         ],
         sandbox: "demo",
         tasks: &[
@@ -551,8 +567,8 @@ pub static LESSONS: &[Lesson] = &[
             P("A chaos script kills a random child of `root` every 200 ms with probability 0.8. The tree given here gives up within a second. Design one that survives 30 virtual seconds: choose strategies and intensities, and nest a supervisor so that one failure does not cost everything."),
             P("Edit the tree (JSON: each supervisor with its strategy, intensity, period and children) and press Apply: the chaos script stays. Then press Play and fast-forward."),
             Code {
-                elixir: "Supervisor.init([Storage, Api], strategy: :one_for_one, max_restarts: 30, max_seconds: 1)",
-                erlang: "{ok, {#{strategy => one_for_one, intensity => 30, period => 1}, [Storage, Api]}}",
+                elixir: "# in the root supervisor's init/1\nSupervisor.init([Storage, Api], strategy: :one_for_one, max_restarts: 30, max_seconds: 1)",
+                erlang: "%% what the root supervisor's init/1 returns\n{ok, {#{strategy => one_for_one, intensity => 30, period => 1}, [Storage, Api]}}",
             },
         ],
         sandbox: CAPSTONE,

@@ -21,11 +21,14 @@ use std::collections::BTreeSet;
 pub enum Block {
     /// A paragraph; `` `code` `` spans are shown as code.
     P(&'static str),
-    /// The same code in Elixir and in Erlang.
+    /// The same code in Elixir and in Erlang: real code, as it runs in `iex` and `erl`.
     Code {
         elixir: &'static str,
         erlang: &'static str,
     },
+    /// Lines for the Lab's console (tree paths as process names, `Lab.*`), each run into
+    /// the lesson's console with one click. A test runs every one in its lesson's sandbox.
+    Console(&'static [&'static str]),
 }
 
 /// What a task checks, given the lesson's run and the console lines typed so far.
@@ -268,6 +271,29 @@ mod tests {
                 l.id
             );
         }
+    }
+
+    /// Every line of every console block runs without an error in its lesson's sandbox,
+    /// one block after the other as a learner would click them.
+    #[test]
+    fn every_console_block_runs_in_its_lessons_sandbox() {
+        let mut checked = 0;
+        for l in LESSONS {
+            let mut run = l.experiment().start().unwrap();
+            for b in l.prose {
+                let Block::Console(lines) = b else { continue };
+                for line in *lines {
+                    let out = run.exec_line(line);
+                    let ok = out
+                        .as_ref()
+                        .is_ok_and(|o| !o.starts_with("** ") && !o.contains("\n** "));
+                    assert!(ok, "lesson {}: {line}: {out:?}", l.id);
+                    run.lab.advance(50_000);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 20, "{checked} console lines");
     }
 
     #[test]
