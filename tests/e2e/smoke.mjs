@@ -930,8 +930,10 @@ await test('lessons: follow one to its last task, predict-then-run, progress per
   await input.press('Enter');
   await page.waitForSelector('.lessons-page .task.done[data-task="which"]', { timeout: 5000 });
   assert((await page.locator('.lessons-page .task.done').count()) === 1, 'one task done');
-  await input.fill('Process.info("demo/counter_1")');
-  await input.press('Enter');
+  // a line of the lesson's console block, run with its button
+  const block = page.locator('.lessons-page [data-console]');
+  assert((await block.locator('figcaption').textContent()) === "In the Lab's console", 'console lines apart from real code');
+  await block.getByRole('button', { name: 'Run Process.info("demo/counter_1") in the lesson\'s console' }).click();
   await page.waitForSelector('.lessons-page .task.done[data-task="info"]', { timeout: 5000 });
   await page.getByText('All tasks done').waitFor();
   // "click a process to inspect it": the lesson's own inspector answers
