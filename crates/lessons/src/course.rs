@@ -178,6 +178,8 @@ pub static LESSONS: &[Lesson] = &[
                         (x.contains("Process.info") || x.contains("process_info"))
                             && x.contains("demo")
                             && !x.contains("demo/")
+                            // the flag asked for, or the whole info (which lists it)
+                            && (x.contains("trap_exit") || !x.contains(','))
                     })
                 },
             },

@@ -334,6 +334,143 @@ mod tests {
         l.passed(&run, &lines)[i]
     }
 
+    /// A near miss for every task the test below does not cover: close to the task, but
+    /// not the thing it teaches. Each must fail.
+    #[test]
+    fn every_task_fails_its_near_miss() {
+        use Step::{Line, Tree, Wait};
+        let cases: &[(&str, &str, &[Step])] = &[
+            (
+                "processes",
+                "which",
+                &[Line("Supervisor.count_children(:demo)")],
+            ),
+            (
+                "processes",
+                "info",
+                &[Line("Process.alive?(\"demo/counter_1\")")],
+            ),
+            (
+                "messages",
+                "print",
+                &[Line("GenServer.cast(\"demo/counter_1\", {:print, :hello})")],
+            ),
+            // an exit signal a non-trapping worker ignores: no 'EXIT' reaches the supervisor
+            (
+                "links",
+                "exit",
+                &[Line("Process.exit(\"demo/counter_2\", :normal)")],
+            ),
+            (
+                "trap_exit",
+                "shutdown",
+                &[Line("Process.exit(\"demo/printer\", :kill)")],
+            ),
+            (
+                "trap_exit",
+                "traps",
+                &[Line("Process.info(Process.whereis(:demo), :links)")],
+            ),
+            (
+                "one_for_one",
+                "only_b",
+                &[Line("Process.exit(\"root/a\", :kill)")],
+            ),
+            // stopped by hand: nothing is restarted
+            (
+                "one_for_all",
+                "all",
+                &[Line("Supervisor.terminate_child(:root, :b)")],
+            ),
+            (
+                "rest_for_one",
+                "rest",
+                &[Line("Process.exit(\"root/db\", :kill)")],
+            ),
+            (
+                "restart_types",
+                "transient",
+                &[Line("Lab.crash(\"root/trans\", :boom)")],
+            ),
+            (
+                "restart_types",
+                "temporary",
+                &[Line("Lab.crash(\"root/perm\", :boom)")],
+            ),
+            // three kills: within 3 restarts in 5 s
+            (
+                "intensity",
+                "give_up",
+                &[
+                    Line("Process.exit(\"demo/printer\", :kill)"),
+                    Line("Process.exit(\"demo/printer\", :kill)"),
+                    Line("Process.exit(\"demo/printer\", :kill)"),
+                ],
+            ),
+            (
+                "escalation",
+                "escalate",
+                &[
+                    Line("Process.exit(\"app/repo_sup/repo\", :kill)"),
+                    Line("Process.exit(\"app/repo_sup/repo\", :kill)"),
+                ],
+            ),
+            (
+                "dynamic",
+                "start",
+                &[Line(
+                    "DynamicSupervisor.start_child(:pool, {Counter, \"job_5\"})",
+                )],
+            ),
+            (
+                "dynamic",
+                "count",
+                &[Line("Supervisor.which_children(:pool)")],
+            ),
+            // delete_child on a running child: {:error, :running}, the spec stays
+            (
+                "child_api",
+                "delete",
+                &[Line("Supervisor.delete_child(:demo, :counter_2)")],
+            ),
+            // the tree as given: it gives up long before 30 s
+            ("capstone", "survive", &[Wait(30_000)]),
+            (
+                "capstone",
+                "nested",
+                &[Tree(
+                    r#"{"tree":{"id":"root","strategy":"one_for_one","intensity":50,"period":1,"children":[{"id":"db","behaviour":"counter"},{"id":"api","behaviour":"printer"}]}}"#,
+                )],
+            ),
+        ];
+        for (lesson_id, task, steps) in cases {
+            assert!(
+                !passes(lesson_id, task, steps),
+                "{lesson_id}/{task} passes its near miss"
+            );
+        }
+        // every task has a near miss here or below
+        let below = [
+            ("messages", "count"),
+            ("child_api", "restart"),
+            ("lab_tools", "pause"),
+            ("lab_tools", "strategy"),
+            ("monitors", "down"),
+            ("analytics", "observe"),
+        ];
+        for l in LESSONS.iter().filter(|l| l.id != "following_messages") {
+            for t in l.tasks {
+                assert!(
+                    cases.iter().any(|(li, ti, _)| *li == l.id && *ti == t.id)
+                        || below.contains(&(l.id, t.id)),
+                    "{}/{} has no near miss",
+                    l.id,
+                    t.id
+                );
+            }
+        }
+    }
+
     /// Near misses: each does something close to the task but not the thing taught.
     #[test]
     fn near_misses_fail_the_tasks_they_almost_do() {
