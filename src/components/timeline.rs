@@ -115,12 +115,11 @@ pub fn Timeline(
             </div>
             <select class="small span-choice" aria-label="Timeline span" title="What the timeline spans"
                 on:change=move |ev| {
-                    let chosen = Span::from_id(&event_target_value(&ev)).unwrap_or(Span::Run);
-                    if chosen == Span::Range && span.get_untracked() != Span::Range {
-                        // start from what is shown
-                        choose(shown.get_untracked().0);
+                    match Span::from_id(&event_target_value(&ev)).unwrap_or(Span::Run) {
+                        // a range starts from what is shown
+                        Span::Range => choose(shown.get_untracked().0),
+                        chosen => span.set(chosen),
                     }
-                    span.set(chosen);
                 }>
                 {Span::all().map(|s| view! { <option value=s.id() selected=move || span.get() == s>{s.label()}</option> }).collect_view()}
             </select>

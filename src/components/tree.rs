@@ -68,7 +68,10 @@ pub fn SupervisionTree(
     };
     Effect::new(move |_| {
         if let Some(el) = scroller.get() {
-            size.track();
+            // a fitted drawing's scale follows its size
+            if fit {
+                size.track();
+            }
             scroll.set(viewport(&el, 400));
         }
     });
@@ -232,6 +235,8 @@ fn TreeNodeView(
             _ => -1,
         }
     };
+    // the fold control's text, read by its box, its place and itself
+    let fold = Memo::new(move |_| row.with(fold_label));
     let p_click = path.clone();
     let p_toggle = path.clone();
     let p_focusin = path.clone();
@@ -314,10 +319,10 @@ fn TreeNodeView(
                     // outside the box, on the edge to the children: clear of the status
                     // and the restart count, as wide as its count
                     <rect x={NODE_W + 1.0} y={NODE_H / 2.0 - 9.0} height="18" rx="9"
-                        width=move || row.with(|r| fold_width(&fold_label(r))) />
+                        width=move || fold.with(|f| fold_width(f)) />
                     <text y={NODE_H / 2.0 + 3.5} text-anchor="middle"
-                        x=move || row.with(|r| NODE_W + 1.0 + fold_width(&fold_label(r)) / 2.0)>
-                        {move || row.with(fold_label)}
+                        x=move || fold.with(|f| NODE_W + 1.0 + fold_width(f) / 2.0)>
+                        {move || fold.get()}
                     </text>
                 </g>
             </Show>

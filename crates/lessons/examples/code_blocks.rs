@@ -5,6 +5,7 @@
 //! `cargo run -q -p otp-lab-lessons --example code_blocks -- DIR`
 
 use otp_lab_lessons::{Block, LESSONS};
+use otp_lab_session::experiment::Source;
 
 fn main() {
     let Some(dir) = std::env::args().nth(1) else {
@@ -18,10 +19,9 @@ fn main() {
             let Block::Code { elixir, erlang } = b else {
                 continue;
             };
-            let sandbox = if l.sandbox.trim_start().starts_with('{') {
-                "scenario"
-            } else {
-                l.sandbox
+            let sandbox = match l.experiment().source {
+                Source::Preset(id) => id,
+                Source::Scenario(_) => "scenario".to_string(),
             };
             let file = |ext: &str| format!("{dir}/{n:02}.{ext}");
             std::fs::write(file("ex"), elixir).expect("write");
