@@ -35,13 +35,15 @@ pub fn App() -> impl IntoView {
     };
     let shared = RwSignal::new(None::<String>);
     // the page shown, kept as its id (a signal type the page already has; see LabHandle::tab)
-    let page = RwSignal::new(if shared_lesson.is_some() {
-        Page::Lessons.id()
-    } else if shared_compare.is_some() {
-        Page::Compare.id()
-    } else {
-        Page::Lab.id()
-    });
+    let page = RwSignal::new(
+        if shared_lesson.is_some() || crate::driver::lesson_in_location().is_some() {
+            Page::Lessons.id()
+        } else if shared_compare.is_some() {
+            Page::Compare.id()
+        } else {
+            Page::Lab.id()
+        },
+    );
     let shown = move |p: Page| page.get() == p.id();
     let copy = move |embed: bool| {
         leptos::task::spawn_local(async move {

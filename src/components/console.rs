@@ -74,12 +74,17 @@ pub fn Console(lab: LabHandle) -> impl IntoView {
                         esc(&e.input)
                     );
                 }
+                let (answer, note) = otp_lab_lab::console::lab_form::split_note(&e.output);
                 let _ = write!(
                     html,
-                    r#"<pre class="console-out{}">{}</pre></div>"#,
+                    r#"<pre class="console-out{}">{}</pre>"#,
                     if e.ok { "" } else { " console-error" },
-                    esc(&e.output)
+                    esc(answer)
                 );
+                if let Some(n) = note {
+                    let _ = write!(html, r#"<p class="console-note">{}</p>"#, esc(n));
+                }
+                html.push_str("</div>");
             }
         });
         html
@@ -94,9 +99,9 @@ pub fn Console(lab: LabHandle) -> impl IntoView {
                     <code>"Process.exit(pid(\"0.84.0\"), :kill)"</code>
                     " or "
                     <code>"h"</code>
-                    " for help. Processes can be named by path: "
+                    " for help. Processes can be named by path, "
                     <code>"\"demo/counter_1\""</code>
-                    "."
+                    ": a Lab form, which IEx does not have."
                 </p>
                 <div inner_html=entries></div>
             </div>

@@ -51,21 +51,39 @@ fn save_progress(p: &Progress) {
     }
 }
 
-/// A paragraph with `` `code` `` spans as code elements (text only, never markup).
-fn paragraph(text: &'static str) -> impl IntoView {
-    let parts: Vec<(bool, String)> = text
-        .split('`')
+/// Text with `` `code` `` spans as code elements (text only, never markup).
+fn spans(text: &'static str) -> impl IntoView {
+    text.split('`')
         .enumerate()
-        .map(|(i, s)| (i % 2 == 1, s.to_string()))
-        .collect();
-    view! {
-        <p>
-            {parts.into_iter().map(|(code, s)| if code {
+        .map(|(i, s)| {
+            if i % 2 == 1 {
                 view! { <code>{s}</code> }.into_any()
             } else {
                 view! { <span>{s}</span> }.into_any()
-            }).collect_view()}
-        </p>
+            }
+        })
+        .collect_view()
+}
+
+/// A table of the lesson's prose: headings, then rows, each cell with code spans.
+fn table(head: &'static [&'static str], rows: &'static [&'static [&'static str]]) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="lesson-table">
+                <thead><tr>{head.iter().map(|h| view! { <th scope="col">{spans(h)}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {rows.iter().map(|r| view! {
+                        <tr>
+                            {r.iter().enumerate().map(|(i, c)| if i == 0 {
+                                view! { <th scope="row">{spans(c)}</th> }.into_any()
+                            } else {
+                                view! { <td>{spans(c)}</td> }.into_any()
+                            }).collect_view()}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 
@@ -77,9 +95,17 @@ pub fn Lessons(
     let (saved, problem) = load_progress();
     let progress = RwSignal::new(saved);
     let notice = RwSignal::new(problem);
+    // the lesson the address names, else the one the learner was at
+    let named = crate::driver::lesson_in_location();
+    if let Some(id) = named.as_deref().filter(|id| lesson(id).is_none()) {
+        notice.set(Some(format!(
+            "There is no lesson \"{}\" here: showing the one you were at.",
+            id.chars().take(40).collect::<String>()
+        )));
+    }
     let current = RwSignal::new(
-        progress
-            .with_untracked(|p| p.current.clone())
+        named
+            .or_else(|| progress.with_untracked(|p| p.current.clone()))
             .and_then(|id| lesson(&id).map(|l| l.id))
             .unwrap_or(LESSONS[0].id),
     );
@@ -117,22 +143,28 @@ pub fn Lessons(
                     <h2 id="lessons-title">"Lessons"</h2>
                     <p class="error" role="alert">{move || notice.get()}</p>
                     <ol class="plain">
-                        {LESSONS.iter().map(|l| {
+                        {LESSONS.iter().enumerate().map(|(n, l)| {
                             let id = l.id;
                             view! {
                                 <li>
-                                    <button
-                                        type="button"
+                                    // a real link: each lesson has its address (#lesson/<id>)
+                                    <a
                                         class="lesson-link"
+                                        href=format!("#lesson/{id}")
                                         aria-current=move || (current.get() == id).then_some("page")
-                                        on:click=move |_| current.set(id)
+                                        on:click=move |ev| {
+                                            if ev.button() == 0 && !ev.ctrl_key() && !ev.meta_key() && !ev.shift_key() {
+                                                ev.prevent_default();
+                                                current.set(id);
+                                            }
+                                        }
                                     >
                                         <span class="done" aria-hidden="true">
                                             {move || if progress.with(|p| p.complete(id)) { "✓" } else { "" }}
                                         </span>
-                                        {l.title}
+                                        {format!("{}. {}", n + 1, l.title)}
                                         <span class="sr-only">{move || if progress.with(|p| p.complete(id)) { " (complete)" } else { "" }}</span>
-                                    </button>
+                                    </a>
                                 </li>
                             }
                         }).collect_view()}
@@ -143,18 +175,28 @@ pub fn Lessons(
                     let l = lesson(id).unwrap_or(&LESSONS[0]);
                     progress.update(|p| p.current = Some(l.id.to_string()));
                     save_progress(&progress.get_untracked());
-                    // a shared experiment is used once, for its own lesson
-                    let start = start_from
+                    // a shared experiment is used once, for its own lesson (its link stays
+                    // in the address bar); any other lesson shows its own address
+                    let shared = start_from
                         .try_update_value(|s| s.take())
                         .flatten()
                         .filter(|(sid, _)| *sid == l.id)
-                        .map(|(_, e)| e)
-                        .unwrap_or_else(|| l.experiment());
+                        .map(|(_, e)| e);
+                    if shared.is_none() {
+                        crate::driver::show_lesson_address(l.id);
+                    }
+                    let start = shared.unwrap_or_else(|| l.experiment());
                     view! { <LessonView lesson=l progress=progress start=start /> }
                 }}
             </div>
         </section>
     }
+}
+
+/// A lesson's numbered title: "6. Exit reasons".
+fn lesson_title(l: &Lesson) -> String {
+    let n = LESSONS.iter().position(|x| x.id == l.id).unwrap_or(0) + 1;
+    format!("{n}. {}", l.title)
 }
 
 #[component]
@@ -212,9 +254,10 @@ fn LessonView(
     view! {
         <article class="lesson" aria-labelledby="lesson-title">
             <div class="lesson-text">
-                <h2 id="lesson-title">{lesson.title}</h2>
+                <h2 id="lesson-title">{lesson_title(lesson)}</h2>
                 {lesson.prose.iter().map(|b| match *b {
-                    Block::P(t) => paragraph(t).into_any(),
+                    Block::P(t) => view! { <p>{spans(t)}</p> }.into_any(),
+                    Block::Table { head, rows } => table(head, rows).into_any(),
                     Block::Code { elixir, erlang } => view! {
                         <div class="code-pair">
                             <figure><figcaption>"Elixir"</figcaption><pre><code>{elixir}</code></pre></figure>
@@ -268,6 +311,8 @@ fn LessonView(
                     <button type="button" class="primary" on:click=move |_| lab.toggle_play()>
                         {move || if lab.status.with(|s| s.playing && s.live) { "Pause" } else { "Play" }}
                     </button>
+                    <button type="button" title="One event back" on:click=move |_| lab.step_back()>"‹ Back"</button>
+                    <button type="button" title="One event forward" on:click=move |_| lab.step_forward()>"Step ›"</button>
                     <button type="button" on:click=move |_| lab.fast_forward(10_000_000)>"+10 s"</button>
                     <button type="button" on:click=move |_| lab.load_experiment(lesson.experiment())>"Reset sandbox"</button>
                     <button type="button" on:click=share>"Share lesson"</button>
@@ -276,7 +321,8 @@ fn LessonView(
                 <input class="small shared-text" readonly aria-label="Shared lesson link"
                     hidden=move || shared.with(|s| s.is_none())
                     prop:value=move || shared.get().unwrap_or_default() />
-                <SupervisionTree lab=lab />
+                // scaled down to the sandbox's width: a deep tree shows whole
+                <SupervisionTree lab=lab fit=true />
                 <Console lab=lab />
                 // what a lesson asks the learner to look at is on its page: the inspector
                 // (click a process), and the analytics
@@ -364,18 +410,23 @@ fn Predict(prediction: Prediction, lab: LabHandle) -> impl IntoView {
 /// The capstone's tree editor: the learner's tree, with the lesson's chaos script.
 #[component]
 fn TreeEditor(lesson: &'static Lesson, lab: LabHandle) -> impl IntoView {
-    let text = RwSignal::new(
-        r#"{"tree":{"id":"root","strategy":"one_for_one","intensity":3,"period":5,"children":[
-  {"id":"db","behaviour":"counter"},
-  {"id":"cache","behaviour":"counter"},
-  {"id":"api","behaviour":"printer"}]}}"#
-            .to_string(),
-    );
+    let text = RwSignal::new(otp_lab_lessons::CAPSTONE_GIVEN.to_string());
+    // why the design holds or falls, read from the run twice a (virtual) second
+    let verdict = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        let _tick = lab.status.with(|s| s.now_us / 500_000);
+        let now = lab
+            .with_run(|run, _| otp_lab_lessons::capstone_verdict(run))
+            .unwrap_or_default();
+        if now != verdict.get_untracked() {
+            verdict.set(now);
+        }
+    });
     let problem = RwSignal::new(None::<String>);
     view! {
         <div class="tree-editor">
             <label for="capstone-tree">"Your tree (JSON)"</label>
-            <textarea id="capstone-tree" rows="9" spellcheck="false"
+            <textarea id="capstone-tree" rows="16" spellcheck="false" wrap="off"
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <button type="button" class="primary" on:click=move |_| {
@@ -388,6 +439,12 @@ fn TreeEditor(lesson: &'static Lesson, lab: LabHandle) -> impl IntoView {
                 }
             }>"Apply tree"</button>
             <p class="error" role="alert">{move || problem.get()}</p>
+            <section class="capstone-verdict" aria-label="Verdict" role="status">
+                <h4>"Verdict"</h4>
+                <ul>
+                    {move || verdict.get().into_iter().map(|v| view! { <li>{v}</li> }).collect_view()}
+                </ul>
+            </section>
         </div>
     }
 }

@@ -21,7 +21,10 @@ impl LabHandle {
             .unwrap_or_default();
         let fragment = hash.trim_start_matches('#');
         let embed = fragment.starts_with("embed");
-        let (handle, link) = if fragment.is_empty() || fragment == "embed" {
+        // a lesson's address opens the Lessons page; the Lab starts on its default
+        let plain =
+            fragment.is_empty() || fragment == "embed" || fragment.starts_with(LESSON_PREFIX);
+        let (handle, link) = if plain {
             (LabHandle::new(PRESETS[0].id, DEFAULT_SEED), None)
         } else {
             match share::decode(fragment) {
@@ -124,6 +127,29 @@ thread_local! {
 /// Writes `link` into the address bar, without a history entry (as a playground does),
 /// once it is compressed — unless a newer write was asked for meanwhile, or `still` no
 /// longer holds (the page that asked was left).
+/// A lesson's address: `#lesson/<id>`.
+pub const LESSON_PREFIX: &str = "lesson/";
+
+/// The lesson the page's address names (`#lesson/<id>`), if it names one.
+pub fn lesson_in_location() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let id = hash.trim_start_matches('#').strip_prefix(LESSON_PREFIX)?;
+    Some(id.to_string())
+}
+
+/// Puts a lesson's address in the address bar (no history entry), in place of any link
+/// still being written.
+pub fn show_lesson_address(id: &str) {
+    WRITES.with(|w| w.set(w.get() + 1));
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(
+            &JsValue::NULL,
+            "",
+            Some(&format!("#{LESSON_PREFIX}{id}")),
+        );
+    }
+}
+
 pub fn replace_address(link: ShareLink, prefix: &'static str, still: impl Fn() -> bool + 'static) {
     let write = WRITES.with(|w| {
         w.set(w.get() + 1);

@@ -16,7 +16,7 @@ mod graph;
 mod rows;
 mod sequence;
 
-pub use address::{page_url, replace_address};
+pub use address::{lesson_in_location, page_url, replace_address, show_lesson_address};
 pub use rows::{reconcile_rows, RowCell};
 
 use std::cell::RefCell;

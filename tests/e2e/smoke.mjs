@@ -943,8 +943,14 @@ await test('lessons: follow one to its last task, predict-then-run, progress per
   assert(await lessonInspector.getByRole('button', { name: 'Kill', exact: true }).isVisible(), 'Kill is on the lesson page');
   await page.screenshot({ path: join(SHOTS, 'lesson-done.png') });
   // a predict-then-run lesson
-  await page.getByRole('button', { name: '6. one_for_one' }).click();
-  await page.getByRole('heading', { name: '6. one_for_one' }).waitFor();
+  // the lesson list is a navigation landmark of links, each lesson at its own address
+  const nav = page.getByRole('navigation', { name: 'Lessons' });
+  const link = nav.getByRole('link', { name: '8. one_for_one' });
+  assert((await link.getAttribute('href')) === '#lesson/one_for_one', `the lesson's address: ${await link.getAttribute('href')}`);
+  assert((await nav.getByRole('link').count()) >= 20, 'every lesson is a link');
+  await link.click();
+  await page.getByRole('heading', { name: '8. one_for_one' }).waitFor();
+  await page.waitForFunction(() => location.hash === '#lesson/one_for_one', null, { timeout: 5000 });
   await page.locator('.predict').getByLabel('root/b').check();
   await page.locator('.predict').getByRole('button', { name: /Run/ }).click();
   await page.locator('.verdict').filter({ hasText: 'Right' }).waitFor({ timeout: 5000 });
@@ -964,25 +970,31 @@ await test('lessons: follow one to its last task, predict-then-run, progress per
   const other = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
   const p4 = await other.newPage();
   await p4.goto(url);
-  await p4.getByRole('heading', { name: '6. one_for_one' }).waitFor({ timeout: 15000 });
+  await p4.getByRole('heading', { name: '8. one_for_one' }).waitFor({ timeout: 15000 });
   await p4.waitForSelector('.lessons-page [role=treeitem][data-path="root/b"]');
   assert((await p4.locator('.lessons-page [role=treeitem][data-path="root/b"] [data-field=restarts]').textContent()) === '1', 'the kill replayed');
   await p4.waitForSelector('.lessons-page .task.done[data-task="only_b"]', { timeout: 5000 });
   const theirs = await p4.locator('.lesson-link .done').allTextContents();
   assert(theirs.filter((d) => d === '✓').length === 2, `progress travels: ${theirs}`);
+  // a lesson's address opens that lesson, in a fresh page too; a wrong one says so
+  const p5 = await other.newPage();
+  await p5.goto(url.split('#')[0] + '#lesson/exit_reasons');
+  await p5.getByRole('heading', { name: '6. Exit reasons' }).waitFor({ timeout: 15000 });
+  assert((await p5.locator('.lesson-table th[scope=col]').count()) === 5, 'the exit reasons table');
+  await p5.goto(url.split('#')[0] + '#lesson/no_such_lesson');
+  await p5.reload();
+  await p5.locator('.lesson-list [role=alert]').filter({ hasText: 'There is no lesson "no_such_lesson" here' }).waitFor({ timeout: 15000 });
   await other.close();
-  // progress survives a reload
+  // progress survives a reload (the address keeps the lesson)
   await page.reload();
-  await page.getByRole('button', { name: 'Lessons', exact: true }).click();
-  await page.getByRole('heading', { name: '6. one_for_one' }).waitFor();
+  await page.getByRole('heading', { name: '8. one_for_one' }).waitFor();
   const done = await page.locator('.lesson-link .done').allTextContents();
   assert(done.filter((d) => d === '✓').length === 2, `two lessons complete: ${done}`);
   // a corrupted store resets cleanly
   await page.evaluate(() => localStorage.setItem('otp-lab-progress', '<img src=x onerror=alert(1)>'));
   await page.reload();
-  await page.getByRole('button', { name: 'Lessons', exact: true }).click();
   await page.locator('.lesson-list [role=alert]').filter({ hasText: 'was reset' }).waitFor();
-  await page.getByRole('heading', { name: '1. Processes and pids' }).waitFor();
+  await page.getByRole('heading', { name: '8. one_for_one' }).waitFor();
   await page.getByRole('button', { name: 'Lab', exact: true }).click();
 });
 
@@ -1152,7 +1164,8 @@ await test('a page whose code cannot be fetched says so, and opens once it can',
   await fresh.unroute(/split_lessons-.*\.wasm$/);
   await fresh.getByRole('button', { name: 'Lab', exact: true }).click();
   await fresh.getByRole('button', { name: 'Lessons', exact: true }).click();
-  await fresh.getByRole('heading', { name: '1. Processes and pids' }).waitFor({ timeout: 10000 });
+  // the lesson the learner was at (the course's progress is this context's)
+  await fresh.locator('#lesson-title').waitFor({ timeout: 10000 });
   assert(!(await fresh.getByText('could not be loaded').isVisible()), 'the note is gone');
   await fresh.close();
 });

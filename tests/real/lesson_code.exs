@@ -23,6 +23,11 @@ defmodule Printer do
   def handle_cast({:print, x}, n), do: (IO.puts("printer: #{inspect(x)}"); {:noreply, n + 1})
 end
 
+# the Erlang lessons' counter module (the Lab's Counter, as Erlang names it)
+defmodule :counter do
+  def start_link(arg \\ 0), do: Counter.start_link(arg)
+end
+
 # the Erlang lesson's pool: OTP's simple_one_for_one with a Counter template
 defmodule ErlPool do
   @behaviour :supervisor
@@ -43,10 +48,22 @@ defmodule LessonCode do
   def sandbox("dynamic", :elixir), do: DynamicSupervisor.start_link(strategy: :one_for_one, name: :pool)
   def sandbox("dynamic", :erlang), do: :supervisor.start_link({:local, :pool}, ErlPool, [])
 
-  def sandbox(_, _) do
-    children = [Supervisor.child_spec({Counter, 0}, id: :a), Supervisor.child_spec({Counter, 0}, id: :b)]
+  # a scenario's tree: :root with its children's ids (a pool is the lesson's pool)
+  def sandbox("scenario " <> ids, lang) do
+    children =
+      for id <- String.split(ids) do
+        case {id, lang} do
+          {"pool", :elixir} -> Supervisor.child_spec({DynamicSupervisor, strategy: :one_for_one, name: :pool}, id: :pool)
+          {"pool", :erlang} -> %{id: :pool, start: {:supervisor, :start_link, [{:local, :pool}, ErlPool, []]}, type: :supervisor}
+          _ -> Supervisor.child_spec({Counter, 0}, id: String.to_atom(id))
+        end
+      end
+
     Supervisor.start_link(children, strategy: :one_for_one, name: :root)
   end
+
+  # the other presets: a :root with a, b and c
+  def sandbox(_, lang), do: sandbox("scenario a b c", lang)
 
   # Erlang forms, one after the other
   def forms(text, acc \\ []) do
@@ -151,7 +168,8 @@ end
 results =
   for f <- Enum.sort(Path.wildcard(Path.join(dir, "*.ex"))), lang <- [:elixir, :erlang] do
     file = if lang == :elixir, do: f, else: String.replace_suffix(f, ".ex", ".erl")
-    [lesson, sb] = String.split(File.read!(String.replace_suffix(f, ".ex", ".meta")), "\n")
+    [lesson | sb] = String.split(File.read!(String.replace_suffix(f, ".ex", ".meta")), "\n")
+    sb = Enum.join(sb, " ")
     LessonCode.check(lang, lesson, sb, File.read!(file))
   end
 

@@ -246,6 +246,11 @@ pub enum Command {
         sup: Target,
         id: Term,
     },
+    /// `supervisor:get_childspec(Sup, Id)`: the child's spec with every default filled in.
+    GetChildspec {
+        sup: Target,
+        id: Term,
+    },
     StartChild {
         sup: Target,
         spec: StartSpec,
@@ -327,6 +332,9 @@ impl Command {
             }
             Command::DeleteChild { sup, id } => {
                 format!("Supervisor.delete_child({}, {})", t(sup), e(id))
+            }
+            Command::GetChildspec { sup, id } => {
+                format!(":supervisor.get_childspec({}, {})", t(sup), e(id))
             }
             Command::StartChild { sup, spec } => match spec {
                 StartSpec::Worker { id, kind, restart } => format!(

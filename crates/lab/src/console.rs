@@ -31,6 +31,7 @@ mod detect;
 mod elixir;
 mod erlang;
 mod help;
+pub mod lab_form;
 #[cfg(test)]
 mod tests;
 
@@ -210,6 +211,7 @@ enum Op {
     TerminateChild,
     RestartChild,
     DeleteChild,
+    GetChildspec,
     StartChild,
     DynStartChild,
     DynTerminateChild,
@@ -310,6 +312,8 @@ const ELIXIR_FUNCS: &[Func] = &[
     func("GenServer", "call", &[2], Op::Call),
     func("GenServer", "cast", &[2], Op::Cast),
     func("GenServer", "stop", &[1, 2, 3], Op::Stop),
+    func("Supervisor", "stop", &[1, 2, 3], Op::Stop),
+    func("DynamicSupervisor", "stop", &[1, 2, 3], Op::Stop),
     func("Lab", "crash", &[1, 2], Op::Crash),
     func("Lab", "pause", &[1], Op::Pause),
     func("Lab", "resume", &[1], Op::Resume),
@@ -338,6 +342,7 @@ const ERLANG_FUNCS: &[Func] = &[
     func("supervisor", "terminate_child", &[2], Op::TerminateChild),
     func("supervisor", "restart_child", &[2], Op::RestartChild),
     func("supervisor", "delete_child", &[2], Op::DeleteChild),
+    func("supervisor", "get_childspec", &[2], Op::GetChildspec),
     func("supervisor", "start_child", &[2], Op::StartChild),
     func("", "exit", &[2], Op::Exit),
     func("erlang", "exit", &[2], Op::Exit),

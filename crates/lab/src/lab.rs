@@ -488,6 +488,9 @@ impl Lab {
             Command::DeleteChild { sup, id } => {
                 self.sup_call(sup, SupervisorCall::DeleteChild(id.clone()))?
             }
+            Command::GetChildspec { sup, id } => {
+                self.sup_call(sup, SupervisorCall::GetChildspec(id.clone()))?
+            }
             Command::StartChild { sup, spec } => {
                 let arg = match spec {
                     StartSpec::Worker { id, kind, restart } => {
@@ -655,6 +658,9 @@ impl Lab {
         let value = self.exec(cmd)?;
         Ok(match (cmd, syntax) {
             (Command::CountChildren { .. }, Syntax::Elixir) => proplist_to_map(value),
+            (Command::WhichChildren { .. } | Command::GetChildspec { .. }, Syntax::Elixir) => {
+                elixir_modules(value)
+            }
             _ => value,
         })
     }
@@ -744,6 +750,54 @@ impl Drive for Lab {
 
 /// `[{specs,3},{active,3},…]` as the map Elixir's `:maps.from_list/1` makes of it (keys in
 /// term order); any other term as it is.
+/// `which_children`'s or `get_childspec`'s answer with the Lab's worker modules as Elixir
+/// names them: `[Counter]`, `{Counter, :start_link, []}` (Erlang's `counter`).
+fn elixir_modules(t: Term) -> Term {
+    let module = |t: &Term| match t.as_atom().map(|a| a.name()).as_deref() {
+        Some("counter") => Term::atom("Elixir.Counter"),
+        Some("printer") => Term::atom("Elixir.Printer"),
+        Some("worker") => Term::atom("Elixir.Worker"),
+        Some("client") => Term::atom("Elixir.Client"),
+        _ => t.clone(),
+    };
+    let modules = |t: &Term| match t {
+        Term::List(ms) => Term::list(ms.iter().map(module).collect()),
+        _ => t.clone(),
+    };
+    match &t {
+        // which_children: [{Id, Child, Type, Modules}]
+        Term::List(children) => Term::list(
+            children
+                .iter()
+                .map(|c| match c.as_tuple() {
+                    Some([id, pid, ty, ms]) => {
+                        Term::tuple(vec![id.clone(), pid.clone(), ty.clone(), modules(ms)])
+                    }
+                    _ => c.clone(),
+                })
+                .collect(),
+        ),
+        // get_childspec: {ok, #{modules => …, start => {M, F, A}, …}}
+        Term::Tuple(okspec) => match &okspec[..] {
+            [ok, Term::Map(spec)] => {
+                let spec = spec.iter().map(|(k, v)| {
+                    let v = match (k.as_atom().map(|a| a.name()).as_deref(), v.as_tuple()) {
+                        (Some("modules"), _) => modules(v),
+                        (Some("start"), Some([m, f, a])) => {
+                            Term::tuple(vec![module(m), f.clone(), a.clone()])
+                        }
+                        _ => v.clone(),
+                    };
+                    (k.clone(), v)
+                });
+                Term::pair(ok.clone(), Term::Map(spec.collect()))
+            }
+            _ => t,
+        },
+        _ => t,
+    }
+}
+
 fn proplist_to_map(t: Term) -> Term {
     let Term::List(items) = &t else {
         return t;

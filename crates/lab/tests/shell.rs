@@ -567,3 +567,32 @@ fn the_restart_budget_changes_at_run_time() {
     assert!(otp_lab_lab::actions::change_intensity("demo".into(), "x", "10").is_err());
     assert!(otp_lab_lab::actions::change_intensity("demo".into(), "3", "0").is_err());
 }
+
+/// As IEx 1.14 answered against a real `Supervisor` with the same children: modules as
+/// Elixir names them, `{Counter, arg}` under the module's id, the full spec from
+/// `:supervisor.get_childspec/2`.
+#[test]
+fn child_specs_answer_as_iex_does() {
+    let mut lab = Lab::demo(1);
+    let mut run = |line: &str| {
+        let out = run(&mut lab, line);
+        lab.advance(50_000);
+        out
+    };
+    assert_eq!(
+        run("Supervisor.start_child(:demo, {Counter, 0})"),
+        "{:ok, #PID<0.6.0>}"
+    );
+    assert_eq!(
+        run("Supervisor.start_child(:demo, {Counter, 0})"),
+        "{:error, {:already_started, #PID<0.6.0>}}"
+    );
+    assert!(run("Supervisor.which_children(:demo)").starts_with(
+        "[{Counter, #PID<0.6.0>, :worker, [Counter]}, {:printer, #PID<0.5.0>, :worker, [Printer]},"
+    ));
+    assert_eq!(
+        run(":supervisor.get_childspec(:demo, :counter_1)"),
+        "{:ok, %{id: :counter_1, modules: [Counter], restart: :permanent, shutdown: 5000, significant: false, start: {Counter, :start_link, []}, type: :worker}}"
+    );
+    assert_eq!(run("Supervisor.stop(:demo)"), ":ok");
+}

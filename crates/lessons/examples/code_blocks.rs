@@ -1,6 +1,7 @@
 //! Writes every lesson's code blocks into a directory, for `tests/real/lesson_code.exs` to
 //! run in real Elixir and Erlang: `NN.ex` and `NN.erl` (the code) and `NN.meta` (the
-//! lesson's id, then its sandbox's preset id, or `scenario`).
+//! lesson's id, then its sandbox's preset id, or `scenario` and a line with its root's
+//! child ids).
 //!
 //! `cargo run -q -p otp-lab-lessons --example code_blocks -- DIR`
 
@@ -21,7 +22,7 @@ fn main() {
             };
             let sandbox = match l.experiment().source {
                 Source::Preset(id) => id,
-                Source::Scenario(_) => "scenario".to_string(),
+                Source::Scenario(text) => format!("scenario\n{}", root_children(&text)),
             };
             let file = |ext: &str| format!("{dir}/{n:02}.{ext}");
             std::fs::write(file("ex"), elixir).expect("write");
@@ -31,4 +32,18 @@ fn main() {
         }
     }
     println!("{n} code blocks written to {dir}");
+}
+
+/// The ids of a scenario's root children, space-separated.
+fn root_children(text: &str) -> String {
+    let scn = otp_lab_sim::scenario::parse(text).expect("a lesson's sandbox parses");
+    match scn.body {
+        otp_lab_sim::scenario::Body::Sup { tree, .. } => tree
+            .children
+            .iter()
+            .map(|c| c.id_text())
+            .collect::<Vec<_>>()
+            .join(" "),
+        otp_lab_sim::scenario::Body::Raw { .. } => String::new(),
+    }
 }

@@ -80,6 +80,7 @@ impl Experiment {
             analytics: server.expect("setup ran"),
             next_action: 0,
             last_below: 0,
+            lab_forms_noted: Vec::new(),
         })
     }
 }
@@ -94,6 +95,8 @@ pub struct Run {
     /// `log_len` (one step can log several lines: a supervisor takes an `'EXIT'`, reports,
     /// restarts): where "one step back" lands.
     pub last_below: usize,
+    /// The Lab forms a line has used so far (each one's note is shown once).
+    pub lab_forms_noted: Vec<console::lab_form::LabForm>,
 }
 
 /// What a console line did: its printed terms, its result and its syntax, or a text.
@@ -102,6 +105,7 @@ enum Ran {
         Vec<Term>,
         Result<Term, otp_lab_lab::raised::Raised>,
         console::Syntax,
+        Option<String>,
     ),
     Help(String),
 }
@@ -120,7 +124,13 @@ impl Run {
     /// line parsed (and so belongs in the experiment), `Err(message)` if not.
     pub fn exec_line(&mut self, line: &str) -> Result<String, String> {
         Ok(match self.run_input(line)? {
-            Ran::Term(printed, r, syntax) => console::format_output(&printed, &r, syntax),
+            Ran::Term(printed, r, syntax, note) => {
+                let out = console::format_output(&printed, &r, syntax);
+                match note {
+                    Some(n) => format!("{out}\n{n}"),
+                    None => out,
+                }
+            }
             Ran::Help(text) => text,
         })
     }
@@ -130,13 +140,25 @@ impl Run {
     /// the line does not parse.
     pub fn exec_term(&mut self, line: &str) -> Result<Result<Term, String>, String> {
         Ok(match self.run_input(line)? {
-            Ran::Term(_, r, syntax) => r.map_err(|e| console::format_result(&Err(e), syntax)),
+            Ran::Term(_, r, syntax, _) => r.map_err(|e| console::format_result(&Err(e), syntax)),
             Ran::Help(_) => Ok(Term::atom("ok")),
         })
     }
 
     fn run_input(&mut self, line: &str) -> Result<Ran, String> {
-        let (r, syntax) = match console::parse_in(line, self.lab.scope())? {
+        let input = console::parse_in(line, self.lab.scope())?;
+        // a Lab form's note, the first time the run meets it
+        let note = match &input {
+            Input::Command(cmd, syntax) | Input::Bind(_, cmd, syntax) => {
+                console::lab_form::note(cmd, *syntax)
+                    .filter(|(form, _)| !self.lab_forms_noted.contains(form))
+            }
+            _ => None,
+        };
+        if let Some((form, _)) = &note {
+            self.lab_forms_noted.push(*form);
+        }
+        let (r, syntax) = match input {
             // the analytics are the run's, not the lab's
             Input::Command(Command::Analytics(q), syntax) => (
                 self.lab
@@ -150,7 +172,12 @@ impl Run {
             Input::Help(topic) => return Ok(Ran::Help(console::help(topic.as_deref()))),
             Input::Clear | Input::Empty => return Ok(Ran::Help(String::new())),
         };
-        Ok(Ran::Term(self.lab.take_printed(), r, syntax))
+        Ok(Ran::Term(
+            self.lab.take_printed(),
+            r,
+            syntax,
+            note.map(|(_, text)| text),
+        ))
     }
 
     /// Drives the run along `exp` until `stop`, with at most `budget` steps. True when

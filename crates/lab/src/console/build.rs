@@ -75,8 +75,12 @@ pub(super) fn command(call: &Call, syntax: Syntax) -> Result<Command, String> {
             sup: cx.target(s, 1)?,
             child: match cx.child(c) {
                 ChildSel::Pid(t) => ChildSel::Pid(t),
+                // as Elixir's guard `when is_pid(pid)` answers
                 ChildSel::Id(_) => {
-                    return Err(cx.bad_arg(2, "must be the child's pid or tree path", c))
+                    return Err(format!(
+                        "** (FunctionClauseError) no function clause matching in DynamicSupervisor.terminate_child/2\n(a dynamic child has no id: name it by its pid, or in the Lab its tree path; got {})",
+                        cx.show(c)
+                    ))
                 }
             },
         },
@@ -85,6 +89,10 @@ pub(super) fn command(call: &Call, syntax: Syntax) -> Result<Command, String> {
             id: id.clone(),
         },
         (Op::DeleteChild, [s, id]) => Command::DeleteChild {
+            sup: cx.target(s, 1)?,
+            id: id.clone(),
+        },
+        (Op::GetChildspec, [s, id]) => Command::GetChildspec {
             sup: cx.target(s, 1)?,
             id: id.clone(),
         },
@@ -496,8 +504,9 @@ impl Ctx {
         match t {
             Term::Atom(_) => worker(t.clone(), t, RestartType::Permanent),
             Term::Tuple(items) => match &items[..] {
-                [module @ Term::Atom(_), name] => {
-                    worker(self.instance(name), module, RestartType::Permanent)
+                // `use GenServer`'s child_spec/1: the module is the id
+                [module @ Term::Atom(_), _arg] => {
+                    worker(module.clone(), module, RestartType::Permanent)
                 }
                 [id, start, restart, _shutdown, kind, _modules] => {
                     if !kind.is_atom(Atom::WORKER) {

@@ -27,7 +27,7 @@ const GROUPS: &[(Op, &str)] = &[
     ),
     (Op::Exit, "Processes and messages"),
     (Op::Crash, "Lab extensions (not in OTP)"),
-    (Op::RestartHistory, "Analytics (the seeds' Control module)"),
+    (Op::RestartHistory, "Analytics (the Lab's Control module)"),
 ];
 
 const ENTRIES: &[Entry] = &[
@@ -81,11 +81,22 @@ const ENTRIES: &[Entry] = &[
         ],
     },
     Entry {
+        op: Op::GetChildspec,
+        elixir: ":supervisor.get_childspec(sup, id)",
+        erlang: "supervisor:get_childspec(Sup, Id)",
+        summary: "a child's spec, with every default filled in",
+        details: "Answers {:ok, spec}: the map with id, start, restart, shutdown, type, significant and modules — the defaults a short spec left out (permanent, 5000 for a worker, :infinity for a supervisor). Elixir's Supervisor has no get_childspec: call Erlang's supervisor module. {:error, :not_found} if there is no such child.",
+        examples: [
+            ":supervisor.get_childspec(:demo, :counter_1)",
+            "supervisor:get_childspec(demo, counter_1).",
+        ],
+    },
+    Entry {
         op: Op::StartChild,
         elixir: "Supervisor.start_child(sup, spec)",
         erlang: "supervisor:start_child(Sup, Spec)",
         summary: "add a new worker child and start it",
-        details: "spec is a map %{id: :w4, start: {Counter, :start_link, []}} with an optional restart: :permanent | :transient | :temporary; a module like Counter (its id is the module, as in Elixir); or {Counter, :w4} (id :w4). Counter and Printer are the seeds' workers, any other module a generic worker. In Erlang: #{id => w4, start => {counter, start_link, []}} or {w4, {counter, start_link, []}, permanent, 5000, worker, [counter]}. A list [arg] starts a simple_one_for_one instance instead.",
+        details: "spec is a map %{id: :w4, start: {Counter, :start_link, []}} with an optional restart: :permanent | :transient | :temporary; a module like Counter (its id is the module, as in Elixir); or {Counter, arg}, as `use GenServer`'s child_spec/1 makes it (its id is the module too, so a second one answers {:error, {:already_started, pid}}). Counter and Printer are the Lab's workers, any other module a generic worker. In Erlang: #{id => w4, start => {counter, start_link, []}} or {w4, {counter, start_link, []}, permanent, 5000, worker, [counter]}. A list [arg] starts a simple_one_for_one instance instead.",
         examples: [
             "Supervisor.start_child(:demo, %{id: :w4, start: {Counter, :start_link, []}})",
             "supervisor:start_child(demo, #{id => w4, start => {counter, start_link, []}}).",
@@ -257,7 +268,7 @@ const ENTRIES: &[Entry] = &[
         elixir: "GenServer.call(pid, msg)",
         erlang: "gen_server:call(Pid, Msg)",
         summary: "a request that waits for the reply (handle_call/3)",
-        details: "Waits up to 5 s (virtual) for the reply; if the server dies first, the call exits with its reason. The seeds' Counter answers :get_value.",
+        details: "Waits up to 5 s (virtual) for the reply; if the server dies first, the call exits with its reason. The Lab's Counter answers :get_value.",
         examples: [
             "GenServer.call(\"demo/counter_1\", :get_value)",
             "gen_server:call(<0.84.0>, get_value).",
@@ -268,7 +279,7 @@ const ENTRIES: &[Entry] = &[
         elixir: "GenServer.cast(pid, msg)",
         erlang: "gen_server:cast(Pid, Msg)",
         summary: "a request without reply (handle_cast/2)",
-        details: "Answers :ok at once, whether or not the server exists. The seeds' Counter takes :increment.",
+        details: "Answers :ok at once, whether or not the server exists. The Lab's Counter takes :increment.",
         examples: [
             "GenServer.cast(\"demo/counter_1\", :increment)",
             "gen_server:cast(<0.84.0>, increment).",
@@ -278,8 +289,8 @@ const ENTRIES: &[Entry] = &[
         op: Op::Stop,
         elixir: "GenServer.stop(pid, reason \\\\ :normal)",
         erlang: "gen_server:stop(Pid, Reason, Timeout)",
-        summary: "ask a server to terminate, and wait until it has",
-        details: "The server runs terminate/2 and exits with reason. Answers :ok only if it exits with that reason: if its terminate/2 ends with another one, the shell exits with that (as proc_lib:stop does); a server that is not there exits with :noproc. Its supervisor then restarts it as its restart type says.",
+        summary: "ask a server to terminate, and wait until it has (Supervisor.stop, DynamicSupervisor.stop: the same for a supervisor)",
+        details: "The server runs terminate/2 and exits with reason. Answers :ok only if it exits with that reason: if its terminate/2 ends with another one, the shell exits with that (as proc_lib:stop does); a server that is not there exits with :noproc. Its supervisor then restarts it as its restart type says. Supervisor.stop(sup) is the same call on a supervisor: it terminates its children, the last started first, then exits.",
         examples: [
             "GenServer.stop(\"demo/counter_1\", :normal)",
             "gen_server:stop(<0.84.0>, normal, infinity).",
@@ -551,7 +562,7 @@ fn about(topic: &str) -> String {
 fn detail(e: &Entry) -> String {
     if e.erlang.is_empty() {
         return format!(
-            "{}\n  {}.\n  {}\n\n  Elixir only (the seeds' Control module).\n  e.g.     {}",
+            "{}\n  {}.\n  {}\n\n  Elixir only (the Lab's Control module, not in OTP).\n  e.g.     {}",
             e.elixir,
             capitalize(e.summary),
             e.details,

@@ -246,10 +246,29 @@ impl ChildSpec {
         id_text(&self.id)
     }
 
+    /// The `{Module, Function, Args}` that starts the child.
+    fn start_mfa(&self) -> Term {
+        let (m, f) = match &self.start {
+            StartFn::Worker(_) => (self.modules_first(), "start_link"),
+            StartFn::Supervisor(_) => (Term::Atom(Atom::SUPERVISOR), "start_link"),
+            StartFn::SpawnLoop { .. } => (Term::atom("bench_sup"), "worker"),
+        };
+        Term::tuple(vec![m, Term::atom(f), Term::list(vec![])])
+    }
+
+    fn modules_first(&self) -> Term {
+        match self.modules() {
+            Term::List(l) if !l.is_empty() => l[0].clone(),
+            other => other,
+        }
+    }
+
     /// The spec as the map `supervisor:get_childspec/2` returns.
     pub fn to_term(&self) -> Term {
         let entries = vec![
             (Term::atom("id"), self.id.clone()),
+            (Term::atom("modules"), self.modules()),
+            (Term::atom("start"), self.start_mfa()),
             (Term::atom("restart"), Term::atom(self.restart.name())),
             (Term::atom("shutdown"), self.shutdown.to_term()),
             (Term::atom("significant"), Term::bool(self.significant)),

@@ -129,16 +129,21 @@ fn elixir_start_child_specs() {
         )
     );
     assert_eq!(
+        // `use GenServer`'s child_spec/1: the module is the id
         ex("Supervisor.start_child(:demo, {Printer, \"p2\"})"),
         worker(
-            Term::atom("p2"),
+            Term::atom("Elixir.Printer"),
             WorkerKind::Printer,
             RestartType::Permanent
         )
     );
     assert_eq!(
         ex("Supervisor.start_child(:demo, {MyApp.Thing, :x})"),
-        worker(Term::atom("x"), WorkerKind::Generic, RestartType::Permanent)
+        worker(
+            Term::atom("Elixir.MyApp.Thing"),
+            WorkerKind::Generic,
+            RestartType::Permanent
+        )
     );
     let args = |a: &str| Command::StartChild {
         sup: name("pool"),

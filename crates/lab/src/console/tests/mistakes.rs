@@ -173,7 +173,12 @@ fn bad_arguments() {
         "{e}"
     );
     let e = err("DynamicSupervisor.terminate_child(:pool, :w1)");
-    assert!(e.contains("must be the child's pid or tree path"), "{e}");
+    // as Elixir 1.14 raises it (its guard takes only a pid)
+    assert!(
+        e.starts_with("** (FunctionClauseError) no function clause matching in DynamicSupervisor.terminate_child/2")
+            && e.contains("got :w1"),
+        "{e}"
+    );
     let e = err("Supervisor.start_child(:demo, %{id: :w})");
     assert!(e.contains("needs both an id and a start"), "{e}");
     let e = err("Supervisor.start_child(:demo, %{id: :w, start: {Counter, :start_link, []}, type: :supervisor})");
