@@ -981,6 +981,18 @@ await test('lessons: follow one to its last task, predict-then-run, progress per
   await p5.goto(url.split('#')[0] + '#lesson/exit_reasons');
   await p5.getByRole('heading', { name: '6. Exit reasons' }).waitFor({ timeout: 15000 });
   assert((await p5.locator('.lesson-table th[scope=col]').count()) === 5, 'the exit reasons table');
+  // the capstone: a tree without a process the chaos names is refused; the verdict says
+  // why the given tree falls
+  await p5.goto(url.split('#')[0] + '#lesson/capstone');
+  await p5.reload();
+  await p5.getByRole('heading', { name: '22. Capstone: a tree that survives chaos' }).waitFor({ timeout: 15000 });
+  const editor = p5.locator('#capstone-tree');
+  await editor.fill((await editor.inputValue()).replace('conn_3', 'conn_9'));
+  await p5.getByRole('button', { name: 'Apply tree' }).click();
+  await p5.locator('.tree-editor .error').filter({ hasText: 'root/web/conns/conn_3 is missing' }).waitFor({ timeout: 5000 });
+  await p5.getByRole('button', { name: '+10 s' }).click();
+  await p5.locator('.capstone-verdict li').filter({ hasText: 'root gave up at' }).waitFor({ timeout: 10000 });
+  await p5.locator('.capstone-verdict li').filter({ hasText: 'store lost its state' }).waitFor({ timeout: 5000 });
   await p5.goto(url.split('#')[0] + '#lesson/no_such_lesson');
   await p5.reload();
   await p5.locator('.lesson-list [role=alert]').filter({ hasText: 'There is no lesson "no_such_lesson" here' }).waitFor({ timeout: 15000 });

@@ -135,13 +135,11 @@ impl Lesson {
         let base = self.experiment().scenario_text()?;
         let faults = otp_lab_session::faults::faults_of(&base)?;
         let text = otp_lab_session::faults::with_faults(scenario, &faults)?;
-        let scn = otp_lab_sim::scenario::parse(&text).map_err(|e| e.to_string())?;
-        let given = otp_lab_sim::scenario::parse(&base).map_err(|e| e.to_string())?;
-        let theirs = tree_paths(&scn.body);
-        if let Some(missing) = tree_paths(&given.body)
-            .into_iter()
-            .find(|p| !theirs.contains(p))
-        {
+        // the tree must parse and run before its paths are compared
+        otp_lab_sim::scenario::parse(&text).map_err(|e| e.to_string())?;
+        let paths = otp_lab_session::faults::tree_paths;
+        let theirs = paths(&text)?;
+        if let Some((missing, _)) = paths(&base)?.into_iter().find(|p| !theirs.contains(p)) {
             return Err(format!(
                 "Keep every process of the given tree where it is: {missing} is missing (the chaos script and the tasks name processes by path). Change strategies, intensities and restart types, or add processes."
             ));
@@ -157,26 +155,6 @@ impl Lesson {
     pub fn passed(&self, run: &Run, lines: &[String]) -> Vec<bool> {
         self.tasks.iter().map(|t| (t.check)(run, lines)).collect()
     }
-}
-
-/// Every path of a scenario's tree (`root`, `root/web`, `root/web/endpoint`, ...).
-fn tree_paths(body: &otp_lab_sim::scenario::Body) -> Vec<String> {
-    use otp_lab_sim::supervisor::spec::{StartFn, SupSpec};
-    fn walk(path: &str, spec: &SupSpec, out: &mut Vec<String>) {
-        for c in &spec.children {
-            let p = format!("{path}/{}", c.id_text());
-            out.push(p.clone());
-            if let StartFn::Supervisor(s) = &c.start {
-                walk(&p, s, out);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    if let otp_lab_sim::scenario::Body::Sup { root_id, tree, .. } = body {
-        out.push(root_id.clone());
-        walk(root_id, tree, &mut out);
-    }
-    out
 }
 
 /// The lesson with this id.
