@@ -2,6 +2,9 @@
 //! answer as OTP does, the inspector sees what a process holds, faults fire in virtual
 //! time, and every way of driving the lab runs the same run.
 
+mod common;
+
+use common::run;
 use otp_lab_lab::command::{ChildSel, Command, Target};
 use otp_lab_lab::{presets, Lab, NodeStatus};
 use otp_lab_sim::term::Term;
@@ -219,4 +222,58 @@ fn steps_wait_for_a_slow_start() {
     assert!(lab.tree().iter().all(|n| n.status == NodeStatus::Running));
     // the start took db's 30 ms, then the job's 5
     assert_eq!(lab.now_us(), 35_000);
+}
+
+/// As OTP 25 logs them (checked with a logger handler in Elixir 1.14): a server that
+/// ends abnormally after its terminate/2 writes gen_server's error report and proc_lib's
+/// crash report, then its supervisor reports; `shutdown` and `{shutdown, _}` write none of
+/// the process's own, and neither does a process killed (by `kill`, or by its supervisor
+/// when its terminate/2 outlasts its shutdown).
+#[test]
+fn crash_reports_come_only_from_an_abnormal_end_after_terminate() {
+    let scn = otp_lab_sim::scenario::parse(
+        r#"{"tree":{"id":"root","strategy":"one_for_one","intensity":10,"period":5,"children":[
+        {"id":"a","behaviour":"counter"},
+        {"id":"b","behaviour":"counter"},
+        {"id":"slow","behaviour":"counter","trap_exit":true,"terminate_delay":3000,"shutdown":100}]}}"#,
+    )
+    .unwrap();
+    let mut lab = Lab::from_scenario(&scn, Some(1), |_| {}).unwrap();
+    let reports = |lab: &Lab| -> Vec<String> {
+        lab.log_lines(0, lab.log_len())
+            .into_iter()
+            .filter(|l| l.kind == "report" || l.kind == "exit")
+            .map(|l| l.text)
+            .collect()
+    };
+    run(&mut lab, "Lab.crash(\"root/a\", :boom)");
+    lab.advance(20_000);
+    let r = reports(&lab);
+    assert!(r[0].starts_with("=ERROR REPORT==== ** Generic server <0.3.0> root/a terminating ** Reason for termination == boom"), "{r:?}");
+    assert!(
+        r[1].starts_with("=CRASH REPORT==== crasher: <0.3.0> root/a exit_reason: boom"),
+        "{r:?}"
+    );
+    assert!(r[2].contains("root/a exited with reason boom"), "{r:?}");
+    assert!(
+        r[3].contains("context: child_terminated offender: root/a reason: boom"),
+        "{r:?}"
+    );
+    let before = r.len();
+    run(&mut lab, "Lab.crash(\"root/b\", {:shutdown, :done})");
+    run(&mut lab, "Process.exit(\"root/b\", :kill)");
+    run(&mut lab, "Supervisor.terminate_child(:root, :slow)");
+    lab.advance(1_000_000);
+    let r = reports(&lab);
+    assert!(
+        r[before..]
+            .iter()
+            .all(|l| !l.contains("ERROR REPORT") && !l.contains("CRASH REPORT")),
+        "{r:?}"
+    );
+    assert!(
+        r.iter()
+            .any(|l| l.contains("shutdown_error offender: root/slow")),
+        "{r:?}"
+    );
 }

@@ -6,6 +6,7 @@
 mod messages;
 
 use crate::history::{At, History, Kind, Role};
+use otp_lab_sim::atom::Atom;
 use otp_lab_sim::event::{Event, EventKind, StartCause};
 use otp_lab_sim::pid::Pid;
 use otp_lab_sim::term::{DefaultNamer, Term};
@@ -90,6 +91,8 @@ pub(crate) struct LabLog {
     pub gone: VecDeque<Pid>,
     /// Every message and exit signal, joined up.
     pub history: History,
+    /// Servers running `terminate/2`: their exit with an abnormal reason is reported.
+    pub terminating: rustc_hash::FxHashSet<Pid>,
 }
 
 impl LabLog {
@@ -173,6 +176,17 @@ impl LabLog {
                     }
                     _ => String::new(),
                 };
+                // a server that ran terminate/2 and ends abnormally: gen_server's error
+                // report, then proc_lib's crash report (killed, even during terminate/2,
+                // a process writes none)
+                let finished = self.terminating.remove(&e.pid) && !e.term.is_atom(Atom::KILLED);
+                if finished && !e.term.is_shutdown_like() {
+                    let who = self.who(e.pid);
+                    let l = format!("=ERROR REPORT==== ** Generic server {who} terminating ** Reason for termination == {}", t());
+                    self.push(e, "report", l);
+                    let l = format!("=CRASH REPORT==== crasher: {who} exit_reason: {}", t());
+                    self.push(e, "report", l);
+                }
                 let l = format!("{} exited with reason {}{cause}", self.who(e.pid), t());
                 self.push(e, "exit", l);
                 self.gone.push_back(e.pid);
@@ -197,6 +211,7 @@ impl LabLog {
                 }
             }
             EventKind::Terminate => {
+                self.terminating.insert(e.pid);
                 let l = format!("{} terminate({}, State)", self.who(e.pid), t());
                 self.push(e, "terminate", l);
             }

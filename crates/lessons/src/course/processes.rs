@@ -212,7 +212,7 @@ pub const EXIT_REASONS: Lesson = Lesson {
                 &["`kill` (by `Process.exit/2`)", "dies: `killed`", "dies: `killed` (it cannot be trapped)", "yes", "no: a killed process runs no more code"],
             ],
         },
-        P("The crash report is the dying process's own. Its supervisor logs a `child_terminated` report of its own whenever it acts on an exit: for a `permanent` child that is every exit, `normal` included (it restarts it anyway), for a `transient` child every exit it restarts. Try each row on this tree: `plain` does not trap exits, `trapper` does, and `trans` is `transient`."),
+        P("The crash report is the dying process's own (gen_server's error report, then proc_lib's crash report: the event log shows both). Its supervisor logs a `child_terminated` report of its own whenever it acts on an exit: for a `permanent` child that is every exit, `normal` included (it restarts it anyway), for a `transient` child every exit it restarts. Try each row on this tree: `plain` does not trap exits, `trapper` does, and `trans` is `transient`."),
         Code {
             elixir: "Process.flag(:trap_exit, true)\npid = spawn_link(fn -> exit({:shutdown, :done}) end)\nreceive do\n  {:EXIT, ^pid, reason} -> reason\nend",
             erlang: "process_flag(trap_exit, true).\nPid = spawn_link(fun() -> exit({shutdown, done}) end).\nreceive {'EXIT', Pid, Reason} -> Reason end.",
