@@ -78,11 +78,28 @@ fn sane_intensities(run: &Run) -> bool {
         .all(|m| m.intensity >= 1 && m.intensity <= m.period)
 }
 
+/// Each supervisor that gave up: its path, how many times, and when first (µs).
+fn gave_up(run: &Run) -> Vec<(String, usize, u64)> {
+    let mut out: Vec<(String, usize, u64)> = Vec::new();
+    for l in run.lab.log_lines(0, run.lab.log_len()) {
+        if l.kind != "report" || !l.text.contains("reached_max_restart_intensity") {
+            continue;
+        }
+        let Some(sup) = l.path.as_deref() else {
+            continue;
+        };
+        match out.iter_mut().find(|(p, _, _)| p == sup) {
+            Some(g) => g.1 += 1,
+            None => out.push((sup.to_string(), 1, l.t_us)),
+        }
+    }
+    out
+}
+
 /// Why the capstone's design held or fell, in sentences read from the run: who gave up
 /// and who absorbed it, whether the store kept its state, and intensities beyond bounds.
 pub fn capstone_verdict(run: &Run) -> Vec<String> {
     let mut out = Vec::new();
-    let lines = run.lab.log_lines(0, run.lab.log_len());
     let secs = |t: u64| format!("{:.1} s", t as f64 / 1e6);
     let tree = run.lab.tree();
     for n in &tree {
@@ -98,19 +115,7 @@ pub fn capstone_verdict(run: &Run) -> Vec<String> {
         }
     }
     // each supervisor that gave up, how often, and who took it from there
-    let mut gave_up: Vec<(String, usize, u64)> = Vec::new();
-    for l in lines
-        .iter()
-        .filter(|l| l.kind == "report" && l.text.contains("reached_max_restart_intensity"))
-    {
-        let Some(sup) = l.path.as_deref() else {
-            continue;
-        };
-        match gave_up.iter_mut().find(|(p, _, _)| p == sup) {
-            Some(g) => g.1 += 1,
-            None => gave_up.push((sup.to_string(), 1, l.t_us)),
-        }
-    }
+    let gave_up = gave_up(run);
     for (sup, times, first) in &gave_up {
         let parent = sup.rsplit_once('/').map(|(p, _)| p.to_string());
         out.push(match parent {
@@ -235,11 +240,7 @@ pub const CAPSTONE: Lesson = Lesson {
             check: |r, _| {
                 r.lab.now_us() >= 30_000_000
                     && is_running(r, "root")
-                    && r.lab.log_lines(0, r.lab.log_len()).iter().any(|l| {
-                        l.kind == "report"
-                            && l.text.contains("reached_max_restart_intensity")
-                            && l.path.as_deref().is_some_and(|p| p != "root")
-                    })
+                    && gave_up(r).iter().any(|(sup, _, _)| sup != "root")
             },
         },
     ],
