@@ -143,7 +143,7 @@ pub fn Lessons(
                     <h2 id="lessons-title">"Lessons"</h2>
                     <p class="error" role="alert">{move || notice.get()}</p>
                     <ol class="plain">
-                        {LESSONS.iter().enumerate().map(|(n, l)| {
+                        {LESSONS.iter().map(|l| {
                             let id = l.id;
                             view! {
                                 <li>
@@ -162,7 +162,7 @@ pub fn Lessons(
                                         <span class="done" aria-hidden="true">
                                             {move || if progress.with(|p| p.complete(id)) { "✓" } else { "" }}
                                         </span>
-                                        {format!("{}. {}", n + 1, l.title)}
+                                        {lesson_title(l)}
                                         <span class="sr-only">{move || if progress.with(|p| p.complete(id)) { " (complete)" } else { "" }}</span>
                                     </a>
                                 </li>

@@ -748,17 +748,22 @@ impl Drive for Lab {
     }
 }
 
-/// `[{specs,3},{active,3},…]` as the map Elixir's `:maps.from_list/1` makes of it (keys in
-/// term order); any other term as it is.
 /// `which_children`'s or `get_childspec`'s answer with the Lab's worker modules as Elixir
 /// names them: `[Counter]`, `{Counter, :start_link, []}` (Erlang's `counter`).
 fn elixir_modules(t: Term) -> Term {
-    let module = |t: &Term| match t.as_atom().map(|a| a.name()).as_deref() {
-        Some("counter") => Term::atom("Elixir.Counter"),
-        Some("printer") => Term::atom("Elixir.Printer"),
-        Some("worker") => Term::atom("Elixir.Worker"),
-        Some("client") => Term::atom("Elixir.Client"),
-        _ => t.clone(),
+    use otp_lab_sim::behaviour::gen_server::spec::WorkerKind;
+    const KINDS: [WorkerKind; 4] = [
+        WorkerKind::Generic,
+        WorkerKind::Counter,
+        WorkerKind::Printer,
+        WorkerKind::Client,
+    ];
+    let module = |t: &Term| {
+        let name = t.as_atom().map(|a| a.name());
+        match KINDS.iter().find(|k| name.as_deref() == Some(k.module())) {
+            Some(k) => Term::atom(&format!("Elixir.{}", crate::command::module_name(*k))),
+            None => t.clone(),
+        }
     };
     let modules = |t: &Term| match t {
         Term::List(ms) => Term::list(ms.iter().map(module).collect()),
@@ -798,6 +803,8 @@ fn elixir_modules(t: Term) -> Term {
     }
 }
 
+/// `[{specs,3},{active,3},…]` as the map Elixir's `:maps.from_list/1` makes of it (keys in
+/// term order); any other term as it is.
 fn proplist_to_map(t: Term) -> Term {
     let Term::List(items) = &t else {
         return t;

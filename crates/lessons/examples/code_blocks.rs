@@ -36,14 +36,11 @@ fn main() {
 
 /// The ids of a scenario's root children, space-separated.
 fn root_children(text: &str) -> String {
-    let scn = otp_lab_sim::scenario::parse(text).expect("a lesson's sandbox parses");
-    match scn.body {
-        otp_lab_sim::scenario::Body::Sup { tree, .. } => tree
-            .children
-            .iter()
-            .map(|c| c.id_text())
-            .collect::<Vec<_>>()
-            .join(" "),
-        otp_lab_sim::scenario::Body::Raw { .. } => String::new(),
-    }
+    let paths = otp_lab_session::faults::tree_paths(text).expect("a lesson's sandbox parses");
+    let ids: Vec<&str> = paths
+        .iter()
+        .filter_map(|(p, _)| p.split_once('/').map(|(_, rest)| rest))
+        .filter(|rest| !rest.contains('/'))
+        .collect();
+    ids.join(" ")
 }

@@ -78,6 +78,11 @@ fn sane_intensities(run: &Run) -> bool {
         .all(|m| m.intensity >= 1 && m.intensity <= m.period)
 }
 
+/// True once the chaos has run its 30 s and root still runs.
+fn root_outlived_the_chaos(run: &Run) -> bool {
+    run.lab.now_us() >= 30_000_000 && is_running(run, "root")
+}
+
 /// Each supervisor that gave up: its path, how many times, and when first (µs).
 fn gave_up(run: &Run) -> Vec<(String, usize, u64)> {
     let mut out: Vec<(String, usize, u64)> = Vec::new();
@@ -225,8 +230,7 @@ pub const CAPSTONE: Lesson = Lesson {
             id: "survive",
             text: "After 30 s of chaos, root runs, store kept its pid, every connection and job is there, and no supervisor allows more than one restart a second (intensity ≤ period).",
             check: |r, _| {
-                r.lab.now_us() >= 30_000_000
-                    && is_running(r, "root")
+                root_outlived_the_chaos(r)
                     && restarts(r, "root/store") == 0
                     && is_running(r, "root/store")
                     && CAPSTONE_PATHS.iter().all(|p| node(r, p).is_some())
@@ -238,9 +242,7 @@ pub const CAPSTONE: Lesson = Lesson {
             id: "contained",
             text: "A leaf supervisor gave up, and its parent restarted it: after 30 s, root still runs.",
             check: |r, _| {
-                r.lab.now_us() >= 30_000_000
-                    && is_running(r, "root")
-                    && gave_up(r).iter().any(|(sup, _, _)| sup != "root")
+                root_outlived_the_chaos(r) && gave_up(r).iter().any(|(sup, _, _)| sup != "root")
             },
         },
     ],
